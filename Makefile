@@ -1,0 +1,45 @@
+# One verb per habit; CI runs the same verbs (.ci/run calls `make test`).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test check lint types bench demo-data passcode clean
+
+run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
+	$(PY) -m streamlit run app.py
+
+test: $(DEV_STAMP)  ## set up and run every test (browser tests skip without /usr/bin/chromium)
+	$(PY) -m pytest
+
+check: lint types test  ## lint + types + tests
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+
+types: $(DEV_STAMP)
+	$(PY) -m mypy
+
+bench: $(DEV_STAMP)  ## run every benchmark in bench/ and print its figures
+	$(PY) -m bench
+
+demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default)
+	$(PY) -m storage demo-data --count $${N:-1000}
+
+passcode: $(RUN_STAMP)  ## set the intake coordinator's passcode (asks twice, no echo)
+	$(PY) -m access set-passcode
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(RUN_STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

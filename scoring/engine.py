@@ -1,0 +1,226 @@
+"""The scoring engine: answers + questionnaire -> `ScreeningResult`. Pure and deterministic.
+
+Nothing here knows about screens, databases or files. Every rule comes from the questionnaire
+(gate, categories, tiers, red flags); this module only applies them. Nothing is guessed: an
+answer the questionnaire does not allow is an error naming the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scoring.model import (
+    AnswerValue,
+    CategoryFinding,
+    Condition,
+    Item,
+    Questionnaire,
+    ScreeningResult,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerProblem:
+    """One thing wrong with the answers, tied to the item it concerns."""
+
+    item: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.message}"
+
+
+class AnswersInvalid(ValueError):
+    """The answers cannot be scored; `problems` names each item. `str()` is one line."""
+
+    def __init__(self, problems: list[AnswerProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+def normalise_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, object]
+) -> dict[str, AnswerValue]:
+    """Check each answer against its item and return them typed; `None` means unanswered.
+
+    Multiple-choice answers become sorted-by-questionnaire tuples; an empty list is unanswered.
+    """
+    items = questionnaire.items_by_id
+    problems: list[AnswerProblem] = []
+    clean: dict[str, AnswerValue] = {}
+    for item_id, value in answers.items():
+        item = items.get(item_id)
+        if item is None:
+            problems.append(AnswerProblem(str(item_id), "unknown item"))
+            continue
+        if value is None:
+            continue
+        checked = _check_value(item, value)
+        if checked is None:
+            problems.append(AnswerProblem(item_id, _describe_problem(item, value)))
+        elif checked != ():
+            clean[item_id] = checked
+    if problems:
+        raise AnswersInvalid(problems)
+    return clean
+
+
+def shown_items(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item, ...]:
+    """The items a patient is asked, given these answers, in questionnaire order.
+
+    An item is shown when every `show_if` condition holds on an item that is itself shown
+    (the loader guarantees conditions point to earlier items and never loop).
+    """
+    shown: dict[str, AnswerValue | None] = {}
+    result: list[Item] = []
+    for item in questionnaire.items:
+        if all(_holds(condition, shown) for condition in item.show_if):
+            shown[item.id] = answers.get(item.id)
+            result.append(item)
+    return tuple(result)
+
+
+def score(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, object],
+    language: str | None = None,
+) -> ScreeningResult:
+    """Score one set of answers. Raises `AnswersInvalid` (naming each item) for bad answers."""
+    language = language or questionnaire.languages[0]
+    if language not in questionnaire.languages:
+        raise AnswersInvalid(
+            [AnswerProblem("language", f"'{language}' is not one of {', '.join(questionnaire.languages)}")]
+        )
+    clean = normalise_answers(questionnaire, answers)
+    shown = shown_items(questionnaire, clean)
+    shown_ids = {item.id for item in shown}
+    missing = [
+        AnswerProblem(item.id, "required answer missing")
+        for item in shown
+        if item.required and item.id not in clean
+    ]
+    if missing:
+        raise AnswersInvalid(missing)
+    warnings = tuple(
+        f"{item.id}: answered but not asked (hidden by branching); ignored"
+        for item in questionnaire.items
+        if item.id in clean and item.id not in shown_ids
+    )
+    counted = {key: value for key, value in clean.items() if key in shown_ids}
+
+    gate_met = all(_holds(condition, counted) for condition in questionnaire.gate)
+    findings = tuple(
+        CategoryFinding(
+            category.id,
+            met=bool(yes_items),
+            items=yes_items,
+        )
+        for category in questionnaire.categories
+        for yes_items in [
+            tuple(i for i in category.items if counted.get(i) in questionnaire.category_met_if)
+        ]
+    )
+    categories_met = tuple(finding.category for finding in findings if finding.met)
+    tier = next(
+        tier
+        for tier in questionnaire.tiers
+        if (gate_met or not tier.requires_gate) and len(categories_met) >= tier.min_categories
+    )
+    # Red flags are read from every shown item, whatever the tier: urgent always wins.
+    red_flags = tuple(
+        item.id
+        for item in shown
+        if item.red_flag is not None and counted.get(item.id) in item.red_flag.urgent_if
+    )
+    return ScreeningResult(
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_hash=questionnaire.content_hash,
+        language=language,
+        tier=tier.id,
+        referral_suggested=tier.referral,
+        urgent=bool(red_flags),
+        gate_met=gate_met,
+        red_flags=red_flags,
+        categories_met=categories_met,
+        findings=findings,
+        reasons=_reasons(questionnaire, language, gate_met, findings, red_flags),
+        warnings=warnings,
+        answers=tuple((item.id, counted[item.id]) for item in shown if item.id in counted),
+    )
+
+
+def _reasons(
+    questionnaire: Questionnaire,
+    language: str,
+    gate_met: bool,
+    findings: tuple[CategoryFinding, ...],
+    red_flags: tuple[str, ...],
+) -> tuple[str, ...]:
+    """Plain sentences in `language` built from the questionnaire's own message templates."""
+    messages = questionnaire.messages
+    items = questionnaire.items_by_id
+    reasons = [messages["reason_gate_met" if gate_met else "reason_gate_not_met"][language]]
+    met = [finding for finding in findings if finding.met]
+    for finding in met:
+        reasons.append(
+            messages["reason_category_met"][language].format(
+                category=questionnaire.category(finding.category).label[language],
+                items=_join(
+                    [items[item_id].short[language] for item_id in finding.items],
+                    messages["list_and"][language],
+                ),
+            )
+        )
+    reasons.append(
+        messages["reason_category_count"][language].format(count=len(met), total=len(findings))
+    )
+    if findings and len(met) == len(findings):
+        reasons.append(messages["reason_all_categories"][language])
+    for item_id in red_flags:
+        reasons.append(messages["reason_red_flag"][language].format(item=items[item_id].short[language]))
+    return tuple(reasons)
+
+
+def _join(parts: list[str], conjunction: str) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
+
+
+def _holds(condition: Condition, answers: Mapping[str, AnswerValue | None]) -> bool:
+    value = answers.get(condition.item)
+    if isinstance(value, tuple):
+        return not condition.any_of.isdisjoint(value)
+    return value in condition.any_of
+
+
+def _check_value(item: Item, value: object) -> AnswerValue | None:
+    """The normalised answer (`()` for an empty multiple choice), or None when not allowed."""
+    if item.kind == "single":
+        return value if isinstance(value, str) and value in item.codes else None
+    if item.kind == "multiple":
+        if not isinstance(value, (list, tuple)) or len(set(value)) != len(value):
+            return None
+        if not all(isinstance(code, str) and code in item.codes for code in value):
+            return None
+        return tuple(choice.code for choice in item.choices if choice.code in value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    assert item.minimum is not None and item.maximum is not None
+    return value if item.minimum <= value <= item.maximum else None
+
+
+def _describe_problem(item: Item, value: object) -> str:
+    shown = repr(value) if not isinstance(value, (list, tuple)) else repr(list(value))
+    if item.kind == "integer":
+        return f"{shown} is not a whole number from {item.minimum} to {item.maximum}"
+    allowed = ", ".join(choice.code for choice in item.choices)
+    if item.kind == "multiple":
+        if not isinstance(value, (list, tuple)):
+            return f"{shown} must be a list of answers (any of: {allowed})"
+        if len(set(value)) != len(value):
+            return f"{shown} lists an answer twice"
+        return f"{shown} has an answer that is not one of: {allowed}"
+    return f"{shown} is not one of: {allowed}"

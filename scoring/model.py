@@ -1,0 +1,240 @@
+"""The questionnaire and the screening result as frozen, typed values.
+
+Built only by `scoring.loader` (questionnaires) and `scoring.engine` (results); everything
+else reads them. Pure Python: no Streamlit, SQLAlchemy or reportlab here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+ItemKind = Literal["single", "multiple", "integer"]
+AnswerValue = str | int | tuple[str, ...]
+"""A normalised answer: a choice code, a whole number, or several choice codes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One string in every language of the questionnaire, e.g. ``text["es"]``."""
+
+    by_language: tuple[tuple[str, str], ...]
+
+    def __getitem__(self, language: str) -> str:
+        for code, value in self.by_language:
+            if code == language:
+                return value
+        raise KeyError(language)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.by_language)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One allowed answer: the stored code and the label a patient sees."""
+
+    code: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """True when the answer to `item` is one of `any_of` (for a multiple choice: includes one)."""
+
+    item: str
+    any_of: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """Marks an item as a red flag: the listed answers make the result urgent."""
+
+    urgent_if: frozenset[str]
+    concern: Text
+    """What staff should think of (e.g. "possible blood clot"); shown to staff, not scored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One question. `show_if` conditions must all hold (and their items be shown)."""
+
+    id: str
+    kind: ItemKind
+    text: Text
+    short: Text
+    """A few words naming the item in reasons and tables ("burning pain")."""
+    choices: tuple[Choice, ...] = ()
+    help: Text | None = None
+    required: bool = False
+    category: str | None = None
+    red_flag: RedFlag | None = None
+    show_if: tuple[Condition, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    min_label: Text | None = None
+    max_label: Text | None = None
+    codes: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def choice(self, code: str) -> Choice:
+        for choice in self.choices:
+            if choice.code == code:
+                return choice
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A symptom category (Budapest criterion B); met when one of its items has a counting answer."""
+
+    id: str
+    label: Text
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One outcome. Tiers are tried in order; the first whose needs are met is the result."""
+
+    id: str
+    label: Text
+    message: Text
+    """What the patient may be told: always a suggestion, never a diagnosis."""
+    referral: bool = False
+    requires_gate: bool = False
+    min_categories: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    """A validated questionnaire. Build it with `scoring.load_questionnaire`."""
+
+    id: str
+    version: str
+    title: Text
+    source: str
+    languages: tuple[str, ...]
+    items: tuple[Item, ...]
+    categories: tuple[Category, ...]
+    gate: tuple[Condition, ...]
+    category_met_if: frozenset[str]
+    tiers: tuple[Tier, ...]
+    messages: Mapping[str, Text]
+    content_hash: str
+    path: str = ""
+    items_by_id: Mapping[str, Item] = field(default_factory=dict, compare=False, repr=False)
+
+    def item(self, item_id: str) -> Item:
+        return self.items_by_id[item_id]
+
+    def tier(self, tier_id: str) -> Tier:
+        for tier in self.tiers:
+            if tier.id == tier_id:
+                return tier
+        raise KeyError(tier_id)
+
+    def category(self, category_id: str) -> Category:
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+    @property
+    def red_flag_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.red_flag is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFinding:
+    """One category's outcome and the items whose answers met it (empty when not met)."""
+
+    category: str
+    met: bool
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    """What `score()` returns; the screen, the database and the PDF all show this one object.
+
+    `urgent` is its own field, independent of `tier`, so no view can drop it by accident.
+    """
+
+    questionnaire_id: str
+    questionnaire_version: str
+    questionnaire_hash: str
+    language: str
+    tier: str
+    referral_suggested: bool
+    urgent: bool
+    gate_met: bool
+    red_flags: tuple[str, ...]
+    categories_met: tuple[str, ...]
+    findings: tuple[CategoryFinding, ...]
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    answers: tuple[tuple[str, AnswerValue], ...]
+    """The answers that counted (shown items only), in questionnaire order."""
+
+    def answer(self, item_id: str) -> AnswerValue | None:
+        for key, value in self.answers:
+            if key == item_id:
+                return value
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict (tuples become lists)."""
+        return {
+            "questionnaire_id": self.questionnaire_id,
+            "questionnaire_version": self.questionnaire_version,
+            "questionnaire_hash": self.questionnaire_hash,
+            "language": self.language,
+            "tier": self.tier,
+            "referral_suggested": self.referral_suggested,
+            "urgent": self.urgent,
+            "gate_met": self.gate_met,
+            "red_flags": list(self.red_flags),
+            "categories_met": list(self.categories_met),
+            "findings": [
+                {"category": f.category, "met": f.met, "items": list(f.items)} for f in self.findings
+            ],
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+            "answers": {key: list(v) if isinstance(v, tuple) else v for key, v in self.answers},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> ScreeningResult:
+        """Rebuild a result stored with `to_dict` (e.g. read back from the database)."""
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = data[key]
+            assert isinstance(value, list)
+            return tuple(str(v) for v in value)
+
+        findings_raw = data["findings"]
+        answers_raw = data["answers"]
+        assert isinstance(findings_raw, list) and isinstance(answers_raw, dict)
+        return cls(
+            questionnaire_id=str(data["questionnaire_id"]),
+            questionnaire_version=str(data["questionnaire_version"]),
+            questionnaire_hash=str(data["questionnaire_hash"]),
+            language=str(data["language"]),
+            tier=str(data["tier"]),
+            referral_suggested=bool(data["referral_suggested"]),
+            urgent=bool(data["urgent"]),
+            gate_met=bool(data["gate_met"]),
+            red_flags=strings("red_flags"),
+            categories_met=strings("categories_met"),
+            findings=tuple(
+                CategoryFinding(str(f["category"]), bool(f["met"]), tuple(f["items"]))
+                for f in findings_raw
+            ),
+            reasons=strings("reasons"),
+            warnings=strings("warnings"),
+            answers=tuple(
+                (str(k), tuple(v) if isinstance(v, list) else v) for k, v in answers_raw.items()
+            ),
+        )
