@@ -1,55 +1,37 @@
-"""Streamlit entry point: wiring only (page set-up, the questionnaire, which page to show).
+"""Streamlit entry point. Wiring only: page set-up, the questionnaire check, which pages exist.
 
-Minimal first version: asks the whole questionnaire on one page and shows the scored result.
-The waiting-room flow replaces this (see ui/).
+The patient's waiting-room flow is the default page. The coordinator's pages are registered
+only after sign-in (so no URL reaches them before), and each checks access again itself.
 """
+
+import logging
 
 import streamlit as st
 
-from scoring import AnswersInvalid, QuestionnaireError, load_questionnaire, score
+from scoring import QuestionnaireError
+from ui import resources
+from ui.coordinator import access
+from ui.coordinator import pages as staff
+from ui.patient import page as patient
 
-st.set_page_config(page_title="Pain symptom check", layout="centered")
-
-
-@st.cache_resource
-def _questionnaire():  # type: ignore[no-untyped-def]
-    return load_questionnaire("questionnaires/crps.yaml")
-
+st.set_page_config(page_title="Pain symptom check", layout="centered", initial_sidebar_state="collapsed")
 
 try:
-    questionnaire = _questionnaire()
+    resources.questionnaire()
 except QuestionnaireError as exc:
-    st.error(f"The questionnaire file has a problem; tell staff. {exc.problems[0]}")
+    # The file names the item and field; staff read it in the server log, patients never see it.
+    logging.getLogger("crps.app").error("questionnaire problem: %s", exc)
+    st.error("This check is not available right now. Please tell the front desk.")
     st.stop()
 
-language = st.radio("Language / Idioma", questionnaire.languages, horizontal=True)
-answers: dict[str, object] = {}
-for item in questionnaire.items:
-    if not all(answers.get(c.item) in c.any_of for c in item.show_if):
-        continue
-    if item.kind == "integer":
-        answers[item.id] = st.radio(
-            item.text[language], list(range(item.minimum or 0, (item.maximum or 0) + 1)),
-            index=None, horizontal=True, key=item.id,
-        )
-    elif item.kind == "multiple":
-        answers[item.id] = st.multiselect(
-            item.text[language], [c.code for c in item.choices], key=item.id,
-            format_func=lambda code, item=item: item.choice(code).label[language],
-        )
-    else:
-        answers[item.id] = st.radio(
-            item.text[language], [c.code for c in item.choices], index=None, key=item.id,
-            format_func=lambda code, item=item: item.choice(code).label[language],
-        )
-if st.button("Score"):
-    try:
-        result = score(questionnaire, answers, language)
-    except AnswersInvalid as exc:
-        st.error(str(exc))
-    else:
-        st.subheader(questionnaire.tier(result.tier).message[language])
-        if result.urgent:
-            st.error(questionnaire.messages["crisis_line"][language])
-        for reason in result.reasons:
-            st.write(reason)
+pages = [
+    st.Page(patient.render, title="Pain symptom check", default=True),
+    st.Page(staff.sign_in, title="Staff sign-in", url_path="staff"),
+]
+if access.is_signed_in():
+    pages += [
+        st.Page(staff.queue, title="Screenings", url_path="queue"),
+        st.Page(staff.detail, title="Submission", url_path="submission"),
+        st.Page(staff.audit, title="Audit log", url_path="audit"),
+    ]
+st.navigation(pages, position="hidden").run()

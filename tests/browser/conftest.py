@@ -1,0 +1,141 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium via Playwright.
+
+The browser tests skip when /usr/bin/chromium is missing (a laptop without it), except under
+REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "screenshots"
+TABLET = {"width": 820, "height": 1180}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium); REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class StreamlitServer:
+    """One `streamlit run app.py` process with its own database file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self._log = log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.headless=true", f"--server.port={self.port}",
+                "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("streamlit did not become healthy in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture
+def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
+    """Factory: `server = streamlit_server(IDLE_TIMEOUT_SECONDS="5")` → a running app.
+
+    Each server gets a fresh SQLite file in tmp_path (`server.env["DATABASE_URL"]`).
+    """
+    _require_chromium()
+    servers: list[StreamlitServer] = []
+
+    def start(**settings: str) -> StreamlitServer:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / f'screening-{len(servers)}.db'}"
+        env.update(settings)
+        server = StreamlitServer(env, tmp_path / f"streamlit-{len(servers)}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tablet_page(browser: object) -> Iterator[object]:
+    """A fresh context (its own cookies and storage) with a tablet-sized viewport."""
+    context = browser.new_context(viewport=TABLET, has_touch=True, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where screenshots go for a person to look at (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
