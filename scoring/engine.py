@@ -44,7 +44,7 @@ def normalise_answers(
 ) -> dict[str, AnswerValue]:
     """Check each answer against its item and return them typed; `None` means unanswered.
 
-    Multiple-choice answers become sorted-by-questionnaire tuples; an empty list is unanswered.
+    Multiple-choice answers become tuples in questionnaire order; an empty list is unanswered.
     """
     items = questionnaire.items_by_id
     problems: list[AnswerProblem] = []
@@ -55,6 +55,9 @@ def normalise_answers(
             problems.append(AnswerProblem(str(item_id), "unknown item"))
             continue
         if value is None:
+            continue
+        if item.kind == "single" and value.__class__ is str and value in item.codes:
+            clean[item_id] = value  # the common case, kept short: this runs for every answer
             continue
         checked = _check_value(item, value)
         if checked is None:
@@ -73,12 +76,10 @@ def shown_items(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
     (the loader guarantees conditions point to earlier items and never loop).
     """
     shown: dict[str, AnswerValue | None] = {}
-    result: list[Item] = []
     for item in questionnaire.items:
-        if all(_holds(condition, shown) for condition in item.show_if):
+        if _visible(item, shown):
             shown[item.id] = answers.get(item.id)
-            result.append(item)
-    return tuple(result)
+    return tuple(questionnaire.items_by_id[item_id] for item_id in shown)
 
 
 def score(
@@ -93,45 +94,45 @@ def score(
             [AnswerProblem("language", f"'{language}' is not one of {', '.join(questionnaire.languages)}")]
         )
     clean = normalise_answers(questionnaire, answers)
-    shown = shown_items(questionnaire, clean)
-    shown_ids = {item.id for item in shown}
-    missing = [
-        AnswerProblem(item.id, "required answer missing")
-        for item in shown
-        if item.required and item.id not in clean
-    ]
+
+    # One pass in questionnaire order: what was shown, what counted, what is missing, red flags.
+    shown: dict[str, AnswerValue | None] = {}
+    counted: list[tuple[str, AnswerValue]] = []
+    missing: list[AnswerProblem] = []
+    red_flags: list[str] = []
+    for item in questionnaire.items:
+        if not _visible(item, shown):
+            continue
+        value = shown[item.id] = clean.get(item.id)
+        if value is None:
+            if item.required:
+                missing.append(AnswerProblem(item.id, "required answer missing"))
+            continue
+        counted.append((item.id, value))
+        # Red flags are read from every shown item, whatever the tier: urgent always wins.
+        if item.red_flag is not None and value in item.red_flag.urgent_if:
+            red_flags.append(item.id)
     if missing:
         raise AnswersInvalid(missing)
-    warnings = tuple(
-        f"{item.id}: answered but not asked (hidden by branching); ignored"
-        for item in questionnaire.items
-        if item.id in clean and item.id not in shown_ids
-    )
-    counted = {key: value for key, value in clean.items() if key in shown_ids}
-
-    gate_met = all(_holds(condition, counted) for condition in questionnaire.gate)
-    findings = tuple(
-        CategoryFinding(
-            category.id,
-            met=bool(yes_items),
-            items=yes_items,
+    warnings: tuple[str, ...] = ()
+    if len(counted) < len(clean):
+        warnings = tuple(
+            f"{item.id}: answered but not asked (hidden by branching); ignored"
+            for item in questionnaire.items  # questionnaire order, whatever order the answers came in
+            if item.id in clean and item.id not in shown
         )
-        for category in questionnaire.categories
-        for yes_items in [
-            tuple(i for i in category.items if counted.get(i) in questionnaire.category_met_if)
-        ]
-    )
+
+    gate_met = all(_holds(condition, shown) for condition in questionnaire.gate)
+    counting = questionnaire.category_met_if
+    findings = []
+    for category in questionnaire.categories:
+        yes_items = tuple(item_id for item_id in category.items if shown.get(item_id) in counting)
+        findings.append(CategoryFinding(category.id, bool(yes_items), yes_items))
     categories_met = tuple(finding.category for finding in findings if finding.met)
     tier = next(
         tier
         for tier in questionnaire.tiers
         if (gate_met or not tier.requires_gate) and len(categories_met) >= tier.min_categories
-    )
-    # Red flags are read from every shown item, whatever the tier: urgent always wins.
-    red_flags = tuple(
-        item.id
-        for item in shown
-        if item.red_flag is not None and counted.get(item.id) in item.red_flag.urgent_if
     )
     return ScreeningResult(
         questionnaire_id=questionnaire.id,
@@ -142,37 +143,40 @@ def score(
         referral_suggested=tier.referral,
         urgent=bool(red_flags),
         gate_met=gate_met,
-        red_flags=red_flags,
+        red_flags=tuple(red_flags),
         categories_met=categories_met,
-        findings=findings,
+        findings=tuple(findings),
         reasons=_reasons(questionnaire, language, gate_met, findings, red_flags),
         warnings=warnings,
-        answers=tuple((item.id, counted[item.id]) for item in shown if item.id in counted),
+        answers=tuple(counted),
     )
+
+
+def _visible(item: Item, shown: Mapping[str, AnswerValue | None]) -> bool:
+    """Every condition holds on an answer to a shown item (hidden items are absent from `shown`)."""
+    return all(_holds(condition, shown) for condition in item.show_if)
 
 
 def _reasons(
     questionnaire: Questionnaire,
     language: str,
     gate_met: bool,
-    findings: tuple[CategoryFinding, ...],
-    red_flags: tuple[str, ...],
+    findings: list[CategoryFinding],
+    red_flags: list[str],
 ) -> tuple[str, ...]:
     """Plain sentences in `language` built from the questionnaire's own message templates."""
     messages = questionnaire.messages
     items = questionnaire.items_by_id
     reasons = [messages["reason_gate_met" if gate_met else "reason_gate_not_met"][language]]
     met = [finding for finding in findings if finding.met]
-    for finding in met:
-        reasons.append(
-            messages["reason_category_met"][language].format(
-                category=questionnaire.category(finding.category).label[language],
-                items=_join(
-                    [items[item_id].short[language] for item_id in finding.items],
-                    messages["list_and"][language],
-                ),
+    for finding in met:  # one short sentence per answer: plain words, and says what met what
+        category = questionnaire.category(finding.category).label[language]
+        for item_id in finding.items:
+            reasons.append(
+                messages["reason_category_met"][language].format(
+                    category=category, item=items[item_id].short[language]
+                )
             )
-        )
     reasons.append(
         messages["reason_category_count"][language].format(count=len(met), total=len(findings))
     )
@@ -183,15 +187,10 @@ def _reasons(
     return tuple(reasons)
 
 
-def _join(parts: list[str], conjunction: str) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
-
-
 def _holds(condition: Condition, answers: Mapping[str, AnswerValue | None]) -> bool:
     value = answers.get(condition.item)
-    if isinstance(value, tuple):
+    if value.__class__ is tuple:
+        assert isinstance(value, tuple)
         return not condition.any_of.isdisjoint(value)
     return value in condition.any_of
 

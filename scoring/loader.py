@@ -42,13 +42,12 @@ _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 # Placeholders each engine message may use; a typo like {categroy} is caught at load.
 _MESSAGE_FIELDS: Mapping[str, frozenset[str]] = {
-    "reason_category_met": frozenset({"category", "items"}),
+    "reason_category_met": frozenset({"category", "item"}),
     "reason_gate_met": frozenset(),
     "reason_gate_not_met": frozenset(),
     "reason_category_count": frozenset({"count", "total"}),
     "reason_all_categories": frozenset(),
     "reason_red_flag": frozenset({"item"}),
-    "list_and": frozenset(),
 }
 
 
@@ -498,25 +497,22 @@ def _cycles(items: tuple[Item, ...], items_by_id: Mapping[str, Item]) -> list[li
     """Each show_if loop once, as the list of ids around it (first id repeated at the end)."""
     found: list[list[str]] = []
     seen_loops: set[frozenset[str]] = set()
+
+    def walk(current: str, path: list[str]) -> None:
+        if current in path:
+            loop = [*path[path.index(current):], current]
+            if frozenset(loop) not in seen_loops:
+                seen_loops.add(frozenset(loop))
+                found.append(loop)
+            return
+        if current not in items_by_id:
+            return
+        for condition in items_by_id[current].show_if:
+            if condition.item != current:
+                walk(condition.item, [*path, current])
+
     for item in items:
-        path: list[str] = []
-
-        def walk(current: str) -> None:
-            if current in path:
-                loop = path[path.index(current):] + [current]
-                if frozenset(loop) not in seen_loops:
-                    seen_loops.add(frozenset(loop))
-                    found.append(loop)
-                return
-            if current not in items_by_id:
-                return
-            path.append(current)
-            for condition in items_by_id[current].show_if:
-                if condition.item != current:
-                    walk(condition.item)
-            path.pop()
-
-        walk(item.id)
+        walk(item.id, [])
     return found
 
 

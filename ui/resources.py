@@ -25,7 +25,7 @@ def setting(name: str, default: str) -> str:
         secret = st.secrets.get(name)
     except (FileNotFoundError, KeyError, AttributeError):  # no secrets file: that's fine
         secret = None
-    except Exception:  # a malformed secrets.toml must not take the page down  # noqa: BLE001
+    except Exception:  # a malformed secrets.toml must not take the page down
         secret = None
     return str(secret) if secret else default
 

@@ -1,0 +1,116 @@
+"""score() per call against a bare hand-written rule; `batch` on 100,000 CSV rows.
+
+Targets (issue 2): score() ≤ 50 µs per call and ≤ 5× the bare rule; batch ≤ 10 s, ≤ 500 MB.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from scoring import Questionnaire, load_questionnaire, score
+
+QUESTIONNAIRE = "questionnaires/crps.yaml"
+FULL_ANSWERS: dict[str, object] = {
+    "pain_present": "yes", "pain_location": ["left_arm", "right_leg"], "inciting_event": "yes",
+    "pain_disproportionate": "unsure", "pain_duration": "3_6m", "pain_intensity": 7,
+    "burning_pain": "yes", "touch_sensitivity": "no", "temperature_difference": "yes",
+    "color_change": "unsure", "sweating_change": "no", "swelling": "yes", "stiffness": "yes",
+    "weakness_tremor_spasm": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
+    "mood_low": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no",
+    "fever_with_hot_red_limb": "no", "tight_cast_worsening_pain": "no", "stroke_signs": "no",
+    "self_harm_thoughts": "no",
+}
+_CATEGORIES = {
+    "sensory": ("burning_pain", "touch_sensitivity"),
+    "vasomotor": ("temperature_difference", "color_change"),
+    "sudomotor_edema": ("sweating_change", "swelling"),
+    "motor_trophic": ("stiffness", "weakness_tremor_spasm", "skin_hair_nail_change"),
+}
+_RED_FLAGS = ("cold_pale_numb_limb", "sudden_leg_swelling_or_breathless", "fever_with_hot_red_limb")
+
+
+def bare_rule(answers: dict[str, object]) -> tuple[str, bool]:
+    """The default rule written by hand on a dict: no validation, branching or reasons."""
+    gate = answers.get("pain_present") == "yes" and answers.get("pain_disproportionate") in ("yes", "unsure")
+    met = sum(any(answers.get(i) == "yes" for i in items) for items in _CATEGORIES.values())
+    tier = "referral_suggested" if gate and met >= 3 else "clinician_review" if gate and met == 2 else "none"
+    urgent = any(answers.get(i) == "yes" for i in _RED_FLAGS) or answers.get("self_harm_thoughts") in (
+        "yes", "prefer_not_to_say",
+    )
+    return tier, urgent
+
+
+def per_call_us(function: Callable[[], object], calls: int = 2000, repeats: int = 15) -> list[float]:
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(calls):
+            function()
+        timings.append((time.perf_counter() - started) / calls * 1e6)
+    return timings
+
+
+def write_answers_csv(questionnaire: Questionnaire, path: Path, rows: int, seed: int = 7) -> None:
+    """Made-up respondents: mostly valid rows, one in a thousand with a bad answer."""
+    rng = random.Random(seed)
+    ids = [item.id for item in questionnaire.items]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["respondent_id", *ids])
+        for number in range(rows):
+            pain = rng.random() < 0.8
+            row: list[str] = [f"r{number}"]
+            for item in questionnaire.items:
+                codes = sorted(item.codes)
+                if item.id == "pain_present":
+                    row.append("yes" if pain else "no")
+                elif item.show_if and not pain:
+                    row.append("")
+                elif item.kind == "integer":
+                    row.append(str(rng.randint(0, 10)))
+                elif item.kind == "multiple":
+                    row.append(";".join(rng.sample(codes, 2)))
+                elif item.red_flag is not None:
+                    row.append("yes" if rng.random() < 0.01 else "no")
+                else:
+                    row.append(rng.choice(codes))
+            if number % 1000 == 999:
+                row[ids.index("pain_intensity") + 1] = "seven"
+            writer.writerow(row)
+
+
+def main() -> None:
+    questionnaire = load_questionnaire(QUESTIONNAIRE)
+    assert bare_rule(FULL_ANSWERS)[0] == score(questionnaire, FULL_ANSWERS).tier
+    engine = per_call_us(lambda: score(questionnaire, FULL_ANSWERS))
+    bare = per_call_us(lambda: bare_rule(FULL_ANSWERS))
+    engine_median, bare_median = statistics.median(engine), statistics.median(bare)
+    print(f"score(): median {engine_median:.1f} µs/call (target ≤ 50); "
+          f"bare rule {bare_median:.2f} µs/call; ratio {engine_median / bare_median:.1f} (target ≤ 5)")
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "answers.csv", Path(folder) / "scored.csv"
+        write_answers_csv(questionnaire, source, 100_000)
+        started = time.perf_counter()
+        finished = subprocess.run(
+            [sys.executable, "-m", "scoring", "batch", "--questionnaire", QUESTIONNAIRE,
+             "--input", str(source), "--output", str(target)],
+            capture_output=True, text=True, check=True,
+        )
+        elapsed = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"batch 100,000 rows: {elapsed:.2f} s end to end (target ≤ 10), "
+              f"peak memory {peak_mb:.0f} MB (target ≤ 500)")
+        print(f"   {finished.stderr.strip()}")
+
+
+if __name__ == "__main__":
+    main()

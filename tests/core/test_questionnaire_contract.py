@@ -1,0 +1,82 @@
+"""Every file in questionnaires/ meets the whole contract (CamCOPS-style: one test walks all)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scoring import Questionnaire, load_questionnaire, score
+
+FILES = sorted((Path(__file__).resolve().parents[2] / "questionnaires").glob("*.yaml"))
+REQUIRED_ITEMS = {
+    "pain_present", "pain_location", "inciting_event", "pain_disproportionate", "pain_duration",
+    "pain_intensity", "burning_pain", "touch_sensitivity", "temperature_difference", "color_change",
+    "sweating_change", "swelling", "stiffness", "weakness_tremor_spasm", "skin_hair_nail_change",
+    "sleep_problems", "mood_low", "cold_pale_numb_limb", "sudden_leg_swelling_or_breathless",
+    "fever_with_hot_red_limb", "self_harm_thoughts",
+}
+
+
+def test_there_is_at_least_one_questionnaire() -> None:
+    assert any(path.name == "crps.yaml" for path in FILES)
+
+
+@pytest.fixture(params=FILES, ids=[path.name for path in FILES])
+def questionnaire(request: pytest.FixtureRequest) -> Questionnaire:
+    return load_questionnaire(request.param)
+
+
+def test_identity_and_citation(questionnaire: Questionnaire) -> None:
+    assert questionnaire.id and questionnaire.version
+    assert len(questionnaire.source) > 40
+
+
+def test_every_string_in_every_language(questionnaire: Questionnaire) -> None:
+    texts = [questionnaire.title, *questionnaire.messages.values()]
+    for item in questionnaire.items:
+        texts += [item.text, item.short, *(choice.label for choice in item.choices)]
+        texts += [t for t in (item.help, item.min_label, item.max_label) if t is not None]
+        if item.red_flag:
+            texts.append(item.red_flag.concern)
+    texts += [tier.label for tier in questionnaire.tiers] + [tier.message for tier in questionnaire.tiers]
+    for text in texts:
+        assert text.languages == questionnaire.languages
+
+
+def test_every_category_has_items_and_each_scored_item_one_category(questionnaire: Questionnaire) -> None:
+    for category in questionnaire.categories:
+        assert category.items
+        for item_id in category.items:
+            assert questionnaire.item(item_id).category == category.id
+
+
+def test_last_tier_is_the_fallback(questionnaire: Questionnaire) -> None:
+    last = questionnaire.tiers[-1]
+    assert not last.requires_gate and last.min_categories == 0
+
+
+def test_empty_answers_for_optional_items_score(questionnaire: Questionnaire) -> None:
+    minimal: dict[str, object] = {}
+    for item in questionnaire.items:
+        if item.required and not item.show_if:
+            minimal[item.id] = item.choices[-1].code if item.red_flag is None else "no"
+    if "pain_present" in minimal:
+        minimal["pain_present"] = "no"
+    result = score(questionnaire, minimal)
+    assert result.tier == questionnaire.tiers[-1].id
+
+
+def test_default_questionnaire_has_the_issue_items() -> None:
+    default = load_questionnaire(FILES[0].parent / "crps.yaml")
+    assert set(default.items_by_id) >= REQUIRED_ITEMS
+    required = {item.id for item in default.items if item.required}
+    assert required == {
+        "pain_present", "pain_disproportionate", "cold_pale_numb_limb",
+        "sudden_leg_swelling_or_breathless", "fever_with_hot_red_limb", "self_harm_thoughts",
+    }
+    assert default.items[-1].id == "self_harm_thoughts"
+    assert [c.id for c in default.categories] == ["sensory", "vasomotor", "sudomotor_edema", "motor_trophic"]
+    first_red_flag = next(i for i, item in enumerate(default.items) if item.red_flag)
+    for item in default.items[1:first_red_flag]:
+        assert [(c.item, set(c.any_of)) for c in item.show_if] == [("pain_present", {"yes"})]

@@ -1,0 +1,74 @@
+"""Dependencies point one way; `scoring/` stays pure (STYLE.md practice 2)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FORBIDDEN_IN_SCORING = {"streamlit", "sqlalchemy", "reportlab", "storage", "report", "ui", "access"}
+# The engine itself (everything but the CLI's batch verb) may use only the stdlib and PyYAML.
+PURE_CORE_ALLOWED = {"yaml", "scoring", "__future__"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((REPO / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules("scoring"), ids=lambda p: p.name)
+def test_scoring_imports_no_ui_database_or_pdf(path: Path) -> None:
+    assert imported_roots(path) & FORBIDDEN_IN_SCORING == set()
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in modules("scoring") if p.name not in {"batch.py", "cli.py", "__main__.py"}],
+    ids=lambda p: p.name,
+)
+def test_scoring_core_is_stdlib_and_yaml_only(path: Path) -> None:
+    import sys
+
+    third_party = {root for root in imported_roots(path) if root not in sys.stdlib_module_names}
+    assert third_party <= PURE_CORE_ALLOWED
+
+
+@pytest.mark.parametrize("package", ["report", "storage", "access"])
+def test_core_packages_import_no_streamlit(package: str) -> None:
+    for path in modules(package):
+        assert "streamlit" not in imported_roots(path), path
+
+
+def test_only_storage_touches_the_database() -> None:
+    for path in REPO.glob("*/**/*.py"):
+        relative = path.relative_to(REPO)
+        if relative.parts[0] in {"storage", "tests", "bench", ".venv"}:
+            continue
+        assert "sqlalchemy" not in imported_roots(path), relative
+        assert "sqlite3" not in imported_roots(path), relative
+
+
+def test_app_py_only_wires() -> None:
+    source = (REPO / "app.py").read_text(encoding="utf-8")
+    assert len(source.splitlines()) < 60
+    assert imported_roots(REPO / "app.py") <= {"streamlit", "scoring", "ui", "logging"}
+
+
+def test_public_surface_of_scoring() -> None:
+    import scoring
+
+    assert sorted(scoring.__all__) == sorted(
+        name for name in dir(scoring) if not name.startswith("_") and name not in {
+            "engine", "loader", "model", "cli", "batch",
+        }
+    )
