@@ -93,17 +93,43 @@ def score(
         raise AnswersInvalid(
             [AnswerProblem("language", f"'{language}' is not one of {', '.join(questionnaire.languages)}")]
         )
-    clean = normalise_answers(questionnaire, answers)
+    unknown = answers.keys() - questionnaire.items_by_id.keys()
+    problems = [AnswerProblem(str(item_id), "unknown item") for item_id in sorted(unknown, key=str)]
 
-    # One pass in questionnaire order: what was shown, what counted, what is missing, red flags.
+    # One pass in questionnaire order: check each answer, then what was shown, what counted,
+    # what is missing and which red flags are raised. (This is the hot path; keep it flat.)
     shown: dict[str, AnswerValue | None] = {}
     counted: list[tuple[str, AnswerValue]] = []
     missing: list[AnswerProblem] = []
+    hidden: list[str] = []
     red_flags: list[str] = []
     for item in questionnaire.items:
-        if not _visible(item, shown):
+        raw = answers.get(item.id)
+        value: AnswerValue | None = None
+        if raw is not None:
+            if item.kind == "single" and raw.__class__ is str and raw in item.codes:
+                value = raw
+            else:
+                value = _check_value(item, raw)
+                if value is None:
+                    problems.append(AnswerProblem(item.id, _describe_problem(item, raw)))
+                    continue
+                value = value or None  # an empty multiple choice is no answer
+        visible = True
+        for condition in item.show_if:  # inlined `_holds`: this loop runs for every item
+            earlier = shown.get(condition.item)
+            if not (
+                not condition.any_of.isdisjoint(earlier)  # type: ignore[arg-type,unused-ignore]
+                if earlier.__class__ is tuple
+                else earlier in condition.any_of
+            ):
+                visible = False
+                break
+        if not visible:
+            if value is not None:
+                hidden.append(f"{item.id}: answered but not asked (hidden by branching); ignored")
             continue
-        value = shown[item.id] = clean.get(item.id)
+        shown[item.id] = value
         if value is None:
             if item.required:
                 missing.append(AnswerProblem(item.id, "required answer missing"))
@@ -112,15 +138,8 @@ def score(
         # Red flags are read from every shown item, whatever the tier: urgent always wins.
         if item.red_flag is not None and value in item.red_flag.urgent_if:
             red_flags.append(item.id)
-    if missing:
-        raise AnswersInvalid(missing)
-    warnings: tuple[str, ...] = ()
-    if len(counted) < len(clean):
-        warnings = tuple(
-            f"{item.id}: answered but not asked (hidden by branching); ignored"
-            for item in questionnaire.items  # questionnaire order, whatever order the answers came in
-            if item.id in clean and item.id not in shown
-        )
+    if problems or missing:
+        raise AnswersInvalid(problems + missing)
 
     gate_met = all(_holds(condition, shown) for condition in questionnaire.gate)
     counting = questionnaire.category_met_if
@@ -146,8 +165,8 @@ def score(
         red_flags=tuple(red_flags),
         categories_met=categories_met,
         findings=tuple(findings),
-        reasons=_reasons(questionnaire, language, gate_met, findings, red_flags),
-        warnings=warnings,
+        reasons=_reasons(questionnaire.phrases, language, gate_met, findings, red_flags),
+        warnings=tuple(hidden),
         answers=tuple(counted),
     )
 
@@ -158,32 +177,23 @@ def _visible(item: Item, shown: Mapping[str, AnswerValue | None]) -> bool:
 
 
 def _reasons(
-    questionnaire: Questionnaire,
+    phrases: Mapping[tuple[str, str], str],
     language: str,
     gate_met: bool,
     findings: list[CategoryFinding],
     red_flags: list[str],
 ) -> tuple[str, ...]:
-    """Plain sentences in `language` built from the questionnaire's own message templates."""
-    messages = questionnaire.messages
-    items = questionnaire.items_by_id
-    reasons = [messages["reason_gate_met" if gate_met else "reason_gate_not_met"][language]]
-    met = [finding for finding in findings if finding.met]
-    for finding in met:  # one short sentence per answer: plain words, and says what met what
-        category = questionnaire.category(finding.category).label[language]
-        for item_id in finding.items:
-            reasons.append(
-                messages["reason_category_met"][language].format(
-                    category=category, item=items[item_id].short[language]
-                )
-            )
-    reasons.append(
-        messages["reason_category_count"][language].format(count=len(met), total=len(findings))
-    )
-    if findings and len(met) == len(findings):
-        reasons.append(messages["reason_all_categories"][language])
-    for item_id in red_flags:
-        reasons.append(messages["reason_red_flag"][language].format(item=items[item_id].short[language]))
+    """Plain sentences in `language`: the gate, one per counting answer, the count, red flags."""
+    reasons = [phrases[language, "gate_met" if gate_met else "gate_not_met"]]
+    met = 0
+    for finding in findings:
+        if finding.met:
+            met += 1
+            reasons += [phrases[language, f"category_met:{item_id}"] for item_id in finding.items]
+    reasons.append(phrases[language, f"count:{met}"])
+    if findings and met == len(findings):
+        reasons.append(phrases[language, "all_categories"])
+    reasons += [phrases[language, f"red_flag:{item_id}"] for item_id in red_flags]
     return tuple(reasons)
 
 

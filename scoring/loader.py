@@ -7,6 +7,7 @@ Only `yaml.safe_load` is used: a questionnaire file can never run code.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -28,6 +29,7 @@ from scoring.model import (
     Text,
     Tier,
 )
+from scoring.wording import reason_phrases
 
 _TOP_KEYS = {
     "id", "version", "source", "languages", "title", "answer_sets", "categories", "items",
@@ -82,7 +84,7 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
     questionnaire = builder.build(document, text)
     if builder.problems or questionnaire is None:
         raise QuestionnaireError(builder.problems or [f"{name}: empty questionnaire"])
-    return questionnaire
+    return dataclasses.replace(questionnaire, phrases=reason_phrases(questionnaire))
 
 
 def content_hash(document: object) -> str:

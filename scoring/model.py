@@ -125,6 +125,8 @@ class Questionnaire:
     content_hash: str
     path: str = ""
     items_by_id: Mapping[str, Item] = field(default_factory=dict, compare=False, repr=False)
+    phrases: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
+    """Every reason sentence, filled in at load (see `scoring.wording`)."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
