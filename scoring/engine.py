@@ -18,6 +18,7 @@ from scoring.model import (
     Questionnaire,
     ScreeningResult,
 )
+from scoring.wording import Phrases
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +104,9 @@ def score(
     missing: list[AnswerProblem] = []
     hidden: list[str] = []
     red_flags: list[str] = []
-    for item in questionnaire.items:
-        raw = answers.get(item.id)
-        value: AnswerValue | None = None
-        if raw is not None:
-            if item.kind == "single" and raw.__class__ is str and raw in item.codes:
-                value = raw
-            else:
-                value = _check_value(item, raw)
-                if value is None:
-                    problems.append(AnswerProblem(item.id, _describe_problem(item, raw)))
-                    continue
-                value = value or None  # an empty multiple choice is no answer
+    for conditions, group in questionnaire.groups:
         visible = True
-        for condition in item.show_if:  # inlined `_holds`: this loop runs for every item
+        for condition in conditions:  # inlined `_holds`, once per group of items
             earlier = shown.get(condition.item)
             if not (
                 not condition.any_of.isdisjoint(earlier)  # type: ignore[arg-type,unused-ignore]
@@ -125,19 +115,31 @@ def score(
             ):
                 visible = False
                 break
-        if not visible:
-            if value is not None:
-                hidden.append(f"{item.id}: answered but not asked (hidden by branching); ignored")
-            continue
-        shown[item.id] = value
-        if value is None:
-            if item.required:
-                missing.append(AnswerProblem(item.id, "required answer missing"))
-            continue
-        counted.append((item.id, value))
-        # Red flags are read from every shown item, whatever the tier: urgent always wins.
-        if item.red_flag is not None and value in item.red_flag.urgent_if:
-            red_flags.append(item.id)
+        for item in group:
+            raw = answers.get(item.id)
+            value: AnswerValue | None = None
+            if raw is not None:
+                if item.kind == "single" and raw.__class__ is str and raw in item.codes:
+                    value = raw
+                else:
+                    value = _check_value(item, raw)
+                    if value is None:
+                        problems.append(AnswerProblem(item.id, _describe_problem(item, raw)))
+                        continue
+                    value = value or None  # an empty multiple choice is no answer
+            if not visible:
+                if value is not None:
+                    hidden.append(f"{item.id}: answered but not asked (hidden by branching); ignored")
+                continue
+            shown[item.id] = value
+            if value is None:
+                if item.required:
+                    missing.append(AnswerProblem(item.id, "required answer missing"))
+                continue
+            counted.append((item.id, value))
+            # Red flags are read from every shown item, whatever the tier: urgent always wins.
+            if item.red_flag is not None and value in item.red_flag.urgent_if:
+                red_flags.append(item.id)
     if problems or missing:
         raise AnswersInvalid(problems + missing)
 
@@ -145,7 +147,7 @@ def score(
     counting = questionnaire.category_met_if
     findings = []
     for category in questionnaire.categories:
-        yes_items = tuple(item_id for item_id in category.items if shown.get(item_id) in counting)
+        yes_items = tuple([item_id for item_id in category.items if shown.get(item_id) in counting])
         findings.append(CategoryFinding(category.id, bool(yes_items), yes_items))
     categories_met = tuple(finding.category for finding in findings if finding.met)
     tier = next(
@@ -165,7 +167,7 @@ def score(
         red_flags=tuple(red_flags),
         categories_met=categories_met,
         findings=tuple(findings),
-        reasons=_reasons(questionnaire.phrases, language, gate_met, findings, red_flags),
+        reasons=_reasons(questionnaire.phrases[language], gate_met, findings, red_flags),
         warnings=tuple(hidden),
         answers=tuple(counted),
     )
@@ -177,23 +179,22 @@ def _visible(item: Item, shown: Mapping[str, AnswerValue | None]) -> bool:
 
 
 def _reasons(
-    phrases: Mapping[tuple[str, str], str],
-    language: str,
+    phrases: Phrases,
     gate_met: bool,
     findings: list[CategoryFinding],
     red_flags: list[str],
 ) -> tuple[str, ...]:
-    """Plain sentences in `language`: the gate, one per counting answer, the count, red flags."""
-    reasons = [phrases[language, "gate_met" if gate_met else "gate_not_met"]]
+    """Plain sentences: the gate, one per counting answer, the count, then each red flag."""
+    reasons = [phrases.gate_met if gate_met else phrases.gate_not_met]
     met = 0
     for finding in findings:
         if finding.met:
             met += 1
-            reasons += [phrases[language, f"category_met:{item_id}"] for item_id in finding.items]
-    reasons.append(phrases[language, f"count:{met}"])
+            reasons += [phrases.category_met[item_id] for item_id in finding.items]
+    reasons.append(phrases.category_count[met])
     if findings and met == len(findings):
-        reasons.append(phrases[language, "all_categories"])
-    reasons += [phrases[language, f"red_flag:{item_id}"] for item_id in red_flags]
+        reasons.append(phrases.all_categories)
+    reasons += [phrases.red_flag[item_id] for item_id in red_flags]
     return tuple(reasons)
 
 

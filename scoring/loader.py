@@ -84,7 +84,23 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
     questionnaire = builder.build(document, text)
     if builder.problems or questionnaire is None:
         raise QuestionnaireError(builder.problems or [f"{name}: empty questionnaire"])
-    return dataclasses.replace(questionnaire, phrases=reason_phrases(questionnaire))
+    return dataclasses.replace(
+        questionnaire, phrases=reason_phrases(questionnaire), groups=_visibility_groups(questionnaire.items)
+    )
+
+
+def _visibility_groups(
+    items: tuple[Item, ...],
+) -> tuple[tuple[tuple[Condition, ...], tuple[Item, ...]], ...]:
+    """Consecutive items with the same show_if. A group's conditions never name an item of the
+    group itself (that would be an item depending on itself), so they can be checked once."""
+    groups: list[tuple[tuple[Condition, ...], list[Item]]] = []
+    for item in items:
+        if groups and groups[-1][0] == item.show_if:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item.show_if, [item]))
+    return tuple((conditions, tuple(members)) for conditions, members in groups)
 
 
 def content_hash(document: object) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 ItemKind = Literal["single", "multiple", "integer"]
 AnswerValue = str | int | tuple[str, ...]
@@ -125,8 +125,13 @@ class Questionnaire:
     content_hash: str
     path: str = ""
     items_by_id: Mapping[str, Item] = field(default_factory=dict, compare=False, repr=False)
-    phrases: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
-    """Every reason sentence, filled in at load (see `scoring.wording`)."""
+    phrases: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Language -> `scoring.wording.Phrases`: every reason sentence, filled in at load."""
+    groups: tuple[tuple[tuple[Condition, ...], tuple[Item, ...]], ...] = field(
+        default=(), compare=False, repr=False
+    )
+    """Runs of consecutive items sharing one `show_if`, so scoring checks each run once."""
+    """Language -> `scoring.wording.Phrases`: every reason sentence, filled in at load."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
@@ -148,9 +153,12 @@ class Questionnaire:
         return tuple(item for item in self.items if item.red_flag is not None)
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryFinding:
-    """One category's outcome and the items whose answers met it (empty when not met)."""
+class CategoryFinding(NamedTuple):
+    """One category's outcome and the items whose answers met it (empty when not met).
+
+    A named tuple rather than a frozen dataclass: as immutable, and cheaper to build on the
+    scoring hot path (several per result).
+    """
 
     category: str
     met: bool

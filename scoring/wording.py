@@ -7,33 +7,51 @@ never patient answers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scoring.model import Questionnaire
 
-Phrasebook = dict[tuple[str, str], str]
-"""(language, key) -> sentence; keys: gate_met, gate_not_met, all_categories, count:N,
-category_met:ITEM, red_flag:ITEM."""
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """Every reason sentence in one language."""
+
+    gate_met: str
+    gate_not_met: str
+    all_categories: str
+    category_count: tuple[str, ...]
+    """Indexed by the number of categories met."""
+    category_met: dict[str, str]
+    """Item id -> "Category: you said yes to item."."""
+    red_flag: dict[str, str]
+    """Item id -> "Needs care today: item."."""
 
 
-def reason_phrases(questionnaire: Questionnaire) -> Phrasebook:
-    """Fill in every reason template of `questionnaire` in each of its languages."""
+def reason_phrases(questionnaire: Questionnaire) -> dict[str, Phrases]:
+    """Fill in every reason template of `questionnaire`, per language."""
     messages = questionnaire.messages
     total = len(questionnaire.categories)
-    phrases: Phrasebook = {}
+    phrasebook: dict[str, Phrases] = {}
     for language in questionnaire.languages:
-        phrases[language, "gate_met"] = messages["reason_gate_met"][language]
-        phrases[language, "gate_not_met"] = messages["reason_gate_not_met"][language]
-        phrases[language, "all_categories"] = messages["reason_all_categories"][language]
-        for count in range(total + 1):
-            phrases[language, f"count:{count}"] = messages["reason_category_count"][language].format(
-                count=count, total=total
+        category_met = {
+            item_id: messages["reason_category_met"][language].format(
+                category=category.label[language], item=questionnaire.item(item_id).short[language]
             )
-        for category in questionnaire.categories:
-            for item_id in category.items:
-                phrases[language, f"category_met:{item_id}"] = messages["reason_category_met"][
-                    language
-                ].format(category=category.label[language], item=questionnaire.item(item_id).short[language])
-        for item in questionnaire.red_flag_items:
-            phrases[language, f"red_flag:{item.id}"] = messages["reason_red_flag"][language].format(
-                item=item.short[language]
-            )
-    return phrases
+            for category in questionnaire.categories
+            for item_id in category.items
+        }
+        phrasebook[language] = Phrases(
+            gate_met=messages["reason_gate_met"][language],
+            gate_not_met=messages["reason_gate_not_met"][language],
+            all_categories=messages["reason_all_categories"][language],
+            category_count=tuple(
+                messages["reason_category_count"][language].format(count=count, total=total)
+                for count in range(total + 1)
+            ),
+            category_met=category_met,
+            red_flag={
+                item.id: messages["reason_red_flag"][language].format(item=item.short[language])
+                for item in questionnaire.red_flag_items
+            },
+        )
+    return phrasebook
