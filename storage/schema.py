@@ -1,0 +1,72 @@
+"""The schema: one MetaData, created with `create_all` (CREATE TABLE IF NOT EXISTS).
+
+Portable types only, so the same schema runs on SQLite and PostgreSQL. Times are stored as
+UTC (SQLite gives them back naive; `storage.database` makes them aware again).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("questionnaire_id", String(100), nullable=False),
+    Column("questionnaire_version", String(50), nullable=False),
+    Column("questionnaire_hash", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("tier", String(50), nullable=False),
+    Column("urgent", Boolean, nullable=False),
+    Column("status", String(20), nullable=False, server_default="new"),
+    Column("note", Text),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_by", String(200)),
+    Column("row_version", Integer, nullable=False, server_default="1"),
+    # The queue's usual orderings: newest first, unacknowledged urgent first, by tier / status.
+    Index("ix_submissions_created", "created_at"),
+    Index("ix_submissions_urgent_open", "urgent", "acknowledged_at", "created_at"),
+    Index("ix_submissions_tier_created", "tier", "created_at"),
+    Index("ix_submissions_status_created", "status", "created_at"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("event", String(50), nullable=False),
+    Column("submission_id", Integer, ForeignKey("submissions.id")),
+    Column("detail", Text, nullable=False, server_default=""),
+    Index("ix_audit_at", "at"),
+    Index("ix_audit_event_at", "event", "at"),
+)
+
+staff_passcode = Table(
+    "staff_passcode",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("passcode_hash", Text, nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
