@@ -31,7 +31,8 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
 
 def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
     """One CSV row straight from the stored JSON (no result objects: this runs 100,000 times)."""
-    result, answers = row["result"], row["answers"]
+    result = row["result"]
+    answers = result["answers"]
     created: datetime = row["created_at"]
     if created.tzinfo is None:  # SQLite hands it back naive; it was written as UTC
         created = created.replace(tzinfo=UTC)
