@@ -17,7 +17,9 @@ from storage import QueueFilter, Storage, Submission
 from storage.schema import submissions
 
 
-def save(storage: Storage, result: ScreeningResult, key: str, *, days_ago: int = 0, language: str = "en") -> Submission:
+def save(
+    storage: Storage, result: ScreeningResult, key: str, *, days_ago: int = 0, language: str = "en"
+) -> Submission:
     saved = storage.save_submission(idempotency_key=key, result=result, language=language)
     if days_ago:
         moment = datetime.now(UTC) - timedelta(days=days_ago)
@@ -66,7 +68,8 @@ def test_filters(storage: Storage, queue: dict[str, Submission], query: QueueFil
 
 def test_search_by_reference(storage: Storage, queue: dict[str, Submission]) -> None:
     reference = queue["urgent"].reference
-    assert [r.id for r in storage.list_submissions(QueueFilter(reference=reference.lower())).rows] == [queue["urgent"].id]
+    found = storage.list_submissions(QueueFilter(reference=reference.lower())).rows
+    assert [row.id for row in found] == [queue["urgent"].id]
     assert storage.list_submissions(QueueFilter(reference="%")).total == 0  # LIKE wildcards are escaped
 
 
@@ -111,7 +114,10 @@ def test_two_concurrent_writers_exactly_one_wins(storage: Storage, queue: dict[s
         outcomes.append(storage.set_status(row.id, actor=actor, status=status, note=actor,
                                            expected_row_version=row.row_version))
 
-    threads = [threading.Thread(target=act, args=("a", "referred")), threading.Thread(target=act, args=("b", "follow_up"))]
+    threads = [
+        threading.Thread(target=act, args=("a", "referred")),
+        threading.Thread(target=act, args=("b", "follow_up")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
