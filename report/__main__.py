@@ -1,0 +1,82 @@
+"""`python -m report`: one summary by reference code, or a day's summaries into one zip.
+
+    python -m report --submission K7M-4PX --out summary.pdf [--variant patient]
+    python -m report --day 2026-11-24 --out day.zip
+
+Reads submissions through `storage` (DATABASE_URL, or --database). Errors are one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import zipfile
+from datetime import UTC, date, datetime
+
+from report.document import SummaryHeader, SummaryOptions, build_summary, summary_filename
+from scoring import Questionnaire, QuestionnaireError, load_questionnaire
+from storage import QueueFilter, Storage, Submission, default_database_url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m report", description="PDF summaries of screenings")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--submission", metavar="REF", help="reference code, e.g. K7M-4PX")
+    which.add_argument("--day", metavar="YYYY-MM-DD", help="every submission of that UTC day, into a zip")
+    parser.add_argument("--out", required=True, metavar="FILE")
+    parser.add_argument("--variant", choices=("clinician", "patient"), default="clinician")
+    parser.add_argument("--database", default=None, metavar="URL")
+    parser.add_argument("--questionnaire", default="questionnaires/crps.yaml", metavar="FILE")
+    args = parser.parse_args(argv)
+    try:
+        questionnaire = load_questionnaire(args.questionnaire)
+        storage = Storage(args.database or default_database_url())
+        options = SummaryOptions(
+            variant=args.variant, clinic_name=os.environ.get("CLINIC_NAME", ""),
+            clinic_address=os.environ.get("CLINIC_ADDRESS", ""), generated_at=datetime.now(UTC),
+        )
+        if args.submission:
+            submission = storage.get_by_reference(args.submission)
+            if submission is None:
+                raise LookupError(f"no submission with reference '{args.submission}'")
+            with open(args.out, "wb") as out:
+                out.write(build_summary(submission.result, questionnaire, _header(submission), options))
+            storage.record_event("pdf_generated", actor="command line", submission_id=submission.id,
+                                 detail=args.variant)
+            print(f"report: wrote {args.out}", file=sys.stderr)
+        else:
+            count = _day(storage, questionnaire, date.fromisoformat(args.day), options, args.out)
+            print(f"report: wrote {count} summaries to {args.out}", file=sys.stderr)
+    except QuestionnaireError as exc:
+        print(exc.problems[0], file=sys.stderr)
+        return 2
+    except (LookupError, ValueError, OSError) as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _header(submission: Submission) -> SummaryHeader:
+    return SummaryHeader(reference=submission.reference, submitted_at=submission.created_at,
+                         language=submission.language, status=submission.status, note=submission.note)
+
+
+def _day(storage: Storage, questionnaire: Questionnaire, day: date, options: SummaryOptions, out: str) -> int:
+    count, page = 0, 1
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        while True:
+            rows = storage.list_submissions(QueueFilter(date_from=day, date_to=day), page=page, page_size=100).rows
+            for submission in rows:
+                pdf = build_summary(submission.result, questionnaire, _header(submission), options)
+                archive.writestr(summary_filename(submission.reference, options.variant), pdf)
+                storage.record_event("pdf_generated", actor="command line", submission_id=submission.id,
+                                     detail=f"{options.variant} (day batch)")
+                count += 1
+            if len(rows) < 100:
+                return count
+            page += 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
