@@ -11,7 +11,6 @@ import streamlit as st
 from scoring import QuestionnaireError
 from ui import resources
 from ui.coordinator import access
-from ui.coordinator import pages as staff
 from ui.patient import page as patient
 
 st.set_page_config(page_title="Pain symptom check", layout="centered", initial_sidebar_state="collapsed")
@@ -26,12 +25,12 @@ except QuestionnaireError as exc:
 
 pages = [
     st.Page(patient.render, title="Pain symptom check", default=True),
-    st.Page(staff.sign_in, title="Staff sign-in", url_path="staff"),
+    st.Page("ui/pages/staff.py", title="Staff sign-in"),
 ]
 if access.is_signed_in():
     pages += [
-        st.Page(staff.queue, title="Screenings", url_path="queue"),
-        st.Page(staff.detail, title="Submission", url_path="submission"),
-        st.Page(staff.audit, title="Audit log", url_path="audit"),
+        st.Page("ui/pages/queue.py", title="Screenings"),
+        st.Page("ui/pages/submission.py", title="Submission"),
+        st.Page("ui/pages/audit.py", title="Audit log"),
     ]
 st.navigation(pages, position="hidden").run()

@@ -18,9 +18,7 @@ def audit() -> None:
     storage = resources.storage()
     st.title("Audit log")
     if st.button("Back to the queue", key="coordinator:audit-back"):
-        from ui.coordinator.queue import queue
-
-        st.switch_page(st.Page(queue, title="Screenings", url_path="queue"))
+        st.switch_page("ui/pages/queue.py")
     total = storage.count_audit()
     pages = max(1, -(-total // PAGE_SIZE))
     page = int(st.number_input("Page", min_value=1, max_value=pages, value=1, key="coordinator:audit-page"))

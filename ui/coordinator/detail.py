@@ -59,9 +59,7 @@ def detail() -> None:
 
 def _back_to_queue() -> None:
     if st.button("Back to the queue", key="coordinator:back"):
-        from ui.coordinator.queue import queue
-
-        st.switch_page(st.Page(queue, title="Screenings", url_path="queue"))
+        st.switch_page("ui/pages/queue.py")
 
 
 def _urgent(submission: Submission, questionnaire: Questionnaire, actor: str) -> None:
@@ -134,26 +132,21 @@ def _status_form(submission: Submission, actor: str) -> None:
         note = st.text_area("Note (optional)", value=submission.note or "", max_chars=2000,
                             key=f"coordinator:note:{submission.id}")
         saved = st.form_submit_button("Save review", type="primary")
+    current = submission
     if saved:
         expected = int(st.session_state.get(seen_key, submission.row_version))
         outcome = resources.storage().set_status(
             submission.id, actor=actor, status=str(status), note=note.strip() or None, expected_row_version=expected
         )
-        if outcome.ok:
-            st.success("Saved.")
-            if outcome.submission is not None:
-                st.session_state[seen_key] = outcome.submission.row_version
-        else:
-            st.warning(outcome.message)
-            if outcome.submission is not None:
-                current = outcome.submission
-                st.text(f"Now: {STATUS_LABELS.get(current.status, current.status)}; note: {current.note or '(none)'}")
-                st.session_state[seen_key] = current.row_version
-        return
-    st.session_state.setdefault(seen_key, submission.row_version)
-    if submission.note:
+        (st.success if outcome.ok else st.warning)(outcome.message)
+        current = outcome.submission or submission
+        if not outcome.ok:
+            st.text(f"Now: {STATUS_LABELS.get(current.status, current.status)}")
+    # What this coordinator has now seen; the next save is conditional on it (see above).
+    st.session_state[seen_key] = current.row_version
+    if current.note:
         st.caption("Current note:")
-        st.text(submission.note)
+        st.text(current.note)
 
 
 def _downloads(submission: Submission, questionnaire: Questionnaire, actor: str) -> None:

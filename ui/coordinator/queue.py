@@ -34,9 +34,7 @@ def queue() -> None:
 def open_submission(submission_id: int) -> None:
     """Remember which submission to show (in the session, never in the URL) and go there."""
     st.session_state[_SELECTED] = submission_id
-    from ui.coordinator.detail import detail
-
-    st.switch_page(st.Page(detail, title="Submission", url_path="submission"))
+    st.switch_page("ui/pages/submission.py")
 
 
 def _header_actions() -> None:
@@ -46,9 +44,7 @@ def _header_actions() -> None:
         access.sign_out()
         st.rerun()
     if right.button("Audit log", key="coordinator:to-audit"):
-        from ui.coordinator.audit_log import audit
-
-        st.switch_page(st.Page(audit, title="Audit log", url_path="audit"))
+        st.switch_page("ui/pages/audit.py")
 
 
 @st.fragment(run_every=5)

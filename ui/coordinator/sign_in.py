@@ -13,9 +13,7 @@ def sign_in() -> None:
     if access.is_signed_in():
         st.success("You are signed in.")
         if st.button("Go to screenings", type="primary", key="staff:go-queue"):
-            from ui.coordinator.queue import queue
-
-            st.switch_page(st.Page(queue, title="Screenings", url_path="queue"))
+            st.switch_page("ui/pages/queue.py")
         if st.button("Sign out", key="staff:sign-out"):
             access.sign_out()
             st.rerun()

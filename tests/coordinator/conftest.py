@@ -1,0 +1,73 @@
+"""AppTest of app.py with a fresh SQLite file per test and a known coordinator passcode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from access import hash_passcode
+from scoring import ScreeningResult, load_questionnaire, score
+from storage import Storage, Submission
+from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+
+PASSCODE = "front-desk-2026"
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def storage(database_url: str) -> Storage:
+    return Storage(database_url)
+
+
+@pytest.fixture
+def with_passcode(storage: Storage) -> Storage:
+    storage.set_passcode_hash(hash_passcode(PASSCODE))
+    return storage
+
+
+@pytest.fixture
+def submit(storage: Storage) -> Callable[..., Submission]:
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    counter = iter(range(10_000))
+
+    def save(*categories: str, language: str = "en", **answers: object) -> Submission:
+        result: ScreeningResult = score(questionnaire, with_categories(*categories, **answers), language)
+        return storage.save_submission(idempotency_key=f"t{next(counter)}", result=result, language=language)
+
+    return save
+
+
+@pytest.fixture
+def app(database_url: str) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30).run()
+
+
+def sign_in(at: AppTest, passcode: str = PASSCODE) -> AppTest:
+    at.switch_page("ui/pages/staff.py").run()
+    at.text_input(key="staff:passcode").input(passcode)
+    at.button[0].click().run()
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page shows as text (markdown, text, captions, alerts, tables)."""
+    parts: list[str] = []
+    for kind in ("markdown", "text", "caption", "title", "subheader", "error", "warning", "info", "success"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv())
+    return "\n".join(parts)
