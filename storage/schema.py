@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -29,6 +30,7 @@ submissions = Table(
     Column("reference", String(16), nullable=False, unique=True),
     Column("idempotency_key", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_day", Date, nullable=False),  # UTC day of created_at, for per-day counts
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("questionnaire_id", String(100), nullable=False),
     Column("questionnaire_version", String(50), nullable=False),
@@ -48,6 +50,7 @@ submissions = Table(
     Index("ix_submissions_urgent_open", "urgent", "acknowledged_at", "created_at"),
     Index("ix_submissions_tier_created", "tier", "created_at"),
     Index("ix_submissions_status_created", "status", "created_at"),
+    Index("ix_submissions_day_tier_status", "created_day", "tier", "status"),
 )
 
 audit_events = Table(

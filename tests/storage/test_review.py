@@ -24,7 +24,11 @@ def save(
     if days_ago:
         moment = datetime.now(UTC) - timedelta(days=days_ago)
         with storage.engine.begin() as connection:
-            connection.execute(update(submissions).where(submissions.c.id == saved.id).values(created_at=moment))
+            connection.execute(
+                update(submissions)
+                .where(submissions.c.id == saved.id)
+                .values(created_at=moment, created_day=moment.date())
+            )
     found = storage.get_submission(saved.id)
     assert found is not None
     return found
