@@ -72,7 +72,7 @@ def _urgent(submission: Submission, questionnaire: Questionnaire, actor: str) ->
             lines.append(f"- {item.short['en']}: {item.red_flag.concern['en']}")
         else:
             lines.append(f"- {flag}")
-    st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon="🚨")
+    st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
     if submission.acknowledged_at is None:
         if st.button("Acknowledge this urgent alert", type="primary", key="coordinator:acknowledge"):
             outcome = resources.storage().acknowledge(submission.id, actor=actor)

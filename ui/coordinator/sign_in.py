@@ -11,13 +11,7 @@ from ui.coordinator import access
 def sign_in() -> None:
     st.title("Staff sign-in")
     if access.is_signed_in():
-        st.success("You are signed in.")
-        if st.button("Go to screenings", type="primary", key="staff:go-queue"):
-            st.switch_page("ui/pages/queue.py")
-        if st.button("Sign out", key="staff:sign-out"):
-            access.sign_out()
-            st.rerun()
-        return
+        st.switch_page("ui/pages/queue.py")  # registered now that staff are signed in
     if access.oidc_configured():
         st.button("Sign in with the clinic account", on_click=st.login, key="staff:oidc")
         st.divider()
