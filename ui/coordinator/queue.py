@@ -54,7 +54,10 @@ def _live_summary() -> None:
     questionnaire = resources.questionnaire()
     urgent = storage.unacknowledged_urgent()
     if urgent:
-        st.error(f"URGENT: {len(urgent)} screening(s) need staff now. Open each and acknowledge it.", icon=":material/warning:")
+        st.error(
+            f"URGENT: {len(urgent)} screening(s) need staff now. Open each and acknowledge it.",
+            icon=":material/warning:",
+        )
         for submission in urgent:
             concerns = "; ".join(
                 questionnaire.item(flag).red_flag.concern["en"]  # type: ignore[union-attr]
