@@ -71,6 +71,10 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     assert f"Screening {urgent.reference}" in detail
     assert "In the past few weeks" in detail and "En las últimas semanas" in detail  # English and Spanish
     assert "not a diagnosis" in detail
+    downloads = app.get("download_button")
+    assert [d.proto.label for d in downloads] == [
+        "Download Clinician copy (English)", "Download Patient copy (patient's language)",
+    ]
     app.button(key="coordinator:acknowledge").click().run()
     app.selectbox(key=f"coordinator:status-choice:{urgent.id}").select("referred")
     app.text_area(key=f"coordinator:note:{urgent.id}").input("Called the crisis team <b>now</b>")

@@ -1,0 +1,54 @@
+"""`python -m report`: one summary by reference, a day's summaries into a zip, clean errors."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from scoring import load_questionnaire, score
+from storage import Storage
+from tests.core.conftest import DEFAULT_QUESTIONNAIRE, REPO, with_categories
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "report", *args], capture_output=True, text=True, cwd=REPO)
+
+
+def test_one_summary_and_a_day(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    storage = Storage(url)
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    saved = [
+        storage.save_submission(idempotency_key=f"k{n}", result=score(questionnaire, with_categories(*c)),
+                                language="en")
+        for n, c in enumerate([("sensory",), ("sensory", "vasomotor"), ("sensory", "vasomotor", "sudomotor_edema")])
+    ]
+    out = tmp_path / "one.pdf"
+    finished = run("--submission", saved[0].reference.lower(), "--out", str(out), "--database", url)
+    assert finished.returncode == 0, finished.stderr
+    assert saved[0].reference in (PdfReader(out).pages[0].extract_text() or "")
+    assert "pdf_generated" in [event.event for event in storage.list_audit()]
+
+    day = tmp_path / "day.zip"
+    today = datetime.now(UTC).date().isoformat()
+    finished = run("--day", today, "--out", str(day), "--database", url, "--variant", "patient")
+    assert finished.returncode == 0, finished.stderr
+    with zipfile.ZipFile(day) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(f"crps-screen-{s.reference}-patient.pdf" for s in saved)
+        first = PdfReader(io.BytesIO(archive.read(names[0])))
+        assert "Your pain symptom check" in (first.pages[0].extract_text() or "")
+
+
+def test_unknown_reference_is_one_line(tmp_path: Path) -> None:
+    finished = run("--submission", "ZZZ-999", "--out", str(tmp_path / "x.pdf"),
+                   "--database", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert finished.returncode == 2
+    assert finished.stderr.strip() == "report: no submission with reference 'ZZZ-999'"
+    assert not (tmp_path / "x.pdf").exists()
