@@ -1,0 +1,30 @@
+"""Answer plans for whole screenings, by item id (unlisted items are skipped if optional)."""
+
+from __future__ import annotations
+
+from scoring import AnswerValue
+
+NO_RED_FLAGS: dict[str, AnswerValue] = {
+    "cold_pale_numb_limb": "no",
+    "sudden_leg_swelling_or_breathless": "no",
+    "fever_with_hot_red_limb": "no",
+    "tight_cast_worsening_pain": "no",
+    "stroke_signs": "no",
+    "self_harm_thoughts": "no",
+}
+PAIN: dict[str, AnswerValue] = {
+    "pain_present": "yes",
+    "pain_location": ("left_arm",),
+    "inciting_event": "yes",
+    "pain_disproportionate": "yes",
+    "pain_duration": "3_6m",
+    "pain_intensity": 7,
+}
+# Three symptom groups (sensory, vasomotor, sudomotor/edema) → referral suggested.
+REFERRAL = {**PAIN, "burning_pain": "yes", "temperature_difference": "yes", "swelling": "yes",
+            "stiffness": "unsure", **NO_RED_FLAGS}
+# Two symptom groups → clinician review.
+CLINICIAN_REVIEW = {**PAIN, "touch_sensitivity": "yes", "color_change": "yes", "swelling": "no", **NO_RED_FLAGS}
+NO_PAIN = {"pain_present": "no", **NO_RED_FLAGS}
+# A refusal on the self-harm question counts as positive (PHQ-9 item 9 / ASQ practice).
+URGENT = {**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say"}

@@ -1,0 +1,43 @@
+"""The pure branching and progress rules, against the real questionnaire."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import Questionnaire
+from ui.patient import flow
+
+
+def test_progress_counts_the_questions_asked_so_far(questionnaire: Questionnaire) -> None:
+    assert flow.progress(questionnaire, {}, "pain_present") == flow.Progress(1, 7)
+    assert flow.progress(questionnaire, {"pain_present": "yes"}, "pain_location") == flow.Progress(2, 23)
+
+
+@pytest.mark.parametrize(
+    ("pain", "after_first"),
+    [pytest.param("no", "cold_pale_numb_limb", id="no-pain→safety"), pytest.param("yes", "pain_location", id="pain")],
+)
+def test_branching_comes_from_the_questionnaire(questionnaire: Questionnaire, pain: str, after_first: str) -> None:
+    assert flow.item_after(questionnaire, {"pain_present": pain}, "pain_present") == after_first
+
+
+def test_first_and_last(questionnaire: Questionnaire) -> None:
+    assert flow.item_before(questionnaire, {}, "pain_present") is None
+    assert flow.item_after(questionnaire, {}, "self_harm_thoughts") is None
+
+
+def test_first_missing_names_the_first_required_unanswered(questionnaire: Questionnaire) -> None:
+    assert flow.first_missing(questionnaire, {}) == "pain_present"
+    assert flow.first_missing(questionnaire, {"pain_present": "yes"}) == "pain_disproportionate"
+
+
+def test_answers_to_questions_no_longer_asked_are_dropped(questionnaire: Questionnaire) -> None:
+    answers = {"pain_present": "no", "burning_pain": "yes", "stroke_signs": "no"}
+    assert flow.asked_answers(questionnaire, answers) == {"pain_present": "no", "stroke_signs": "no"}
+
+
+def test_answer_labels_are_in_the_patients_language(questionnaire: Questionnaire) -> None:
+    location = questionnaire.item("pain_location")
+    assert flow.answer_label(location, ("left_arm", "other"), "es") == "Brazo o mano izquierda, En otro lugar"
+    assert flow.answer_label(questionnaire.item("pain_intensity"), 0, "en") == "0"
+    assert flow.answer_label(questionnaire.item("pain_present"), None, "en") is None

@@ -1,0 +1,125 @@
+"""One question per screen: branching, progress, required items, Back, and change from review."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import Questionnaire
+from tests.patient.conftest import Saved
+from tests.patient.kiosk import Kiosk
+from tests.patient.plans import NO_PAIN, REFERRAL
+
+
+def test_no_pain_skips_to_the_safety_questions(kiosk: Kiosk, questionnaire: Questionnaire) -> None:
+    kiosk.start("en")
+    assert kiosk.current_item().id == "pain_present"
+    kiosk.answer("no")
+
+    assert kiosk.current_item().id == "cold_pale_numb_limb"
+    assert kiosk.current_item().red_flag is not None
+    assert kiosk.progress() == "Question 2 of 7"
+
+
+def test_the_progress_total_follows_the_answers(kiosk: Kiosk) -> None:
+    kiosk.start("es")
+    kiosk.choose("yes")
+    assert kiosk.progress() == "Pregunta 1 de 23"
+    kiosk.choose("no")
+    assert kiosk.progress() == "Pregunta 1 de 7"
+
+
+def test_a_required_question_cannot_be_skipped(kiosk: Kiosk) -> None:
+    kiosk.start("en")
+    assert not kiosk.has_button(kiosk.words("skip"))
+    kiosk.tap(kiosk.words("next"))
+
+    assert kiosk.current_item().id == "pain_present"
+    assert [e.value for e in kiosk.at.error] == [kiosk.words("required_missing")]
+    kiosk.answer("yes")
+    assert kiosk.current_item().id == "pain_location"
+    assert not kiosk.at.error
+
+
+def test_an_optional_question_can_be_skipped(kiosk: Kiosk) -> None:
+    kiosk.start("en").answer("yes")
+    assert kiosk.current_item().id == "pain_location"
+    assert kiosk.words("optional_hint") in kiosk.screen_text()
+    kiosk.tap(kiosk.words("skip"))
+    assert kiosk.current_item().id == "inciting_event"
+
+
+def test_back_returns_to_the_previous_answer_then_the_welcome(kiosk: Kiosk) -> None:
+    kiosk.start("en").answer("yes").answer(("left_arm", "right_leg"))
+    kiosk.tap(kiosk.words("back"))
+
+    assert kiosk.current_item().id == "pain_location"
+    ticked = {box.label for box in kiosk.at.checkbox if box.value}
+    assert ticked == {"Left arm or hand", "Right leg or foot"}
+    kiosk.tap(kiosk.words("back"))
+    assert kiosk.at.radio[0].value == "yes"
+    kiosk.tap(kiosk.words("back"))
+    assert kiosk.has_button("English") and kiosk.has_button("Español")
+
+
+def test_the_0_to_10_scale_is_eleven_choices_not_a_slider(kiosk: Kiosk) -> None:
+    kiosk.start("en").answer("yes")
+    while kiosk.current_item().id != "pain_intensity":
+        kiosk.answer("yes" if kiosk.current_item().required else None)
+
+    (scale,) = kiosk.at.radio
+    assert list(scale.options) == [str(n) for n in range(11)]
+    assert not kiosk.at.get("slider") and not kiosk.at.get("select_slider")
+
+
+def test_review_lists_every_answer_and_changes_one(kiosk: Kiosk, saved: Saved) -> None:
+    kiosk.start("en")
+    kiosk.answer_all(REFERRAL)
+    review = kiosk.screen_text()
+    assert "Left arm or hand" in review and "More than 6 months" not in review
+    assert "3 to 6 months" in review
+
+    kiosk.tap("Change 5")  # pain_duration
+    assert kiosk.current_item().id == "pain_duration"
+    assert kiosk.at.radio[0].value == "3_6m"
+    kiosk.answer("gt_6m")
+
+    review = kiosk.screen_text()
+    assert kiosk.words("review_title") in review
+    assert "More than 6 months" in review and "3 to 6 months" not in review
+    kiosk.submit()
+    assert saved()[0].answers["pain_duration"] == "gt_6m"
+
+
+def test_back_from_a_change_returns_to_review(kiosk: Kiosk) -> None:
+    kiosk.start("en")
+    kiosk.answer_all(NO_PAIN)
+    kiosk.tap("Change 2")
+    kiosk.tap(kiosk.words("back_to_review"))
+    assert kiosk.words("review_title") in kiosk.screen_text()
+
+
+def test_a_change_that_opens_questions_asks_the_required_ones_first(kiosk: Kiosk, saved: Saved) -> None:
+    kiosk.start("en")
+    kiosk.answer_all(NO_PAIN)
+    kiosk.tap("Change 1")
+    kiosk.answer("yes")  # pain now: "is the pain worse than expected" is required
+
+    assert kiosk.current_item().id == "pain_disproportionate"
+    kiosk.answer("no")
+    screen = kiosk.screen_text()
+    assert kiosk.words("review_title") in screen
+    assert kiosk.words("not_answered") in screen  # optional pain questions, shown as unanswered
+    kiosk.submit()
+    assert saved()[0].answers["pain_disproportionate"] == "no"
+
+
+def test_a_double_tap_does_not_skip_the_next_question(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> None:
+    kiosk.start("en").answer("yes")
+    assert kiosk.current_item().id == "pain_location"
+    monkeypatch.setenv("TAP_GUARD_SECONDS", "30")  # the second tap comes right after the screen appeared
+    kiosk.tap(kiosk.words("skip"))
+    assert kiosk.current_item().id == "pain_location"
+
+    monkeypatch.setenv("TAP_GUARD_SECONDS", "0")
+    kiosk.tap(kiosk.words("skip"))
+    assert kiosk.current_item().id == "inciting_event"

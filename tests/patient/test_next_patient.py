@@ -1,0 +1,84 @@
+"""Finish, staff clear and a new session leave nothing of the last patient."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.patient.conftest import Saved
+from tests.patient.kiosk import Kiosk
+from tests.patient.plans import REFERRAL, URGENT
+
+SESSION_OBJECT = "patient_session"
+
+
+def answer_words(kiosk: Kiosk) -> list[str]:
+    """Text that would give away the last patient's answers or result."""
+    questionnaire = kiosk.questionnaire
+    return [
+        "Left arm or hand", "3 to 6 months", "Not sure",
+        *(tier.message[lang] for tier in questionnaire.tiers for lang in ("en", "es")),
+        questionnaire.messages["crisis_line"]["en"], questionnaire.messages["crisis_line"]["es"],
+    ]
+
+
+def widget_values(kiosk: Kiosk) -> dict[str, object]:
+    return {key: kiosk.at.session_state[key] for key in kiosk.at.session_state
+            if key != SESSION_OBJECT and not key.startswith("$$")}
+
+
+def test_finish_clears_everything_including_widgets(kiosk: Kiosk, saved: Saved) -> None:
+    kiosk.start("en")
+    kiosk.answer_all(REFERRAL)
+    kiosk.submit()
+    reference = saved()[0].reference
+    kiosk.tap(kiosk.words("finish"))
+
+    screen = kiosk.screen_text()
+    assert kiosk.has_button("English") and kiosk.has_button("Español")
+    assert reference not in screen
+    for words in answer_words(kiosk):
+        assert words not in screen
+    assert all(value in (None, False, "") for value in widget_values(kiosk).values())
+
+    kiosk.start("en")  # the next patient's first question starts unanswered
+    assert kiosk.at.radio[0].value is None
+    kiosk.answer("yes")
+    assert not any(box.value for box in kiosk.at.checkbox)  # "left arm" was ticked before
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_clear_the_urgent_screen_with_the_kiosk_code(
+    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    monkeypatch.setenv("KIOSK_STAFF_CODE", "2468")
+    kiosk.start(language)
+    kiosk.answer_all(URGENT)
+    kiosk.submit()
+
+    kiosk.at.text_input[0].input("1111").run()
+    kiosk.tap(kiosk.words("staff_clear"))
+    assert kiosk.words("staff_code_wrong") in [e.value for e in kiosk.at.error]
+    assert kiosk.words("urgent_title") in kiosk.screen_text()
+
+    kiosk.at.text_input[0].input("2468").run()
+    kiosk.tap(kiosk.words("staff_clear"))
+    assert kiosk.has_button("English")
+    assert kiosk.words("urgent_title") not in kiosk.screen_text()
+    assert "2468" not in [str(v) for v in widget_values(kiosk).values()]
+
+
+def test_without_a_kiosk_code_the_urgent_screen_says_how_to_clear_it(kiosk: Kiosk) -> None:
+    kiosk.start("en")
+    kiosk.answer_all(URGENT)
+    kiosk.submit()
+    assert kiosk.words("staff_code_not_set") in kiosk.screen_text()
+    assert not kiosk.at.text_input
+
+
+def test_a_new_session_starts_fresh(kiosk: Kiosk, database_url: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    kiosk.start("en").answer("yes")
+    other = AppTest.from_file(str(kiosk.at._script_path), default_timeout=20)
+    other.run()
+    assert [b.label for b in other.button] == ["English", "Español"]

@@ -1,0 +1,55 @@
+"""ui/strings.yaml: every patient-interface string in both languages, and no diagnostic wording."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from ui.patient import strings
+
+PATIENT_CODE = sorted((Path(strings.__file__).parent).glob("*.py"))
+# CLINICAL.md: say "suggest", never that a patient has the condition.
+DIAGNOSTIC = re.compile(r"\b(has CRPS|diagnosed|meets criteria|tiene CRPS|diagnosticad)", re.IGNORECASE)
+
+
+def test_every_string_has_english_and_spanish() -> None:
+    for key, by_language in strings.all_strings().items():
+        assert set(by_language) == {"en", "es"}, key
+        assert all(value.strip() for value in by_language.values()), key
+
+
+def test_placeholders_match_between_languages() -> None:
+    def fields(template: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    for key, by_language in strings.all_strings().items():
+        assert fields(by_language["en"]) == fields(by_language["es"]), key
+
+
+def test_no_string_diagnoses() -> None:
+    for key, by_language in strings.all_strings().items():
+        for value in by_language.values():
+            assert not DIAGNOSTIC.search(value), key
+
+
+@pytest.mark.parametrize("path", PATIENT_CODE, ids=lambda p: p.name)
+def test_every_key_the_screens_use_exists(path: Path) -> None:
+    used = set(re.findall(r"text\(\s*['\"](\w+)['\"]", path.read_text(encoding="utf-8")))
+    assert used <= set(strings.all_strings()), used - set(strings.all_strings())
+
+
+def test_the_patient_screens_never_use_query_params_or_caches() -> None:
+    for path in PATIENT_CODE:
+        source = path.read_text(encoding="utf-8")
+        for forbidden in ("query_params", "st.cache_data", "st.cache_resource", "unsafe_allow_html"):
+            assert forbidden not in source, f"{path.name}: {forbidden}"
+
+
+def test_the_patient_screens_offer_no_pdf_and_touch_no_database_directly() -> None:
+    for path in PATIENT_CODE:
+        source = path.read_text(encoding="utf-8")
+        for forbidden in ("import report", "from report", "sqlalchemy", "download_button"):
+            assert forbidden not in source, f"{path.name}: {forbidden}"

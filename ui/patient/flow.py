@@ -1,0 +1,72 @@
+"""Branching and progress for the patient flow. Pure: no Streamlit, so it is tested alone.
+
+Which questions are asked comes from the questionnaire's `show_if` rules through
+`scoring.shown_items`; nothing here knows about particular items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scoring import AnswerValue, Item, Questionnaire, shown_items
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Question `number` of `total`, where total counts the questions asked given the answers so far."""
+
+    number: int
+    total: int
+
+
+def asked(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item, ...]:
+    """The questions this patient is asked, in order, given the answers so far."""
+    return shown_items(questionnaire, answers)
+
+
+def first_item(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> str:
+    return asked(questionnaire, answers)[0].id
+
+
+def progress(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], item_id: str) -> Progress:
+    ids = [item.id for item in asked(questionnaire, answers)]
+    return Progress(number=ids.index(item_id) + 1, total=len(ids))
+
+
+def item_after(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], item_id: str) -> str | None:
+    """The next question asked after `item_id`, or None when it was the last (go to review)."""
+    ids = [item.id for item in asked(questionnaire, answers)]
+    position = ids.index(item_id)
+    return ids[position + 1] if position + 1 < len(ids) else None
+
+
+def item_before(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], item_id: str) -> str | None:
+    """The question asked before `item_id`, or None when it is the first (back to welcome)."""
+    ids = [item.id for item in asked(questionnaire, answers)]
+    position = ids.index(item_id)
+    return ids[position - 1] if position > 0 else None
+
+
+def first_missing(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> str | None:
+    """The first asked question that is required and has no answer yet."""
+    for item in asked(questionnaire, answers):
+        if item.required and item.id not in answers:
+            return item.id
+    return None
+
+
+def asked_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """Only the answers to questions still asked (a changed branch drops the others)."""
+    return {item.id: answers[item.id] for item in asked(questionnaire, answers) if item.id in answers}
+
+
+def answer_label(item: Item, value: AnswerValue | None, language: str) -> str | None:
+    """The answer as the patient saw it (choice labels in their language), None if unanswered."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        return ", ".join(item.choice(code).label[language] for code in value)
+    return item.choice(value).label[language]

@@ -1,0 +1,94 @@
+"""The one place that holds a patient's session: a typed `PatientSession` in `st.session_state`.
+
+Every widget key on the patient screens is made by `widget_key`, which puts the per-patient
+number inside the key. Clearing session state alone does not reset a widget (a radio with the
+same key came back ticked, STREAMLIT-NOTES.md); a new number gives every widget a fresh key,
+and `next_patient` also drops the old keys so no answer stays in the session.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import streamlit as st
+
+from scoring import AnswerValue, ScreeningResult
+
+_SESSION_KEY = "patient_session"
+_WIDGET_PREFIX = "patient"
+
+
+class Step(StrEnum):
+    """Which screen the patient is on."""
+
+    WELCOME = "welcome"
+    QUESTION = "question"
+    REVIEW = "review"
+    THANKS = "thanks"
+    URGENT = "urgent"
+
+
+@dataclass
+class PatientSession:
+    """Everything about the patient at the tablet now; replaced whole for the next patient."""
+
+    patient_number: int = 0
+    language: str = "en"
+    step: Step = Step.WELCOME
+    item_id: str | None = None
+    """The question on screen (step QUESTION)."""
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    returning_to_review: bool = False
+    """The patient came from the review screen to change one answer; Next goes back there."""
+    missing_answer: bool = False
+    """Next was tapped on a required question with no answer: say so in text."""
+    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """One per patient: a double tap, rerun or retry saves the same row, never a second one."""
+    save_failed: bool = False
+    result: ScreeningResult | None = None
+    reference: str | None = None
+    staff_code_wrong: bool = False
+    last_activity: float = field(default_factory=time.monotonic)
+    screen: tuple[Step, str | None] = (Step.WELCOME, None)
+    screen_since: float = field(default_factory=time.monotonic)
+    """When the screen on show first appeared (a tap just after it is a double tap, see `taps`)."""
+
+
+def current() -> PatientSession:
+    """This browser tab's patient session (a new one on first load or after a page reload)."""
+    session = st.session_state.get(_SESSION_KEY)
+    if not isinstance(session, PatientSession):
+        session = PatientSession()
+        st.session_state[_SESSION_KEY] = session
+    return session
+
+
+def widget_key(session: PatientSession, name: str) -> str:
+    """A widget key unique to this patient, so the next patient's widgets start empty."""
+    return f"{_WIDGET_PREFIX}{session.patient_number}:{name}"
+
+
+def touch() -> None:
+    """Note activity now (the idle time-out counts from here)."""
+    current().last_activity = time.monotonic()
+
+
+def note_screen(session: PatientSession) -> None:
+    """Remember when the screen on show (step and question) first appeared."""
+    here = (session.step, session.item_id)
+    if here != session.screen:
+        session.screen, session.screen_since = here, time.monotonic()
+
+
+def next_patient() -> PatientSession:
+    """Forget everything about this patient, widget values included, and start fresh."""
+    old = current()
+    old_prefix = widget_key(old, "")
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(old_prefix)]:
+        del st.session_state[key]
+    session = PatientSession(patient_number=old.patient_number + 1)
+    st.session_state[_SESSION_KEY] = session
+    return session
