@@ -128,7 +128,7 @@ def _status_form(submission: Submission, actor: str) -> None:
     seen_key = f"coordinator:seen-version:{submission.id}"
     with st.form(f"coordinator:status:{submission.id}"):
         status = st.selectbox("Status", list(STATUSES), index=list(STATUSES).index(submission.status),
-                              format_func=STATUS_LABELS.get, key=f"coordinator:status-choice:{submission.id}")
+                              format_func=STATUS_LABELS.__getitem__, key=f"coordinator:status-choice:{submission.id}")
         note = st.text_area("Note (optional)", value=submission.note or "", max_chars=2000,
                             key=f"coordinator:note:{submission.id}")
         saved = st.form_submit_button("Save review", type="primary")

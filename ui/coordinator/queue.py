@@ -159,8 +159,8 @@ def _table(query: QueueFilter) -> list[Submission]:
 def _open_buttons(rows: list[Submission]) -> None:
     if not rows:
         return
-    choice = st.selectbox("Open a screening", [row.id for row in rows], key="coordinator:choose",
-                          format_func={row.id: f"{row.reference} · {_when(row.created_at)}" for row in rows}.get)
+    names = {row.id: f"{row.reference} · {_when(row.created_at)}" for row in rows}
+    choice = st.selectbox("Open a screening", list(names), key="coordinator:choose", format_func=names.__getitem__)
     if st.button("Open", type="primary", key="coordinator:open") and choice is not None:
         open_submission(int(choice))
 
