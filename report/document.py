@@ -26,7 +26,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from report import fonts
-from scoring import AnswerValue, Item, Questionnaire, ScreeningResult
+from scoring import Item, Questionnaire, ScreeningResult
 
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
@@ -290,7 +290,7 @@ class _Sections:
         value = self.result.answer(item_id)
         if value is None:
             return str(self.words["no_answer" if self._was_asked(item) else "not_asked"])
-        return _label(item, value, self.language)
+        return item.answer_label(value, self.language)
 
     def _was_asked(self, item: Item) -> bool:
         """Shown when every show_if held on the stored answers (which are those of shown items)."""
@@ -300,19 +300,6 @@ class _Sections:
             if not any(value in condition.any_of for value in values):
                 return False
         return True
-
-
-def _label(item: Item, value: AnswerValue, language: str) -> str:
-    if isinstance(value, int):
-        return str(value)
-    codes = value if isinstance(value, tuple) else (value,)
-    labels = []
-    for code in codes:
-        try:
-            labels.append(item.choice(code).label[language])
-        except KeyError:
-            labels.append(code)
-    return ", ".join(labels)
 
 
 def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:

@@ -84,6 +84,17 @@ class Item:
                 return choice
         raise KeyError(code)
 
+    def answer_label(self, value: AnswerValue, language: str) -> str:
+        """An answer as the patient saw it: choice labels in `language`, a number as digits.
+
+        A code this item no longer has (an answer stored under an older version) is shown as is.
+        """
+        if isinstance(value, int):
+            return str(value)
+        codes = value if isinstance(value, tuple) else (value,)
+        labels = {choice.code: choice.label for choice in self.choices}
+        return ", ".join(labels[code][language] if code in labels else code for code in codes)
+
 
 @dataclass(frozen=True, slots=True)
 class Category:

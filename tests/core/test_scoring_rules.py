@@ -166,3 +166,17 @@ def test_result_round_trips_through_dict(questionnaire: Questionnaire) -> None:
 
     result = score(questionnaire, with_categories("sensory", "vasomotor", self_harm_thoughts="yes"), "es")
     assert ScreeningResult.from_dict(result.to_dict()) == result
+
+
+@pytest.mark.parametrize(
+    ("item_id", "value", "language", "label"),
+    [
+        pytest.param("swelling", "unsure", "en", "Not sure", id="single"),
+        pytest.param("swelling", "yes", "es", "Sí", id="single-spanish"),
+        pytest.param("pain_location", ("left_arm", "other"), "en", "Left arm or hand, Somewhere else", id="multiple"),
+        pytest.param("pain_intensity", 7, "es", "7", id="number"),
+        pytest.param("swelling", "retired_code", "en", "retired_code", id="code-from-an-older-version"),
+    ],
+)
+def test_answer_label(questionnaire: Questionnaire, item_id: str, value: object, language: str, label: str) -> None:
+    assert questionnaire.item(item_id).answer_label(value, language) == label  # type: ignore[arg-type]

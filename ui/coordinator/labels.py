@@ -35,13 +35,4 @@ def answer_label(item: Item, value: AnswerValue | None, language: str) -> str:
     """The answer as the patient saw it; "No answer" when none."""
     if value is None:
         return "No answer" if language == "en" else "Sin respuesta"
-    if isinstance(value, int):
-        return str(value)
-    codes = value if isinstance(value, tuple) else (value,)
-    labels = []
-    for code in codes:
-        try:
-            labels.append(item.choice(code).label[language])
-        except KeyError:
-            labels.append(code)
-    return ", ".join(labels)
+    return item.answer_label(value, language)

@@ -63,10 +63,4 @@ def asked_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValu
 
 def answer_label(item: Item, value: AnswerValue | None, language: str) -> str | None:
     """The answer as the patient saw it (choice labels in their language), None if unanswered."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, tuple):
-        return ", ".join(item.choice(code).label[language] for code in value)
-    return item.choice(value).label[language]
+    return None if value is None else item.answer_label(value, language)
