@@ -84,6 +84,21 @@ class StreamlitServer:
         self._log.close()
 
 
+APP_SETTINGS = (
+    "DATABASE_URL", "QUESTIONNAIRE", "IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT",
+    "KIOSK_STAFF_CODE", "TAP_GUARD_SECONDS", "STAFF_IDLE_MINUTES", "STAFF_EMAILS",
+)
+
+
+def start_server(folder: Path, name: str = "app", **settings: str) -> StreamlitServer:
+    """A running app with its own SQLite file in `folder`; the developer's own app settings are
+    left out of its environment so they cannot change what a test sees."""
+    env = {key: value for key, value in os.environ.items() if key not in APP_SETTINGS}
+    env["DATABASE_URL"] = f"sqlite:///{folder / f'{name}.db'}"
+    env.update(settings)
+    return StreamlitServer(env, folder / f"{name}.log")
+
+
 @pytest.fixture
 def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
     """Factory: `server = streamlit_server(IDLE_TIMEOUT_SECONDS="5")` → a running app.
@@ -94,10 +109,7 @@ def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]
     servers: list[StreamlitServer] = []
 
     def start(**settings: str) -> StreamlitServer:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / f'screening-{len(servers)}.db'}"
-        env.update(settings)
-        server = StreamlitServer(env, tmp_path / f"streamlit-{len(servers)}.log")
+        server = start_server(tmp_path, f"screening-{len(servers)}", **settings)
         servers.append(server)
         return server
 

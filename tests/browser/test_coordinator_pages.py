@@ -3,7 +3,6 @@ and an axe-core scan of each screen. Screenshots go to artifacts/screenshots/.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from access import hash_passcode
 from scoring import load_questionnaire, score
 from storage import Storage, Submission
-from tests.browser.conftest import REPO, StreamlitServer, _require_chromium
+from tests.browser.conftest import REPO, StreamlitServer, _require_chromium, start_server
 from tests.core.conftest import with_categories
 
 PASSCODE = "desk-passcode-9"
@@ -25,11 +24,8 @@ QUESTIONNAIRE = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     _require_chromium()
-    tmp = tmp_path_factory.mktemp("coordinator")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["DATABASE_URL"] = f"sqlite:///{tmp / 'screening.db'}"
-    Storage(env["DATABASE_URL"]).set_passcode_hash(hash_passcode(PASSCODE))
-    started = StreamlitServer(env, tmp / "streamlit.log")
+    started = start_server(tmp_path_factory.mktemp("coordinator"))
+    Storage(started.env["DATABASE_URL"]).set_passcode_hash(hash_passcode(PASSCODE))
     yield started
     started.stop()
 

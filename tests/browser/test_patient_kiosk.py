@@ -6,7 +6,6 @@ context, so its own session). Screenshots of each kind of screen go to artifacts
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -16,7 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 
 from scoring import AnswerValue, Questionnaire, load_questionnaire
 from storage import Storage, Submission
-from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium
+from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, start_server
 from ui.patient import flow
 from ui.patient.strings import text
 
@@ -44,11 +43,9 @@ URGENT: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS, "cold_pa
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     """One app for the module, with its own database and a kiosk staff code."""
     _require_chromium()
-    tmp = tmp_path_factory.mktemp("patient-kiosk")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "IDLE_TIMEOUT_SECONDS"}}
     # Playwright taps as soon as a screen settles; the double-tap guard would ignore that.
-    env.update(DATABASE_URL=f"sqlite:///{tmp / 'screening.db'}", KIOSK_STAFF_CODE=STAFF_CODE, TAP_GUARD_SECONDS="0")
-    started = StreamlitServer(env, tmp / "streamlit.log")
+    started = start_server(tmp_path_factory.mktemp("patient-kiosk"), KIOSK_STAFF_CODE=STAFF_CODE,
+                           TAP_GUARD_SECONDS="0")
     yield started
     started.stop()
 
