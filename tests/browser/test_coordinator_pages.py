@@ -118,3 +118,24 @@ def test_detail_page_and_accessibility(
     page.screenshot(path=str(artifacts_dir / "coordinator-detail.png"), full_page=True)
     assert serious_violations(page) == []
     page.context.close()
+
+
+def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer, storage: Storage) -> None:
+    hostile = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script>**bold**'
+    row = save(storage, "hostile", "sensory", stroke_signs="yes")
+    page = desk(browser)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, server.url)
+    page.get_by_text(row.reference).first.wait_for()
+    page.get_by_role("button", name="Open", exact=True).first.click()
+    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    settle(page)
+    page.get_by_label("Note (optional)").fill(hostile)
+    page.get_by_role("button", name="Save review").click()
+    page.get_by_text("Saved.").wait_for(timeout=20_000)
+    settle(page)
+    assert page.get_by_text(hostile, exact=True).count() >= 1  # the note, character for character
+    assert page.evaluate("window.__owned") is None and dialogs == []
+    assert page.locator("img[src='x']").count() == 0
+    page.context.close()
