@@ -3,7 +3,7 @@ and an axe-core scan of each screen. Screenshots go to artifacts/screenshots/.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -138,4 +138,22 @@ def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer
     assert page.get_by_text(hostile, exact=True).count() >= 1  # the note, character for character
     assert page.evaluate("window.__owned") is None and dialogs == []
     assert page.locator("img[src='x']").count() == 0
+    page.context.close()
+
+
+def test_idle_coordinator_is_signed_out_without_a_click(
+    browser: Browser, streamlit_server: Callable[..., StreamlitServer]
+) -> None:
+    quick = streamlit_server(STAFF_IDLE_MINUTES="0.1")  # 6 seconds
+    storage = Storage(quick.env["DATABASE_URL"])
+    storage.set_passcode_hash(hash_passcode(PASSCODE))
+    row = save(storage, "idle", "sensory", "vasomotor")
+    page = desk(browser)
+    sign_in(page, quick.url)
+    page.get_by_text(row.reference).first.wait_for(state="attached")
+    heading = page.get_by_role("heading", name="Screenings")
+    heading.wait_for(state="detached", timeout=25_000)  # signed out on a timer, no click needed
+    settle(page)
+    assert row.reference not in page.content()
+    assert "idle" in [e.detail for e in storage.list_audit() if e.event == "sign_out"]
     page.context.close()

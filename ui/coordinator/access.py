@@ -80,7 +80,15 @@ def require_staff() -> str:
         st.page_link("app.py", label="Back")
         st.stop()
     touch()
+    st.fragment(_idle_watch, run_every=min(20.0, max(1.0, idle_limit_seconds() / 3)))()
     return actor
+
+
+def _idle_watch() -> None:
+    """Re-run on a timer: an idle coordinator is signed out even if nobody clicks, so patient
+    data does not stay on an unattended desk. (A timer run is not activity: no `touch`.)"""
+    if current_actor() is None:
+        st.rerun(scope="app")
 
 
 def touch() -> None:
