@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint types bench demo-data passcode clean
+.PHONY: run test check lint types bench demo-data passcode staff clean
 
 run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
 	$(PY) -m streamlit run app.py
@@ -29,6 +29,9 @@ demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by
 
 passcode: $(RUN_STAMP)  ## set the intake coordinator's passcode (asks twice, no echo)
 	$(PY) -m access set-passcode
+
+staff: $(RUN_STAMP)  ## manage staff accounts: make staff ARGS="add alice --role admin" (see python -m access -h)
+	$(PY) -m access $(ARGS)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
