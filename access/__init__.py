@@ -16,9 +16,9 @@ from access.accounts import (
     set_staff_role,
 )
 from access.addresses import client_address
+from access.credentials import SignInOutcome, check_kiosk_code, sign_in, staff_for_email
 from access.passcode import hash_passcode, verify_passcode
 from access.roles import ACTIONS, ROLE_ACTIONS, can
-from access.sign_in import SignInOutcome, check_kiosk_code, sign_in, staff_for_email
 from access.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, KIOSK_LIMIT, MAX_ATTEMPTS, locked_until, lockout_seconds
 from storage.staff import ROLES, StaffError, StaffMember
 
