@@ -28,7 +28,8 @@ from access.accounts import (
     set_staff_role,
 )
 from access.passcode import hash_passcode
-from storage import Storage, default_database_url
+from settings import settings_or_exit
+from storage import MigrationError, Storage
 from storage.staff import ROLES, StaffError
 
 COMMAND_ACTOR = "command line"
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> str:
     """Do the verb; returns the line to print on success."""
-    storage = Storage(args.database or default_database_url())
+    storage = Storage(args.database or settings_or_exit(f"access {args.verb}").database_url)
     if args.verb == "add":
         member = add_staff(storage, args.username, _secret(f"Password for {args.username}"), role=args.role,
                            display_name=args.name, email=args.email, actor=COMMAND_ACTOR)
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         line = _run(args)
-    except StaffError as exc:
+    except (StaffError, MigrationError) as exc:
         print(f"{args.verb}: {exc}; nothing changed", file=sys.stderr)
         return 2
     print(line, file=sys.stdout if args.verb == "list" else sys.stderr)
