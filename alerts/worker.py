@@ -11,7 +11,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from alerts.channels import Channel, DeliveryError
 from alerts.config import AlertConfig, RetryPolicy
@@ -50,13 +50,19 @@ class AlertWorker:
         self.name = name or f"worker-{uuid.uuid4().hex[:12]}"
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._enabled: dict[str, datetime] = {}
 
     def run_once(self) -> int:
         """One pass over every channel; returns how many alerts were delivered."""
         return sum(self._tick(channel) for channel in self.channels)
 
+    def _enabled_at(self, channel: Channel) -> datetime:
+        if channel.name not in self._enabled:
+            self._enabled[channel.name] = deliveries.enable_channel(self.storage, channel.name)
+        return self._enabled[channel.name]
+
     def _tick(self, channel: Channel) -> int:
-        enabled_at = deliveries.enable_channel(self.storage, channel.name)
+        enabled_at = self._enabled_at(channel)
         since = max(enabled_at, utc_now() - MAX_AGE)
         deliveries.enqueue_new_urgent(self.storage, channel.name, since=since)
         delivered = 0
@@ -92,6 +98,10 @@ class AlertWorker:
         if self._threads:
             return
         for channel in self.channels:
+            try:  # before the threads: an urgent saved after start() is always alerted
+                self._enabled_at(channel)
+            except Exception as exc:  # the database may be down for a moment; the loop tries again
+                log.error("alert worker (%s): %s", channel.name, type(exc).__name__)
             thread = threading.Thread(
                 target=self._loop, args=(channel,), name=f"alerts-{channel.name}", daemon=True
             )
