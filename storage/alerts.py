@@ -20,7 +20,6 @@ from storage.schema import alert_channels, alert_deliveries, submissions
 
 ACTOR = "alert-worker"
 PENDING, SENDING, DELIVERED, GAVE_UP = "pending", "sending", "delivered", "gave_up"
-_OPTIONAL = ("tablet", "red_flag_level")  # submission columns added in 1.1 (storage 0002)
 
 
 @dataclass(frozen=True)
@@ -167,19 +166,18 @@ def try_claim(storage: Storage, candidate: Candidate, *, worker: str, lease_seco
 
 
 def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> ClaimedAlert:
-    optional = [submissions.c[name] for name in _OPTIONAL if name in submissions.c]
     with storage.engine.connect() as connection:
         row = connection.execute(
             select(
                 submissions.c.id, submissions.c.reference, submissions.c.created_at, submissions.c.updated_at,
-                *optional,
+                submissions.c.tablet, submissions.c.red_flag_level,
             )
             .join(alert_deliveries, alert_deliveries.c.submission_id == submissions.c.id)
             .where(alert_deliveries.c.id == delivery_id)
         ).mappings().one()
     return ClaimedAlert(
         delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
-        reference=row["reference"], tablet=row.get("tablet"), red_flag_level=row.get("red_flag_level"),
+        reference=row["reference"], tablet=row["tablet"], red_flag_level=row["red_flag_level"],
         saved_at=_aware(row["updated_at"]), submission_created_at=_aware(row["created_at"]),
     )
 

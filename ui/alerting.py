@@ -22,20 +22,7 @@ log = logging.getLogger("crps.alerts")
 
 def alert_config() -> AlertConfig:
     """The alert settings (each channel is off until its address is set)."""
-    to = resources.setting("ALERT_EMAIL_TO", "")
-    port = resources.setting("SMTP_PORT", "25")
-    return AlertConfig(
-        webhook_url=resources.setting("ALERT_WEBHOOK_URL", ""),
-        webhook_secret=resources.setting("ALERT_WEBHOOK_SECRET", ""),
-        email_to=tuple(address.strip() for address in to.split(",") if address.strip()),
-        email_from=resources.setting("ALERT_EMAIL_FROM", ""),
-        smtp_host=resources.setting("SMTP_HOST", ""),
-        smtp_port=int(port) if port.isdigit() else 25,
-        smtp_user=resources.setting("SMTP_USER", ""),
-        smtp_password=resources.setting("SMTP_PASSWORD", ""),
-        smtp_starttls=resources.setting("SMTP_STARTTLS", "false").lower() in {"1", "true", "yes"},
-        app_base_url=resources.setting("APP_BASE_URL", "http://localhost:8501"),
-    )
+    return AlertConfig.from_settings(resources.settings())
 
 
 def _stop(worker: AlertWorker | None) -> None:

@@ -45,10 +45,3 @@ def test_no_channel_set_up_starts_no_worker(monkeypatch: pytest.MonkeyPatch, dat
     assert alerting.start() is None
     assert alerting.status() == []
 
-
-def test_a_bad_webhook_url_does_not_take_the_page_down(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ALERT_WEBHOOK_URL", "ftp://chat.example/hook")
-    assert alerting.start() is None
-    [status] = alerting.status()
-    assert status.failing and "not started yet" in status.line
