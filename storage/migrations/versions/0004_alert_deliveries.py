@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_alert_deliveries"
-down_revision = "0002_storage_1_1"
+down_revision = "0003_staff_accounts"
 branch_labels = None
 depends_on = None
 
