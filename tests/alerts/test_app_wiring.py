@@ -1,0 +1,47 @@
+"""The app starts one alert worker per process; clearing Streamlit's cache stops it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import streamlit as st
+
+from storage import Submission
+from tests.alerts.receivers import WebhookReceiver, wait_for
+from ui import alerting
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> object:
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def test_one_worker_per_process_sends_and_stops_when_released(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, webhook: WebhookReceiver,
+    save_urgent: Callable[[str], Submission],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
+    worker = alerting.start()
+    assert worker is not None and worker.running
+    assert alerting.start() is worker  # every later page run gets the same one
+
+    submission = save_urgent("tablet-key")
+    wait_for(lambda: len(webhook.requests) == 1)
+    assert submission.reference.encode() in webhook.requests[0][1]
+    assert [status.failing for status in alerting.status()] == [False]
+
+    st.cache_resource.clear()
+    wait_for(lambda: not worker.running)
+
+
+def test_no_channel_set_up_starts_no_worker(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for name in ("ALERT_WEBHOOK_URL", "ALERT_EMAIL_TO", "SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    assert alerting.start() is None
+    assert alerting.status() == []
+

@@ -1,0 +1,122 @@
+"""Alerts reach a real HTTP receiver and a real SMTP server, signed, with no answers in them."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import socket
+from collections.abc import Callable
+
+from alerts import AlertConfig, AlertWorker, signature
+from scoring import Questionnaire
+from storage import Storage, Submission
+from storage import alerts as deliveries
+from tests.alerts.conftest import SECRET
+from tests.alerts.receivers import MailReceiver, WebhookReceiver, wait_for
+
+NOTE = "Coordinator note: patient mentioned private family matters"
+PAYLOAD_KEYS = {"text", "event", "alert_id", "reference", "tablet", "level", "saved_at", "link"}
+
+
+def answer_strings(submission: Submission, questionnaire: Questionnaire) -> set[str]:
+    """Every item id, answer code and answer label of the screening (what must never leave)."""
+    found: set[str] = set()
+    items = {item.id: item for item in questionnaire.items}
+    for item_id, value in submission.result.answers:
+        found.add(item_id)
+        found.update(str(code) for code in (value if isinstance(value, tuple) else (value,)))
+        found.update(items[item_id].answer_label(value, language) for language in ("en", "es"))
+    return found
+
+
+def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_note(
+    storage: Storage, save_urgent: Callable[[str], Submission], webhook: WebhookReceiver,
+    questionnaire: Questionnaire, make_worker: Callable[..., AlertWorker],
+) -> None:
+    config = AlertConfig(webhook_url=webhook.url, webhook_secret=SECRET, app_base_url="https://clinic.example/screen/")
+    worker = make_worker(storage, config)
+    worker.run_once()  # alerting set up before the screening exists
+    submission = save_urgent("tablet-key-1")
+    storage.set_status(submission.id, actor="nurse", status="new", note=NOTE, expected_row_version=1)
+
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0  # nothing twice
+
+    assert len(webhook.requests) == 1
+    headers, body, _ = webhook.requests[0]
+    assert hmac.compare_digest(headers["X-Signature-256"], signature(SECRET, body))
+    assert headers["X-Signature-256"] != signature("another-secret", body)
+    payload = json.loads(body)
+    assert set(payload) == PAYLOAD_KEYS
+    assert payload["reference"] == submission.reference
+    assert payload["link"] == f"https://clinic.example/screen/submission?reference={submission.reference}"
+    assert submission.reference in payload["text"] and payload["link"] in payload["text"]
+    text = body.decode("utf-8")
+    assert NOTE not in text and "private family" not in text
+    secrets = answer_strings(submission, questionnaire)
+    assert "stroke_signs" in secrets  # the check below looks at the real answers
+    leaked = {value for value in payload.values() if isinstance(value, str)} & secrets
+    assert leaked == set()
+    assert [item for item, _ in submission.result.answers if item in text] == []
+    assert deliveries.deliveries_for(storage, submission.id) == {"webhook": "delivered"}
+    sent = [event for event in storage.list_audit() if event.event == "alert_sent"]
+    assert [(e.submission_id, e.detail) for e in sent] == [(submission.id, "webhook attempt 1: delivered")]
+
+
+def test_webhook_without_secret_sends_no_signature(
+    storage: Storage, save_urgent: Callable[[str], Submission], webhook: WebhookReceiver,
+    make_worker: Callable[..., AlertWorker],
+) -> None:
+    worker = make_worker(storage, AlertConfig(webhook_url=webhook.url))
+    worker.run_once()
+    save_urgent("k")
+    assert worker.run_once() == 1
+    assert "X-Signature-256" not in webhook.requests[0][0]
+
+
+def test_email_reaches_a_real_smtp_server_without_answers(
+    storage: Storage, save_urgent: Callable[[str], Submission], mail: MailReceiver,
+    questionnaire: Questionnaire, make_worker: Callable[..., AlertWorker],
+) -> None:
+    config = AlertConfig(
+        email_to=("oncall@clinic.example", "lead@clinic.example"), email_from="screen@clinic.example",
+        smtp_host="127.0.0.1", smtp_port=mail.port, app_base_url="http://clinic.example:8501",
+    )
+    worker = make_worker(storage, config)
+    worker.run_once()
+    submission = save_urgent("tablet-key-2")
+    storage.set_status(submission.id, actor="nurse", status="new", note=NOTE, expected_row_version=1)
+
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+
+    assert len(mail.messages) == 1
+    message = mail.messages[0][0]
+    assert submission.reference in message["Subject"]
+    assert message["To"] == "oncall@clinic.example, lead@clinic.example"
+    assert message["From"] == "screen@clinic.example"
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert f"http://clinic.example:8501/submission?reference={submission.reference}" in body
+    assert NOTE not in body
+    words = set(body.replace(",", " ").replace(".", " ").split())
+    assert words & answer_strings(submission, questionnaire) == set()
+    assert deliveries.deliveries_for(storage, submission.id) == {"email": "delivered"}
+
+
+def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
+    storage: Storage, save_urgent: Callable[[str], Submission], webhook: WebhookReceiver,
+    make_worker: Callable[..., AlertWorker],
+) -> None:
+    with socket.socket() as silent:  # accepts connections (backlog) but never says hello
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        config = AlertConfig(webhook_url=webhook.url, email_to=("a@b.example",), smtp_host="127.0.0.1",
+                             smtp_port=silent.getsockname()[1], timeout_seconds=30)
+        worker = make_worker(storage, config)
+        worker.start()
+        submission = save_urgent("k")
+        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook") == "delivered", timeout=10)
+        assert deliveries.deliveries_for(storage, submission.id)["email"] == "sending"  # still waiting on mail
+        assert len(webhook.requests) == 1
+        worker._stop.set()
+    worker.stop()  # the closed socket ends the mail attempt
