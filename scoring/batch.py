@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from scoring.engine import AnswersInvalid, score
-from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_questionnaire_response
+from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.model import Item, Questionnaire, ScreeningResult
 from scoring.safe_text import inert_cell, printable
 
@@ -157,7 +157,8 @@ def _score_lines(
         try:
             answers = answers_from_response(questionnaire, resource, base_url=base_url)
             language = resource.get("language")
-            result = score(questionnaire, answers, language if language in questionnaire.languages else None)
+            result = score(questionnaire, answers, language if language in questionnaire.languages else None,
+                           partial=is_in_progress(resource))
         except ResponseInvalid as exc:
             yield (number, response_id, *summary.add(None), f"line {number}: {exc}")
             continue

@@ -19,7 +19,7 @@ from typing import TextIO
 from scoring.batch import BatchInputError, parse_json, problems_line, score_csv, score_ndjson
 from scoring.engine import AnswersInvalid, score
 from scoring.fhir.questionnaire import FhirExportError, questionnaire_resource
-from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_questionnaire_response
+from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.loader import QuestionnaireError, load_questionnaire
 from scoring.safe_text import printable
 
@@ -108,14 +108,15 @@ def _score(args: argparse.Namespace) -> int:
     args.answers_name = "<stdin>" if args.answers == "-" else printable(args.answers, 200)
     questionnaire = load_questionnaire(args.questionnaire)
     document = _read_answers(args.answers, sys.stdin)
-    language = args.language
+    language, partial = args.language, False
     if is_questionnaire_response(document):
         answers = answers_from_response(questionnaire, document, base_url=_base_url(args))
         given = document.get("language")
         language = language or (given if given in questionnaire.languages else None)
+        partial = is_in_progress(document)  # saved at a red flag: the answers so far
     else:
         answers = document
-    result = score(questionnaire, answers, language)
+    result = score(questionnaire, answers, language, partial=partial)
     json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -4,7 +4,8 @@ Mapping (documented in the README's FHIR section): one item per question, `linkI
 single choice -> `choice` with radio buttons, multiple -> `choice` + `repeats` with check boxes,
 0-10 -> `integer` with minValue/maxValue; `show_if` -> `enableWhen`; the category of a symptom
 item and the red flag of a safety item are `item.code` codings in our own code systems (a red
-flag's urgent answers also as `{base}/StructureDefinition/{id}-urgent-if` extensions); the pain
+flag's urgent answers as `{base}/StructureDefinition/{id}-urgent-if` extensions, its level as
+`{id}-red-flag-level`); the pain
 0-10 item carries LOINC 72514-3; other languages ride the standard `translation` extension.
 """
 
@@ -86,6 +87,7 @@ def _item(item: Item, questionnaire: Questionnaire, names: FhirNames, default: s
             {"url": names.extension("urgent-if"), "valueCoding": {"system": names.system("answer"), "code": code}}
             for code in sorted(item.red_flag.urgent_if)
         ]
+        extensions.append({"url": names.extension("red-flag-level"), "valueCode": item.red_flag.level})
     out["extension"] = extensions
     if item.show_if:
         out.update(_enable_when(item, questionnaire, names))

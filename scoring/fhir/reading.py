@@ -27,6 +27,11 @@ def is_questionnaire_response(document: object) -> bool:
     return isinstance(document, Mapping) and document.get("resourceType") == "QuestionnaireResponse"
 
 
+def is_in_progress(response: Mapping[str, Any]) -> bool:
+    """An `in-progress` response is scored as the answers so far (`score(..., partial=True)`)."""
+    return response.get("status") == "in-progress"
+
+
 def answers_from_response(
     questionnaire: Questionnaire, response: Mapping[str, Any], *, base_url: str = ""
 ) -> dict[str, object]:

@@ -28,16 +28,20 @@ def screening_resources(
     *,
     response_id: str,
     authored: datetime,
-    complete: bool,
+    complete: bool | None = None,
     patient_identifier: str | None = None,
     base_url: str = "",
 ) -> Iterator[dict[str, Any]]:
     """The QuestionnaireResponse, then Observations: the tier, the urgent flag, each red flag.
 
     `response_id` becomes the resource ids (e.g. the screening's reference); `authored` must be
-    timezone-aware; `complete` False gives status `in-progress` (saved at a red flag before the
-    end); `patient_identifier` (a chart number) becomes the subject identifier.
+    timezone-aware; `complete` False (default: `result.complete`) gives status `in-progress`
+    (saved at a red flag before the end) and preliminary Observations; `patient_identifier` (a
+    chart number) becomes the subject identifier. Red-flag Observations carry their level
+    (`emergency`, `talk_now`, `same_day`) as a component; the urgent one the most severe.
     """
+    if complete is None:
+        complete = result.complete
     if authored.tzinfo is None:
         raise ValueError("authored must carry a timezone (FHIR dateTime with a time needs one)")
     names = FhirNames.of(questionnaire, base_url)
@@ -79,6 +83,7 @@ def screening_resources(
         **common,
         "code": _concept(names.system("result"), "urgent", "Red flag answered: staff must see now"),
         "valueBoolean": result.urgent,
+        **_level(names, result.red_flag_level),
     }
     for item_id in result.red_flags:
         item = questionnaire.item(item_id)
@@ -89,6 +94,7 @@ def screening_resources(
             **common,
             "code": _concept(names.system("result"), "red-flag", "Red flag"),
             "valueCodeableConcept": _concept(names.system("red-flag"), item_id, item.red_flag.concern[default]),
+            **_level(names, item.red_flag.level),
         }
 
 
@@ -98,7 +104,7 @@ def screening_bundle(
     *,
     response_id: str,
     authored: datetime,
-    complete: bool,
+    complete: bool | None = None,
     patient_identifier: str | None = None,
     base_url: str = "",
 ) -> dict[str, Any]:
@@ -124,6 +130,14 @@ def ndjson_lines(resources: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """FHIR Bulk Data NDJSON: one resource per line (each ends with a newline), UTF-8 text."""
     for resource in resources:
         yield json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _level(names: FhirNames, level: str | None) -> dict[str, Any]:
+    if level is None:
+        return {}
+    code = _concept(names.system("result"), "red-flag-level", "How fast staff must act")
+    value = _concept(names.system("red-flag-level"), level, level.replace("_", " "))
+    return {"component": [{"code": code, "valueCodeableConcept": value}]}
 
 
 def _subject(patient_identifier: str | None) -> dict[str, Any]:

@@ -62,6 +62,23 @@ def test_score_accepts_a_questionnaire_response(
     assert json.loads(out) == score(questionnaire, flat).to_dict()
 
 
+def test_score_reads_an_in_progress_response_as_the_answers_so_far(
+    questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, partial=True)
+    response = next(screening_resources(questionnaire, result, response_id="stop", authored=AUTHORED))
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    code, out, err = run(capsys, "score", "--questionnaire", Q, "--answers", str(path))
+    assert code == 0, err
+    printed = json.loads(out)
+    assert printed == result.to_dict() and printed["complete"] is False and printed["urgent"] is True
+    response["status"] = "completed"  # the same answers claimed complete: required answers missing
+    path.write_text(json.dumps(response), encoding="utf-8")
+    code, out, err = run(capsys, "score", "--questionnaire", Q, "--answers", str(path))
+    assert code == 2 and "required answer missing" in err and len(err.splitlines()) == 1
+
+
 def _edit(response: dict[str, Any], link_id: str, **changes: Any) -> None:
     item = next(i for i in response["item"] if i["linkId"] == link_id)
     item.update(changes)

@@ -92,6 +92,9 @@ def test_categories_and_red_flags_are_item_codes(exported: dict[str, Any], quest
             urgent = {e["valueCoding"]["code"] for e in _item(exported, item.id)["extension"]
                       if e["url"].endswith("-urgent-if")}
             assert urgent == set(item.red_flag.urgent_if)
+            (level,) = [e["valueCode"] for e in _item(exported, item.id)["extension"]
+                        if e["url"].endswith("-red-flag-level")]
+            assert level == item.red_flag.level
 
 
 @pytest.mark.parametrize(

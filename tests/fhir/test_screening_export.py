@@ -75,6 +75,9 @@ def test_observations_tier_urgent_and_each_red_flag(
     assert tier["valueCodeableConcept"]["coding"][0]["code"] == urgent_referral.tier == "referral_suggested"
     assert urgent["valueBoolean"] is True
     assert [f["valueCodeableConcept"]["coding"][0]["code"] for f in flags] == list(urgent_referral.red_flags)
+    levels = [o["component"][0]["valueCodeableConcept"]["coding"][0]["code"] for o in [urgent, *flags]]
+    assert levels == ["emergency", "emergency", "talk_now"]  # the urgent flag carries the most severe
+    assert [questionnaire.item(i).red_flag.level for i in urgent_referral.red_flags] == levels[1:]  # type: ignore
     text = json.dumps(observations).lower()
     assert "has crps" not in text and "meets criteria" not in text
 
@@ -89,10 +92,21 @@ def test_in_progress_screening(questionnaire: Questionnaire) -> None:
     assert resources[2]["valueBoolean"] is True and resources[3]["id"] == "early-stroke-signs"
 
 
+def test_saved_at_a_red_flag_is_in_progress_and_scores_back_partial(questionnaire: Questionnaire) -> None:
+    """A screening stopped at an emergency red flag: `result.complete` is False, so the response
+    is in progress, and scoring it back (partial) gives the same result, not a missing-answer error."""
+    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, partial=True)
+    assert result.complete is False
+    response = next(screening_resources(questionnaire, result, response_id="stop", authored=AUTHORED))
+    assert response["status"] == "in-progress"
+    assert score(questionnaire, answers_from_response(questionnaire, response), partial=True) == result
+
+
 def test_unshown_items_are_left_out(questionnaire: Questionnaire) -> None:
     """No pain: the symptom items are not asked; an answer sent for one anyway is not exported."""
     flat = {"pain_present": "no", "burning_pain": "yes", "cold_pale_numb_limb": "no",
-            "sudden_leg_swelling_or_breathless": "no", "fever_with_hot_red_limb": "no", "self_harm_thoughts": "no"}
+            "sudden_leg_swelling_or_breathless": "no", "fever_with_hot_red_limb": "no", "self_harm_thoughts": "no",
+            "tight_cast_worsening_pain": "no", "stroke_signs": "no"}
     result = score(questionnaire, flat)
     response = next(screening_resources(questionnaire, result, response_id="r", authored=AUTHORED, complete=True))
     assert [i["linkId"] for i in response["item"]] == [item_id for item_id, _ in result.answers]
@@ -122,7 +136,8 @@ def test_ndjson_is_one_resource_per_line(questionnaire: Questionnaire, urgent_re
         with_categories("sensory", "vasomotor", "motor_trophic", fever_with_hot_red_limb="yes"),
         answers(self_harm_thoughts="prefer_not_to_say", pain_location=["other", "left_leg"]),
         {"pain_present": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "yes",
-         "fever_with_hot_red_limb": "no", "self_harm_thoughts": "no"},
+         "fever_with_hot_red_limb": "no", "self_harm_thoughts": "no", "tight_cast_worsening_pain": "no",
+         "stroke_signs": "no"},
     ],
     ids=["base", "two-categories", "three-and-flag", "prefer-not", "no-pain-flag"],
 )
