@@ -217,3 +217,12 @@ def test_score_hostile_json_is_one_short_line(
     assert len(err.splitlines()) == 1 and len(err) < 400, err[:400]
     assert fragment in err
     assert all(ch.isprintable() for ch in err.rstrip("\n")), repr(err)
+
+
+def test_batch_does_not_import_the_command_line() -> None:
+    """Issue 8: cli.py and batch.py imported each other; batch now raises its own BatchInputError."""
+    import ast
+
+    tree = ast.parse((REPO / "scoring" / "batch.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "scoring.cli" not in imported

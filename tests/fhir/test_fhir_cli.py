@@ -79,6 +79,13 @@ def test_score_reads_an_in_progress_response_as_the_answers_so_far(
     assert code == 2 and "required answer missing" in err and len(err.splitlines()) == 1
 
 
+def _nested(depth: int) -> dict[str, Any]:
+    group: dict[str, Any] = {"linkId": "g0"}
+    for level in range(1, depth):
+        group = {"linkId": f"g{level}", "item": [group]}
+    return group
+
+
 def _edit(response: dict[str, Any], link_id: str, **changes: Any) -> None:
     item = next(i for i in response["item"] if i["linkId"] == link_id)
     item.update(changes)
@@ -102,6 +109,7 @@ def _edit(response: dict[str, Any], link_id: str, **changes: Any) -> None:
         pytest.param(lambda r: _edit(r, "pain_present", answer=[{"valueCoding": {"code": "yes"}}] * 2),
                      "2 answers to a question that takes one", id="two-answers-single"),
         pytest.param(lambda r: r.update(status="bogus"), "status bogus", id="bad-status"),
+        pytest.param(lambda r: r["item"].append(_nested(20)), "item g19: unknown linkId", id="nested-groups"),
         pytest.param(lambda r: r["item"].append({"linkId": "\x1b]0;pwned\x07", "answer": []}),
                      "item \\x1b]0;pwned\\x07: unknown linkId", id="control-characters"),
     ],
