@@ -13,20 +13,22 @@ from scoring import (
     red_flag_messages,
     score,
 )
-from tests.core.conftest import RED_FLAGS, answers
+from tests.core.conftest import NO_PAIN, answers
 
 LEVELS = {
     "cold_pale_numb_limb": "emergency",
+    "breathless_or_chest_pain": "emergency",
     "tight_cast_worsening_pain": "emergency",
     "stroke_signs": "emergency",
     "sudden_leg_swelling_or_breathless": "same_day",
     "fever_with_hot_red_limb": "same_day",
+    "spreading_redness_or_pus": "same_day",
     "self_harm_thoughts": "talk_now",
 }
 
 
 def no_pain() -> dict[str, object]:
-    return {"pain_present": "no", **{flag: "no" for flag in RED_FLAGS}}
+    return dict(NO_PAIN)
 
 
 @pytest.mark.parametrize(
@@ -59,9 +61,15 @@ def test_answer_text_for_what_an_older_version_stored(questionnaire: Questionnai
 
 def test_result_lists_shown_items_in_order(questionnaire: Questionnaire) -> None:
     result = score(questionnaire, no_pain())
-    assert result.shown == ("pain_present", *(item.id for item in questionnaire.red_flag_items))
+    always = ("pain_present", *(item.id for item in questionnaire.items if item.required and not item.show_if))
+    assert result.shown == tuple(dict.fromkeys(always))
+    assert "tight_cast_worsening_pain" not in result.shown  # no cast: not asked
     full = score(questionnaire, answers())
     assert full.shown == tuple(item.id for item in questionnaire.items)
+
+
+def test_every_red_flag_has_a_level_listed_here(questionnaire: Questionnaire) -> None:
+    assert {item.id for item in questionnaire.red_flag_items} == set(LEVELS)
 
 
 @pytest.mark.parametrize(("flag", "level"), LEVELS.items())
