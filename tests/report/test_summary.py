@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -25,10 +25,11 @@ PNG_FOLDER = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
 WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
-def build(result: ScreeningResult, variant: str = "clinician", note: str | None = None, language: str = "en") -> bytes:
+def build(result: ScreeningResult, variant: str = "clinician", note: str | None = None, language: str = "en",
+          timezone: tzinfo = UTC) -> bytes:
     header = SummaryHeader(reference="K7M-4PX", submitted_at=WHEN, language=language, status="new", note=note)
     options = SummaryOptions(variant=variant, clinic_name="Bayside Pain Clinic",  # type: ignore[arg-type]
-                             clinic_address="100 Main St, Tampa, FL", generated_at=WHEN)
+                             clinic_address="100 Main St, Tampa, FL", generated_at=WHEN, timezone=timezone)
     return build_summary(result, QUESTIONNAIRE, header, options)
 
 
@@ -75,7 +76,7 @@ def test_metadata_set() -> None:
 
 def test_urgent_banner_only_when_urgent() -> None:
     text = text_of(build(URGENT_ES))
-    assert "URGENT: staff must talk with the patient today" in text
+    assert "URGENT: talk with the patient now" in text
     assert "possible risk of self-harm" in text
     assert "URGENT" not in text_of(build(REFERRAL))
 
