@@ -1,0 +1,53 @@
+"""The caches that make the PDF fast (fixed wording, line breaks, the chart's static parts) must not
+change a byte of the output, and must never hold a patient's words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from reportlab import rl_config
+
+from report import chart, styles
+from scoring import score
+from tests.core.conftest import RED_FLAGS, answers, with_categories
+from tests.report.test_summary import QUESTIONNAIRE, build
+
+
+@pytest.fixture
+def invariant() -> Iterator[None]:
+    """reportlab's reproducible mode: no creation date or random document id in the bytes."""
+    before = rl_config.invariant
+    rl_config.invariant = 1
+    yield
+    rl_config.invariant = before
+
+
+def _clear() -> None:
+    styles._FRAGS.clear()
+    styles._LINES.clear()
+    chart._static.cache_clear()
+
+
+@pytest.mark.usefixtures("invariant")
+def test_cached_build_is_byte_for_byte_the_cold_build() -> None:
+    spanish = score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", self_harm_thoughts="yes"), "es")
+    other = score(QUESTIONNAIRE, answers(**{flag: "yes" for flag in RED_FLAGS}))
+    for variant in ("clinician", "patient"):
+        _clear()
+        cold = build(spanish, variant=variant, language="es", note="first")
+        build(other, variant=variant, note="second")  # different wording widths and bars in between
+        warm = build(spanish, variant=variant, language="es", note="first")
+        assert styles._FRAGS and styles._LINES  # the caches were used
+        assert warm == cold
+
+
+def test_no_patient_words_in_the_caches() -> None:
+    note = "Zqxv called back about the left foot"
+    result = score(QUESTIONNAIRE, with_categories("sensory", "motor_trophic", pain_location=["left_leg"]))
+    build(result, note=note, variant="clinician")
+    build(result, note=note, variant="patient")
+    keys = [key[0] for key in (*styles._FRAGS, *styles._LINES)]
+    assert keys
+    assert not any("Zqxv" in key or "K7M-4PX" in key or "2026-11-24" in key for key in keys)
+    assert not any("Bayside" in key for key in keys)  # the clinic's name is data too
