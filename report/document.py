@@ -24,8 +24,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from report import fonts
 from report.chart import bar_chart
-from report.styles import BOX, FACTS, GRID, HEADING, SMALL, TITLE, URGENT, WIDTH, paragraph, wording
-from scoring import Item, Questionnaire, ScreeningResult
+from report.styles import BOX, FACTS, GRID, HEADING, SMALL, TITLE, URGENT, URGENT_LEVEL, WIDTH, paragraph, wording
+from scoring import Item, Questionnaire, ScreeningResult, answer_text, red_flag_concerns
 
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
@@ -214,15 +214,15 @@ class _Sections:
         return table
 
     def urgent_banner(self) -> list[Flowable]:
-        """Impossible to miss in print or grey scale: a thick black box and large bold words."""
+        """Impossible to miss in print or grey scale: a thick black box and large bold words.
+        The most severe level first, then each red flag's concern, most severe first."""
         if not self.result.urgent:
             return []
-        flags = []
-        for item_id in self.result.red_flags:
-            item = self.questionnaire.items_by_id.get(item_id)
-            concern = item.red_flag.concern["en"] if item is not None and item.red_flag else ""
-            flags.append(wording(f"• {item.short['en'] if item else item_id}: {concern}", BOX))
-        banner = [wording(self.words["urgent_title"], URGENT), wording(self.words["red_flags"], BOX), *flags]
+        level = self.words["levels"][self.result.red_flag_level or "emergency"]
+        concerns = red_flag_concerns(self.questionnaire, self.result, "en")
+        banner = [wording(self.words["urgent_title"], URGENT),
+                  wording(self.words["most_severe"].format(level=level), URGENT_LEVEL),
+                  wording(self.words["red_flags"], BOX), *(wording(f"• {line}", BOX) for line in concerns)]
         return [_boxed(banner, border=4, background=colors.Color(0.92, 0.92, 0.92)), Spacer(1, 8)]
 
     def outcome(self) -> list[Flowable]:
@@ -281,22 +281,11 @@ class _Sections:
         return item.short[self.language] if item else item_id
 
     def answer(self, item: Item, also: str | None = None) -> str:
-        """The answer label (and, with `also`, as the patient saw it); unanswered and not-asked said so."""
+        """The answer as `scoring.answer_text` words it (and, with `also`, as the patient saw it)."""
         value = self.result.answer(item.id)
-        if value is None:
-            return str(self.words["no_answer" if self._was_asked(item) else "not_asked"])
-        label = item.answer_label(value, self.language)
-        seen = item.answer_label(value, also) if also else label
-        return label if seen == label else f"{label} ({seen})"
-
-    def _was_asked(self, item: Item) -> bool:
-        """Shown when every show_if held on the stored answers (which are those of shown items)."""
-        for condition in item.show_if:
-            earlier = self.result.answer(condition.item)
-            values = earlier if isinstance(earlier, tuple) else (earlier,)
-            if not any(value in condition.any_of for value in values):
-                return False
-        return True
+        text = answer_text(self.questionnaire, self.result, item, value, self.language)
+        seen = answer_text(self.questionnaire, self.result, item, value, also) if also else text
+        return text if seen == text else f"{text} ({seen})"
 
 
 def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:

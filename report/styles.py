@@ -33,7 +33,8 @@ HEADING = ParagraphStyle("heading", parent=BASE, fontName=fonts.BOLD, fontSize=1
                          spaceBefore=10, spaceAfter=4)
 BOX = ParagraphStyle("box", parent=BASE, fontSize=11, leading=14)
 URGENT = ParagraphStyle("urgent", parent=BASE, fontName=fonts.BOLD, fontSize=15, leading=19)
-_BY_NAME = {style.name: style for style in (BASE, SMALL, TITLE, HEADING, BOX, URGENT)}
+URGENT_LEVEL = ParagraphStyle("urgent-level", parent=BASE, fontName=fonts.BOLD, fontSize=12, leading=16, spaceAfter=4)
+_BY_NAME = {style.name: style for style in (BASE, SMALL, TITLE, HEADING, BOX, URGENT, URGENT_LEVEL)}
 
 GRID = TableStyle([
     ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),

@@ -55,11 +55,23 @@ def test_times_are_in_the_clinic_time_zone() -> None:
     assert "09:30" not in text and "UTC" not in text
 
 
-def test_urgent_banner_says_now() -> None:
-    result = score(QUESTIONNAIRE, with_categories("sensory", stroke_signs="yes"))
-    text = text_of(build(result))
-    assert "URGENT: talk with the patient now" in text
-    assert "today" not in text.split("Outcome of the screen")[0].lower().split("urgent")[1]
+def test_urgent_banner_says_now_and_names_the_level_emergency_first() -> None:
+    result = score(QUESTIONNAIRE, with_categories("sensory", sudden_leg_swelling_or_breathless="yes",
+                                                  stroke_signs="yes"))
+    assert result.red_flag_level == "emergency"
+    banner = text_of(build(result)).split("Outcome of the screen")[0]
+    assert "URGENT: talk with the patient now" in banner and "today" not in banner.split("Most severe")[0]
+    assert "Most severe: EMERGENCY" in banner
+    stroke, clot = (QUESTIONNAIRE.item(i).red_flag for i in ("stroke_signs", "sudden_leg_swelling_or_breathless"))
+    assert stroke is not None and clot is not None
+    assert banner.index(stroke.concern["en"]) < banner.index(clot.concern["en"])
+
+
+def test_self_harm_alone_reads_talk_before_they_leave() -> None:
+    result = score(QUESTIONNAIRE, with_categories("sensory", self_harm_thoughts="prefer_not_to_say"))
+    banner = text_of(build(result)).split("Outcome of the screen")[0]
+    assert "Most severe: talk with the patient before they leave" in banner
+    assert "EMERGENCY" not in banner
 
 
 def test_symptom_groups_are_not_called_criteria_met() -> None:

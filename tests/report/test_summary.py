@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
+from scoring import Questionnaire, ScreeningResult, answer_text, load_questionnaire, score
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE, RED_FLAGS, answers, with_categories
 from tests.core.test_wording import DIAGNOSIS_WORDING
 
@@ -92,10 +92,15 @@ def test_patient_copy_in_spanish_round_trips_accents() -> None:
     assert "categor" not in text.lower() and "3 de 4" not in text  # no scores or counts
 
 
-def test_not_sure_and_unanswered_are_shown() -> None:
-    result = score(QUESTIONNAIRE, answers(swelling="unsure", pain_duration=None))
+def test_answers_read_as_scoring_words_them() -> None:
+    """One owner for answer text (issue 8): the PDF says what `scoring.answer_text` says."""
+    result = score(QUESTIONNAIRE, answers(swelling="unsure", pain_duration=None, pain_intensity=7))
     text = text_of(build(result))
-    assert "Not sure" in text and "No answer" in text
+    assert "Not sure" in text
+    skipped = answer_text(QUESTIONNAIRE, result, "pain_duration", None, "en")
+    assert skipped == "Skipped" and skipped in text
+    assert answer_text(QUESTIONNAIRE, result, "pain_intensity", 7, "en") == "7 out of 10"
+    assert "7 out of 10" in text
 
 
 def test_not_asked_when_hidden_by_branching() -> None:
