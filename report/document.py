@@ -20,7 +20,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from report import fonts
 from report.chart import bar_chart
@@ -124,6 +133,11 @@ def _copy_language(header: SummaryHeader, questionnaire: Questionnaire, options:
 
 
 # -- layout -----------------------------------------------------------------------------------
+
+
+def _room() -> CondPageBreak:
+    """Before a heading: a new page unless the heading and a couple of rows fit, so none is left alone."""
+    return CondPageBreak(1.3 * inch)
 
 
 def _boxed(flowables: list[Flowable], border: float, background: colors.Color | None = None) -> Table:
@@ -247,7 +261,7 @@ class _Sections:
             counts.append(len(finding.items))
             labels.append(label)
         chart = bar_chart(words["chart_title"], tuple(labels), tuple(counts))
-        return [wording(words["categories"], HEADING), _table(rows, [0.32, 0.14, 0.54]),
+        return [_room(), wording(words["categories"], HEADING), _table(rows, [0.32, 0.14, 0.54]),
                 Spacer(1, 6), KeepTogether([chart])]
 
     def section(self, title: str, item_ids: tuple[str, ...]) -> list[Flowable]:
@@ -255,7 +269,7 @@ class _Sections:
         rows += [[wording(self.questionnaire.item(i).text[self.language], SMALL),
                   paragraph(self.answer(self.questionnaire.item(i)), SMALL)]
                  for i in item_ids if i in self.questionnaire.items_by_id]
-        return [wording(title, HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
+        return [_room(), wording(title, HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
 
     def all_answers(self, title: str, left_out: tuple[str, ...] = ()) -> list[Flowable]:
         """Every question and answer; on the clinician copy of a screening in another language,
@@ -266,13 +280,13 @@ class _Sections:
             rows = [[wording(words["question"], SMALL), wording(words["answer"], SMALL)]]
             rows += [[wording(item.text[self.language], SMALL), paragraph(self.answer(item), SMALL)]
                      for item in items]
-            return [wording(title, HEADING), _table(rows, [0.64, 0.36])]
+            return [_room(), wording(title, HEADING), _table(rows, [0.64, 0.36])]
         name = words["language_names"].get(self.patient_language, self.patient_language)
         rows = [[wording(words["question_as_asked"].format(language=name), SMALL),
                  wording(words["in_english"], SMALL), wording(words["answer"], SMALL)]]
         rows += [[wording(item.text[self.patient_language], SMALL), wording(item.text[self.language], SMALL),
                   paragraph(self.answer(item, also=self.patient_language), SMALL)] for item in items]
-        return [wording(title, HEADING), _table(rows, [0.38, 0.38, 0.24])]
+        return [_room(), wording(title, HEADING), _table(rows, [0.38, 0.38, 0.24])]
 
     # -- wording of one item ----------------------------------------------------------------
 

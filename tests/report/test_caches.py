@@ -4,6 +4,7 @@ change a byte of the output, and must never hold a patient's words."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from reportlab import rl_config
@@ -51,3 +52,19 @@ def test_no_patient_words_in_the_caches() -> None:
     assert keys
     assert not any("Zqxv" in key or "K7M-4PX" in key or "2026-11-24" in key for key in keys)
     assert not any("Bayside" in key for key in keys)  # the clinic's name is data too
+
+
+@pytest.mark.usefixtures("invariant")
+def test_documents_built_at_once_on_threads_match_one_at_a_time() -> None:
+    """Streamlit serves sessions on threads: shared cached wording and chart parts must not mix."""
+    cases = [
+        (score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", self_harm_thoughts="yes"), "es"), "es"),
+        (score(QUESTIONNAIRE, answers(**{flag: "yes" for flag in RED_FLAGS})), "en"),
+        (score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", "sudomotor_edema", "motor_trophic")), "en"),
+    ]
+    jobs = [(result, language, variant) for result, language in cases for variant in ("clinician", "patient")] * 3
+    expected = [build(result, variant=variant, language=language) for result, language, variant in jobs]
+    _clear()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        built = list(pool.map(lambda job: build(job[0], variant=job[2], language=job[1]), jobs))
+    assert built == expected
