@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import cache
@@ -81,11 +82,24 @@ def build_summary(
     fonts.register()
     language = _copy_language(header, questionnaire, options)
     words = _strings()[language]
-    generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
-    footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
     story = summary_story(result, questionnaire, header, options)
 
     buffer = io.BytesIO()
+    with _ONE_AT_A_TIME:
+        _layout(buffer, story, header, options, words)
+    return buffer.getvalue()
+
+
+_ONE_AT_A_TIME = threading.Lock()
+"""reportlab is not thread-safe: two documents laid out at once on Streamlit's session threads
+can embed a wrong TrueType subset (its font objects keep per-document state) and race on shared
+drawing nodes. One build at a time per process (~15 ms each) costs little."""
+
+
+def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, options: SummaryOptions,
+            words: dict[str, Any]) -> None:
+    generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
+    footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -95,7 +109,6 @@ def build_summary(
         creator="crps-screen",
     )
     document.build(story, canvasmaker=_numbered_canvas(footer, words["page"]))
-    return buffer.getvalue()
 
 
 def summary_story(

@@ -56,7 +56,8 @@ def test_no_patient_words_in_the_caches() -> None:
 
 @pytest.mark.usefixtures("invariant")
 def test_documents_built_at_once_on_threads_match_one_at_a_time() -> None:
-    """Streamlit serves sessions on threads: shared cached wording and chart parts must not mix."""
+    """Streamlit serves sessions on threads: reportlab's font subsets and the shared chart parts
+    must not mix between documents (without `_ONE_AT_A_TIME` this fails or raises)."""
     cases = [
         (score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", self_harm_thoughts="yes"), "es"), "es"),
         (score(QUESTIONNAIRE, answers(**{flag: "yes" for flag in RED_FLAGS})), "en"),
@@ -65,6 +66,7 @@ def test_documents_built_at_once_on_threads_match_one_at_a_time() -> None:
     jobs = [(result, language, variant) for result, language in cases for variant in ("clinician", "patient")] * 3
     expected = [build(result, variant=variant, language=language) for result, language, variant in jobs]
     _clear()
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        built = list(pool.map(lambda job: build(job[0], variant=job[2], language=job[1]), jobs))
-    assert built == expected
+    for _ in range(6):  # a race shows up in some rounds, not every one
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            built = list(pool.map(lambda job: build(job[0], variant=job[2], language=job[1]), jobs))
+        assert built == expected
