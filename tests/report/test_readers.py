@@ -6,6 +6,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+import textstat
 import yaml
 
 from scoring import score
@@ -86,3 +87,14 @@ def test_both_languages_have_the_same_wording_and_spanish_disclaimer_reads() -> 
     disclaimer = _flat(strings["es"]["disclaimer"])
     assert "Para ver los signos clínicos y descartar otras causas, un médico tiene que examinar" in disclaimer
     assert "necesitan un examen por" not in disclaimer
+
+
+PATIENT_COPY_WORDS = ("patient_title", "patient_urgent_title", "next_steps", "next_steps_text", "patient_answers",
+                      "safety_left_out")
+
+
+@pytest.mark.parametrize("key", PATIENT_COPY_WORDS)
+def test_patient_copy_wording_reads_at_grade_6(key: str) -> None:
+
+    strings = yaml.safe_load((REPO / "report" / "strings.yaml").read_text(encoding="utf-8"))
+    assert textstat.flesch_kincaid_grade(strings["en"][key]) <= 6
