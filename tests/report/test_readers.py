@@ -95,6 +95,5 @@ PATIENT_COPY_WORDS = ("patient_title", "patient_urgent_title", "next_steps", "ne
 
 @pytest.mark.parametrize("key", PATIENT_COPY_WORDS)
 def test_patient_copy_wording_reads_at_grade_6(key: str) -> None:
-
     strings = yaml.safe_load((REPO / "report" / "strings.yaml").read_text(encoding="utf-8"))
     assert textstat.flesch_kincaid_grade(strings["en"][key]) <= 6
