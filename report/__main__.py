@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         options = SummaryOptions(
             variant=args.variant, clinic_name=settings.clinic_name,
             clinic_address=settings.clinic_address, generated_at=datetime.now(UTC),
+            timezone=settings.clinic_timezone,
         )
         if args.submission:
             submission = storage.get_by_reference(args.submission)
