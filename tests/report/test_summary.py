@@ -54,7 +54,7 @@ def test_clinician_copy_has_everything() -> None:
     for item in QUESTIONNAIRE.items:  # every question as the patient saw it
         assert " ".join(item.text["en"].split())[:40] in text
     assert "URGENT" not in text
-    assert "crps_symptom_screen, version 1.0.0" in text
+    assert f"{QUESTIONNAIRE.id}, version {QUESTIONNAIRE.version}" in text
 
 
 def test_page_numbers_and_footer_on_every_page() -> None:
