@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -77,3 +77,20 @@ def test_a_bad_clinic_time_zone_is_one_line(tmp_path: Path) -> None:
                    "--database", f"sqlite:///{tmp_path / 'empty.db'}", env={"CLINIC_TIMEZONE": "Mars/Olympus"})
     assert finished.returncode == 2
     assert len(finished.stderr.strip().splitlines()) == 1 and "CLINIC_TIMEZONE" in finished.stderr
+
+
+def test_a_day_is_the_clinic_s_day(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    saved = Storage(url).save_submission(
+        idempotency_key="day", result=score(load_questionnaire(DEFAULT_QUESTIONNAIRE), with_categories("sensory")),
+        language="en")
+    # A zone whose calendar day is not the UTC day at this moment (UTC+14 late in the UTC day, UTC-12 early).
+    zone = "Pacific/Kiritimati" if saved.created_at.astimezone(UTC).hour >= 10 else "Etc/GMT+12"
+    local_day = saved.created_at.astimezone(ZoneInfo(zone)).date()
+    assert local_day != saved.created_at.astimezone(UTC).date()
+    for day, expected in ((local_day, 1), (local_day - timedelta(days=1), 0), (local_day + timedelta(days=1), 0)):
+        out = tmp_path / f"{day}.zip"
+        finished = run("--day", day.isoformat(), "--out", str(out), "--database", url, env={"CLINIC_TIMEZONE": zone})
+        assert finished.returncode == 0, finished.stderr
+        with zipfile.ZipFile(out) as archive:
+            assert len(archive.namelist()) == expected, day
