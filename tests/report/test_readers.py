@@ -97,3 +97,13 @@ PATIENT_COPY_WORDS = ("patient_title", "patient_urgent_title", "next_steps", "ne
 def test_patient_copy_wording_reads_at_grade_6(key: str) -> None:
     strings = yaml.safe_load((REPO / "report" / "strings.yaml").read_text(encoding="utf-8"))
     assert textstat.flesch_kincaid_grade(strings["en"][key]) <= 6
+
+
+def test_clinic_time_reads_a_naive_time_as_utc() -> None:
+    from datetime import datetime
+
+    from report.document import clinic_time
+
+    naive = datetime(2026, 7, 1, 12, 0)
+    assert clinic_time(naive, ZoneInfo("America/New_York")) == "2026-07-01 08:00 EDT"
+    assert clinic_time(naive.replace(tzinfo=ZoneInfo("UTC")), ZoneInfo("UTC")) == "2026-07-01 12:00 UTC"
