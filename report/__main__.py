@@ -1,7 +1,7 @@
 """`python -m report`: one summary by reference code, or a day's summaries into one zip.
 
     python -m report --submission K7M-4PX --out summary.pdf [--variant patient]
-    python -m report --day 2026-11-24 --out day.zip
+    python -m report --day 2026-11-24 --out day.zip     (a day at the clinic, CLINIC_TIMEZONE)
 
 Reads submissions through `storage` (DATABASE_URL, or --database); settings are checked first.
 Errors are one line, exit 2.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from report.document import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, QuestionnaireError, load_questionnaire
@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m report", description="PDF summaries of screenings")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--submission", metavar="REF", help="reference code, e.g. K7M-4PX")
-    which.add_argument("--day", metavar="YYYY-MM-DD", help="every submission of that UTC day, into a zip")
+    which.add_argument("--day", metavar="YYYY-MM-DD",
+                       help="every submission of that day at the clinic (CLINIC_TIMEZONE), into a zip")
     parser.add_argument("--out", required=True, metavar="FILE")
     parser.add_argument("--variant", choices=("clinician", "patient"), default="clinician")
     parser.add_argument("--database", default=None, metavar="URL")
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         options = SummaryOptions(
             variant=args.variant, clinic_name=settings.clinic_name,
             clinic_address=settings.clinic_address, generated_at=datetime.now(UTC),
+            timezone=settings.clinic_timezone,
         )
         if args.submission:
             submission = storage.get_by_reference(args.submission)
@@ -65,11 +67,16 @@ def _header(submission: Submission) -> SummaryHeader:
 
 
 def _day(storage: Storage, questionnaire: Questionnaire, day: date, options: SummaryOptions, out: str) -> int:
+    """The clinic's calendar day: storage filters by UTC day, and any zone's day lies within the
+    UTC days either side, so ask for those three and keep the ones on `day` at the clinic."""
     count, page = 0, 1
+    around = QueueFilter(date_from=day - timedelta(days=1), date_to=day + timedelta(days=1))
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         while True:
-            rows = storage.list_submissions(QueueFilter(date_from=day, date_to=day), page=page, page_size=100).rows
+            rows = storage.list_submissions(around, page=page, page_size=100).rows
             for submission in rows:
+                if submission.created_at.astimezone(options.timezone).date() != day:
+                    continue
                 pdf = build_summary(submission.result, questionnaire, _header(submission), options)
                 archive.writestr(summary_filename(submission.reference, options.variant), pdf)
                 storage.record_event("pdf_generated", actor="command line", submission_id=submission.id,

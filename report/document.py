@@ -2,37 +2,46 @@
 
 Every piece of text that came from a person or from data is escaped before it reaches
 reportlab's Paragraph markup, so hostile text prints as text and cannot change the layout.
+Fixed wording (questions, headings) goes through `styles.wording`, parsed once per process.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
-from xml.sax.saxutils import escape
 
 import yaml
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from report import fonts
-from scoring import Item, Questionnaire, ScreeningResult
+from report.chart import bar_chart
+from report.styles import BOX, FACTS, GRID, HEADING, SMALL, TITLE, URGENT, URGENT_LEVEL, WIDTH, paragraph, wording
+from scoring import Item, Questionnaire, ScreeningResult, answer_text, red_flag_concerns
 
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
 SLEEP_MOOD_ITEMS = ("sleep_problems", "mood_low")
-_LONG_WORD = re.compile(r"(\S{40})(?=\S)")
-
+TAKE_HOME_LEFT_OUT = ("self_harm_thoughts",)
+"""Items whose question and answer the patient's copy leaves out: it goes home, others may read it."""
 
 @dataclass(frozen=True)
 class SummaryHeader:
@@ -47,12 +56,17 @@ class SummaryHeader:
 
 @dataclass(frozen=True)
 class SummaryOptions:
-    """How to build it: which copy, the clinic's name and address, and when."""
+    """How to build it: which copy, the clinic's name and address, when, and the clinic's time zone.
+
+    `timezone` is the clinic's (e.g. `ZoneInfo(settings.CLINIC_TIMEZONE)`); every time on the
+    page is shown in it with its abbreviation. The builder reads no setting itself.
+    """
 
     variant: Variant = "clinician"
     clinic_name: str = ""
     clinic_address: str = ""
     generated_at: datetime | None = None
+    timezone: tzinfo = UTC
 
 
 def summary_filename(reference: str, variant: str) -> str:
@@ -66,14 +80,26 @@ def build_summary(
 ) -> bytes:
     """The summary as PDF bytes; the clinician copy in English, the patient copy in their language."""
     fonts.register()
-    language = "en" if options.variant == "clinician" else _language(header.language, questionnaire)
+    language = _copy_language(header, questionnaire, options)
     words = _strings()[language]
-    generated = (options.generated_at or datetime.now(UTC)).astimezone(UTC)
-    footer = f"{words['reference']} {header.reference} · {words['generated']} {generated:%Y-%m-%d %H:%M} UTC"
-    builder = _Sections(result, questionnaire, header, options, language, words)
-    story = builder.clinician() if options.variant == "clinician" else builder.patient()
+    story = summary_story(result, questionnaire, header, options)
 
     buffer = io.BytesIO()
+    with _ONE_AT_A_TIME:
+        _layout(buffer, story, header, options, words)
+    return buffer.getvalue()
+
+
+_ONE_AT_A_TIME = threading.Lock()
+"""reportlab is not thread-safe: two documents laid out at once on Streamlit's session threads
+can embed a wrong TrueType subset (its font objects keep per-document state) and race on shared
+drawing nodes. One build at a time per process (~15 ms each) costs little."""
+
+
+def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, options: SummaryOptions,
+            words: dict[str, Any]) -> None:
+    generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
+    footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -83,7 +109,22 @@ def build_summary(
         creator="crps-screen",
     )
     document.build(story, canvasmaker=_numbered_canvas(footer, words["page"]))
-    return buffer.getvalue()
+
+
+def summary_story(
+    result: ScreeningResult, questionnaire: Questionnaire, header: SummaryHeader, options: SummaryOptions
+) -> list[Flowable]:
+    """The document's flowables, before layout (`build_summary` lays them out; the bench counts them)."""
+    fonts.register()
+    language = _copy_language(header, questionnaire, options)
+    builder = _Sections(result, questionnaire, header, options, language, _strings()[language])
+    return builder.clinician() if options.variant == "clinician" else builder.patient()
+
+
+def clinic_time(moment: datetime, zone: tzinfo) -> str:
+    """A time as the clinic reads it: "2026-11-24 04:30 EST" (a naive time is taken as UTC)."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
 
 
 # -- wording ----------------------------------------------------------------------------------
@@ -100,35 +141,20 @@ def _language(language: str, questionnaire: Questionnaire) -> str:
     return str(language) if language in questionnaire.languages and language in _strings() else "en"
 
 
-def _text(value: str) -> str:
-    """Data or a person's words made safe for Paragraph markup; very long words broken."""
-    return escape(_LONG_WORD.sub(r"\1 ", value)).replace("\n", "<br/>")
+def _copy_language(header: SummaryHeader, questionnaire: Questionnaire, options: SummaryOptions) -> str:
+    return "en" if options.variant == "clinician" else _language(header.language, questionnaire)
 
 
-# -- styles -----------------------------------------------------------------------------------
-
-_BASE = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=10, leading=13)
-_SMALL = ParagraphStyle("small", parent=_BASE, fontSize=8.5, leading=11)
-_TITLE = ParagraphStyle("title", parent=_BASE, fontName=fonts.BOLD, fontSize=17, leading=21, spaceAfter=4)
-_HEADING = ParagraphStyle("heading", parent=_BASE, fontName=fonts.BOLD, fontSize=12, leading=15,
-                          spaceBefore=10, spaceAfter=4)
-_BOX = ParagraphStyle("box", parent=_BASE, fontSize=11, leading=14)
-_URGENT = ParagraphStyle("urgent", parent=_BASE, fontName=fonts.BOLD, fontSize=15, leading=19)
-_GRID = TableStyle([
-    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-])
-_WIDTH = LETTER[0] - 1.6 * inch
+# -- layout -----------------------------------------------------------------------------------
 
 
-def _paragraph(text: str, style: ParagraphStyle = _BASE) -> Paragraph:
-    return Paragraph(_text(text), style)
+def _room() -> CondPageBreak:
+    """Before a heading: a new page unless the heading and a couple of rows fit, so none is left alone."""
+    return CondPageBreak(1.3 * inch)
 
 
 def _boxed(flowables: list[Flowable], border: float, background: colors.Color | None = None) -> Table:
-    box = Table([[flowables]], colWidths=[_WIDTH])
+    box = Table([[flowables]], colWidths=[WIDTH])
     style = [("BOX", (0, 0), (-1, -1), border, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 10),
              ("RIGHTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 8),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]
@@ -138,10 +164,9 @@ def _boxed(flowables: list[Flowable], border: float, background: colors.Color | 
     return box
 
 
-def _table(rows: list[list[str]], widths: list[float]) -> Table:
-    cells = [[_paragraph(cell, _SMALL) for cell in row] for row in rows]
-    table = Table(cells, colWidths=[w * _WIDTH for w in widths], repeatRows=1)
-    table.setStyle(_GRID)
+def _table(rows: list[list[Paragraph]], widths: list[float]) -> Table:
+    table = Table(rows, colWidths=[w * WIDTH for w in widths], repeatRows=1)
+    table.setStyle(GRID)
     return table
 
 
@@ -154,53 +179,56 @@ class _Sections:
     ) -> None:
         self.result, self.questionnaire, self.header = result, questionnaire, header
         self.options, self.language, self.words = options, language, words
+        self.patient_language = _language(header.language, questionnaire)
 
     # -- the two copies ---------------------------------------------------------------------
 
     def clinician(self) -> list[Flowable]:
-        story = [*self.clinic(), _paragraph(self.words["title"], _TITLE), self.facts(clinician=True), Spacer(1, 8)]
+        story = [*self.clinic(), wording(self.words["title"], TITLE), self.facts(clinician=True), Spacer(1, 8)]
         story += self.urgent_banner()
         story += self.outcome()
         story += self.categories()
         story += self.section(self.words["pain"], PAIN_ITEMS)
         story += self.section(self.words["sleep_mood"], SLEEP_MOOD_ITEMS)
         if self.header.note:
-            story += [_paragraph(self.words["note"], _HEADING), _paragraph(self.header.note)]
+            story += [wording(self.words["note"], HEADING), paragraph(self.header.note)]
         story += self.all_answers(self.words["answers"])
         return story
 
     def patient(self) -> list[Flowable]:
         messages = self.questionnaire.messages
-        story = [*self.clinic(), _paragraph(self.words["patient_title"], _TITLE), self.facts(clinician=False),
+        story = [*self.clinic(), wording(self.words["patient_title"], TITLE), self.facts(clinician=False),
                  Spacer(1, 8)]
         if self.result.urgent:
             story.append(_boxed([
-                _paragraph(self.words["patient_urgent_title"], _URGENT),
-                _paragraph(messages["urgent_tell_staff"][self.language], _BOX),
-                _paragraph(messages["crisis_line"][self.language], _BOX),
+                wording(self.words["patient_urgent_title"], URGENT),
+                wording(messages["urgent_tell_staff"][self.language], BOX),
+                wording(messages["crisis_line"][self.language], BOX),
             ], border=3))
             story.append(Spacer(1, 8))
         tier = self.questionnaire.tier(self.result.tier)
         story.append(_boxed([
-            _paragraph(tier.message[self.language], _BOX),
-            _paragraph(messages["not_a_diagnosis"][self.language], _BOX),
+            wording(tier.message[self.language], BOX),
+            wording(messages["not_a_diagnosis"][self.language], BOX),
         ], border=1.2))
-        story += [_paragraph(self.words["next_steps"], _HEADING), _paragraph(self.words["next_steps_text"])]
-        story += self.all_answers(self.words["patient_answers"])
+        story += [wording(self.words["next_steps"], HEADING), wording(self.words["next_steps_text"])]
+        story += self.all_answers(self.words["patient_answers"], left_out=TAKE_HOME_LEFT_OUT)
+        if any(item_id in self.questionnaire.items_by_id for item_id in TAKE_HOME_LEFT_OUT):
+            story += [Spacer(1, 6), wording(self.words["safety_left_out"])]
         return story
 
     # -- parts ------------------------------------------------------------------------------
 
     def clinic(self) -> list[Flowable]:
         lines = [line for line in (self.options.clinic_name, self.options.clinic_address) if line.strip()]
-        return [_paragraph("\n".join(lines), _SMALL), Spacer(1, 4)] if lines else []
+        return [paragraph("\n".join(lines), SMALL), Spacer(1, 4)] if lines else []
 
     def facts(self, *, clinician: bool) -> Table:
         words, header = self.words, self.header
         language = words["language_names"].get(header.language, header.language)
         rows = [
             [words["reference"], header.reference],
-            [words["submitted"], f"{header.submitted_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"],
+            [words["submitted"], clinic_time(header.submitted_at, self.options.timezone)],
             [words["language"], language],
         ]
         if clinician:
@@ -208,98 +236,83 @@ class _Sections:
                          f"{self.result.questionnaire_version}"])
             if header.status:
                 rows.append([words["status"], header.status])
-        table = Table([[_paragraph(k, _SMALL), _paragraph(v)] for k, v in rows], colWidths=[1.6 * inch, None])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        table = Table([[wording(k, SMALL), paragraph(v)] for k, v in rows], colWidths=[1.6 * inch, None])
+        table.setStyle(FACTS)
         return table
 
     def urgent_banner(self) -> list[Flowable]:
-        """Impossible to miss in print or grey scale: a thick black box and large bold words."""
+        """Impossible to miss in print or grey scale: a thick black box and large bold words.
+        The most severe level first, then each red flag's concern, most severe first."""
         if not self.result.urgent:
             return []
-        flags = []
-        for item_id in self.result.red_flags:
-            item = self.questionnaire.items_by_id.get(item_id)
-            concern = item.red_flag.concern["en"] if item is not None and item.red_flag else ""
-            flags.append(_paragraph(f"• {item.short['en'] if item else item_id}: {concern}", _BOX))
-        banner = [_paragraph(self.words["urgent_title"], _URGENT), _paragraph(self.words["red_flags"], _BOX), *flags]
+        level = self.words["levels"][self.result.red_flag_level or "emergency"]
+        concerns = red_flag_concerns(self.questionnaire, self.result, "en")
+        banner = [wording(self.words["urgent_title"], URGENT),
+                  wording(self.words["most_severe"].format(level=level), URGENT_LEVEL),
+                  wording(self.words["red_flags"], BOX), *(wording(f"• {line}", BOX) for line in concerns)]
         return [_boxed(banner, border=4, background=colors.Color(0.92, 0.92, 0.92)), Spacer(1, 8)]
 
     def outcome(self) -> list[Flowable]:
         tier = self.questionnaire.tier(self.result.tier)
         box = _boxed([
-            _paragraph(self.words["suggestion"].format(tier=tier.label["en"]), _HEADING),
-            _paragraph(self.words["disclaimer"], _BOX),
+            wording(self.words["suggestion"].format(tier=tier.label["en"]), HEADING),
+            wording(self.words["disclaimer"], BOX),
         ], border=1.5)
-        return [_paragraph(self.words["outcome"], _HEADING), box]
+        return [wording(self.words["outcome"], HEADING), box]
 
     def categories(self) -> list[Flowable]:
-        rows = [[self.words["category"], self.words["met"], self.words["which"]]]
+        words = self.words
+        rows = [[wording(words["category"], SMALL), wording(words["met"], SMALL), wording(words["which"], SMALL)]]
         counts: list[int] = []
         labels: list[str] = []
         for finding in self.result.findings:
             category = next((c for c in self.questionnaire.categories if c.id == finding.category), None)
             label = category.label["en"] if category else finding.category
             shorts = [self.item_short(item_id) for item_id in finding.items]
-            rows.append([label, self.words["yes" if finding.met else "no"], ", ".join(shorts) or "—"])
+            rows.append([wording(label, SMALL), wording(words["yes" if finding.met else "no"], SMALL),
+                         paragraph(", ".join(shorts) or "—", SMALL)])
             counts.append(len(finding.items))
             labels.append(label)
-        return [_paragraph(self.words["categories"], _HEADING), _table(rows, [0.32, 0.14, 0.54]),
-                Spacer(1, 6), KeepTogether([self.chart(labels, counts)])]
-
-    def chart(self, labels: list[str], counts: list[int]) -> Drawing:
-        """Yes answers per symptom group: a picture reads faster than the table."""
-        height = 30 + 22 * len(labels)
-        drawing = Drawing(_WIDTH, height)
-        chart = HorizontalBarChart()
-        chart.x, chart.y, chart.width, chart.height = 2.2 * inch, 10, _WIDTH - 2.6 * inch, height - 30
-        chart.data = [list(reversed(counts)) or [0]]
-        chart.categoryAxis.categoryNames = list(reversed(labels)) or [""]
-        chart.categoryAxis.labels.fontName = fonts.REGULAR
-        chart.categoryAxis.labels.fontSize = 8
-        chart.valueAxis.valueMin = 0
-        chart.valueAxis.valueMax = max(3, *counts) if counts else 3
-        chart.valueAxis.valueStep = 1
-        chart.valueAxis.labels.fontName = fonts.REGULAR
-        chart.bars[0].fillColor = colors.Color(0.3, 0.3, 0.3)
-        drawing.add(chart)
-        drawing.add(String(0, height - 12, self.words["chart_title"], fontName=fonts.BOLD, fontSize=9))
-        return drawing
+        chart = bar_chart(words["chart_title"], tuple(labels), tuple(counts))
+        return [_room(), wording(words["categories"], HEADING), _table(rows, [0.32, 0.14, 0.54]),
+                Spacer(1, 6), KeepTogether([chart])]
 
     def section(self, title: str, item_ids: tuple[str, ...]) -> list[Flowable]:
-        rows = [[self.words["question"], self.words["answer"]]]
-        rows += [[self.item_text(i), self.answer(i)] for i in item_ids if i in self.questionnaire.items_by_id]
-        return [_paragraph(title, _HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
+        rows = [[wording(self.words["question"], SMALL), wording(self.words["answer"], SMALL)]]
+        rows += [[wording(self.questionnaire.item(i).text[self.language], SMALL),
+                  paragraph(self.answer(self.questionnaire.item(i)), SMALL)]
+                 for i in item_ids if i in self.questionnaire.items_by_id]
+        return [_room(), wording(title, HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
 
-    def all_answers(self, title: str) -> list[Flowable]:
-        rows = [[self.words["question"], self.words["answer"]]]
-        rows += [[item.text[self.language], self.answer(item.id)] for item in self.questionnaire.items]
-        return [_paragraph(title, _HEADING), _table(rows, [0.64, 0.36])]
+    def all_answers(self, title: str, left_out: tuple[str, ...] = ()) -> list[Flowable]:
+        """Every question and answer; on the clinician copy of a screening in another language,
+        the question as the patient read it with the English beside it."""
+        items = [item for item in self.questionnaire.items if item.id not in left_out]
+        words = self.words
+        if self.language == self.patient_language:
+            rows = [[wording(words["question"], SMALL), wording(words["answer"], SMALL)]]
+            rows += [[wording(item.text[self.language], SMALL), paragraph(self.answer(item), SMALL)]
+                     for item in items]
+            return [_room(), wording(title, HEADING), _table(rows, [0.64, 0.36])]
+        name = words["language_names"].get(self.patient_language, self.patient_language)
+        rows = [[wording(words["question_as_asked"].format(language=name), SMALL),
+                 wording(words["in_english"], SMALL), wording(words["answer"], SMALL)]]
+        rows += [[wording(item.text[self.patient_language], SMALL), wording(item.text[self.language], SMALL),
+                  paragraph(self.answer(item, also=self.patient_language), SMALL)] for item in items]
+        return [_room(), wording(title, HEADING), _table(rows, [0.38, 0.38, 0.24])]
 
     # -- wording of one item ----------------------------------------------------------------
-
-    def item_text(self, item_id: str) -> str:
-        return self.questionnaire.item(item_id).text[self.language]
 
     def item_short(self, item_id: str) -> str:
         item = self.questionnaire.items_by_id.get(item_id)
         return item.short[self.language] if item else item_id
 
-    def answer(self, item_id: str) -> str:
-        """The answer label as the patient saw it; unanswered and not-asked said so."""
-        item = self.questionnaire.item(item_id)
-        value = self.result.answer(item_id)
-        if value is None:
-            return str(self.words["no_answer" if self._was_asked(item) else "not_asked"])
-        return item.answer_label(value, self.language)
-
-    def _was_asked(self, item: Item) -> bool:
-        """Shown when every show_if held on the stored answers (which are those of shown items)."""
-        for condition in item.show_if:
-            earlier = self.result.answer(condition.item)
-            values = earlier if isinstance(earlier, tuple) else (earlier,)
-            if not any(value in condition.any_of for value in values):
-                return False
-        return True
+    def answer(self, item: Item, also: str | None = None) -> str:
+        """The answer as `scoring.answer_text` words it (and, with `also`, as the patient saw it)."""
+        value = self.result.answer(item.id)
+        text = answer_text(self.questionnaire, self.result, item, value, self.language)
+        seen = answer_text(self.questionnaire, self.result, item, value, also) if also else text
+        return text if seen == text else f"{text} ({seen})"
 
 
 def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:

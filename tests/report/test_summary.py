@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
+from scoring import Questionnaire, ScreeningResult, answer_text, load_questionnaire, score
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE, RED_FLAGS, answers, with_categories
 from tests.core.test_wording import DIAGNOSIS_WORDING
 
@@ -25,10 +25,11 @@ PNG_FOLDER = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
 WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
-def build(result: ScreeningResult, variant: str = "clinician", note: str | None = None, language: str = "en") -> bytes:
+def build(result: ScreeningResult, variant: str = "clinician", note: str | None = None, language: str = "en",
+          timezone: tzinfo = UTC) -> bytes:
     header = SummaryHeader(reference="K7M-4PX", submitted_at=WHEN, language=language, status="new", note=note)
     options = SummaryOptions(variant=variant, clinic_name="Bayside Pain Clinic",  # type: ignore[arg-type]
-                             clinic_address="100 Main St, Tampa, FL", generated_at=WHEN)
+                             clinic_address="100 Main St, Tampa, FL", generated_at=WHEN, timezone=timezone)
     return build_summary(result, QUESTIONNAIRE, header, options)
 
 
@@ -53,7 +54,7 @@ def test_clinician_copy_has_everything() -> None:
     for item in QUESTIONNAIRE.items:  # every question as the patient saw it
         assert " ".join(item.text["en"].split())[:40] in text
     assert "URGENT" not in text
-    assert "crps_symptom_screen, version 1.0.0" in text
+    assert f"{QUESTIONNAIRE.id}, version {QUESTIONNAIRE.version}" in text
 
 
 def test_page_numbers_and_footer_on_every_page() -> None:
@@ -75,7 +76,7 @@ def test_metadata_set() -> None:
 
 def test_urgent_banner_only_when_urgent() -> None:
     text = text_of(build(URGENT_ES))
-    assert "URGENT: staff must talk with the patient today" in text
+    assert "URGENT: talk with the patient now" in text
     assert "possible risk of self-harm" in text
     assert "URGENT" not in text_of(build(REFERRAL))
 
@@ -91,10 +92,15 @@ def test_patient_copy_in_spanish_round_trips_accents() -> None:
     assert "categor" not in text.lower() and "3 de 4" not in text  # no scores or counts
 
 
-def test_not_sure_and_unanswered_are_shown() -> None:
-    result = score(QUESTIONNAIRE, answers(swelling="unsure", pain_duration=None))
+def test_answers_read_as_scoring_words_them() -> None:
+    """One owner for answer text (issue 8): the PDF says what `scoring.answer_text` says."""
+    result = score(QUESTIONNAIRE, answers(swelling="unsure", pain_duration=None, pain_intensity=7))
     text = text_of(build(result))
-    assert "Not sure" in text and "No answer" in text
+    assert "Not sure" in text
+    skipped = answer_text(QUESTIONNAIRE, result, "pain_duration", None, "en")
+    assert skipped == "Skipped" and skipped in text
+    assert answer_text(QUESTIONNAIRE, result, "pain_intensity", 7, "en") == "7 out of 10"
+    assert "7 out of 10" in text
 
 
 def test_not_asked_when_hidden_by_branching() -> None:
