@@ -8,9 +8,10 @@ from scoring import Questionnaire
 from ui.patient import flow
 
 
-def test_progress_counts_the_questions_asked_so_far(questionnaire: Questionnaire) -> None:
-    assert flow.progress(questionnaire, {}, "pain_present") == flow.Progress(1, 7)
+def test_progress_counts_the_longest_path_still_possible(questionnaire: Questionnaire) -> None:
+    assert flow.progress(questionnaire, {}, "pain_present") == flow.Progress(1, 23)
     assert flow.progress(questionnaire, {"pain_present": "yes"}, "pain_location") == flow.Progress(2, 23)
+    assert flow.progress(questionnaire, {"pain_present": "no"}, "cold_pale_numb_limb") == flow.Progress(2, 7)
 
 
 @pytest.mark.parametrize(

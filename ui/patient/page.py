@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import streamlit as st
+
 from scoring import Questionnaire
 from ui import resources
-from ui.patient import idle, question, review, state, style, thanks, urgent, welcome
+from ui.patient import idle, question, review, state, style, tablet, thanks, urgent, welcome
 from ui.patient.state import PatientSession, Step
 
 SCREENS: dict[Step, Callable[[PatientSession, Questionnaire], None]] = {
@@ -22,8 +24,14 @@ def render() -> None:
     """Draw the patient's current screen; every full run counts as activity for the time-out."""
     state.touch()
     session = state.current()
+    questionnaire = resources.questionnaire()
+    tablet.note_name(session)
+    tablet.restore_open_urgent(session, questionnaire)
     state.note_screen(session)
     style.apply(session.language)
     if session.step in idle.WATCHED_STEPS:
         idle.watchdog()
-    SCREENS[session.step](session, resources.questionnaire())
+    # One placeholder for the whole screen: its first message replaces the last screen at once,
+    # so the previous patient's screen is never left on show while the next one is drawn.
+    with st.empty().container():
+        SCREENS[session.step](session, questionnaire)
