@@ -178,3 +178,35 @@ def test_the_staff_box_never_tells_a_patient_how_to_dismiss_the_screen(kiosk: Ki
     assert text("staff_section", "en") in expander.label
     if language == "es":
         assert text("staff_section", "es") in expander.label
+
+
+def test_a_database_that_hangs_does_not_hold_the_urgent_screen_back(
+    kiosk: Kiosk, saved: Saved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked SQLite file waits 15 s per attempt; the patient must see the urgent screen now."""
+    import threading
+    import time
+
+    real_save = Storage.save_submission
+    released = threading.Event()
+
+    def hangs(self: Storage, **kwargs: object) -> object:
+        released.wait(timeout=30)
+        return real_save(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Storage, "save_submission", hangs)
+    kiosk.start("en")
+    reach(kiosk, "stroke_signs", BEFORE_STROKE)
+    started = time.monotonic()
+    kiosk.choose("yes")
+    assert time.monotonic() - started < 10  # AppTest overhead aside, not the 30 s the save hangs
+    assert kiosk.words("urgent_title") in kiosk.screen_text() and "911" in urgent_messages(kiosk)
+    assert saved() == []
+
+    released.set()
+    for _ in range(50):  # the background check picks up the same save when it finishes
+        kiosk.at.run()
+        if saved():
+            break
+    (row,) = saved()
+    assert row.urgent and row.reference in kiosk.screen_text()

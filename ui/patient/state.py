@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import streamlit as st
 
 from scoring import AnswerValue, ScreeningResult
+from storage import Submission
 
 _SESSION_KEY = "patient_session"
 _WIDGET_PREFIX = "patient"
@@ -60,6 +62,10 @@ class PatientSession:
     finished: bool = False
     """The patient tapped Send: the answers are complete."""
     save_pending: bool = False
+    save_future: Future[Submission] | None = None
+    """A save still running on a worker thread (a slow or locked database); picked up later."""
+    saving: tuple[ScreeningResult, bool] | None = None
+    """What `save_future` is saving: (result, complete)."""
     """An urgent screening is not in the database yet; the urgent screen keeps retrying."""
     staff_code_wrong: bool = False
     last_activity: float = field(default_factory=time.monotonic)

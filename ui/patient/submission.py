@@ -10,6 +10,9 @@ background (`retry_pending`) while the patient already sees "tell a staff member
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from scoring import Questionnaire, ScreeningResult, score
 from storage import SaveFailed
@@ -18,6 +21,10 @@ from ui.patient import escalation, flow, state, taps
 from ui.patient.state import PatientSession, Step
 
 _log = logging.getLogger("crps.patient")
+_WORKERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="patient-save")
+"""Runs saves so a page run can stop waiting; holds nothing once a save is done."""
+URGENT_SAVE_WAIT = 1.5
+SAVE_WAIT = 30.0
 
 
 def escalate(session: PatientSession) -> None:
@@ -80,18 +87,40 @@ def retry_pending(session: PatientSession, questionnaire: Questionnaire) -> bool
 
 
 def _save(session: PatientSession, result: ScreeningResult, *, complete: bool) -> bool:
-    """Save (or update) this patient's one row; on failure log one line without answers."""
-    try:
-        saved = resources.storage().save_submission(
-            idempotency_key=session.idempotency_key, result=result, language=session.language,
-            complete=complete, tablet=session.tablet,
-        )
-    except SaveFailed as exc:  # its message is one line with no answers in it
-        _failed(session, result, str(exc))
-        return False
-    except Exception as exc:  # any database error: log only its type (messages can carry values)
-        _failed(session, result, type(exc).__name__)
-        return False
+    """Save (or update) this patient's one row; on failure log one line without answers.
+
+    The save runs on a worker thread: an urgent screening waits at most `URGENT_SAVE_WAIT`
+    seconds for it (a locked or slow database must not hold the urgent screen back; the same
+    save keeps going and the urgent screen picks it up, or retries), anything else
+    `SAVE_WAIT` seconds.
+    """
+    urgent = result.urgent or session.urgent_level is not None
+    deadline = time.monotonic() + (URGENT_SAVE_WAIT if urgent else SAVE_WAIT)
+    wanted = (result, complete)
+    while True:
+        if session.save_future is None or (session.save_future.done() and session.saving != wanted):
+            session.saving = wanted
+            session.save_future = _WORKERS.submit(
+                resources.storage().save_submission, idempotency_key=session.idempotency_key, result=result,
+                language=session.language, complete=complete, tablet=session.tablet,
+            )
+        try:
+            saved = session.save_future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            _failed(session, result, "the database did not answer in time (still trying)")
+            return False
+        except SaveFailed as exc:  # its message is one line with no answers in it
+            session.save_future = None
+            _failed(session, result, str(exc))
+            return False
+        except Exception as exc:  # any database error: log only its type (messages can carry values)
+            session.save_future = None
+            _failed(session, result, type(exc).__name__)
+            return False
+        if session.saving == wanted:
+            break
+        session.save_future = None  # an earlier save (same row) finished first: now save this one
+    session.save_future, session.saving = None, None
     session.save_failed = session.save_pending = False
     session.reference, session.submission_id = saved.reference, saved.id
     return True
