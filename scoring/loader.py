@@ -26,8 +26,10 @@ from scoring.model import (
     ItemKind,
     Questionnaire,
     RedFlag,
+    RedFlagLevel,
     Text,
     Tier,
+    TierRule,
 )
 from scoring.wording import reason_phrases
 
@@ -41,6 +43,8 @@ _ITEM_KEYS = {
     "show_if", "min", "max", "min_label", "max_label",
 }
 _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
+_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "same_day", "talk_now")
+_RULE_KEYS = {"gate", "min_categories", "max_categories", "answers"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 # Placeholders each engine message may use; a typo like {categroy} is caught at load.
 _MESSAGE_FIELDS: Mapping[str, frozenset[str]] = {
@@ -50,6 +54,9 @@ _MESSAGE_FIELDS: Mapping[str, frozenset[str]] = {
     "reason_category_count": frozenset({"count", "total"}),
     "reason_all_categories": frozenset(),
     "reason_red_flag": frozenset({"item"}),
+    "answer_not_asked": frozenset(),
+    "answer_skipped": frozenset(),
+    "answer_number": frozenset({"value", "maximum"}),
 }
 
 
@@ -219,7 +226,8 @@ class _Builder:
             self.string_list("scoring.category_met_if", scoring.get("category_met_if", ["yes"]))
         )
         self.check_category_answers(items, category_met_if)
-        tiers = self.tiers(scoring.get("tiers"), len(categories))
+        tiers = self.tiers(scoring.get("tiers"), len(categories), items_by_id)
+        self.check_red_flags(items, items_by_id)
         messages = self.messages(top.get("messages", {}))
         return Questionnaire(
             id=self.identifier("id", top.get("id")),
@@ -345,13 +353,25 @@ class _Builder:
         fields = self.mapping(where, raw)
         if fields is None:
             return None
-        self.keys(where, fields, {"urgent_if", "concern"}, {"urgent_if", "concern"})
+        needed = {"urgent_if", "concern", "level", "message"}
+        self.keys(where, fields, needed, needed)
+        level_raw = fields.get("level")
+        level: RedFlagLevel = "emergency"
+        if level_raw in _LEVELS:
+            level = level_raw
+        elif level_raw is not None:
+            self.problem(f"{where}.level", f"unknown level {level_raw!r}; use one of {', '.join(_LEVELS)}")
         urgent_if = frozenset(self.string_list(f"{where}.urgent_if", fields.get("urgent_if")))
         codes = {choice.code for choice in choices}
         for code in sorted(urgent_if - codes):
             if code:
                 self.problem(f"{where}.urgent_if", f"'{code}' is not one of this item's answers")
-        return RedFlag(urgent_if, self.text(f"{where}.concern", fields.get("concern")))
+        return RedFlag(
+            urgent_if,
+            self.text(f"{where}.concern", fields.get("concern")),
+            level,
+            self.text(f"{where}.message", fields.get("message")),
+        )
 
     def raw_conditions(self, where: str, raw: object) -> tuple[Condition, ...]:
         """Parse conditions; their references are checked once every item is known."""
@@ -407,6 +427,24 @@ class _Builder:
         for cycle in _cycles(items, items_by_id):
             self.problem(f"items[{cycle[0]}].show_if", "branching loops: " + " -> ".join(cycle))
 
+    def check_red_flags(self, items: tuple[Item, ...], items_by_id: Mapping[str, Item]) -> None:
+        """A red flag can never be skipped or hidden by chance (CLINICAL.md §4): it is required,
+        and its show_if (if any) names only items that are required and always shown."""
+        for item in items:
+            if item.red_flag is None:
+                continue
+            where = f"items[{item.id}]"
+            if not item.required:
+                self.problem(f"{where}.required", "a red-flag item must be required: true")
+            for condition in item.show_if:
+                target = items_by_id.get(condition.item)
+                if target is not None and (not target.required or target.show_if):
+                    self.problem(
+                        f"{where}.show_if",
+                        f"a red flag may depend only on a required, always-shown item; "
+                        f"'{condition.item}' is not",
+                    )
+
     def categories(self, raw: object, items: tuple[Item, ...]) -> tuple[Category, ...]:
         if not isinstance(raw, list) or not raw:
             self.problem("categories", "must be a non-empty list")
@@ -439,7 +477,61 @@ class _Builder:
                     f"none of {sorted(counting)} (scoring.category_met_if) is an answer here",
                 )
 
-    def tiers(self, raw: object, category_count: int) -> tuple[Tier, ...]:
+    def tier_rules(
+        self, where: str, raw: object, category_count: int, items_by_id: Mapping[str, Item]
+    ) -> tuple[TierRule, ...]:
+        """`when`: one rule (a mapping of needs) or `{any_of: [rule, ...]}`."""
+        if raw is None:
+            return ()
+        fields = self.mapping(where, raw)
+        if fields is None:
+            return ()
+        if "any_of" in fields:
+            self.keys(where, fields, {"any_of"}, {"any_of"})
+            entries = fields["any_of"]
+            if not isinstance(entries, list) or not entries:
+                self.problem(f"{where}.any_of", "must be a non-empty list of rules")
+                return ()
+            rules = [
+                self.tier_rule(f"{where}.any_of[{index}]", entry, category_count, items_by_id)
+                for index, entry in enumerate(entries)
+            ]
+            return tuple(rule for rule in rules if rule is not None)
+        rule = self.tier_rule(where, fields, category_count, items_by_id)
+        return () if rule is None else (rule,)
+
+    def tier_rule(
+        self, where: str, raw: object, category_count: int, items_by_id: Mapping[str, Item]
+    ) -> TierRule | None:
+        fields = self.mapping(where, raw)
+        if fields is None:
+            return None
+        self.keys(where, fields, _RULE_KEYS, set())
+        if not fields:
+            self.problem(where, f"needs at least one of {', '.join(sorted(_RULE_KEYS))}")
+        gate = None if fields.get("gate") is None else self.boolean(f"{where}.gate", fields.get("gate"))
+        bounds = []
+        for key in ("min_categories", "max_categories"):
+            value = self.integer(f"{where}.{key}", fields.get(key))
+            if value is not None and not 0 <= value <= category_count:
+                self.problem(f"{where}.{key}", f"{value} is outside 0..{category_count}")
+            bounds.append(value)
+        minimum, maximum = bounds
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.problem(f"{where}.min_categories", f"{minimum} is above max_categories {maximum}")
+        conditions: list[Condition] = []
+        answers = fields.get("answers")
+        if answers is not None:
+            entries = self.mapping(f"{where}.answers", answers) or {}
+            for item_id, codes in entries.items():
+                spot = f"{where}.answers.{item_id}"
+                values = self.string_list(spot, [_as_text(v) for v in _listify(codes)])
+                condition = Condition(str(item_id), frozenset(values))
+                self.check_condition(spot, condition, items_by_id)
+                conditions.append(condition)
+        return TierRule(gate, minimum or 0, maximum, tuple(conditions))
+
+    def tiers(self, raw: object, category_count: int, items_by_id: Mapping[str, Item]) -> tuple[Tier, ...]:
         if not isinstance(raw, list) or not raw:
             self.problem("scoring.tiers", "must be a non-empty list")
             return ()
@@ -451,15 +543,11 @@ class _Builder:
             tier_id = self.identifier(f"scoring.tiers[{index}].id", fields.get("id"))
             where = f"scoring.tiers[{tier_id or index}]"
             self.keys(where, fields, {"id", "label", "message", "referral", "when"}, {"id", "label", "message"})
-            when = self.mapping(f"{where}.when", fields.get("when", {})) or {}
-            self.keys(f"{where}.when", when, {"gate", "min_categories"}, set())
-            minimum = self.integer(f"{where}.when.min_categories", when.get("min_categories")) or 0
-            if not 0 <= minimum <= category_count:
-                self.problem(f"{where}.when.min_categories", f"{minimum} is outside 0..{category_count}")
+            rules = self.tier_rules(f"{where}.when", fields.get("when"), category_count, items_by_id)
             is_last = index == len(raw) - 1
-            if is_last and when:
+            if is_last and rules:
                 self.problem(f"{where}.when", "the last tier is the fallback and takes no 'when'")
-            if not is_last and not when:
+            if not is_last and not rules and "when" not in fields:
                 self.problem(f"{where}.when", "missing; only the last tier may have no needs")
             result.append(
                 Tier(
@@ -467,8 +555,7 @@ class _Builder:
                     label=self.text(f"{where}.label", fields.get("label")),
                     message=self.text(f"{where}.message", fields.get("message")),
                     referral=self.boolean(f"{where}.referral", fields.get("referral")),
-                    requires_gate=self.boolean(f"{where}.when.gate", when.get("gate")),
-                    min_categories=minimum,
+                    when=rules,
                 )
             )
         ids = [tier.id for tier in result]

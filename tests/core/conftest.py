@@ -33,6 +33,8 @@ BASE_ANSWERS: dict[str, object] = {
     "cold_pale_numb_limb": "no",
     "sudden_leg_swelling_or_breathless": "no",
     "fever_with_hot_red_limb": "no",
+    "tight_cast_worsening_pain": "no",
+    "stroke_signs": "no",
     "self_harm_thoughts": "no",
 }
 # One item per category (the first), used to switch a category on with a single "yes".

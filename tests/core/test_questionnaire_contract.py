@@ -53,7 +53,8 @@ def test_every_category_has_items_and_each_scored_item_one_category(questionnair
 
 def test_last_tier_is_the_fallback(questionnaire: Questionnaire) -> None:
     last = questionnaire.tiers[-1]
-    assert not last.requires_gate and last.min_categories == 0
+    assert last.when == ()
+    assert all(tier.when for tier in questionnaire.tiers[:-1])
 
 
 def test_empty_answers_for_optional_items_score(questionnaire: Questionnaire) -> None:
@@ -73,7 +74,8 @@ def test_default_questionnaire_has_the_issue_items() -> None:
     required = {item.id for item in default.items if item.required}
     assert required == {
         "pain_present", "pain_disproportionate", "cold_pale_numb_limb",
-        "sudden_leg_swelling_or_breathless", "fever_with_hot_red_limb", "self_harm_thoughts",
+        "sudden_leg_swelling_or_breathless", "fever_with_hot_red_limb", "tight_cast_worsening_pain",
+        "stroke_signs", "self_harm_thoughts",
     }
     assert default.items[-1].id == "self_harm_thoughts"
     assert [c.id for c in default.categories] == ["sensory", "vasomotor", "sudomotor_edema", "motor_trophic"]

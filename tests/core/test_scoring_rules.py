@@ -25,7 +25,11 @@ TIER_CASES = [
     ),
     pytest.param(
         with_categories("sensory", "vasomotor", "sudomotor_edema", pain_disproportionate="no"),
-        "no_referral_suggested", id="gate-off-3-categories=no-referral",
+        "clinician_review", id="not-out-of-proportion-3-categories=clinician-review",
+    ),
+    pytest.param(
+        with_categories("sensory", "vasomotor", "sudomotor_edema", "motor_trophic", pain_disproportionate="no"),
+        "clinician_review", id="not-out-of-proportion-4-categories=clinician-review",
     ),
     pytest.param(
         with_categories("sensory", "vasomotor", pain_disproportionate="no"),
