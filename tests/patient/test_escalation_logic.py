@@ -42,7 +42,7 @@ def test_no_and_unanswered_raise_nothing(questionnaire: Questionnaire) -> None:
 def test_the_most_urgent_level_wins(questionnaire: Questionnaire) -> None:
     answers = {**NO_PAIN, "self_harm_thoughts": "yes", "fever_with_hot_red_limb": "yes", "stroke_signs": "yes"}
     assert escalation.level_raised(questionnaire, answers) == "emergency"
-    assert escalation.most_urgent(["talk_now", None, "same_day"]) == "same_day"
+    assert escalation.most_urgent(["same_day", None, "talk_now"]) == "talk_now"  # staff act before they leave
     assert escalation.most_urgent([None]) is None
 
 
@@ -52,12 +52,13 @@ def test_an_incomplete_screening_is_scored_without_inventing_answers(questionnai
         score(questionnaire, so_far, "en")
     result = escalation.result_so_far(questionnaire, so_far, "es")
     assert result.urgent and result.red_flags == ("stroke_signs",)
+    assert result.complete is False and result.red_flag_level == "emergency"
     assert dict(result.answers) == so_far  # nothing made up for the questions not reached
     assert result.questionnaire_hash == questionnaire.content_hash and result.language == "es"
 
 
-def test_a_complete_set_scores_exactly_as_score_does(questionnaire: Questionnaire) -> None:
-    assert escalation.result_so_far(questionnaire, REFERRAL, "en") == score(questionnaire, REFERRAL, "en")
+def test_a_complete_set_scores_as_score_does(questionnaire: Questionnaire) -> None:
+    assert escalation.result_so_far(questionnaire, REFERRAL, "en").tier == score(questionnaire, REFERRAL, "en").tier
 
 
 def test_a_bad_answer_is_still_an_error(questionnaire: Questionnaire) -> None:

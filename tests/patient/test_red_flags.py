@@ -60,7 +60,8 @@ def test_same_day_flag_is_saved_at_the_answer_the_patient_finishes_and_the_same_
     assert done.id == early.id and done.reference == early.reference
     assert done.complete is True and done.urgent
     assert kiosk.words("urgent_title") in kiosk.screen_text()
-    assert text("urgent_same_day", "en") in urgent_messages(kiosk) or "today" in urgent_messages(kiosk)
+    flag = kiosk.questionnaire.item("sudden_leg_swelling_or_breathless").red_flag
+    assert flag is not None and flag.message["en"] in urgent_messages(kiosk)
 
 
 def test_self_harm_refusal_shows_988_after_send(kiosk: Kiosk, saved: Saved) -> None:
@@ -99,7 +100,8 @@ def test_the_urgent_screen_shows_even_when_saving_fails_then_saves_in_the_backgr
     kiosk.choose("yes")
 
     assert kiosk.words("urgent_title") in kiosk.screen_text()
-    assert text("urgent_emergency", "en") in urgent_messages(kiosk)
+    flag = kiosk.questionnaire.item("cold_pale_numb_limb").red_flag
+    assert flag is not None and flag.message["en"] in urgent_messages(kiosk)
     assert saved() == []
     assert "URGENT screening not saved" in caplog.text
     assert "cold_pale" not in caplog.text and "yes" not in caplog.text.lower().split("urgent")[0]

@@ -83,7 +83,3 @@ def asked_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValu
     """Only the answers to questions still asked (a changed branch drops the others)."""
     return {item.id: answers[item.id] for item in asked(questionnaire, answers) if item.id in answers}
 
-
-def answer_label(item: Item, value: AnswerValue | None, language: str) -> str | None:
-    """The answer as the patient saw it (choice labels in their language), None if unanswered."""
-    return None if value is None else item.answer_label(value, language)

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from scoring import Questionnaire, Text
+from scoring import Questionnaire
 from ui import resources
 from ui.patient import escalation, state, submission, thanks
 from ui.patient.state import PatientSession, Step
@@ -31,7 +31,7 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     with st.container(key="urgent-message"):
         for message in messages(session, questionnaire):
             st.markdown(message)
-    if "talk_now" in _levels(session, questionnaire) or not session.urgent_items:
+    if not session.urgent_items:  # otherwise the self-harm message itself gives 911 and 988
         st.info(questionnaire.messages["crisis_line"][language])
     if session.reference is not None:
         thanks.reference_code(session)
@@ -49,24 +49,10 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
 
 
 def messages(session: PatientSession, questionnaire: Questionnaire) -> list[str]:
-    """One message per raised red flag (the questionnaire's own, e.g. "call 911" for stroke
-    signs), most urgent first, without repeats; the general "tell staff" when none is known."""
-    language = session.language
-    items = sorted((questionnaire.item(item_id) for item_id in session.urgent_items
-                    if item_id in questionnaire.items_by_id),
-                   key=lambda item: escalation.LEVELS.index(escalation.level_of(item)))
-    found: list[str] = []
-    for item in items:
-        own = getattr(item.red_flag, "message", None)
-        message = own[language] if isinstance(own, Text) else text(f"urgent_{escalation.level_of(item)}", language)
-        if message not in found:
-            found.append(message)
-    return found or [questionnaire.messages["urgent_tell_staff"][language]]
-
-
-def _levels(session: PatientSession, questionnaire: Questionnaire) -> set[str]:
-    return {escalation.level_of(questionnaire.item(item_id)) for item_id in session.urgent_items
-            if item_id in questionnaire.items_by_id}
+    """The questionnaire's message for each raised red flag (e.g. "call 911" for stroke signs,
+    988 for self-harm), most urgent first; the general "tell staff" when none is known."""
+    found = escalation.patient_messages(questionnaire, session.urgent_items, session.language)
+    return found or [questionnaire.messages["urgent_tell_staff"][session.language]]
 
 
 def staff_words(key: str, language: str) -> str:
