@@ -29,9 +29,16 @@ def render() -> None:
     tablet.restore_open_urgent(session, questionnaire)
     state.note_screen(session)
     style.apply(session.language)
-    if session.step in idle.WATCHED_STEPS:
-        idle.watchdog()
-    # One placeholder for the whole screen: its first message replaces the last screen at once,
-    # so the previous patient's screen is never left on show while the next one is drawn.
-    with st.empty().container():
+    # The same layout on every run: the time-out warning's place, then one placeholder per kind
+    # of screen, all emptied first and only this screen's one filled. Changing screens (Finish,
+    # the idle reset, an emergency) therefore empties the last screen's place before anything of
+    # the new screen is sent, so the previous patient's reference and outcome are never on show
+    # while the welcome is drawn. (One shared placeholder is not enough: Streamlit keeps a
+    # block's old children when a block of the same type replaces it.)
+    warning_place = st.container()
+    places = {step: st.empty() for step in Step}
+    with places[session.step].container():
         SCREENS[session.step](session, questionnaire)
+    if session.step in idle.WATCHED_STEPS:
+        with warning_place:
+            idle.watchdog()
