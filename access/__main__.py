@@ -11,7 +11,8 @@ import getpass
 import sys
 
 from access.passcode import hash_passcode
-from storage import Storage, default_database_url
+from settings import settings_or_exit
+from storage import MigrationError, Storage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     command = verbs.add_parser("set-passcode", help="set the intake coordinator's passcode")
     command.add_argument("--database", default=None, help="database URL (default: DATABASE_URL or data/)")
     args = parser.parse_args(argv)
+    settings = settings_or_exit("set-passcode")
     if sys.stdin.isatty():
         passcode = getpass.getpass("New coordinator passcode: ")
         if getpass.getpass("Again: ") != passcode:
@@ -32,7 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"set-passcode: {exc}; nothing changed", file=sys.stderr)
         return 2
-    Storage(args.database or default_database_url()).set_passcode_hash(passcode_hash)
+    try:
+        Storage(args.database or settings.database_url).set_passcode_hash(passcode_hash)
+    except MigrationError as exc:
+        print(f"set-passcode: {exc}; nothing changed", file=sys.stderr)
+        return 2
     print("set-passcode: saved (only its argon2id hash is stored)", file=sys.stderr)
     return 0
 

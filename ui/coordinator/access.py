@@ -28,10 +28,7 @@ class StaffSession:
 
 def idle_limit_seconds() -> float:
     """STAFF_IDLE_MINUTES (default 15): staff are signed out after this long without a click."""
-    try:
-        return float(resources.setting("STAFF_IDLE_MINUTES", "15")) * 60
-    except ValueError:
-        return 15 * 60
+    return resources.settings().staff_idle_minutes * 60
 
 
 def _oidc_actor() -> str | None:
@@ -42,8 +39,7 @@ def _oidc_actor() -> str | None:
         email = str(st.user.get("email") or "").strip().lower()
     except Exception:  # no [auth] configured: OIDC simply isn't in use
         return None
-    allowed = {e.strip().lower() for e in resources.setting("STAFF_EMAILS", "").split(",") if e.strip()}
-    return email if email and email in allowed else None
+    return email if email and email in resources.settings().staff_emails else None
 
 
 def oidc_configured() -> bool:

@@ -156,8 +156,8 @@ def _downloads(submission: Submission, questionnaire: Questionnaire, actor: str)
     for variant, label in (("clinician", "Clinician copy (English)"), ("patient", "Patient copy (patient's language)")):
         options = SummaryOptions(
             variant=variant,  # type: ignore[arg-type]
-            clinic_name=resources.setting("CLINIC_NAME", ""),
-            clinic_address=resources.setting("CLINIC_ADDRESS", ""),
+            clinic_name=resources.settings().clinic_name,
+            clinic_address=resources.settings().clinic_address,
             generated_at=datetime.now(UTC),
         )
         st.download_button(

@@ -87,7 +87,7 @@ def staff_acknowledged(submission_id: int) -> bool:
 
 def staff_code() -> str:
     """KIOSK_STAFF_CODE; empty means not set up (then only the queue clears the screen)."""
-    return resources.setting("KIOSK_STAFF_CODE", "").strip()
+    return resources.settings().kiosk_staff_code
 
 
 def _clear() -> None:
