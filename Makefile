@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint types bench demo-data passcode migrate clean
+.PHONY: run test check lint types bench demo-data passcode migrate staff clean
 
 run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
 	$(PY) -m streamlit run app.py
@@ -32,6 +32,9 @@ migrate: $(RUN_STAMP)  ## bring the database schema to the latest revision (run 
 
 passcode: $(RUN_STAMP)  ## set the intake coordinator's passcode (asks twice, no echo)
 	$(PY) -m access set-passcode
+
+staff: $(RUN_STAMP)  ## manage staff accounts: make staff ARGS="add alice --role admin" (see python -m access -h)
+	$(PY) -m access $(ARGS)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     true,
 )
 
@@ -80,5 +81,40 @@ staff_passcode = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("passcode_hash", Text, nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- staff accounts (issue 11; revision 0003_staff_accounts) ---------------------------------
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),  # stored lower-case
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(254)),  # lower-case; an OIDC sign-in with this e-mail is this person
+    Column("password_hash", Text, nullable=False),  # argon2id, never the password
+    Column("role", String(20), nullable=False),  # coordinator | admin
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_staff_accounts_email", "email"),
+)
+
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    # One row per throttle key, e.g. "account:alice@10.0.0.7", "address:10.0.0.7",
+    # "kiosk:front-1@10.0.0.9": attempts reserved in the window that started at window_started_at.
+    Column("key", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("window_started_at", DateTime(timezone=True), nullable=False),
+)
+
+kiosk_code = Table(
+    "kiosk_code",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1: one staff code for every tablet
+    Column("code_hash", Text, nullable=False),  # argon2id
     Column("set_at", DateTime(timezone=True), nullable=False),
 )
