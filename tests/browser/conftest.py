@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,6 +98,24 @@ def start_server(folder: Path, name: str = "app", **settings: str) -> StreamlitS
     env["DATABASE_URL"] = f"sqlite:///{folder / f'{name}.db'}"
     env.update(settings)
     return StreamlitServer(env, folder / f"{name}.log")
+
+
+SCRIPT_FINISHED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && document.querySelector('[data-stale="true"]') === null;
+}"""
+"""True once the script run has FINISHED (Streamlit's own run state on the app root) and no element
+of the screen before is left over (marked stale until the run replaces or drops it)."""
+
+
+def settle(page: Any, timeout: float = 30_000) -> None:
+    """Wait for the run to finish before reading the page (issue 8: under load, the last screen's
+    elements stay on show, marked stale, until the run that replaces them is done).
+
+    Call it after waiting for something the new screen shows, so the run has started."""
+    page.wait_for_function(SCRIPT_FINISHED, timeout=timeout)
 
 
 @pytest.fixture

@@ -36,8 +36,8 @@ def test_a_patient_completes_the_screen(
     screen = kiosk.screen_text()
     assert row.reference in screen
     if urgent:
-        assert questionnaire.messages["urgent_tell_staff"][language] in screen
-        assert questionnaire.messages["crisis_line"][language] in screen
+        flag = questionnaire.item("self_harm_thoughts").red_flag  # the questionnaire's own words
+        assert flag is not None and flag.message[language] in screen and "988" in screen
         assert not kiosk.has_button(kiosk.words("finish"))  # only staff clear this screen
     else:
         assert kiosk.words("next_steps") in screen

@@ -14,7 +14,13 @@ from scoring import AnswerValue, Item, Questionnaire, shown_items
 
 @dataclass(frozen=True)
 class Progress:
-    """Question `number` of `total`, where total counts the questions asked given the answers so far."""
+    """Question `number` of at most `total`.
+
+    `total` counts the longest path still possible: the questions already asked, this one, and
+    every later question that the answers before this one do not rule out. The answer on the
+    current screen does not change it, and each step forward can only keep or shrink it, so the
+    bar never jumps back ("Question 1 of 7" never becomes "Question 2 of 23").
+    """
 
     number: int
     total: int
@@ -30,8 +36,25 @@ def first_item(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue])
 
 
 def progress(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], item_id: str) -> Progress:
-    ids = [item.id for item in asked(questionnaire, answers)]
-    return Progress(number=ids.index(item_id) + 1, total=len(ids))
+    order = [item.id for item in questionnaire.items]
+    position = order.index(item_id)
+    before = {key: value for key, value in answers.items() if key in order[:position]}
+    ids = [item.id for item in asked(questionnaire, before)]
+    number = ids.index(item_id) + 1 if item_id in ids else len([i for i in ids if order.index(i) < position]) + 1
+    later = [item for item in questionnaire.items[position + 1:] if _possible(item, before, order[:position])]
+    return Progress(number=number, total=number + len(later))
+
+
+def _possible(item: Item, before: Mapping[str, AnswerValue], decided: list[str]) -> bool:
+    """Could `item` still be asked? Conditions on questions not answered yet may still hold."""
+    for condition in item.show_if:
+        if condition.item not in decided:
+            continue
+        value = before.get(condition.item)
+        held = (not condition.any_of.isdisjoint(value)) if isinstance(value, tuple) else value in condition.any_of
+        if not held:
+            return False
+    return True
 
 
 def item_after(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], item_id: str) -> str | None:
@@ -60,7 +83,3 @@ def asked_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValu
     """Only the answers to questions still asked (a changed branch drops the others)."""
     return {item.id: answers[item.id] for item in asked(questionnaire, answers) if item.id in answers}
 
-
-def answer_label(item: Item, value: AnswerValue | None, language: str) -> str | None:
-    """The answer as the patient saw it (choice labels in their language), None if unanswered."""
-    return None if value is None else item.answer_label(value, language)

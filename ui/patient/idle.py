@@ -41,7 +41,14 @@ def _check(timeout: float, warning: float) -> None:
         return
     idle = time.monotonic() - session.last_activity
     if idle >= timeout:
-        state.next_patient()
+        if session.urgent_level is not None:
+            # A red flag was raised and the patient walked away: the alert is already saved (or
+            # being retried); the tablet shows the urgent screen until staff clear it.
+            session.step = Step.URGENT
+            if not session.save_pending:
+                session.answers.clear()
+        else:
+            state.next_patient()
         st.rerun(scope="app")
     if idle >= timeout - warning:
         with st.container(key="idle-warning"):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import streamlit as st
+
 from scoring import Questionnaire
 from ui import resources
-from ui.patient import idle, question, review, state, style, thanks, urgent, welcome
+from ui.patient import idle, question, review, state, style, tablet, thanks, urgent, welcome
 from ui.patient.state import PatientSession, Step
 
 SCREENS: dict[Step, Callable[[PatientSession, Questionnaire], None]] = {
@@ -22,8 +24,21 @@ def render() -> None:
     """Draw the patient's current screen; every full run counts as activity for the time-out."""
     state.touch()
     session = state.current()
+    questionnaire = resources.questionnaire()
+    tablet.note_name(session)
+    tablet.restore_open_urgent(session, questionnaire)
     state.note_screen(session)
     style.apply(session.language)
+    # The same layout on every run: the time-out warning's place, then one placeholder per kind
+    # of screen, all emptied first and only this screen's one filled. Changing screens (Finish,
+    # the idle reset, an emergency) therefore empties the last screen's place before anything of
+    # the new screen is sent, so the previous patient's reference and outcome are never on show
+    # while the welcome is drawn. (One shared placeholder is not enough: Streamlit keeps a
+    # block's old children when a block of the same type replaces it.)
+    warning_place = st.container()
+    places = {step: st.empty() for step in Step}
+    with places[session.step].container():
+        SCREENS[session.step](session, questionnaire)
     if session.step in idle.WATCHED_STEPS:
-        idle.watchdog()
-    SCREENS[session.step](session, resources.questionnaire())
+        with warning_place:
+            idle.watchdog()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from scoring import Item, Questionnaire
 from ui import resources
-from ui.patient import flow, state, taps
+from ui.patient import flow, state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
@@ -94,6 +94,7 @@ def _record_choice(item_id: str) -> None:
     else:
         session.answers[item_id] = value
         session.missing_answer = False
+        submission.escalate(session)  # a red flag is saved now, not at Send
 
 
 def _record_checks(item_id: str) -> None:
@@ -106,6 +107,7 @@ def _record_checks(item_id: str) -> None:
     if chosen:
         session.answers[item_id] = chosen
         session.missing_answer = False
+        submission.escalate(session)
     else:
         session.answers.pop(item_id, None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import Questionnaire
+from scoring import Questionnaire, answer_text
 from ui.patient import flow, state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
@@ -14,12 +14,16 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
     st.title(text("review_title", language), anchor=False)
     st.markdown(text("review_intro", language))
-    for number, item in enumerate(flow.asked(questionnaire, session.answers), start=1):
-        answer = flow.answer_label(item, session.answers.get(item.id), language)
+    asked = flow.asked(questionnaire, session.answers)
+    shown = [item.id for item in asked]
+    for number, item in enumerate(asked, start=1):
+        value = session.answers.get(item.id)
+        # The one wording of an answer, shared with the coordinator page and the PDF.
+        answer = answer_text(questionnaire, shown, item, value, language)
         with st.container(border=True, key=f"review-answer-{number}"):
             said, change = st.columns([3, 1], vertical_alignment="center")
             said.markdown(f"{number}. {item.text[language]}")
-            said.markdown(f"**{answer}**" if answer is not None else f"*{text('not_answered', language)}*")
+            said.markdown(f"**{answer}**" if value is not None else f"*{answer}*")
             change.button(
                 text("change", language, n=number),
                 key=state.widget_key(session, f"change:{item.id}"),

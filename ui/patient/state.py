@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import streamlit as st
 
 from scoring import AnswerValue, ScreeningResult
+from storage import Submission
 
 _SESSION_KEY = "patient_session"
 _WIDGET_PREFIX = "patient"
@@ -50,6 +52,21 @@ class PatientSession:
     save_failed: bool = False
     result: ScreeningResult | None = None
     reference: str | None = None
+    submission_id: int | None = None
+    tablet: str | None = None
+    """This tablet's name from `?tablet=...`; kept for the next patient on the same tablet."""
+    urgent_level: str | None = None
+    """The most urgent red-flag level raised for this patient; never lowered once raised."""
+    urgent_items: tuple[str, ...] = ()
+    """The red-flag items raised (for the urgent screen's messages); only grows."""
+    finished: bool = False
+    """The patient tapped Send: the answers are complete."""
+    save_pending: bool = False
+    save_future: Future[Submission] | None = None
+    """A save still running on a worker thread (a slow or locked database); picked up later."""
+    saving: tuple[ScreeningResult, bool] | None = None
+    """What `save_future` is saving: (result, complete)."""
+    """An urgent screening is not in the database yet; the urgent screen keeps retrying."""
     staff_code_wrong: bool = False
     last_activity: float = field(default_factory=time.monotonic)
     screen: tuple[Step, str | None] = (Step.WELCOME, None)
@@ -89,6 +106,6 @@ def next_patient() -> PatientSession:
     old_prefix = widget_key(old, "")
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(old_prefix)]:
         del st.session_state[key]
-    session = PatientSession(patient_number=old.patient_number + 1)
+    session = PatientSession(patient_number=old.patient_number + 1, tablet=old.tablet)
     st.session_state[_SESSION_KEY] = session
     return session

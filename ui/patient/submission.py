@@ -1,26 +1,57 @@
 """Score and save the answers exactly once per patient; a failed save is never silent.
 
 The idempotency key is made once per patient (`PatientSession`), so a double tap, a rerun or
-a staff retry after a failure returns the same row instead of adding another.
+a retry saves the same row instead of adding another. A red flag is saved the moment it is
+answered (`escalate`), as an urgent screening marked incomplete; Send later completes that same
+row. An urgent screening that could not be saved is retried by the urgent screen in the
+background (`retry_pending`) while the patient already sees "tell a staff member".
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
-from scoring import score
+from scoring import Questionnaire, ScreeningResult, score
 from storage import SaveFailed
 from ui import resources
-from ui.patient import flow, state, taps
-from ui.patient.state import Step
+from ui.patient import escalation, flow, state, taps
+from ui.patient.state import PatientSession, Step
 
 _log = logging.getLogger("crps.patient")
+_WORKERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="patient-save")
+"""Runs saves so a page run can stop waiting; holds nothing once a save is done."""
+URGENT_SAVE_WAIT = 1.5
+SAVE_WAIT = 30.0
+
+
+def escalate(session: PatientSession) -> None:
+    """After an answer changes: if it raises a red flag, save the urgent screening now.
+
+    An `emergency` level also stops the flow for the urgent screen at once.
+    """
+    questionnaire = resources.questionnaire()
+    answers = flow.asked_answers(questionnaire, session.answers)
+    items = escalation.raised(questionnaire, answers)
+    if not items:
+        return
+    raised_ids = tuple(item.id for item in items)
+    level = escalation.most_urgent([session.urgent_level, *(escalation.level_of(item) for item in items)])
+    new_flag = not set(raised_ids) <= set(session.urgent_items)
+    session.urgent_level = level
+    session.urgent_items = tuple(dict.fromkeys((*session.urgent_items, *raised_ids)))
+    if new_flag or session.save_pending:
+        _save(session, escalation.result_so_far(questionnaire, answers, session.language), complete=False)
+    if escalation.interrupts(level):
+        session.step = Step.URGENT
 
 
 def submit() -> None:
     """Send button (and Retry): score, save, then show thanks or the urgent screen."""
     session = state.current()
-    if session.step is not Step.REVIEW or session.reference is not None or taps.too_soon(session):
+    if session.step is not Step.REVIEW or session.finished or taps.too_soon(session):
         return  # a second tap after the first one moved on: nothing to do
     questionnaire = resources.questionnaire()
     missing = flow.first_missing(questionnaire, session.answers)
@@ -29,19 +60,78 @@ def submit() -> None:
         session.missing_answer = session.returning_to_review = True
         return
     result = score(questionnaire, flow.asked_answers(questionnaire, session.answers), session.language)
-    try:
-        saved = resources.storage().save_submission(
-            idempotency_key=session.idempotency_key, result=result, language=session.language
-        )
-    except SaveFailed as exc:  # its message is one line with no answers in it
-        _log.error("saving a screening failed: %s", exc)
-        session.save_failed = True
-        return
-    except Exception as exc:  # any database error: log only its type (messages can carry values)
-        _log.error("saving a screening failed: %s", type(exc).__name__)
-        session.save_failed = True
-        return
-    session.save_failed = False
+    urgent = result.urgent or session.urgent_level is not None
+    session.finished = True
     session.result = result
-    session.reference = saved.reference
-    session.step = Step.URGENT if result.urgent else Step.THANKS
+    saved = _save(session, result, complete=True)
+    if urgent:
+        # Urgent: the patient sees "tell a staff member" whether or not the save worked.
+        session.step = Step.URGENT
+        session.save_failed = False
+    elif saved:
+        session.step = Step.THANKS
+    else:
+        session.finished = False
+
+
+def retry_pending(session: PatientSession, questionnaire: Questionnaire) -> bool:
+    """Try again to save an urgent screening that is not in the database yet; True once saved."""
+    if not session.save_pending:
+        return True
+    answers = flow.asked_answers(questionnaire, session.answers)
+    if session.finished:
+        result = score(questionnaire, answers, session.language)
+    else:
+        result = escalation.result_so_far(questionnaire, answers, session.language)
+    return _save(session, result, complete=session.finished)
+
+
+def _save(session: PatientSession, result: ScreeningResult, *, complete: bool) -> bool:
+    """Save (or update) this patient's one row; on failure log one line without answers.
+
+    The save runs on a worker thread: an urgent screening waits at most `URGENT_SAVE_WAIT`
+    seconds for it (a locked or slow database must not hold the urgent screen back; the same
+    save keeps going and the urgent screen picks it up, or retries), anything else
+    `SAVE_WAIT` seconds.
+    """
+    urgent = result.urgent or session.urgent_level is not None
+    deadline = time.monotonic() + (URGENT_SAVE_WAIT if urgent else SAVE_WAIT)
+    wanted = (result, complete)
+    while True:
+        if session.save_future is None or (session.save_future.done() and session.saving != wanted):
+            session.saving = wanted
+            session.save_future = _WORKERS.submit(
+                resources.storage().save_submission, idempotency_key=session.idempotency_key, result=result,
+                language=session.language, complete=complete, tablet=session.tablet,
+            )
+        try:
+            saved = session.save_future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            _failed(session, result, "the database did not answer in time (still trying)")
+            return False
+        except SaveFailed as exc:  # its message is one line with no answers in it
+            session.save_future = None
+            _failed(session, result, str(exc))
+            return False
+        except Exception as exc:  # any database error: log only its type (messages can carry values)
+            session.save_future = None
+            _failed(session, result, type(exc).__name__)
+            return False
+        if session.saving == wanted:
+            break
+        session.save_future = None  # an earlier save (same row) finished first: now save this one
+    session.save_future, session.saving = None, None
+    session.save_failed = session.save_pending = False
+    session.reference, session.submission_id = saved.reference, saved.id
+    return True
+
+
+def _failed(session: PatientSession, result: ScreeningResult, reason: str) -> None:
+    urgent = result.urgent or session.urgent_level is not None
+    session.save_failed = True
+    session.save_pending = urgent
+    if urgent:  # staff must know a tablet holds an unsaved urgent screening
+        _log.error("URGENT screening not saved yet (tablet %s, level %s); retrying: %s",
+                   session.tablet or "unnamed", session.urgent_level or "unknown", reason)
+    else:
+        _log.error("saving a screening failed: %s", reason)

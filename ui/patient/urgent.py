@@ -1,44 +1,92 @@
-"""Urgent screen: a calm message to tell staff now, with the crisis line. It never times out.
+"""Urgent screen: tell a staff member now (911 / 988 where they apply). It never times out.
 
-Staff clear it with the kiosk staff code (KIOSK_STAFF_CODE). With no code set, nothing on the
-tablet clears it: staff reload the page (a reload always starts a fresh session). The alert
-itself is in the database and shows on the coordinator's queue either way.
+It is shown the moment an `emergency` red flag is answered, or after Send for the others, and
+also when saving failed (the screening is then retried in the background every few seconds).
+Only staff clear it: with the kiosk staff code on the tablet, or by acknowledging the screening
+in the queue, which this screen notices within `POLL_SECONDS`. A reload or a new session on a
+named tablet (`?tablet=front-1`) brings it back (see `tablet.py`). The staff box is in English
+and the patient's language and never says how to dismiss the screen.
 """
 
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 
 import streamlit as st
 
 from scoring import Questionnaire
 from ui import resources
-from ui.patient import state, thanks
+from ui.patient import escalation, state, submission, thanks
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
+
+POLL_SECONDS = 2.0
+"""How often the screen retries an unsaved screening and checks whether staff acknowledged it."""
 
 
 def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
     st.title(text("urgent_title", language), anchor=False)
     with st.container(key="urgent-message"):
-        st.markdown(questionnaire.messages["urgent_tell_staff"][language])
-    st.info(questionnaire.messages["crisis_line"][language])
-    thanks.reference_code(session)
-    with st.expander(text("staff_section", language)):
+        for message in messages(session, questionnaire):
+            st.markdown(message)
+    if not session.urgent_items:  # otherwise the self-harm message itself gives 911 and 988
+        st.info(questionnaire.messages["crisis_line"][language])
+    if session.reference is not None:
+        thanks.reference_code(session)
+    st.fragment(_watch, run_every=timedelta(seconds=POLL_SECONDS))()
+    with st.expander(staff_words("staff_section", language)):
         if not staff_code():
-            st.markdown(text("staff_code_not_set", language))
+            st.markdown(staff_words("staff_code_not_set", language))
             return
-        st.text_input(text("staff_code_label", language), type="password",
+        st.text_input(staff_words("staff_code_label", language), type="password",
                       key=state.widget_key(session, "staff_code"))
         if session.staff_code_wrong:
-            st.error(text("staff_code_wrong", language))
-        st.button(text("staff_clear", language), key=state.widget_key(session, "staff_clear"),
+            st.error(staff_words("staff_code_wrong", language))
+        st.button(staff_words("staff_clear", language), key=state.widget_key(session, "staff_clear"),
                   on_click=_clear, width="stretch")
 
 
+def messages(session: PatientSession, questionnaire: Questionnaire) -> list[str]:
+    """The questionnaire's message for each raised red flag (e.g. "call 911" for stroke signs,
+    988 for self-harm), most urgent first; the general "tell staff" when none is known."""
+    found = escalation.patient_messages(questionnaire, session.urgent_items, session.language)
+    return found or [questionnaire.messages["urgent_tell_staff"][session.language]]
+
+
+def staff_words(key: str, language: str) -> str:
+    """Staff words in English, and in the patient's language too when that is not English."""
+    english = text(key, "en")
+    return english if language == "en" else f"{english} / {text(key, language)}"
+
+
+def _watch() -> None:
+    """Every few seconds: retry an unsaved screening; leave the screen once staff acknowledged it."""
+    session = state.current()
+    if session.step is not Step.URGENT:
+        return
+    if session.save_pending:
+        if submission.retry_pending(session, resources.questionnaire()):
+            st.rerun(scope="app")  # show the reference code now that it exists
+        st.caption(staff_words("urgent_saving", session.language))
+        return
+    if session.submission_id is not None and staff_acknowledged(session.submission_id):
+        state.next_patient()
+        st.rerun(scope="app")
+
+
+def staff_acknowledged(submission_id: int) -> bool:
+    """True once staff acknowledged the screening in the queue (the tablet may then clear)."""
+    try:
+        saved = resources.storage().get_submission(submission_id)
+    except Exception:  # the database is away: keep the screen up and look again later
+        return False
+    return saved is not None and saved.acknowledged_at is not None
+
+
 def staff_code() -> str:
-    """KIOSK_STAFF_CODE; empty means not set up."""
+    """KIOSK_STAFF_CODE; empty means not set up (then only the queue clears the screen)."""
     return resources.settings().kiosk_staff_code
 
 

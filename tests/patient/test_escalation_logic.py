@@ -1,0 +1,95 @@
+"""Which red flags the answers so far raise, how urgent they are, and scoring an incomplete set."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from scoring import AnswersInvalid, Questionnaire, score
+from tests.patient.plans import NO_PAIN, REFERRAL
+from ui.patient import escalation, flow
+
+EXPECTED_LEVELS = {
+    "cold_pale_numb_limb": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs": "emergency",
+    "sudden_leg_swelling_or_breathless": "same_day", "fever_with_hot_red_limb": "same_day",
+    "self_harm_thoughts": "talk_now",
+}
+
+
+def test_every_red_flag_has_the_level_clinical_md_gives_it(questionnaire: Questionnaire) -> None:
+    assert {item.id: escalation.level_of(item) for item in questionnaire.red_flag_items} == EXPECTED_LEVELS
+
+
+@pytest.mark.parametrize(("item_id", "answer"), [
+    *[(item_id, "yes") for item_id in EXPECTED_LEVELS], ("self_harm_thoughts", "prefer_not_to_say"),
+])
+def test_a_red_flag_answer_raises_its_level_before_the_rest_is_answered(
+    questionnaire: Questionnaire, item_id: str, answer: str
+) -> None:
+    so_far = {"pain_present": "no", item_id: answer}
+    assert [item.id for item in escalation.raised(questionnaire, so_far)] == [item_id]
+    assert escalation.level_raised(questionnaire, so_far) == EXPECTED_LEVELS[item_id]
+    assert escalation.interrupts(escalation.level_raised(questionnaire, so_far)) == (
+        EXPECTED_LEVELS[item_id] == "emergency")
+
+
+def test_no_and_unanswered_raise_nothing(questionnaire: Questionnaire) -> None:
+    assert escalation.level_raised(questionnaire, NO_PAIN) is None
+    assert escalation.level_raised(questionnaire, {"pain_present": "yes"}) is None
+
+
+def test_the_most_urgent_level_wins(questionnaire: Questionnaire) -> None:
+    answers = {**NO_PAIN, "self_harm_thoughts": "yes", "fever_with_hot_red_limb": "yes", "stroke_signs": "yes"}
+    assert escalation.level_raised(questionnaire, answers) == "emergency"
+    assert escalation.most_urgent(["same_day", None, "talk_now"]) == "talk_now"  # staff act before they leave
+    assert escalation.most_urgent([None]) is None
+
+
+def test_an_incomplete_screening_is_scored_without_inventing_answers(questionnaire: Questionnaire) -> None:
+    so_far = {"pain_present": "yes", "pain_disproportionate": "yes", "stroke_signs": "yes"}
+    with pytest.raises(AnswersInvalid):  # the full scoring rightly refuses it
+        score(questionnaire, so_far, "en")
+    result = escalation.result_so_far(questionnaire, so_far, "es")
+    assert result.urgent and result.red_flags == ("stroke_signs",)
+    assert result.complete is False and result.red_flag_level == "emergency"
+    assert dict(result.answers) == so_far  # nothing made up for the questions not reached
+    assert result.questionnaire_hash == questionnaire.content_hash and result.language == "es"
+
+
+def test_a_complete_set_scores_as_score_does(questionnaire: Questionnaire) -> None:
+    assert escalation.result_so_far(questionnaire, REFERRAL, "en").tier == score(questionnaire, REFERRAL, "en").tier
+
+
+def test_a_bad_answer_is_still_an_error(questionnaire: Questionnaire) -> None:
+    with pytest.raises(AnswersInvalid, match="stroke_signs"):
+        escalation.result_so_far(questionnaire, {"stroke_signs": "maybe"}, "en")
+
+
+def _walk(questionnaire: Questionnaire, plan: dict) -> list[flow.Progress]:  # type: ignore[type-arg]
+    """Progress shown on each screen as a patient answers `plan` in order, from the first question."""
+    shown, answers = [], {}
+    item_id: str | None = flow.first_item(questionnaire, {})
+    while item_id is not None:
+        shown.append(flow.progress(questionnaire, answers, item_id))
+        if item_id in plan:
+            answers[item_id] = plan[item_id]
+            shown.append(flow.progress(questionnaire, answers, item_id))  # after tapping, same screen
+        item_id = flow.item_after(questionnaire, answers, item_id)
+    return shown
+
+
+@pytest.mark.parametrize("plan", [REFERRAL, NO_PAIN], ids=["pain", "no-pain"])
+def test_progress_only_moves_forward(questionnaire: Questionnaire, plan: dict) -> None:  # type: ignore[type-arg]
+    """Issue 10: "Question 1 of 7" became "Question 2 of 23" after "Yes"."""
+    shown = _walk(questionnaire, plan)
+    fractions = [step.number / step.total for step in shown]
+    assert fractions == sorted(fractions), shown
+    assert all(later.total <= earlier.total for earlier, later in itertools.pairwise(shown)), shown
+    assert shown[-1].number == shown[-1].total  # the last question says so
+
+
+def test_answering_yes_on_the_first_screen_does_not_change_its_progress(questionnaire: Questionnaire) -> None:
+    before = flow.progress(questionnaire, {}, "pain_present")
+    assert flow.progress(questionnaire, {"pain_present": "yes"}, "pain_present") == before
+    assert flow.progress(questionnaire, {"pain_present": "no"}, "pain_present") == before

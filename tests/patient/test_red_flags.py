@@ -1,0 +1,214 @@
+"""Issue 9: a red flag escalates at the answer, the urgent screen shows even when saving fails,
+and it stays until staff clear it (AppTest: the logic; tests/browser: the real browser)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from storage import SaveFailed, Storage
+from tests.patient.conftest import REPO, Saved
+from tests.patient.kiosk import Kiosk
+from tests.patient.plans import NO_PAIN, NO_RED_FLAGS
+from ui.patient.strings import text
+
+BEFORE_STROKE = {"pain_present": "no", **{k: "no" for k in list(NO_RED_FLAGS)[:4]}}
+"""No pain, and "no" to each red flag asked before the stroke question."""
+
+
+def reach(kiosk: Kiosk, item_id: str, plan: dict) -> None:  # type: ignore[type-arg]
+    """Answer `plan` until `item_id` is on screen (not answered yet)."""
+    while kiosk.current_item().id != item_id:
+        kiosk.answer(plan.get(kiosk.current_item().id))
+
+
+def urgent_messages(kiosk: Kiosk) -> str:
+    return "\n".join(str(m.value) for m in kiosk.at.markdown)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_stroke_yes_interrupts_at_once_and_is_saved_before_anything_else(
+    kiosk: Kiosk, saved: Saved, language: str
+) -> None:
+    kiosk.start(language)
+    reach(kiosk, "stroke_signs", BEFORE_STROKE)
+    kiosk.choose("yes")  # no Next: the answer alone escalates
+
+    assert kiosk.words("urgent_title") in kiosk.screen_text()
+    assert not kiosk.on_question()
+    assert "911" in urgent_messages(kiosk)
+    (row,) = saved()
+    assert row.urgent and row.result.red_flags == ("stroke_signs",)
+    assert row.complete is False  # the patient did not finish
+    assert row.reference in kiosk.screen_text()
+
+
+def test_same_day_flag_is_saved_at_the_answer_the_patient_finishes_and_the_same_row_completes(
+    kiosk: Kiosk, saved: Saved
+) -> None:
+    kiosk.start("en")
+    reach(kiosk, "sudden_leg_swelling_or_breathless", NO_PAIN)
+    kiosk.choose("yes")
+    (early,) = saved()
+    assert early.urgent and early.complete is False
+    assert kiosk.on_question()  # same_day: the flow goes on
+
+    kiosk.forward()
+    kiosk.answer_all({**NO_PAIN, "sudden_leg_swelling_or_breathless": "yes"})
+    kiosk.submit()
+    (done,) = saved()
+    assert done.id == early.id and done.reference == early.reference
+    assert done.complete is True and done.urgent
+    assert kiosk.words("urgent_title") in kiosk.screen_text()
+    flag = kiosk.questionnaire.item("sudden_leg_swelling_or_breathless").red_flag
+    assert flag is not None and flag.message["en"] in urgent_messages(kiosk)
+
+
+def test_self_harm_refusal_shows_988_after_send(kiosk: Kiosk, saved: Saved) -> None:
+    kiosk.start("es")
+    reach(kiosk, "self_harm_thoughts", NO_PAIN)
+    kiosk.choose("prefer_not_to_say")
+    assert saved()[0].urgent  # saved at the answer
+    kiosk.forward().submit()
+    assert "988" in kiosk.screen_text()
+    assert len(saved()) == 1
+
+
+def test_a_changed_answer_never_takes_the_alert_back(kiosk: Kiosk, saved: Saved) -> None:
+    kiosk.start("en")
+    reach(kiosk, "fever_with_hot_red_limb", NO_PAIN)
+    kiosk.choose("yes").choose("no")
+    kiosk.forward()
+    kiosk.answer_all(NO_PAIN)
+    kiosk.submit()
+    (row,) = saved()
+    assert row.urgent and row.complete
+    assert kiosk.words("urgent_title") in kiosk.screen_text()
+
+
+def test_the_urgent_screen_shows_even_when_saving_fails_then_saves_in_the_background(
+    kiosk: Kiosk, saved: Saved, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real_save = Storage.save_submission
+
+    def broken(self: Storage, **kwargs: object) -> object:
+        raise SaveFailed("database unavailable")
+
+    monkeypatch.setattr(Storage, "save_submission", broken)
+    kiosk.start("en")
+    reach(kiosk, "cold_pale_numb_limb", NO_PAIN)
+    kiosk.choose("yes")
+
+    assert kiosk.words("urgent_title") in kiosk.screen_text()
+    flag = kiosk.questionnaire.item("cold_pale_numb_limb").red_flag
+    assert flag is not None and flag.message["en"] in urgent_messages(kiosk)
+    assert saved() == []
+    assert "URGENT screening not saved" in caplog.text
+    assert "cold_pale" not in caplog.text and "yes" not in caplog.text.lower().split("urgent")[0]
+
+    monkeypatch.setattr(Storage, "save_submission", real_save)
+    kiosk.at.run()  # the background retry (a fragment on a timer) runs with each run too
+    (row,) = saved()
+    assert row.urgent and row.result.red_flags == ("cold_pale_numb_limb",)
+    assert row.reference in kiosk.screen_text()
+
+
+def test_a_failed_send_with_a_red_flag_still_shows_the_urgent_screen(
+    kiosk: Kiosk, saved: Saved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_save = Storage.save_submission
+    kiosk.start("en")
+    kiosk.answer_all({**NO_PAIN, "self_harm_thoughts": "yes"})
+
+    def broken(self: Storage, **kwargs: object) -> object:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(Storage, "save_submission", broken)
+    kiosk.submit()
+    assert kiosk.words("urgent_title") in kiosk.screen_text() and "988" in kiosk.screen_text()
+    monkeypatch.setattr(Storage, "save_submission", real_save)
+    kiosk.at.run()
+    (row,) = saved()
+    assert row.urgent and row.complete
+
+
+def tablet_app(name: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=20)
+    at.query_params["tablet"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_new_session_on_the_same_tablet_shows_the_open_urgent_until_the_queue_acknowledges_it(
+    kiosk: Kiosk, saved: Saved, database_url: str
+) -> None:
+    first = Kiosk(tablet_app("front-1"), kiosk.questionnaire).start("en")
+    reach(first, "stroke_signs", BEFORE_STROKE)
+    first.choose("yes")
+    (row,) = saved()
+
+    again = Kiosk(tablet_app("front-1"), kiosk.questionnaire)  # a reload: a new session
+    assert again.words("urgent_title") in again.screen_text() and row.reference in again.screen_text()
+    other = tablet_app("front-2")  # another tablet is not affected
+    assert [b.label for b in other.button] == ["English", "Español"]
+
+    Storage(database_url).acknowledge(row.id, actor="nurse@example.org")
+    again.at.run()  # the screen's poll notices the acknowledgement
+    assert again.has_button("English") and row.reference not in again.screen_text()
+    assert [b.label for b in tablet_app("front-1").button] == ["English", "Español"]
+
+
+@pytest.mark.parametrize("bad", ["Front 1", "x" * 33, "../etc", "front_1"])
+def test_a_bad_tablet_name_is_ignored(kiosk: Kiosk, saved: Saved, bad: str) -> None:
+    tablet = Kiosk(tablet_app(bad), kiosk.questionnaire).start("en")
+    reach(tablet, "stroke_signs", BEFORE_STROKE)
+    tablet.choose("yes")
+    assert saved()[0].urgent
+    assert [b.label for b in tablet_app(bad).button] == ["English", "Español"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_staff_box_never_tells_a_patient_how_to_dismiss_the_screen(kiosk: Kiosk, language: str) -> None:
+    kiosk.start(language)
+    kiosk.answer_all({**NO_PAIN, "self_harm_thoughts": "yes"})
+    kiosk.submit()
+    screen = kiosk.screen_text().lower()
+    for hint in ("reload", "recargar", "vuelva a cargar", "refresh", "kiosk_staff_code"):
+        assert hint not in screen
+    expander = kiosk.at.expander[0]
+    assert text("staff_section", "en") in expander.label
+    if language == "es":
+        assert text("staff_section", "es") in expander.label
+
+
+def test_a_database_that_hangs_does_not_hold_the_urgent_screen_back(
+    kiosk: Kiosk, saved: Saved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked SQLite file waits 15 s per attempt; the patient must see the urgent screen now."""
+    import threading
+    import time
+
+    real_save = Storage.save_submission
+    released = threading.Event()
+
+    def hangs(self: Storage, **kwargs: object) -> object:
+        released.wait(timeout=30)
+        return real_save(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Storage, "save_submission", hangs)
+    kiosk.start("en")
+    reach(kiosk, "stroke_signs", BEFORE_STROKE)
+    started = time.monotonic()
+    kiosk.choose("yes")
+    assert time.monotonic() - started < 10  # AppTest overhead aside, not the 30 s the save hangs
+    assert kiosk.words("urgent_title") in kiosk.screen_text() and "911" in urgent_messages(kiosk)
+    assert saved() == []
+
+    released.set()
+    for _ in range(50):  # the background check picks up the same save when it finishes
+        kiosk.at.run()
+        if saved():
+            break
+    (row,) = saved()
+    assert row.urgent and row.reference in kiosk.screen_text()
