@@ -48,7 +48,7 @@ def _attack(url: str, seconds: float, spread: bool) -> dict[str, float]:
             checks.append(time.perf_counter())
         return real(stored_hash, attempt)
 
-    passcode.verify_passcode = counted  # type: ignore[assignment]
+    passcode.verify_passcode = counted
     attempts = [0] * SESSIONS
     stop = time.perf_counter() + seconds
 
