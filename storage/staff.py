@@ -215,8 +215,9 @@ def attempts_used(storage: Storage, key: str) -> tuple[int, datetime | None]:
     return (0, None) if row is None else (int(row[0]), _aware(row[1]))
 
 
-def forget_attempts_before(storage: Storage, moment: datetime) -> int:
-    """Delete keys whose window started before `moment` (housekeeping); returns how many."""
+def forget_stale_attempts(storage: Storage, *, older_than_seconds: float) -> int:
+    """Delete keys whose window started longer ago than that (housekeeping); returns how many."""
+    moment = utc_now() - timedelta(seconds=older_than_seconds)
     with storage.engine.begin() as connection:
         return int(connection.execute(
             delete(sign_in_attempts).where(
