@@ -21,11 +21,11 @@ def run(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[st
 
 def test_account_life_cycle(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'screening.db'}"
-    added = run(url, "add", "Alice", "--role", "admin", "--name", "Alice Moreau", stdin="first-password\n")
+    added = run(url, "add", "Alice", "--role", "coordinator", "--name", "Alice Moreau", stdin="first-password\n")
     assert added.returncode == 0, added.stderr
     listed = run(url, "list")
     assert listed.returncode == 0
-    assert "alice\tadmin\tactive\tAlice Moreau" in listed.stdout
+    assert "alice\tcoordinator\tactive\tAlice Moreau" in listed.stdout
     assert "$argon2" not in listed.stdout + listed.stderr and "first-password" not in listed.stdout + added.stderr
     storage = Storage(url)
     assert sign_in(storage, "alice", "first-password", client_address="10.0.0.7").ok

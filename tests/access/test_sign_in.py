@@ -49,8 +49,9 @@ def test_thirty_parallel_guesses_get_at_most_five_checks(
     assert sign_in(storage, "alice", PASSWORD, client_address=DESK).ok
 
 
-def test_concurrent_checks_are_bounded(storage: Storage, check_spy: CheckSpy) -> None:
+def test_concurrent_checks_are_bounded(storage: Storage, check_spy: CheckSpy, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each argon2 check holds ~64 MiB: many accounts guessed at once still run two at a time."""
+    monkeypatch.setattr(credentials, "CHECK_WAIT_SECONDS", 120.0)  # a slow machine must not turn waiters away
     for n in range(8):
         add_staff(storage, f"nurse{n}", PASSWORD, actor="test")
     with ThreadPoolExecutor(max_workers=8) as pool:
