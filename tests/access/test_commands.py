@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from access import check_kiosk_code, sign_in
+import pytest
+
+from access import check_kiosk_code, list_staff, sign_in
 from storage import Storage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,11 +21,11 @@ def run(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[st
 
 def test_account_life_cycle(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'screening.db'}"
-    added = run(url, "add", "Alice", "--role", "admin", "--name", "Alice Moreau", stdin="first-password\n")
+    added = run(url, "add", "Alice", "--role", "coordinator", "--name", "Alice Moreau", stdin="first-password\n")
     assert added.returncode == 0, added.stderr
     listed = run(url, "list")
     assert listed.returncode == 0
-    assert "alice\tadmin\tactive\tAlice Moreau" in listed.stdout
+    assert "alice\tcoordinator\tactive\tAlice Moreau" in listed.stdout
     assert "$argon2" not in listed.stdout + listed.stderr and "first-password" not in listed.stdout + added.stderr
     storage = Storage(url)
     assert sign_in(storage, "alice", "first-password", client_address="10.0.0.7").ok
@@ -65,3 +67,20 @@ def test_set_kiosk_code_command(tmp_path: Path) -> None:
     assert check_kiosk_code(storage, "482913", client_address="10.0.0.50", tablet="front-1").ok
     for path in tmp_path.iterdir():
         assert b"482913" not in path.read_bytes()
+
+
+def test_on_a_terminal_the_password_is_asked_twice_and_must_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import access.__main__ as command
+
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    monkeypatch.setattr(command.sys.stdin, "isatty", lambda: True)
+    typed = iter(["first-password", "first-passwrod"])
+    monkeypatch.setattr(command.getpass, "getpass", lambda prompt: next(typed))
+    assert command.main(["add", "dana", "--database", url]) == 2
+    assert capsys.readouterr().err.strip() == "add: the two entries differ; nothing changed"
+    assert list_staff(Storage(url)) == []
+    typed = iter(["first-password", "first-password"])
+    assert command.main(["add", "dana", "--database", url]) == 0
+    assert [member.username for member in list_staff(Storage(url))] == ["dana"]

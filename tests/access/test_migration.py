@@ -66,3 +66,38 @@ def test_upgrading_a_1_0_database_keeps_its_passcode_working(tmp_path: Path) -> 
     assert [(e.actor, e.event) for e in storage.list_audit() if e.event == "staff_added"] == [
         ("upgrade 0003", "staff_added")
     ]
+
+
+def test_schema_and_revision_0003_agree_and_downgrade_keeps_the_passcode(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from storage.schema import metadata
+
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    storage = Storage(url)
+    storage.set_passcode_hash(hash_passcode(OLD_PASSCODE))
+    ours = {"staff_accounts", "sign_in_attempts", "kiosk_code"}
+    with storage.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert [d for d in differences if ours & {getattr(part, "name", "") for part in _parts(d)}] == []
+    storage.engine.dispose()
+    config = migrations._config()
+    config.set_main_option("sqlalchemy.url", url)
+    command.downgrade(config, "0002_storage_1_1")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        tables = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+        kept = connection.execute(text("SELECT count(*) FROM staff_passcode")).scalar_one()
+    engine.dispose()
+    assert not ours & tables and kept == 1
+
+
+def _parts(difference: object) -> list[object]:
+    """The schema objects an alembic difference tuple (or list of them) mentions."""
+    items = difference if isinstance(difference, list) else [difference]
+    found: list[object] = []
+    for item in items:
+        found += [part for part in item if hasattr(part, "name")] if isinstance(item, tuple) else []
+        found += [part.table for part in item if hasattr(part, "table")] if isinstance(item, tuple) else []
+    return found

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from access import ACCOUNT_LIMIT, add_staff, sign_in
+from access import ACCOUNT_LIMIT, StaffError, add_staff, disable_staff, sign_in
 from storage import Storage
 from tests.access.conftest import PASSWORD, CheckSpy
 from tests.postgres_cluster import throwaway_cluster
@@ -30,3 +30,10 @@ def test_parallel_guesses_and_lock_out_from_elsewhere_on_postgresql(postgres_url
     assert 1 <= check_spy.calls <= ACCOUNT_LIMIT.attempts
     assert not sign_in(storage, "pgalice", PASSWORD, client_address="10.0.0.50").ok
     assert sign_in(storage, "pgalice", PASSWORD, client_address="10.0.0.7").ok
+
+
+def test_the_last_admin_guard_on_postgresql(postgres_url: str) -> None:
+    storage = Storage(postgres_url)
+    add_staff(storage, "pgada", PASSWORD, role="admin", actor="test")
+    with pytest.raises(StaffError, match="last active admin"):
+        disable_staff(storage, "pgada", actor="test")

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
-from storage import MigrationError, QueueFilter, Storage, migrations
+from storage import MigrationError, QueueFilter, Storage, migrations, staff
 from storage.database import prepare_sqlite_file
 from storage.schema import metadata
 from tests.storage.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
@@ -54,8 +54,10 @@ def _upgraded_v1_keeps_every_row(url: str, results: list[ScreeningResult]) -> No
         assert saved.urgent == results[number].urgent and saved.row_version == 1 + number % 3
         assert saved.complete is True and saved.tablet is None and saved.patient_identifier is None
         assert (saved.acknowledged_by is not None) == results[number].urgent
-    assert storage.count_audit() == written["audit"]
+    assert storage.count_audit() == written["audit"] + 1  # revision 0003 records making the admin account
     assert storage.passcode_hash() == PASSCODE_HASH
+    admin = staff.account_with_hash(storage, "admin")  # 0003: the 1.0 passcode is the admin's password
+    assert admin is not None and admin[0].role == "admin" and admin[1] == PASSCODE_HASH
     assert "answers" not in {column["name"] for column in inspect(storage.engine).get_columns("submissions")}
     # still writable: a review and a new screening on the upgraded database
     first = storage.get_by_reference(written["references"][0])
