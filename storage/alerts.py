@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -84,26 +84,26 @@ def _due_an_alert(channel: str, since: datetime) -> list:  # type: ignore[type-a
 
 
 def enqueue_new_urgent(storage: Storage, channel: str, *, since: datetime) -> int:
-    """Add a pending delivery for each urgent not yet queued on `channel`; returns how many."""
-    with storage.engine.connect() as connection:
-        ids = connection.execute(
-            select(submissions.c.id).where(*_due_an_alert(channel, since)).order_by(submissions.c.id)
-        ).scalars().all()
-    added = 0
-    for submission_id in ids:
-        now = utc_now()
-        try:
-            with storage.engine.begin() as connection:
-                connection.execute(
-                    insert(alert_deliveries).values(
-                        submission_id=submission_id, channel=channel, status=PENDING, attempts=0,
-                        created_at=now, next_attempt_at=now,
-                    )
+    """Add a pending delivery for each urgent not yet queued on `channel`; returns how many.
+
+    One INSERT ... SELECT, so one short write however many urgents arrived at once. If another
+    server's worker queued some of them in between (a unique-pair clash), nothing is added
+    now and the next poll queues the rest."""
+    now = utc_now()
+    chosen = select(
+        submissions.c.id, literal(channel), literal(PENDING), literal(0),
+        literal(now, alert_deliveries.c.created_at.type), literal(now, alert_deliveries.c.next_attempt_at.type),
+    ).where(*_due_an_alert(channel, since))
+    try:
+        with storage.engine.begin() as connection:
+            added = connection.execute(
+                insert(alert_deliveries).from_select(
+                    ["submission_id", "channel", "status", "attempts", "created_at", "next_attempt_at"], chosen
                 )
-            added += 1
-        except IntegrityError:
-            continue  # another worker queued it first: the unique pair keeps it to one
-    return added
+            ).rowcount
+    except IntegrityError:
+        return 0  # another worker queued the same urgent first: the unique pair keeps it to one
+    return max(int(added), 0)
 
 
 def claim_due(
