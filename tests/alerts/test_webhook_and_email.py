@@ -120,3 +120,35 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
         assert len(webhook.requests) == 1
         worker._stop.set()
     worker.stop()  # the closed socket ends the mail attempt
+
+
+def test_a_level_that_rises_later_gets_a_new_alert_with_tablet_and_level(
+    storage: Storage, save_urgent: Callable[[str], Submission], webhook: WebhookReceiver,
+    make_worker: Callable[..., AlertWorker],
+) -> None:
+    from sqlalchemy import update
+
+    from storage.schema import submissions
+
+    def set_level(level: str) -> None:  # what the tablet's saves write (storage 1.1 columns)
+        with storage.engine.begin() as connection:
+            connection.execute(update(submissions).values(tablet="front-1", red_flag_level=level))
+
+    worker = make_worker(storage, AlertConfig(webhook_url=webhook.url))
+    worker.run_once()
+    submission = save_urgent("k")
+    set_level("same_day")  # a clot warning: the patient goes on answering
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+    set_level("emergency")  # then stroke signs on the same screening
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+
+    payloads = [json.loads(body) for body in webhook.bodies()]
+    assert [(p["reference"], p["tablet"], p["level"]) for p in payloads] == [
+        (submission.reference, "front-1", "same_day"), (submission.reference, "front-1", "emergency"),
+    ]
+    assert "EMERGENCY" in payloads[1]["text"] and "tablet front-1" in payloads[1]["text"]
+    assert deliveries.deliveries_for(storage, submission.id) == {
+        "webhook same_day": "delivered", "webhook emergency": "delivered",
+    }
