@@ -30,7 +30,7 @@ def _stop(worker: AlertWorker | None) -> None:
         worker.stop()
 
 
-@st.cache_resource(show_spinner=False, on_release=_stop)
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop)  # one worker per process
 def _worker(url: str, config_key: str, _config: AlertConfig) -> AlertWorker | None:
     if not _config.channels:
         log.warning("alerts: no channel set up (ALERT_WEBHOOK_URL, or ALERT_EMAIL_TO and SMTP_HOST)")

@@ -45,3 +45,16 @@ def test_no_channel_set_up_starts_no_worker(monkeypatch: pytest.MonkeyPatch, dat
     assert alerting.start() is None
     assert alerting.status() == []
 
+
+
+def test_changed_alert_settings_replace_the_worker(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, webhook: WebhookReceiver,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
+    old = alerting.start()
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url + "/new")
+    new = alerting.start()
+    assert old is not None and new is not None and new is not old
+    wait_for(lambda: not old.running)  # never two workers with different settings
+    assert new.running
