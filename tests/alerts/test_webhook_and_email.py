@@ -49,7 +49,7 @@ def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_
     payload = json.loads(body)
     assert set(payload) == PAYLOAD_KEYS
     assert payload["reference"] == submission.reference
-    assert payload["link"] == f"https://clinic.example/screen/submission?reference={submission.reference}"
+    assert payload["link"] == f"https://clinic.example/screen/staff?reference={submission.reference}"
     assert submission.reference in payload["text"] and payload["link"] in payload["text"]
     text = body.decode("utf-8")
     assert NOTE not in text and "private family" not in text
@@ -96,7 +96,7 @@ def test_email_reaches_a_real_smtp_server_without_answers(
     assert message["To"] == "oncall@clinic.example, lead@clinic.example"
     assert message["From"] == "screen@clinic.example"
     body = message.get_payload(decode=True).decode("utf-8")
-    assert f"http://clinic.example:8501/submission?reference={submission.reference}" in body
+    assert f"http://clinic.example:8501/staff?reference={submission.reference}" in body
     assert NOTE not in body
     words = set(body.replace(",", " ").replace(".", " ").split())
     assert words & answer_strings(submission, questionnaire) == set()
