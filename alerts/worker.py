@@ -75,7 +75,7 @@ class AlertWorker:
     def _send(self, channel: Channel, claim: deliveries.ClaimedAlert) -> int:
         message = AlertMessage.build(
             alert_id=f"{claim.channel}:{claim.delivery_id}", reference=claim.reference, tablet=claim.tablet,
-            level=claim.red_flag_level, saved_at=claim.saved_at, base_url=self.config.app_base_url,
+            level=claim.red_flag_level, saved_at=claim.submission_created_at, base_url=self.config.app_base_url,
             timezone=self.config.timezone,
         )
         try:

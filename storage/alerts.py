@@ -33,8 +33,7 @@ class ClaimedAlert:
     reference: str
     tablet: str | None
     red_flag_level: str | None
-    saved_at: datetime
-    submission_created_at: datetime
+    submission_created_at: datetime  # first saved: when the red flag was raised
 
 
 @dataclass(frozen=True)
@@ -176,7 +175,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
     with storage.engine.connect() as connection:
         row = connection.execute(
             select(
-                submissions.c.id, submissions.c.reference, submissions.c.created_at, submissions.c.updated_at,
+                submissions.c.id, submissions.c.reference, submissions.c.created_at,
                 submissions.c.tablet, alert_deliveries.c.level,
             )
             .join(alert_deliveries, alert_deliveries.c.submission_id == submissions.c.id)
@@ -185,7 +184,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
     return ClaimedAlert(
         delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
         reference=row["reference"], tablet=row["tablet"], red_flag_level=row["level"] or None,
-        saved_at=_aware(row["updated_at"]), submission_created_at=_aware(row["created_at"]),
+        submission_created_at=_aware(row["created_at"]),
     )
 
 
