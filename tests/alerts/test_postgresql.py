@@ -1,22 +1,30 @@
 """Exactly once on PostgreSQL too: two app servers' workers on one throwaway cluster (skipped
-where the server binaries are missing; the cluster fixture is tests/storage's)."""
+where the server binaries are missing)."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+import pytest
 
 from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
 from storage import Storage
 from storage import alerts as deliveries
 from tests.alerts.receivers import WebhookReceiver, wait_for
-from tests.storage.test_postgresql import postgres_url  # noqa: F401  (the module-scoped cluster)
+from tests.postgres_cluster import throwaway_cluster
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    with throwaway_cluster() as url:  # skips without the server binaries
+        yield url
 
 
 def test_two_workers_on_postgresql_deliver_each_alert_once_and_one_claim_wins(
-    postgres_url: str, urgent_result: ScreeningResult, webhook: WebhookReceiver,  # noqa: F811
+    postgres_url: str, urgent_result: ScreeningResult, webhook: WebhookReceiver,
     make_worker: Callable[..., AlertWorker],
 ) -> None:
     config = AlertConfig(webhook_url=webhook.url)

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
-from scoring import Questionnaire
+from scoring import Questionnaire, ScreeningResult
 from storage import Storage, Submission
 from storage import alerts as deliveries
 from tests.alerts.conftest import SECRET
@@ -122,26 +122,22 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
     worker.stop()  # the closed socket ends the mail attempt
 
 
-def test_a_level_that_rises_later_gets_a_new_alert_with_tablet_and_level(
-    storage: Storage, save_urgent: Callable[[str], Submission], webhook: WebhookReceiver,
+def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
+    storage: Storage, urgent_result: ScreeningResult, webhook: WebhookReceiver,
     make_worker: Callable[..., AlertWorker],
 ) -> None:
-    from sqlalchemy import update
-
-    from storage.schema import submissions
-
-    def set_level(level: str) -> None:  # what the tablet's saves write (storage 1.1 columns)
-        with storage.engine.begin() as connection:
-            connection.execute(update(submissions).values(tablet="front-1", red_flag_level=level))
+    def save(level: str, *, complete: bool = False) -> Submission:  # the tablet's saves, as it makes them
+        return storage.save_submission(idempotency_key="front-1-patient", result=urgent_result, language="en",
+                                       complete=complete, tablet="front-1", red_flag_level=level)
 
     worker = make_worker(storage, AlertConfig(webhook_url=webhook.url))
     worker.run_once()
-    submission = save_urgent("k")
-    set_level("same_day")  # a clot warning: the patient goes on answering
+    submission = save("same_day")  # a clot warning: the patient goes on answering
     assert worker.run_once() == 1
     assert worker.run_once() == 0
-    set_level("emergency")  # then stroke signs on the same screening
+    assert save("emergency").id == submission.id  # then stroke signs, on the same screening
     assert worker.run_once() == 1
+    save("emergency", complete=True)  # finishing the screening is not news
     assert worker.run_once() == 0
 
     payloads = [json.loads(body) for body in webhook.bodies()]
