@@ -62,9 +62,11 @@ def latency(folder: Path, result: ScreeningResult) -> None:
         for n in range(LATENCY_ALERTS):
             time.sleep(rng.uniform(0, 0.5))  # patients arrive at any point of the polling cycle
             started = time.perf_counter()
-            saved[storage.save_submission(idempotency_key=f"latency-{n}", result=result, language="en").reference] = (
-                started
+            submission = storage.save_submission(  # the tablet's save at the red-flag answer
+                idempotency_key=f"latency-{n}", result=result, language="en", complete=False, tablet="front-1",
+                red_flag_level="emergency",
             )
+            saved[submission.reference] = started
         wait_for(lambda: all(len(got) == LATENCY_ALERTS for got in received(webhook, mail)), timeout=60)
     finally:
         worker.stop()
@@ -87,7 +89,8 @@ def tablets_at_once(storage: Storage, result: ScreeningResult, round_number: int
         gate.wait()
         started = time.perf_counter()
         try:
-            storage.save_submission(idempotency_key=f"{label}-{round_number}-{number}", result=result, language="en")
+            storage.save_submission(idempotency_key=f"{label}-{round_number}-{number}", result=result, language="en",
+                                    complete=False, tablet=f"tablet-{number}", red_flag_level="emergency")
         except BaseException as exc:
             failures.append(exc)
         times.append(time.perf_counter() - started)
