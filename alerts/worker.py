@@ -66,10 +66,12 @@ class AlertWorker:
         since = max(enabled_at, utc_now() - MAX_AGE)
         deliveries.enqueue_new_urgent(self.storage, channel.name, since=since)
         delivered = 0
-        for claim in deliveries.claim_due(
-            self.storage, channel.name, worker=self.name, lease_seconds=self.lease_seconds
-        ):
-            delivered += self._send(channel, claim)
+        for candidate in deliveries.due_candidates(self.storage, channel.name, limit=100):
+            # Claimed one at a time, just before its send: a lease never runs out while earlier
+            # alerts of the same batch are still going out on a slow server.
+            claim = deliveries.try_claim(self.storage, candidate, worker=self.name, lease_seconds=self.lease_seconds)
+            if claim is not None:
+                delivered += self._send(channel, claim)
         return delivered
 
     def _send(self, channel: Channel, claim: deliveries.ClaimedAlert) -> int:
