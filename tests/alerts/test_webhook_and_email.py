@@ -148,3 +148,43 @@ def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
     assert deliveries.deliveries_for(storage, submission.id) == {
         "webhook same_day": "delivered", "webhook emergency": "delivered",
     }
+
+
+def test_email_signs_in_when_smtp_user_is_set_and_a_wrong_password_shows_failing(
+    storage: Storage, save_urgent: Callable[[str], Submission], make_worker: Callable[..., AlertWorker],
+) -> None:
+    from alerts import channel_status
+
+    server = MailReceiver(user="alerts", password="right").start()
+    try:
+        wrong = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=server.port,
+                            smtp_user="alerts", smtp_password="wrong")
+        worker = make_worker(storage, wrong)
+        worker.run_once()
+        save_urgent("k")
+        assert worker.run_once() == 0
+        [status] = channel_status(storage, wrong)
+        assert status.failing and "last attempt failed" in status.line and server.messages == []
+
+        right = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=server.port,
+                            smtp_user="alerts", smtp_password="right")
+        fixed = make_worker(storage, right)
+        wait_for(lambda: fixed.run_once() == 1)  # the retry is due within the fast back-off
+    finally:
+        server.stop()
+    assert server.logins == ["alerts"] and len(server.messages) == 1
+
+
+def test_starttls_set_never_falls_back_to_plain_text(
+    storage: Storage, save_urgent: Callable[[str], Submission], mail: MailReceiver,
+    make_worker: Callable[..., AlertWorker],
+) -> None:
+    config = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=mail.port,
+                         smtp_starttls=True)  # this server offers no STARTTLS
+    worker = make_worker(storage, config)
+    worker.run_once()
+    save_urgent("k")
+    assert worker.run_once() == 0
+    assert mail.messages == []
+    failed = [event.detail for event in storage.list_audit() if event.event == "alert_failed"]
+    assert failed and failed[0].startswith("email attempt 1 failed: cannot send e-mail: SMTPNotSupportedError")
