@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -96,7 +97,7 @@ class MailReceiver:
                 receiver.logins.append(login)
             return AuthResult(success=ok)
 
-        options = {"authenticator": authenticator, "auth_require_tls": False} if user else {}
+        options: dict[str, Any] = {"authenticator": authenticator, "auth_require_tls": False} if user else {}
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
 
     def start(self) -> MailReceiver:
