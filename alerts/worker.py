@@ -67,6 +67,8 @@ class AlertWorker:
         deliveries.enqueue_new_urgent(self.storage, channel.name, since=since)
         delivered = 0
         for candidate in deliveries.due_candidates(self.storage, channel.name, limit=100):
+            if self._stop.is_set():
+                break  # the rest stay pending for the next worker
             # Claimed one at a time, just before its send: a lease never runs out while earlier
             # alerts of the same batch are still going out on a slow server.
             claim = deliveries.try_claim(self.storage, candidate, worker=self.name, lease_seconds=self.lease_seconds)
@@ -83,15 +85,18 @@ class AlertWorker:
         try:
             channel.send(message)
         except DeliveryError as exc:
-            age = utc_now() - claim.submission_created_at
-            retry_at = None
-            if age < self.retry.give_up_after:
-                retry_at = utc_now() + timedelta(seconds=self.retry.delay(claim.attempt))
-            deliveries.record_failed(self.storage, claim, worker=self.name, error=str(exc), retry_at=retry_at)
-            log.warning("alert %s for %s, attempt %d failed: %s", claim.channel, claim.reference, claim.attempt, exc)
-            return 0
-        deliveries.record_delivered(self.storage, claim, worker=self.name)
-        return 1
+            error = str(exc)
+        except Exception as exc:  # a bug must still show as a failed attempt, not a stuck alert
+            error = f"unexpected {type(exc).__name__}"
+        else:
+            deliveries.record_delivered(self.storage, claim, worker=self.name)
+            return 1
+        retry_at = None
+        if utc_now() - claim.submission_created_at < self.retry.give_up_after:
+            retry_at = utc_now() + timedelta(seconds=self.retry.delay(claim.attempt))
+        deliveries.record_failed(self.storage, claim, worker=self.name, error=error, retry_at=retry_at)
+        log.warning("alert %s for %s, attempt %d failed: %s", claim.channel, claim.reference, claim.attempt, error)
+        return 0
 
     # -- threads ------------------------------------------------------------------------------
 
