@@ -56,3 +56,13 @@ def start() -> AlertWorker | None:
 def status() -> list[ChannelStatus]:
     """Each set-up channel, working or failing, for a line on the queue page."""
     return channel_status(resources.storage(), alert_config())
+
+
+def show_status() -> None:
+    """For the queue page: a warning line per failing channel; a caption when none is set up."""
+    channels = status()
+    if not channels:
+        st.caption("Alerts outside this page are off: no ALERT_WEBHOOK_URL or ALERT_EMAIL_TO is set up.")
+    for channel in channels:
+        if channel.failing:
+            st.warning(channel.line, icon=":material/notifications_off:")
