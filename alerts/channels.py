@@ -9,12 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import smtplib
-import socket
 import ssl
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from typing import Protocol
 
 from alerts.config import EMAIL, WEBHOOK, AlertConfig
@@ -82,8 +81,9 @@ class EmailChannel:
         config = self.config
         email = EmailMessage()
         email["Subject"] = message.headline
-        email["From"] = config.email_from or f"crps-screen@{socket.getfqdn()}"
+        email["From"] = config.email_from or "crps-screen@localhost"
         email["To"] = ", ".join(config.email_to)
+        email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = make_msgid(idstring=message.alert_id.replace(":", "-"))
         email["X-Alert-Id"] = message.alert_id
         email.set_content(message.text + "\n")

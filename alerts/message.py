@@ -12,8 +12,9 @@ from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-SCREENING_PATH = "/submission?reference={reference}"
-"""Where the link points, after APP_BASE_URL: the coordinator's detail page, behind sign-in."""
+SCREENING_PATH = "/staff?reference={reference}"
+"""Where the link points, after APP_BASE_URL: the staff sign-in page, the one staff URL that
+works in a fresh browser tab; it passes the reference on to open that screening."""
 
 LEVEL_WORDS = {
     "emergency": "EMERGENCY red flag",

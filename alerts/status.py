@@ -48,7 +48,9 @@ def _status(summary: ChannelSummary) -> ChannelStatus:
     if summary.enabled_at is None:
         problems.append("not started yet (is the alert worker running?)")
     if problems:
-        line = f"{name} failing: " + "; ".join(problems) + f". {summary.undelivered} waiting to be retried."
+        line = f"{name} failing: " + "; ".join(problems) + "."
+        if summary.undelivered:
+            line += f" {summary.undelivered} waiting to be retried."
         if summary.last_delivered_at:
             line += f" Last delivered {summary.last_delivered_at:%Y-%m-%d %H:%M} UTC."
     else:

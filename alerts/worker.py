@@ -66,30 +66,37 @@ class AlertWorker:
         since = max(enabled_at, utc_now() - MAX_AGE)
         deliveries.enqueue_new_urgent(self.storage, channel.name, since=since)
         delivered = 0
-        for claim in deliveries.claim_due(
-            self.storage, channel.name, worker=self.name, lease_seconds=self.lease_seconds
-        ):
-            delivered += self._send(channel, claim)
+        for candidate in deliveries.due_candidates(self.storage, channel.name, limit=100):
+            if self._stop.is_set():
+                break  # the rest stay pending for the next worker
+            # Claimed one at a time, just before its send: a lease never runs out while earlier
+            # alerts of the same batch are still going out on a slow server.
+            claim = deliveries.try_claim(self.storage, candidate, worker=self.name, lease_seconds=self.lease_seconds)
+            if claim is not None:
+                delivered += self._send(channel, claim)
         return delivered
 
     def _send(self, channel: Channel, claim: deliveries.ClaimedAlert) -> int:
         message = AlertMessage.build(
             alert_id=f"{claim.channel}:{claim.delivery_id}", reference=claim.reference, tablet=claim.tablet,
-            level=claim.red_flag_level, saved_at=claim.saved_at, base_url=self.config.app_base_url,
+            level=claim.red_flag_level, saved_at=claim.submission_created_at, base_url=self.config.app_base_url,
             timezone=self.config.timezone,
         )
         try:
             channel.send(message)
         except DeliveryError as exc:
-            age = utc_now() - claim.submission_created_at
-            retry_at = None
-            if age < self.retry.give_up_after:
-                retry_at = utc_now() + timedelta(seconds=self.retry.delay(claim.attempt))
-            deliveries.record_failed(self.storage, claim, worker=self.name, error=str(exc), retry_at=retry_at)
-            log.warning("alert %s for %s, attempt %d failed: %s", claim.channel, claim.reference, claim.attempt, exc)
-            return 0
-        deliveries.record_delivered(self.storage, claim, worker=self.name)
-        return 1
+            error = str(exc)
+        except Exception as exc:  # a bug must still show as a failed attempt, not a stuck alert
+            error = f"unexpected {type(exc).__name__}"
+        else:
+            deliveries.record_delivered(self.storage, claim, worker=self.name)
+            return 1
+        retry_at = None
+        if utc_now() - claim.submission_created_at < self.retry.give_up_after:
+            retry_at = utc_now() + timedelta(seconds=self.retry.delay(claim.attempt))
+        deliveries.record_failed(self.storage, claim, worker=self.name, error=error, retry_at=retry_at)
+        log.warning("alert %s for %s, attempt %d failed: %s", claim.channel, claim.reference, claim.attempt, error)
+        return 0
 
     # -- threads ------------------------------------------------------------------------------
 

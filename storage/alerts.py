@@ -1,6 +1,6 @@
 """Alert deliveries: the database side of the alert worker (issue 9 item 7).
 
-One row per (urgent submission, channel), made unique by the database: whoever inserts it owns
+One row per (urgent submission, channel, red-flag level), made unique by the database: whoever inserts it owns
 the alert, and every send attempt first wins a conditional UPDATE on (id, attempts), so two
 workers, or two app servers on one database, never both send one. The audit trail gets one row
 per attempt ("alert_sent", "alert_failed", "alert_gave_up"), never any answer or note.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -33,8 +33,7 @@ class ClaimedAlert:
     reference: str
     tablet: str | None
     red_flag_level: str | None
-    saved_at: datetime
-    submission_created_at: datetime
+    submission_created_at: datetime  # first saved: when the red flag was raised
 
 
 @dataclass(frozen=True)
@@ -71,39 +70,46 @@ def channel_enabled_at(storage: Storage, channel: str) -> datetime | None:
     return None if found is None else _aware(found)
 
 
+_LEVEL = func.coalesce(submissions.c.red_flag_level, "")
+
+
 def _due_an_alert(channel: str, since: datetime) -> list:  # type: ignore[type-arg]
-    """Urgent, unacknowledged, saved since `since`, and no delivery row yet for `channel`."""
+    """Urgent, unacknowledged, saved since `since`, and not yet queued on `channel` at its
+    current red-flag level."""
     return [
         submissions.c.urgent.is_(True),
         submissions.c.acknowledged_at.is_(None),
         submissions.c.created_at >= since,
         ~exists().where(
-            alert_deliveries.c.submission_id == submissions.c.id, alert_deliveries.c.channel == channel
+            alert_deliveries.c.submission_id == submissions.c.id,
+            alert_deliveries.c.channel == channel,
+            alert_deliveries.c.level == _LEVEL,
         ),
     ]
 
 
 def enqueue_new_urgent(storage: Storage, channel: str, *, since: datetime) -> int:
-    """Add a pending delivery for each urgent not yet queued on `channel`; returns how many."""
-    with storage.engine.connect() as connection:
-        ids = connection.execute(
-            select(submissions.c.id).where(*_due_an_alert(channel, since)).order_by(submissions.c.id)
-        ).scalars().all()
-    added = 0
-    for submission_id in ids:
-        now = utc_now()
-        try:
-            with storage.engine.begin() as connection:
-                connection.execute(
-                    insert(alert_deliveries).values(
-                        submission_id=submission_id, channel=channel, status=PENDING, attempts=0,
-                        created_at=now, next_attempt_at=now,
-                    )
+    """Add a pending delivery for each urgent not yet queued on `channel`; returns how many.
+
+    One INSERT ... SELECT, so one short write however many urgents arrived at once. If another
+    server's worker queued some of them in between (a unique-pair clash), nothing is added
+    now and the next poll queues the rest."""
+    now = utc_now()
+    chosen = select(
+        submissions.c.id, literal(channel), _LEVEL, literal(PENDING), literal(0),
+        literal(now, alert_deliveries.c.created_at.type), literal(now, alert_deliveries.c.next_attempt_at.type),
+    ).where(*_due_an_alert(channel, since))
+    try:
+        with storage.engine.begin() as connection:
+            added = connection.execute(
+                insert(alert_deliveries).from_select(
+                    ["submission_id", "channel", "level", "status", "attempts", "created_at", "next_attempt_at"],
+                    chosen,
                 )
-            added += 1
-        except IntegrityError:
-            continue  # another worker queued it first: the unique pair keeps it to one
-    return added
+            ).rowcount
+    except IntegrityError:
+        return 0  # another worker queued the same urgent first: the unique triple keeps it to one
+    return max(int(added), 0)
 
 
 def claim_due(
@@ -169,16 +175,16 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
     with storage.engine.connect() as connection:
         row = connection.execute(
             select(
-                submissions.c.id, submissions.c.reference, submissions.c.created_at, submissions.c.updated_at,
-                submissions.c.tablet, submissions.c.red_flag_level,
+                submissions.c.id, submissions.c.reference, submissions.c.created_at,
+                submissions.c.tablet, alert_deliveries.c.level,
             )
             .join(alert_deliveries, alert_deliveries.c.submission_id == submissions.c.id)
             .where(alert_deliveries.c.id == delivery_id)
         ).mappings().one()
     return ClaimedAlert(
         delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
-        reference=row["reference"], tablet=row["tablet"], red_flag_level=row["red_flag_level"],
-        saved_at=_aware(row["updated_at"]), submission_created_at=_aware(row["created_at"]),
+        reference=row["reference"], tablet=row["tablet"], red_flag_level=row["level"] or None,
+        submission_created_at=_aware(row["created_at"]),
     )
 
 
@@ -276,14 +282,15 @@ def channel_summary(
 
 
 def deliveries_for(storage: Storage, submission_id: int) -> dict[str, str]:
-    """{channel: status} of one submission's alerts (for tests and the detail page)."""
+    """{channel: status} of one submission's alerts, "channel level" when a level is known
+    (for tests and the detail page)."""
     with storage.engine.connect() as connection:
         rows = connection.execute(
-            select(alert_deliveries.c.channel, alert_deliveries.c.status).where(
-                alert_deliveries.c.submission_id == submission_id
-            )
+            select(alert_deliveries.c.channel, alert_deliveries.c.level, alert_deliveries.c.status)
+            .where(alert_deliveries.c.submission_id == submission_id)
+            .order_by(alert_deliveries.c.id)
         ).all()
-    return {str(channel): str(status) for channel, status in rows}
+    return {f"{channel} {level}".strip(): str(status) for channel, level, status in rows}
 
 
 def enabled_channels(storage: Storage) -> tuple[str, ...]:

@@ -120,8 +120,8 @@ kiosk_code = Table(
     Column("set_at", DateTime(timezone=True), nullable=False),
 )
 
-# -- alerts (issue 9 item 7): one row per (urgent submission, channel); the unique pair is the
-# claim that makes two app servers send an alert once, not twice.
+# -- alerts (issue 9 item 7): one row per (urgent submission, channel, level); the unique
+# triple is the claim that makes two app servers send an alert once, not twice.
 alert_channels = Table(
     "alert_channels",
     metadata,
@@ -136,6 +136,9 @@ alert_deliveries = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
     Column("channel", String(20), nullable=False),
+    # The red-flag level alerted ("" when unknown): a screening whose level rises later (a
+    # same-day flag, then stroke signs) gets a new alert at the new level.
+    Column("level", String(20), nullable=False, server_default=""),
     Column("status", String(20), nullable=False),  # pending, sending, delivered, gave_up
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -145,6 +148,6 @@ alert_deliveries = Table(
     Column("last_attempt_at", DateTime(timezone=True)),
     Column("last_error", String(300)),
     Column("delivered_at", DateTime(timezone=True)),
-    UniqueConstraint("submission_id", "channel", name="uq_alert_deliveries_submission_channel"),
+    UniqueConstraint("submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"),
     Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )

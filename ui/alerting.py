@@ -30,7 +30,7 @@ def _stop(worker: AlertWorker | None) -> None:
         worker.stop()
 
 
-@st.cache_resource(show_spinner=False, on_release=_stop)
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop)  # one worker per process
 def _worker(url: str, config_key: str, _config: AlertConfig) -> AlertWorker | None:
     if not _config.channels:
         log.warning("alerts: no channel set up (ALERT_WEBHOOK_URL, or ALERT_EMAIL_TO and SMTP_HOST)")
@@ -56,3 +56,13 @@ def start() -> AlertWorker | None:
 def status() -> list[ChannelStatus]:
     """Each set-up channel, working or failing, for a line on the queue page."""
     return channel_status(resources.storage(), alert_config())
+
+
+def show_status() -> None:
+    """For the queue page: a warning line per failing channel; a caption when none is set up."""
+    channels = status()
+    if not channels:
+        st.caption("Alerts outside this page are off: no ALERT_WEBHOOK_URL or ALERT_EMAIL_TO is set up.")
+    for channel in channels:
+        if channel.failing:
+            st.warning(channel.line, icon=":material/notifications_off:")

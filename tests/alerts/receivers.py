@@ -9,8 +9,10 @@ import time
 from collections.abc import Callable
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -74,9 +76,10 @@ class WebhookReceiver:
 class MailReceiver:
     """An aiosmtpd server on a free loopback port that keeps every message it accepts."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, user: str = "", password: str = "") -> None:
         self.port = free_port()
         self.messages: list[tuple[Message, float]] = []
+        self.logins: list[str] = []
         receiver = self
 
         class Handler:
@@ -85,7 +88,17 @@ class MailReceiver:
                 receiver.messages.append((email.message_from_bytes(content), time.perf_counter()))
                 return "250 Message accepted for delivery"
 
-        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        def authenticator(
+            server: object, session: object, envelope: object, mechanism: str, auth_data: object
+        ) -> AuthResult:
+            login = getattr(auth_data, "login", b"").decode()
+            ok = login == user and getattr(auth_data, "password", b"").decode() == password
+            if ok:
+                receiver.logins.append(login)
+            return AuthResult(success=ok)
+
+        options: dict[str, Any] = {"authenticator": authenticator, "auth_require_tls": False} if user else {}
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
 
     def start(self) -> MailReceiver:
         self._controller.start()

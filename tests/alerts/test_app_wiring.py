@@ -45,3 +45,38 @@ def test_no_channel_set_up_starts_no_worker(monkeypatch: pytest.MonkeyPatch, dat
     assert alerting.start() is None
     assert alerting.status() == []
 
+
+
+def test_changed_alert_settings_replace_the_worker(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, webhook: WebhookReceiver,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url)
+    old = alerting.start()
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", webhook.url + "/new")
+    new = alerting.start()
+    assert old is not None and new is not None and new is not old
+    wait_for(lambda: not old.running)  # never two workers with different settings
+    assert new.running
+
+
+def test_queue_line_warns_about_a_failing_channel(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        from ui import alerting
+
+        alerting.show_status()
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for name in ("ALERT_WEBHOOK_URL", "ALERT_EMAIL_TO", "SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_function(page, default_timeout=20).run()
+    assert [caption.value for caption in at.caption] == [
+        "Alerts outside this page are off: no ALERT_WEBHOOK_URL or ALERT_EMAIL_TO is set up."
+    ]
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", "http://127.0.0.1:9/hook")  # set up, but no worker ever ran
+    at = AppTest.from_function(page, default_timeout=20).run()
+    assert [warning.value for warning in at.warning] == [
+        "Webhook alerts failing: not started yet (is the alert worker running?)."
+    ]

@@ -24,4 +24,4 @@ def test_0004_is_head_and_matches_the_schema(database_url: str) -> None:
     engine.dispose()
     mine = [d for d in differences if any(table in repr(d) for table in ALERT_TABLES)]
     assert mine == []
-    assert [c["column_names"] for c in unique] == [["submission_id", "channel"]]
+    assert [c["column_names"] for c in unique] == [["submission_id", "channel", "level"]]

@@ -181,3 +181,20 @@ def test_two_workers_that_read_the_same_due_alert_cannot_both_claim_it(
         deliveries.try_claim(second, seen_by_second, worker="server-b", lease_seconds=60),
     ]
     assert [claim is not None for claim in won] == [True, False]
+
+
+def test_an_unexpected_error_in_a_channel_is_a_failed_attempt_not_a_stuck_alert(
+    storage: Storage, save_urgent: Callable[[str], Submission],
+) -> None:
+    class Broken:
+        name = "webhook"
+
+        def send(self, message: object) -> None:
+            raise UnicodeError("a bug")
+
+    worker = AlertWorker(storage, [Broken()], AlertConfig(webhook_url="http://127.0.0.1:9/"))
+    worker.run_once()
+    submission = save_urgent("k")
+    assert worker.run_once() == 0
+    assert deliveries.deliveries_for(storage, submission.id) == {"webhook": "pending"}
+    assert events(storage, "alert_failed")[0].startswith("webhook attempt 1 failed: unexpected UnicodeError")

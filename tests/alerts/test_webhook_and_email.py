@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
-from scoring import Questionnaire
+from scoring import Questionnaire, ScreeningResult
 from storage import Storage, Submission
 from storage import alerts as deliveries
 from tests.alerts.conftest import SECRET
@@ -49,7 +49,7 @@ def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_
     payload = json.loads(body)
     assert set(payload) == PAYLOAD_KEYS
     assert payload["reference"] == submission.reference
-    assert payload["link"] == f"https://clinic.example/screen/submission?reference={submission.reference}"
+    assert payload["link"] == f"https://clinic.example/screen/staff?reference={submission.reference}"
     assert submission.reference in payload["text"] and payload["link"] in payload["text"]
     text = body.decode("utf-8")
     assert NOTE not in text and "private family" not in text
@@ -96,7 +96,7 @@ def test_email_reaches_a_real_smtp_server_without_answers(
     assert message["To"] == "oncall@clinic.example, lead@clinic.example"
     assert message["From"] == "screen@clinic.example"
     body = message.get_payload(decode=True).decode("utf-8")
-    assert f"http://clinic.example:8501/submission?reference={submission.reference}" in body
+    assert f"http://clinic.example:8501/staff?reference={submission.reference}" in body
     assert NOTE not in body
     words = set(body.replace(",", " ").replace(".", " ").split())
     assert words & answer_strings(submission, questionnaire) == set()
@@ -115,8 +115,77 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
         worker = make_worker(storage, config)
         worker.start()
         submission = save_urgent("k")
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook") == "delivered", timeout=10)
+        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("email") == "sending")  # stuck
+        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook") == "delivered")
         assert deliveries.deliveries_for(storage, submission.id)["email"] == "sending"  # still waiting on mail
         assert len(webhook.requests) == 1
         worker._stop.set()
     worker.stop()  # the closed socket ends the mail attempt
+
+
+def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
+    storage: Storage, urgent_result: ScreeningResult, webhook: WebhookReceiver,
+    make_worker: Callable[..., AlertWorker],
+) -> None:
+    def save(level: str, *, complete: bool = False) -> Submission:  # the tablet's saves, as it makes them
+        return storage.save_submission(idempotency_key="front-1-patient", result=urgent_result, language="en",
+                                       complete=complete, tablet="front-1", red_flag_level=level)
+
+    worker = make_worker(storage, AlertConfig(webhook_url=webhook.url))
+    worker.run_once()
+    submission = save("same_day")  # a clot warning: the patient goes on answering
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+    assert save("emergency").id == submission.id  # then stroke signs, on the same screening
+    assert worker.run_once() == 1
+    save("emergency", complete=True)  # finishing the screening is not news
+    assert worker.run_once() == 0
+
+    payloads = [json.loads(body) for body in webhook.bodies()]
+    assert [(p["reference"], p["tablet"], p["level"]) for p in payloads] == [
+        (submission.reference, "front-1", "same_day"), (submission.reference, "front-1", "emergency"),
+    ]
+    assert "EMERGENCY" in payloads[1]["text"] and "tablet front-1" in payloads[1]["text"]
+    assert deliveries.deliveries_for(storage, submission.id) == {
+        "webhook same_day": "delivered", "webhook emergency": "delivered",
+    }
+
+
+def test_email_signs_in_when_smtp_user_is_set_and_a_wrong_password_shows_failing(
+    storage: Storage, save_urgent: Callable[[str], Submission], make_worker: Callable[..., AlertWorker],
+) -> None:
+    from alerts import channel_status
+
+    server = MailReceiver(user="alerts", password="right").start()
+    try:
+        wrong = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=server.port,
+                            smtp_user="alerts", smtp_password="wrong")
+        worker = make_worker(storage, wrong)
+        worker.run_once()
+        save_urgent("k")
+        assert worker.run_once() == 0
+        [status] = channel_status(storage, wrong)
+        assert status.failing and "last attempt failed" in status.line and server.messages == []
+
+        right = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=server.port,
+                            smtp_user="alerts", smtp_password="right")
+        fixed = make_worker(storage, right)
+        wait_for(lambda: fixed.run_once() == 1)  # the retry is due within the fast back-off
+    finally:
+        server.stop()
+    assert server.logins == ["alerts"] and len(server.messages) == 1
+
+
+def test_starttls_set_never_falls_back_to_plain_text(
+    storage: Storage, save_urgent: Callable[[str], Submission], mail: MailReceiver,
+    make_worker: Callable[..., AlertWorker],
+) -> None:
+    config = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=mail.port,
+                         smtp_starttls=True)  # this server offers no STARTTLS
+    worker = make_worker(storage, config)
+    worker.run_once()
+    save_urgent("k")
+    assert worker.run_once() == 0
+    assert mail.messages == []
+    failed = [event.detail for event in storage.list_audit() if event.event == "alert_failed"]
+    assert failed and failed[0].startswith("email attempt 1 failed: cannot send e-mail: SMTPNotSupportedError")

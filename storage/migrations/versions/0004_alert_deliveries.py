@@ -1,5 +1,6 @@
 """Alerts (issue 9 item 7): when each channel was set up, and one delivery row per (urgent
-submission, channel) whose unique pair stops two app servers sending an alert twice.
+submission, channel, red-flag level) whose unique triple stops two app servers sending an
+alert twice.
 
 Revision ID: 0004_alert_deliveries
 Revises: 0003_staff_accounts
@@ -27,6 +28,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False),
         sa.Column("channel", sa.String(20), nullable=False),
+        sa.Column("level", sa.String(20), nullable=False, server_default=""),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -36,7 +38,9 @@ def upgrade() -> None:
         sa.Column("last_attempt_at", sa.DateTime(timezone=True)),
         sa.Column("last_error", sa.String(300)),
         sa.Column("delivered_at", sa.DateTime(timezone=True)),
-        sa.UniqueConstraint("submission_id", "channel", name="uq_alert_deliveries_submission_channel"),
+        sa.UniqueConstraint(
+            "submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"
+        ),
     )
     op.create_index("ix_alert_deliveries_due", "alert_deliveries", ["channel", "status", "next_attempt_at"])
 
