@@ -49,6 +49,7 @@ def screening_resources(
     when = authored.isoformat()
     subject = _subject(patient_identifier)
     default = questionnaire.languages[0]
+    answer_system = names.system("answer")
     response: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": base_id,
@@ -57,7 +58,7 @@ def screening_resources(
         "status": "completed" if complete else "in-progress",
         **subject,
         "authored": when,
-        "item": [_answer_item(questionnaire.item(item_id), value, names, default)
+        "item": [_answer_item(questionnaire.item(item_id), value, answer_system, default)
                  for item_id, value in result.answers],
     }
     yield response
@@ -150,12 +151,11 @@ def _subject(patient_identifier: str | None) -> dict[str, Any]:
     return {"subject": {"identifier": identifier}}
 
 
-def _answer_item(item: Item, value: object, names: FhirNames, language: str) -> dict[str, Any]:
+def _answer_item(item: Item, value: object, system: str, language: str) -> dict[str, Any]:
     if isinstance(value, int):
         answers: list[dict[str, Any]] = [{"valueInteger": value}]
     else:
         codes = value if isinstance(value, tuple) else (value,)
-        system = names.system("answer")
         answers = [
             {"valueCoding": {"system": system, "code": code, "display": _label(item, str(code), language)}}
             for code in codes
