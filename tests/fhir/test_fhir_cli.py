@@ -46,9 +46,11 @@ def test_base_url_comes_from_the_setting(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.setenv("FHIR_BASE_URL", "https://portal.example/r4")
     code, out, _ = run(capsys, "fhir-questionnaire", Q)
     assert code == 0 and json.loads(out)["url"] == "https://portal.example/r4/Questionnaire/crps_symptom_screen"
-    monkeypatch.setenv("FHIR_BASE_URL", "ftp://nope")
-    code, out, err = run(capsys, "fhir-questionnaire", Q)
-    assert code == 2 and out == "" and "FHIR_BASE_URL" in err and len(err.splitlines()) == 1
+    for bad in ("ftp://nope", "https://", "https://clinic example/fhir", "https://x\x1b[2J"):
+        monkeypatch.setenv("FHIR_BASE_URL", bad)
+        code, out, err = run(capsys, "fhir-questionnaire", Q)
+        assert code == 2 and out == "" and "FHIR_BASE_URL" in err and len(err.splitlines()) == 1, err
+        assert "\x1b" not in err
 
 
 def test_score_accepts_a_questionnaire_response(

@@ -114,8 +114,9 @@ def test_unshown_items_are_left_out(questionnaire: Questionnaire) -> None:
 def test_naive_time_and_bad_id_are_refused(questionnaire: Questionnaire, urgent_referral: ScreeningResult) -> None:
     with pytest.raises(ValueError, match="timezone"):
         _bundle(questionnaire, urgent_referral, authored=datetime(2026, 1, 1))
-    with pytest.raises(ValueError, match="FHIR id"):
-        _bundle(questionnaire, urgent_referral, response_id="a/../b")
+    for bad in ("a/../b", "K7Q\n", "", "x" * 65):
+        with pytest.raises(ValueError, match="FHIR id"):
+            _bundle(questionnaire, urgent_referral, response_id=bad)
 
 
 def test_ndjson_is_one_resource_per_line(questionnaire: Questionnaire, urgent_referral: ScreeningResult) -> None:
