@@ -153,3 +153,18 @@ def test_batch_scores_ndjson_of_responses(
     assert "not valid JSON" in rows[2]["error"] and "nested too deeply" in rows[3]["error"]
     assert "is not urn:crps-screen:Questionnaire:crps_symptom_screen" in rows[4]["error"]
     assert err.strip().endswith("skipped 5 other resources")
+
+
+def test_batch_refuses_an_overlong_ndjson_line_and_goes_on(
+    questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.dumps(_response(questionnaire, answers(), base="")) + "\n"
+    source, target = tmp_path / "responses.ndjson", tmp_path / "results.csv"
+    source.write_text(good + '{"resourceType": "QuestionnaireResponse", "id": "' + "x" * 3_000_000 + '"}\n' + good)
+    code, _, err = run(capsys, "batch", "--questionnaire", Q, "--input", str(source), "--output", str(target))
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert code == 0, err
+    assert [row["line"] for row in rows] == ["1", "2", "3"]
+    assert [row["tier"] for row in rows] == ["no_referral_suggested", "", "no_referral_suggested"]
+    assert "too large" in rows[1]["error"] and len(rows[1]["error"]) < 100
