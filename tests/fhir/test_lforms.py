@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from scoring import Questionnaire, score
-from scoring.fhir import FhirNames
+from scoring.fhir import FhirNames, check_response
 from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium, launched one way)
 from tests.fhir.conftest import BASE, DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
 
@@ -140,7 +141,7 @@ def test_questions_in_english_and_symptoms_only_after_yes_to_pain(form: Any, que
     ids=["referral-urgent", "review", "no-pain-red-flag", "no-referral"],
 )
 def test_lforms_response_scores_like_our_tablet(
-    form: Any, questionnaire: Questionnaire, tmp_path: Path, flat: dict[str, object]
+    form: Any, questionnaire: Questionnaire, exported: dict[str, Any], tmp_path: Path, flat: dict[str, object]
 ) -> None:
     page = form
     _fill(page, questionnaire, flat)
@@ -149,6 +150,8 @@ def test_lforms_response_scores_like_our_tablet(
         "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
     )
     assert response["resourceType"] == "QuestionnaireResponse"
+    QuestionnaireResponse.model_validate(response)
+    assert check_response(response, exported) == []
     from_lforms = _score_cli(tmp_path, response)
     ours = score(questionnaire, flat)
     assert (from_lforms["tier"], from_lforms["urgent"]) == (ours.tier, ours.urgent)
