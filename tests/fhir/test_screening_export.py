@@ -77,7 +77,7 @@ def test_observations_tier_urgent_and_each_red_flag(
     assert [f["valueCodeableConcept"]["coding"][0]["code"] for f in flags] == list(urgent_referral.red_flags)
     levels = [o["component"][0]["valueCodeableConcept"]["coding"][0]["code"] for o in [urgent, *flags]]
     assert levels == ["emergency", "emergency", "talk_now"]  # the urgent flag carries the most severe
-    assert [questionnaire.item(i).red_flag.level for i in urgent_referral.red_flags] == levels[1:]  # type: ignore
+    assert [questionnaire.item(i).red_flag.level for i in urgent_referral.red_flags] == levels[1:]
     text = json.dumps(observations).lower()
     assert "has crps" not in text and "meets criteria" not in text
 
@@ -109,6 +109,27 @@ def test_unshown_items_are_left_out(questionnaire: Questionnaire) -> None:
     response = next(screening_resources(questionnaire, result, response_id="r", authored=AUTHORED, complete=True))
     assert [i["linkId"] for i in response["item"]] == [item_id for item_id, _ in result.answers]
     assert "burning_pain" not in {i["linkId"] for i in response["item"]}
+
+
+def test_a_result_stored_under_an_older_version_exports_as_answered(
+    questionnaire: Questionnaire, exported: dict[str, Any], urgent_referral: ScreeningResult
+) -> None:
+    """A 1.0 screening read back from the database: an item and a red flag 1.1 no longer has."""
+    stored = urgent_referral.to_dict()
+    stored.update(questionnaire_version="1.0.0", red_flags=["retired_flag", *urgent_referral.red_flags])
+    stored["answers"] = {**stored["answers"], "retired_flag": "yes", "burning_pain": "sometimes"}
+    old = ScreeningResult.from_dict(stored)
+    bundle = _bundle(questionnaire, old)
+    Bundle.model_validate(bundle)
+    response = bundle["entry"][0]["resource"]
+    assert response["questionnaire"] == f"{exported['url']}|1.0.0"
+    by_id = {item["linkId"]: item for item in response["item"]}
+    assert by_id["retired_flag"] == {"linkId": "retired_flag", "answer": [{"valueCoding": {
+        "system": f"{BASE}/CodeSystem/{questionnaire.id}-answer", "code": "yes"}}]}
+    assert "display" not in by_id["burning_pain"]["answer"][0]["valueCoding"]
+    assert bundle["entry"][3]["resource"]["valueCodeableConcept"]["coding"][0]["code"] == "retired_flag"
+    with pytest.raises(ValueError, match="questionnaire 'phq9'"):
+        _bundle(questionnaire, ScreeningResult.from_dict({**stored, "questionnaire_id": "phq9"}))
 
 
 def test_naive_time_and_bad_id_are_refused(questionnaire: Questionnaire, urgent_referral: ScreeningResult) -> None:
