@@ -22,7 +22,6 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from scoring import Questionnaire, score
 from scoring.fhir import FhirNames, check_response
-from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium, launched one way)
 from tests.fhir.conftest import BASE, DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
 
 pytestmark = pytest.mark.browser
@@ -63,7 +62,8 @@ def lforms_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def form(browser: Any, lforms_url: str, exported: dict[str, Any]) -> Iterator[Any]:  # noqa: F811
+def form(browser: Any, lforms_url: str, exported: dict[str, Any]) -> Iterator[Any]:
+    """Our Questionnaire rendered by LHC-Forms in a fresh context of the shared Chromium."""
     context = browser.new_context(viewport={"width": 1100, "height": 1400}, locale="en-US")
     page = context.new_page()
     page.goto(lforms_url)
