@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
 from scoring._fields import FieldReader, as_written, listify
 from scoring.model import Choice, Condition, Item, ItemKind, RedFlag, RedFlagLevel
@@ -13,7 +13,7 @@ _ITEM_KEYS = {
     "show_if", "min", "max", "min_label", "max_label",
 }
 _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
-_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "same_day", "talk_now")
+_LEVELS: tuple[RedFlagLevel, ...] = get_args(RedFlagLevel)
 
 
 class ItemReader(FieldReader):

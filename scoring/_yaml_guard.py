@@ -29,6 +29,12 @@ class _GuardedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.depth = 0
 
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # PyYAML's name
+        """Stop at the scanner, before thousands of `[` are read ahead as possible keys."""
+        if self.flow_level >= MAX_DEPTH:
+            raise YamlRefused(f"line {self.line + 1}: nested more than {MAX_DEPTH} levels deep")
+        super().fetch_flow_collection_start(TokenClass)
+
     def compose_node(self, parent: Any, index: Any) -> Any:  # PyYAML's own signature
         event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML ships no types here
         line = event.start_mark.line + 1 if event.start_mark else 0

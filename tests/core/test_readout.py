@@ -3,6 +3,8 @@ result's shown items, partial scoring and stored-dict tolerance."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from scoring import (
@@ -139,3 +141,10 @@ def test_a_dict_stored_before_1_1_still_reads(questionnaire: Questionnaire) -> N
     assert old.red_flag_level == "emergency"  # never understated
     assert old.complete is True
     assert answer_text(questionnaire, old, "swelling", None, "en") == "Not asked"
+
+
+def test_partial_is_incomplete_even_when_every_required_answer_is_in(questionnaire: Questionnaire) -> None:
+    """Incomplete means "not sent by the patient yet", whatever has been answered."""
+    result = score(questionnaire, answers(self_harm_thoughts="yes"), partial=True)
+    assert result.complete is False and result.urgent
+    assert dataclasses.replace(result, complete=True) == score(questionnaire, answers(self_harm_thoughts="yes"))

@@ -215,3 +215,21 @@ def test_result_round_trips_through_dict(questionnaire: Questionnaire) -> None:
 )
 def test_answer_label(questionnaire: Questionnaire, item_id: str, value: object, language: str, label: str) -> None:
     assert questionnaire.item(item_id).answer_label(value, language) == label  # type: ignore[arg-type]
+
+
+def test_tier_rules_read_gate_false_and_max_categories(questionnaire: Questionnaire) -> None:
+    """The `when` schema beyond the default file: `gate: false` needs the gate NOT met, and
+    `max_categories` caps the count (a variant questionnaire built from the real one)."""
+    import yaml
+
+    from scoring import parse_questionnaire
+    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+
+    document = yaml.safe_load(DEFAULT_QUESTIONNAIRE.read_text(encoding="utf-8"))
+    document["scoring"]["tiers"][1]["when"] = {"gate": False, "min_categories": 1, "max_categories": 1}
+    variant = parse_questionnaire(yaml.safe_dump(document, allow_unicode=True), "variant.yaml")
+    assert score(variant, with_categories("sensory", pain_disproportionate="no")).tier == "clinician_review"
+    assert score(variant, with_categories("sensory")).tier == "no_referral_suggested"  # gate met
+    assert score(variant, with_categories("sensory", "vasomotor", pain_disproportionate="no")).tier == (
+        "no_referral_suggested"  # 2 is above max_categories
+    )
