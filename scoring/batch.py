@@ -94,7 +94,7 @@ def score_ndjson(questionnaire: Questionnaire, source: Path, target: Path, *, ba
     try:
         with source.open(encoding="utf-8-sig") as handle:
             _write(target, ["line", "response_id", *RESULT_COLUMNS],
-                   _score_lines(questionnaire, handle, summary, base_url))
+                   _score_lines(questionnaire, _capped_lines(handle), summary, base_url))
     except (OSError, UnicodeDecodeError) as exc:
         raise BatchInputError(f"{source}: cannot read NDJSON: {printable(exc, 120)}") from None
     return summary
@@ -166,6 +166,18 @@ def _score_lines(
             yield (number, response_id, *summary.add(None), f"line {number}: {problems_line(exc)}")
             continue
         yield (number, response_id, *summary.add(result), "")
+
+
+def _capped_lines(handle: IO[str]) -> Iterator[str]:
+    """Lines of at most MAX_LINE_CHARS; a longer one is read in pieces, never whole, and becomes
+    a marker that `parse_json` refuses as too large (so one huge line cannot exhaust memory)."""
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            yield line
+            continue
+        while (more := handle.readline(MAX_LINE_CHARS)) and not more.endswith("\n"):
+            pass
+        yield "x" * (MAX_LINE_CHARS + 1)
 
 
 def _write(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from scoring.batch import BatchInputError, parse_json, problems_line, score_csv, score_ndjson
 from scoring.engine import AnswersInvalid, score
+from scoring.fhir.names import checked_base_url
 from scoring.fhir.questionnaire import FhirExportError, questionnaire_resource
 from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.loader import QuestionnaireError, load_questionnaire
@@ -165,6 +166,9 @@ def _fhir_questionnaire(args: argparse.Namespace) -> int:
 
 def _base_url(args: argparse.Namespace) -> str:
     base: str = os.environ.get("FHIR_BASE_URL", "") if args.base_url is None else args.base_url
-    if base and not (base.startswith("http://") or base.startswith("https://")):
-        raise CommandError(f"FHIR_BASE_URL/--base-url must start with http:// or https://, not {printable(base)!r}")
-    return base
+    try:
+        return checked_base_url(base)
+    except ValueError:
+        raise CommandError(
+            f"FHIR_BASE_URL/--base-url must be http:// or https:// with a host, not '{printable(base)}'"
+        ) from None

@@ -21,6 +21,7 @@ PAIN_SEVERITY = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] 
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 NOT_A_DIAGNOSIS = "Screening suggestion, not a diagnosis. A clinician decides after an examination."
+_BASE_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[!-~]*)?$")  # ASCII, printable, no spaces
 _RESOURCE_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
 
@@ -33,10 +34,7 @@ class FhirNames:
 
     @classmethod
     def of(cls, questionnaire: Questionnaire, base_url: str = "") -> FhirNames:
-        base = base_url.strip().rstrip("/")
-        if base and not re.match(r"^https?://\S+$", base):
-            raise ValueError(f"FHIR base URL must start with http:// or https://, not {base[:60]!r}")
-        return cls(base, questionnaire.id)
+        return cls(checked_base_url(base_url), questionnaire.id)
 
     def name(self, kind: str, name: str) -> str:
         return f"{self.base}/{kind}/{name}" if self.base else f"urn:crps-screen:{kind}:{name}"
@@ -57,10 +55,18 @@ class FhirNames:
         return f"{self.base}/{resource_type}/{resource_id}" if self.base else None
 
 
+def checked_base_url(base_url: str) -> str:
+    """The base without a trailing `/`; ValueError (one line) unless empty or http(s) with a host."""
+    base = base_url.strip().rstrip("/")
+    if base and not _BASE_URL.fullmatch(base):
+        raise ValueError(f"FHIR base URL must be http:// or https:// with a host and no spaces, not {base[:60]!r}")
+    return base
+
+
 def resource_id(text: str) -> str:
     """`text` as a FHIR id (letters, digits, `-`, `.`; `_` becomes `-`); ValueError if it cannot be."""
     candidate = text.replace("_", "-")
-    if not _RESOURCE_ID.match(candidate):
+    if not _RESOURCE_ID.fullmatch(candidate):
         raise ValueError(f"{text[:70]!r} cannot be a FHIR id (letters, digits, - and . only, at most 64)")
     return candidate
 

@@ -39,7 +39,13 @@ def screening_resources(
     (saved at a red flag before the end) and preliminary Observations; `patient_identifier` (a
     chart number) becomes the subject identifier. Red-flag Observations carry their level
     (`emergency`, `talk_now`, `same_day`) as a component; the urgent one the most severe.
+
+    The response names the version the patient answered (`result.questionnaire_version`); a
+    result stored under an older version exports its answers as they are, with labels where the
+    current `questionnaire` still has the item and the code.
     """
+    if result.questionnaire_id != questionnaire.id:
+        raise ValueError(f"the result is for questionnaire {result.questionnaire_id!r}, not {questionnaire.id!r}")
     if complete is None:
         complete = result.complete
     if authored.tzinfo is None:
@@ -49,15 +55,16 @@ def screening_resources(
     when = authored.isoformat()
     subject = _subject(patient_identifier)
     default = questionnaire.languages[0]
+    answer_system = names.system("answer")
     response: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": base_id,
-        "questionnaire": f"{names.questionnaire}|{questionnaire.version}",
+        "questionnaire": f"{names.questionnaire}|{result.questionnaire_version}",
         "language": result.language,
         "status": "completed" if complete else "in-progress",
         **subject,
         "authored": when,
-        "item": [_answer_item(questionnaire.item(item_id), value, names, default)
+        "item": [_answer_item(item_id, questionnaire.items_by_id.get(item_id), value, answer_system, default)
                  for item_id, value in result.answers],
     }
     yield response
@@ -69,13 +76,13 @@ def screening_resources(
         "derivedFrom": [{"reference": f"QuestionnaireResponse/{base_id}"}],
         "note": [{"text": NOT_A_DIAGNOSIS}],
     }
-    tier = questionnaire.tier(result.tier)
+    tiers = {tier.id: tier.label[default] for tier in questionnaire.tiers}
     yield {
         "resourceType": "Observation",
         "id": f"{base_id}-tier",
         **common,
         "code": _concept(names.system("result"), "tier", "Screening suggestion (tier)"),
-        "valueCodeableConcept": _concept(names.system("tier"), tier.id, tier.label[default]),
+        "valueCodeableConcept": _concept(names.system("tier"), result.tier, tiers.get(result.tier, result.tier)),
     }
     yield {
         "resourceType": "Observation",
@@ -86,15 +93,16 @@ def screening_resources(
         **_level(names, result.red_flag_level),
     }
     for item_id in result.red_flags:
-        item = questionnaire.item(item_id)
-        assert item.red_flag is not None
+        item = questionnaire.items_by_id.get(item_id)
+        flag = item.red_flag if item is not None else None
+        concern = flag.concern[default] if flag is not None else item_id
         yield {
             "resourceType": "Observation",
             "id": f"{base_id}-{resource_id(item_id)}",
             **common,
             "code": _concept(names.system("result"), "red-flag", "Red flag"),
-            "valueCodeableConcept": _concept(names.system("red-flag"), item_id, item.red_flag.concern[default]),
-            **_level(names, item.red_flag.level),
+            "valueCodeableConcept": _concept(names.system("red-flag"), item_id, concern),
+            **_level(names, flag.level if flag is not None else result.red_flag_level),
         }
 
 
@@ -150,24 +158,22 @@ def _subject(patient_identifier: str | None) -> dict[str, Any]:
     return {"subject": {"identifier": identifier}}
 
 
-def _answer_item(item: Item, value: object, names: FhirNames, language: str) -> dict[str, Any]:
+def _answer_item(item_id: str, item: Item | None, value: object, system: str, language: str) -> dict[str, Any]:
+    """One answered item; an item or code the current questionnaire lacks goes without text/display."""
     if isinstance(value, int):
         answers: list[dict[str, Any]] = [{"valueInteger": value}]
     else:
         codes = value if isinstance(value, tuple) else (value,)
-        system = names.system("answer")
-        answers = [
-            {"valueCoding": {"system": system, "code": code, "display": _label(item, str(code), language)}}
-            for code in codes
-        ]
-    return {"linkId": item.id, "text": item.text[language], "answer": answers}
+        answers = [{"valueCoding": _answer_coding(item, str(code), system, language)} for code in codes]
+    if item is None:
+        return {"linkId": item_id, "answer": answers}
+    return {"linkId": item_id, "text": item.text[language], "answer": answers}
 
 
-def _label(item: Item, code: str, language: str) -> str:
-    try:
-        return item.choice(code).label[language]
-    except KeyError:
-        return code
+def _answer_coding(item: Item | None, code: str, system: str, language: str) -> dict[str, str]:
+    if item is None or code not in item.codes:
+        return {"system": system, "code": code}
+    return {"system": system, "code": code, "display": item.choice(code).label[language]}
 
 
 def _concept(system: str, code: str, display: str) -> dict[str, Any]:

@@ -136,25 +136,6 @@ def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def tablet_page(browser: object) -> Iterator[object]:
     """A fresh context (its own cookies and storage) with a tablet-sized viewport."""

@@ -46,9 +46,11 @@ def test_base_url_comes_from_the_setting(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.setenv("FHIR_BASE_URL", "https://portal.example/r4")
     code, out, _ = run(capsys, "fhir-questionnaire", Q)
     assert code == 0 and json.loads(out)["url"] == "https://portal.example/r4/Questionnaire/crps_symptom_screen"
-    monkeypatch.setenv("FHIR_BASE_URL", "ftp://nope")
-    code, out, err = run(capsys, "fhir-questionnaire", Q)
-    assert code == 2 and out == "" and "FHIR_BASE_URL" in err and len(err.splitlines()) == 1
+    for bad in ("ftp://nope", "https://", "https://clinic example/fhir", "https://x\x1b[2J"):
+        monkeypatch.setenv("FHIR_BASE_URL", bad)
+        code, out, err = run(capsys, "fhir-questionnaire", Q)
+        assert code == 2 and out == "" and "FHIR_BASE_URL" in err and len(err.splitlines()) == 1, err
+        assert "\x1b" not in err
 
 
 def test_score_accepts_a_questionnaire_response(
@@ -96,8 +98,8 @@ def _edit(response: dict[str, Any], link_id: str, **changes: Any) -> None:
     [
         pytest.param(lambda r: r.update(questionnaire="https://other.example/Questionnaire/phq9|1.0.0"),
                      "is not https://clinic.example/fhir/Questionnaire/crps_symptom_screen", id="other-questionnaire"),
-        pytest.param(lambda r: r.update(questionnaire=r["questionnaire"].replace("|1.0.0", "|0.9.0")),
-                     "version 0.9.0 is not 1.0.0", id="other-version"),
+        pytest.param(lambda r: r.update(questionnaire=r["questionnaire"].split("|")[0] + "|0.9.0"),
+                     "version 0.9.0 is not 1.", id="other-version"),
         pytest.param(lambda r: r["item"].append({"linkId": "favourite_colour", "answer": []}),
                      "item favourite_colour: unknown linkId", id="unknown-linkId"),
         pytest.param(lambda r: _edit(r, "burning_pain", answer=[{"valueCoding": {"code": "often"}}]),
@@ -151,3 +153,18 @@ def test_batch_scores_ndjson_of_responses(
     assert "not valid JSON" in rows[2]["error"] and "nested too deeply" in rows[3]["error"]
     assert "is not urn:crps-screen:Questionnaire:crps_symptom_screen" in rows[4]["error"]
     assert err.strip().endswith("skipped 5 other resources")
+
+
+def test_batch_refuses_an_overlong_ndjson_line_and_goes_on(
+    questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.dumps(_response(questionnaire, answers(), base="")) + "\n"
+    source, target = tmp_path / "responses.ndjson", tmp_path / "results.csv"
+    source.write_text(good + '{"resourceType": "QuestionnaireResponse", "id": "' + "x" * 3_000_000 + '"}\n' + good)
+    code, _, err = run(capsys, "batch", "--questionnaire", Q, "--input", str(source), "--output", str(target))
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert code == 0, err
+    assert [row["line"] for row in rows] == ["1", "2", "3"]
+    assert [row["tier"] for row in rows] == ["no_referral_suggested", "", "no_referral_suggested"]
+    assert "too large" in rows[1]["error"] and len(rows[1]["error"]) < 100

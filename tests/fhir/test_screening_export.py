@@ -20,7 +20,7 @@ from scoring.fhir import (
     screening_bundle,
     screening_resources,
 )
-from tests.fhir.conftest import AUTHORED, BASE, answers, with_categories
+from tests.fhir.conftest import AUTHORED, BASE, NO_PAIN, answers, with_categories
 
 
 def _bundle(questionnaire: Questionnaire, result: ScreeningResult, **overrides: Any) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def test_observations_tier_urgent_and_each_red_flag(
     assert [f["valueCodeableConcept"]["coding"][0]["code"] for f in flags] == list(urgent_referral.red_flags)
     levels = [o["component"][0]["valueCodeableConcept"]["coding"][0]["code"] for o in [urgent, *flags]]
     assert levels == ["emergency", "emergency", "talk_now"]  # the urgent flag carries the most severe
-    assert [questionnaire.item(i).red_flag.level for i in urgent_referral.red_flags] == levels[1:]  # type: ignore
+    assert [questionnaire.item(i).red_flag.level for i in urgent_referral.red_flags] == levels[1:]
     text = json.dumps(observations).lower()
     assert "has crps" not in text and "meets criteria" not in text
 
@@ -104,20 +104,40 @@ def test_saved_at_a_red_flag_is_in_progress_and_scores_back_partial(questionnair
 
 def test_unshown_items_are_left_out(questionnaire: Questionnaire) -> None:
     """No pain: the symptom items are not asked; an answer sent for one anyway is not exported."""
-    flat = {"pain_present": "no", "burning_pain": "yes", "cold_pale_numb_limb": "no",
-            "sudden_leg_swelling_or_breathless": "no", "fever_with_hot_red_limb": "no", "self_harm_thoughts": "no",
-            "tight_cast_worsening_pain": "no", "stroke_signs": "no"}
+    flat = {**NO_PAIN, "burning_pain": "yes"}
     result = score(questionnaire, flat)
     response = next(screening_resources(questionnaire, result, response_id="r", authored=AUTHORED, complete=True))
     assert [i["linkId"] for i in response["item"]] == [item_id for item_id, _ in result.answers]
     assert "burning_pain" not in {i["linkId"] for i in response["item"]}
 
 
+def test_a_result_stored_under_an_older_version_exports_as_answered(
+    questionnaire: Questionnaire, exported: dict[str, Any], urgent_referral: ScreeningResult
+) -> None:
+    """A 1.0 screening read back from the database: an item and a red flag 1.1 no longer has."""
+    stored = urgent_referral.to_dict()
+    stored.update(questionnaire_version="1.0.0", red_flags=["retired_flag", *urgent_referral.red_flags])
+    stored["answers"] = {**stored["answers"], "retired_flag": "yes", "burning_pain": "sometimes"}
+    old = ScreeningResult.from_dict(stored)
+    bundle = _bundle(questionnaire, old)
+    Bundle.model_validate(bundle)
+    response = bundle["entry"][0]["resource"]
+    assert response["questionnaire"] == f"{exported['url']}|1.0.0"
+    by_id = {item["linkId"]: item for item in response["item"]}
+    assert by_id["retired_flag"] == {"linkId": "retired_flag", "answer": [{"valueCoding": {
+        "system": f"{BASE}/CodeSystem/{questionnaire.id}-answer", "code": "yes"}}]}
+    assert "display" not in by_id["burning_pain"]["answer"][0]["valueCoding"]
+    assert bundle["entry"][3]["resource"]["valueCodeableConcept"]["coding"][0]["code"] == "retired_flag"
+    with pytest.raises(ValueError, match="questionnaire 'phq9'"):
+        _bundle(questionnaire, ScreeningResult.from_dict({**stored, "questionnaire_id": "phq9"}))
+
+
 def test_naive_time_and_bad_id_are_refused(questionnaire: Questionnaire, urgent_referral: ScreeningResult) -> None:
     with pytest.raises(ValueError, match="timezone"):
         _bundle(questionnaire, urgent_referral, authored=datetime(2026, 1, 1))
-    with pytest.raises(ValueError, match="FHIR id"):
-        _bundle(questionnaire, urgent_referral, response_id="a/../b")
+    for bad in ("a/../b", "K7Q\n", "", "x" * 65):
+        with pytest.raises(ValueError, match="FHIR id"):
+            _bundle(questionnaire, urgent_referral, response_id=bad)
 
 
 def test_ndjson_is_one_resource_per_line(questionnaire: Questionnaire, urgent_referral: ScreeningResult) -> None:
@@ -135,9 +155,7 @@ def test_ndjson_is_one_resource_per_line(questionnaire: Questionnaire, urgent_re
         with_categories("sensory", "vasomotor"),
         with_categories("sensory", "vasomotor", "motor_trophic", fever_with_hot_red_limb="yes"),
         answers(self_harm_thoughts="prefer_not_to_say", pain_location=["other", "left_leg"]),
-        {"pain_present": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "yes",
-         "fever_with_hot_red_limb": "no", "self_harm_thoughts": "no", "tight_cast_worsening_pain": "no",
-         "stroke_signs": "no"},
+        {**NO_PAIN, "sudden_leg_swelling_or_breathless": "yes"},
     ],
     ids=["base", "two-categories", "three-and-flag", "prefer-not", "no-pain-flag"],
 )
