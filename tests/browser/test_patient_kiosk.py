@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
+import access
 from scoring import AnswerValue, Questionnaire, load_questionnaire
 from storage import Storage, Submission
 from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, settle, start_server
@@ -20,7 +21,7 @@ from ui.patient import flow
 from ui.patient.strings import text
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
-STAFF_CODE = "2468"
+STAFF_CODE = "246813"
 LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
 SERIOUS = {"serious", "critical"}
 
@@ -46,8 +47,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
     """One app for the module, with its own database and a kiosk staff code."""
     _require_chromium()
     # Playwright taps as soon as a screen settles; the double-tap guard would ignore that.
-    started = start_server(tmp_path_factory.mktemp("patient-kiosk"), KIOSK_STAFF_CODE=STAFF_CODE,
-                           TAP_GUARD_SECONDS="0")
+    started = start_server(tmp_path_factory.mktemp("patient-kiosk"), TAP_GUARD_SECONDS="0")
+    access.set_kiosk_code(Storage(started.env["DATABASE_URL"]), STAFF_CODE, actor="test admin")
     yield started
     started.stop()
 
