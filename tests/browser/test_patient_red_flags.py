@@ -54,7 +54,14 @@ def answer_until(page: Page, plan: Mapping[str, AnswerValue], item_id: str, valu
         tap_button(page, text("next", "en"))
         current = flow.item_after(QUESTIONNAIRE, given, current)
     wait_for_question(page, given, item_id, "en")
-    tap_answer(page, item_id, value, "en")
+    tap_only(page, item_id, value)
+
+
+def tap_only(page: Page, item_id: str, value: AnswerValue) -> None:
+    """Tap an answer without waiting for it to show as ticked: an emergency answer replaces the
+    question with the urgent screen, so the ticked radio may never be seen."""
+    label = QUESTIONNAIRE.item(item_id).choice(str(value)).label["en"]
+    page.get_by_test_id("stRadio").get_by_text(label, exact=True).click()
 
 
 def start(page: Page, url: str) -> None:
@@ -120,6 +127,7 @@ def test_closing_the_browser_after_a_same_day_flag_still_leaves_the_alert(
     page = context.new_page()
     start(page, f"{server.url}/?tablet=front-2")
     answer_until(page, NO_PAIN, "sudden_leg_swelling_or_breathless", "yes")
+    page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")  # same_day: it stays
     settle(page)
     assert page.get_by_role("heading", name=text("urgent_title", "en")).count() == 0  # same_day: go on
     context.close()  # the patient walks away; the tab is gone
@@ -137,6 +145,7 @@ def test_walking_away_mid_flow_after_a_same_day_flag_ends_on_the_urgent_screen(
     page = tablet_page
     start(page, f"{server.url}/?tablet=side-1")
     answer_until(page, NO_PAIN, "fever_with_hot_red_limb", "yes")
+    page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")
     body = urgent_screen(page, timeout=20_000)  # after the idle time-out, not the welcome screen
     assert QUESTIONNAIRE.item("fever_with_hot_red_limb").text["en"] not in body
     row = Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("side-1")
@@ -158,7 +167,7 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
     lock = sqlite3.connect(database, isolation_level=None, timeout=30)
     lock.execute("BEGIN EXCLUSIVE")
     try:
-        tap_answer(page, "stroke_signs", "yes", "en")
+        tap_only(page, "stroke_signs", "yes")
         body = urgent_screen(page, timeout=10_000)
         assert "911" in body
         assert Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("front-9") is None
