@@ -6,6 +6,7 @@ imported inside that verb. It screens; it never diagnoses: results suggest a ref
 clinician review and never say a patient has the condition.
 """
 
+from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
 from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from scoring.model import (
@@ -24,7 +25,6 @@ from scoring.model import (
     Tier,
     TierRule,
 )
-from scoring.readout import answer_text, red_flag_concerns, red_flag_messages
 
 __all__ = [
     "RED_FLAG_LEVELS",

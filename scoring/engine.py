@@ -182,7 +182,7 @@ def score(
         answers=tuple(counted),
         shown=shown_ids,
         red_flag_level=_most_severe(questionnaire, red_flags),
-        complete=not partial or not missing,
+        complete=not partial,
     )
 
 

@@ -226,7 +226,7 @@ class ScreeningResult:
     red_flag_level: RedFlagLevel | None = None
     """The most severe level among `red_flags` (see `RED_FLAG_LEVELS`); None when not urgent."""
     complete: bool = True
-    """False for answers scored part-way through (a red flag raised before the end)."""
+    """False when scored with `partial=True` (a red flag raised before the patient sent the answers)."""
 
     def was_shown(self, item_id: str) -> bool:
         return item_id in self.shown

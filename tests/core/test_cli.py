@@ -36,7 +36,7 @@ def test_validate_broken_lists_every_problem(tmp_path: Path, capsys: pytest.Capt
     lines = err.strip().splitlines()
     assert code == 2
     assert f"{broken}: items[pain_location].show_if: unknown item 'pain_presnt'" in lines
-    assert f"{broken}: items[burning_pain].category: unknown category 'sensorial'" in lines
+    assert f"{broken}: items[touch_sensitivity].category: unknown category 'sensorial'" in lines
     assert all(line.startswith(str(broken)) for line in lines)
 
 

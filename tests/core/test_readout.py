@@ -3,6 +3,8 @@ result's shown items, partial scoring and stored-dict tolerance."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from scoring import (
@@ -13,20 +15,22 @@ from scoring import (
     red_flag_messages,
     score,
 )
-from tests.core.conftest import RED_FLAGS, answers
+from tests.core.conftest import NO_PAIN, answers
 
 LEVELS = {
     "cold_pale_numb_limb": "emergency",
+    "breathless_or_chest_pain": "emergency",
     "tight_cast_worsening_pain": "emergency",
     "stroke_signs": "emergency",
     "sudden_leg_swelling_or_breathless": "same_day",
     "fever_with_hot_red_limb": "same_day",
+    "spreading_redness_or_pus": "same_day",
     "self_harm_thoughts": "talk_now",
 }
 
 
 def no_pain() -> dict[str, object]:
-    return {"pain_present": "no", **{flag: "no" for flag in RED_FLAGS}}
+    return dict(NO_PAIN)
 
 
 @pytest.mark.parametrize(
@@ -59,9 +63,15 @@ def test_answer_text_for_what_an_older_version_stored(questionnaire: Questionnai
 
 def test_result_lists_shown_items_in_order(questionnaire: Questionnaire) -> None:
     result = score(questionnaire, no_pain())
-    assert result.shown == ("pain_present", *(item.id for item in questionnaire.red_flag_items))
+    always = ("pain_present", *(item.id for item in questionnaire.items if item.required and not item.show_if))
+    assert result.shown == tuple(dict.fromkeys(always))
+    assert "tight_cast_worsening_pain" not in result.shown  # no cast: not asked
     full = score(questionnaire, answers())
     assert full.shown == tuple(item.id for item in questionnaire.items)
+
+
+def test_every_red_flag_has_a_level_listed_here(questionnaire: Questionnaire) -> None:
+    assert {item.id for item in questionnaire.red_flag_items} == set(LEVELS)
 
 
 @pytest.mark.parametrize(("flag", "level"), LEVELS.items())
@@ -131,3 +141,10 @@ def test_a_dict_stored_before_1_1_still_reads(questionnaire: Questionnaire) -> N
     assert old.red_flag_level == "emergency"  # never understated
     assert old.complete is True
     assert answer_text(questionnaire, old, "swelling", None, "en") == "Not asked"
+
+
+def test_partial_is_incomplete_even_when_every_required_answer_is_in(questionnaire: Questionnaire) -> None:
+    """Incomplete means "not sent by the patient yet", whatever has been answered."""
+    result = score(questionnaire, answers(self_harm_thoughts="yes"), partial=True)
+    assert result.complete is False and result.urgent
+    assert dataclasses.replace(result, complete=True) == score(questionnaire, answers(self_harm_thoughts="yes"))
