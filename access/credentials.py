@@ -9,6 +9,7 @@ and the client address (never the password).
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -70,6 +71,11 @@ def _decoy_hash() -> str:
     return passcode.hash_passcode("no account has this password")
 
 
+def _printable(text: str, longest: int) -> str:
+    """An address or tablet name as it may go into a key and the audit log (no control characters)."""
+    return re.sub(r"[^A-Za-z0-9.:_\-]", "?", text)[:longest] or "unknown"
+
+
 def _locked_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
     return f"Too many tries from this computer. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
@@ -120,10 +126,13 @@ def _wait_when_full(storage: Storage, keys: list[tuple[str, Limit]]) -> int:
 def sign_in(storage: Storage, username: str, password: str, *, client_address: str) -> SignInOutcome:
     """Check a username and password, throttled per account+address and per address."""
     name = normalise_username(username)
+    client_address = _printable(client_address, 64)
     keys = [(address_key(client_address), ADDRESS_LIMIT), (account_key(name, client_address), ACCOUNT_LIMIT)]
     found = staff_store.account_with_hash(storage, name) if name else None
-    stored = found[1] if found else _decoy_hash()
-    checked = _guarded_check(storage, keys, lambda: passcode.verify_passcode(stored, password))
+    # The decoy is hashed inside the bounded section too (a hash holds as much memory as a check).
+    checked = _guarded_check(
+        storage, keys, lambda: passcode.verify_passcode(found[1] if found else _decoy_hash(), password)
+    )
     if not checked.ran:
         return SignInOutcome(False, None, BUSY if checked.busy else _locked_message(checked.retry_after_seconds),
                              checked.retry_after_seconds)
@@ -132,6 +141,7 @@ def sign_in(storage: Storage, username: str, password: str, *, client_address: s
     if found and checked.matched and not found[0].disabled:
         staff_store.reset_attempts(storage, keys[1][0])
         staff_store.release_attempt(storage, keys[0][0])  # only failures count against an address
+        staff_store.forget_stale_attempts(storage, older_than_seconds=3600)  # housekeeping
         storage.record_event("sign_in", actor=actor, detail=f"password {where}")
         return SignInOutcome(True, found[0], f"Signed in as {found[0].display_name}.")
     disabled = bool(found and checked.matched)  # the right password for a disabled account
@@ -151,12 +161,13 @@ def check_kiosk_code(storage: Storage, code: str, *, client_address: str, tablet
     stored = staff_store.kiosk_code_hash(storage)
     if stored is None:
         return SignInOutcome(False, None, NO_KIOSK_CODE)
+    client_address, tablet = _printable(client_address, 64), _printable(tablet, 32)
     keys = [(address_key(client_address), ADDRESS_LIMIT), (kiosk_key(tablet, client_address), KIOSK_LIMIT)]
     checked = _guarded_check(storage, keys, lambda: passcode.verify_passcode(stored, code))
     if not checked.ran:
         return SignInOutcome(False, None, BUSY if checked.busy else _locked_message(checked.retry_after_seconds),
                              checked.retry_after_seconds)
-    where = f"tablet {tablet[:32]} from {client_address}"
+    where = f"tablet {tablet} from {client_address}"
     if checked.matched:
         staff_store.reset_attempts(storage, keys[1][0])
         staff_store.release_attempt(storage, keys[0][0])

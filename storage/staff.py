@@ -104,28 +104,43 @@ def list_accounts(storage: Storage) -> list[StaffMember]:
         return [_member(row) for row in rows]
 
 
-def _change(storage: Storage, username: str, values: dict[str, object], *, actor: str, event: str, detail: str) -> None:
+def _change(
+    storage: Storage, username: str, values: dict[str, object], *, actor: str, event: str, detail: str,
+    keep_an_admin: bool = False,
+) -> None:
     now = utc_now()
+    accounts = staff_accounts
+    condition = accounts.c.username == username
+    if keep_an_admin:  # in the same statement, so two admins cannot demote each other at once
+        others = (
+            select(func.count()).select_from(accounts)
+            .where(accounts.c.role == "admin", accounts.c.disabled.is_(False), accounts.c.username != username)
+            .scalar_subquery()
+        )
+        condition = condition & or_(accounts.c.role != "admin", accounts.c.disabled.is_(True), others > 0)
     with storage.engine.begin() as connection:
-        changed = connection.execute(
-            update(staff_accounts).where(staff_accounts.c.username == username).values(**values, updated_at=now)
-        ).rowcount
+        changed = connection.execute(update(accounts).where(condition).values(**values, updated_at=now)).rowcount
         if not changed:
-            raise StaffError(f"no account named '{username}'")
+            exists = connection.execute(select(accounts.c.id).where(accounts.c.username == username)).first()
+            if exists is None:
+                raise StaffError(f"no account named '{username}'")
+            raise StaffError(f"'{username}' is the last active admin; make another admin first")
         _audit(connection, event, actor, None, detail, now)
 
 
 def set_disabled(storage: Storage, username: str, disabled: bool, *, actor: str) -> None:
-    """Disable (no sign-in at all) or enable an account; StaffError if there is none."""
+    """Disable (no sign-in at all) or enable an account; StaffError if there is none, or if it
+    is the last active admin."""
     event = "staff_disabled" if disabled else "staff_enabled"
-    _change(storage, username, {"disabled": disabled}, actor=actor, event=event, detail=f"account {username}")
+    _change(storage, username, {"disabled": disabled}, actor=actor, event=event, detail=f"account {username}",
+            keep_an_admin=disabled)
 
 
 def set_role(storage: Storage, username: str, role: str, *, actor: str) -> None:
     if role not in ROLES:
         raise StaffError(f"role '{role}' is not one of {', '.join(ROLES)}")
     _change(storage, username, {"role": role}, actor=actor, event="staff_role_changed",
-            detail=f"account {username}, role {role}")
+            detail=f"account {username}, role {role}", keep_an_admin=role != "admin")
 
 
 def set_password_hash(storage: Storage, username: str, password_hash: str, *, actor: str) -> None:
@@ -215,8 +230,9 @@ def attempts_used(storage: Storage, key: str) -> tuple[int, datetime | None]:
     return (0, None) if row is None else (int(row[0]), _aware(row[1]))
 
 
-def forget_attempts_before(storage: Storage, moment: datetime) -> int:
-    """Delete keys whose window started before `moment` (housekeeping); returns how many."""
+def forget_stale_attempts(storage: Storage, *, older_than_seconds: float) -> int:
+    """Delete keys whose window started longer ago than that (housekeeping); returns how many."""
+    moment = utc_now() - timedelta(seconds=older_than_seconds)
     with storage.engine.begin() as connection:
         return int(connection.execute(
             delete(sign_in_attempts).where(

@@ -47,3 +47,10 @@ def test_short_code_refused(storage: Storage) -> None:
     with pytest.raises(StaffError, match="at least 6"):
         set_kiosk_code(storage, "1234", actor="test")
     assert not kiosk_code_is_set(storage)
+
+
+def test_a_hostile_tablet_name_reaches_the_audit_log_harmless(storage: Storage) -> None:
+    set_kiosk_code(storage, CODE, actor="test")
+    check_kiosk_code(storage, "000000", client_address=FRONT, tablet="front-1\x1b[2J\nfake row")
+    details = [event.detail for event in storage.list_audit() if event.event == "kiosk_code_failed"]
+    assert details == [f"tablet front-1??2J?fake?row from {FRONT}"]

@@ -7,8 +7,11 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+from alembic import command
+from sqlalchemy import create_engine, text
+
 from access import can, hash_passcode, sign_in
-from storage import Storage
+from storage import Storage, migrations
 
 REPO = Path(__file__).resolve().parents[2]
 REVISION = REPO / "storage" / "migrations" / "versions" / "0003_staff_accounts.py"
@@ -42,3 +45,24 @@ def test_no_passcode_no_account(tmp_path: Path) -> None:
     with storage.engine.begin() as connection:
         assert revision_0003().adopt_legacy_passcode(connection) is False
     assert not sign_in(storage, "admin", OLD_PASSCODE, client_address="10.0.0.7").ok
+
+
+def test_upgrading_a_1_0_database_keeps_its_passcode_working(tmp_path: Path) -> None:
+    """A 1.0 file (its tables, no alembic_version) with a passcode, opened by this code."""
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    config = migrations._config()
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, migrations.V1_0)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))  # 1.0 had none
+        connection.execute(text("INSERT INTO staff_passcode (id, passcode_hash, set_at) VALUES (1, :h, :at)"),
+                           {"h": hash_passcode(OLD_PASSCODE), "at": "2026-01-01 12:00:00.000000"})
+    engine.dispose()
+    storage = Storage(url)  # upgrades 0001 -> head, 0003 included
+    assert migrations.current_revision(url) == migrations.head_revision()
+    outcome = sign_in(storage, "admin", OLD_PASSCODE, client_address="10.0.0.7")
+    assert outcome.ok and outcome.member is not None and outcome.member.role == "admin"
+    assert [(e.actor, e.event) for e in storage.list_audit() if e.event == "staff_added"] == [
+        ("upgrade 0003", "staff_added")
+    ]

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from access import ACTIONS, StaffMember, add_staff, can, disable_staff, staff_for_email
+from access import (
+    ACTIONS,
+    StaffError,
+    StaffMember,
+    add_staff,
+    can,
+    disable_staff,
+    list_staff,
+    set_staff_role,
+    staff_for_email,
+)
 from storage import Storage
 
 COORDINATOR = StaffMember("cora", "Cora", "coordinator")
@@ -53,3 +63,19 @@ def test_account_email_signs_in_as_that_account(storage: Storage) -> None:
     assert nina is not None and (nina.username, nina.role) == ("nina", "coordinator")
     disable_staff(storage, "nina", actor="test")
     assert staff_for_email(Lists(), storage, "nurse@clinic.example") is None  # disabled beats the list
+
+
+def test_the_last_active_admin_cannot_be_disabled_or_demoted(storage: Storage) -> None:
+    add_staff(storage, "ada", "ada-password-1", role="admin", actor="test")
+    add_staff(storage, "cora", "cora-password", actor="test")
+    disable_staff(storage, "cora", actor="ada")  # a coordinator: fine
+    with pytest.raises(StaffError, match="'ada' is the last active admin"):
+        disable_staff(storage, "ada", actor="ada")
+    with pytest.raises(StaffError, match="last active admin"):
+        set_staff_role(storage, "ada", "coordinator", actor="ada")
+    add_staff(storage, "bea", "bea-password-1", role="admin", actor="test")
+    set_staff_role(storage, "ada", "coordinator", actor="bea")
+    assert [(m.username, m.role, m.disabled) for m in list_staff(storage)] == [
+        ("ada", "coordinator", False), ("bea", "admin", False), ("cora", "coordinator", True)]
+    with pytest.raises(StaffError, match="no account named 'zed'"):
+        disable_staff(storage, "zed", actor="bea")

@@ -131,3 +131,14 @@ def test_audit_names_the_person_and_address_never_the_password(storage: Storage,
     assert ("sign_in_failed", credentials.UNKNOWN_ACTOR, f"from {TABLET}") in rows
     text = repr(rows)
     assert all(secret not in text for secret in (PASSWORD, "typed-secret-99", "other-secret-77", "nobody"))
+
+
+def test_old_throttle_rows_are_forgotten_on_a_success(
+    storage: Storage, alice: StaffMember, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(storage, "ghost", "wrong-guess-1", client_address=TABLET)
+    assert staff_store.attempts_used(storage, "account:ghost@" + TABLET)[0] == 1
+    later = staff_store.utc_now() + timedelta(hours=2)
+    monkeypatch.setattr(staff_store, "utc_now", lambda: later)
+    assert sign_in(storage, "alice", PASSWORD, client_address=DESK).ok
+    assert staff_store.attempts_used(storage, "account:ghost@" + TABLET) == (0, None)
