@@ -26,12 +26,14 @@ LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
 SERIOUS = {"serious", "critical"}
 
 NO_RED_FLAGS: dict[str, AnswerValue] = {
-    "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no", "fever_with_hot_red_limb": "no",
-    "tight_cast_worsening_pain": "no", "stroke_signs": "no", "self_harm_thoughts": "no",
+    "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no", "breathless_or_chest_pain": "no",
+    "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no", "cast_or_tight_bandage": "no",
+    "stroke_signs": "no", "self_harm_thoughts": "no",
 }
 REFERRAL: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_location": ("left_arm",), "pain_disproportionate": "yes", "pain_intensity": 7,
-    "burning_pain": "yes", "temperature_difference": "yes", "swelling": "yes", **NO_RED_FLAGS,
+    "burning_pain": "yes", "touch_sensitivity": "yes", "temperature_difference": "yes", "swelling": "yes",
+    **NO_RED_FLAGS,
 }
 CLINICIAN_REVIEW: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_disproportionate": "unsure", "touch_sensitivity": "yes", "color_change": "yes",

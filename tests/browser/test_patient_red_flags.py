@@ -160,7 +160,8 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
     page = tablet_page
     start(page, f"{server.url}/?tablet=front-9")
     database = server.env["DATABASE_URL"].removeprefix("sqlite:///")
-    answer_until(page, NO_PAIN, "tight_cast_worsening_pain", "no")
+    answer_until(page, NO_PAIN, "cast_or_tight_bandage", "no")
+    page.get_by_role("radio", name="No", checked=True).wait_for(state="attached")
     tap_button(page, text("next", "en"))
     wait_for_question(page, {**NO_PAIN}, "stroke_signs", "en")
 

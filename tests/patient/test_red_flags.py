@@ -13,7 +13,8 @@ from tests.patient.plans import NO_PAIN, NO_RED_FLAGS
 from ui.patient.strings import text
 from ui.patient.urgent import staff_words
 
-BEFORE_STROKE = {"pain_present": "no", **{k: "no" for k in list(NO_RED_FLAGS)[:4]}}
+BEFORE_STROKE = {"pain_present": "no",
+                 **{k: "no" for k in NO_RED_FLAGS if k not in ("stroke_signs", "self_harm_thoughts")}}
 """No pain, and "no" to each red flag asked before the stroke question."""
 
 
