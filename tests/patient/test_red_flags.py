@@ -236,4 +236,6 @@ def test_the_kiosk_code_clears_the_tablet_for_good_and_a_wrong_code_does_not(
     tablet.tap(clear)
     assert tablet.has_button("English")
     assert [b.label for b in tablet_app("front-5").button] == ["English", "Español"]  # a reload stays clear
+    reloaded.at.run()  # another session still showing it notices at its next look
+    assert reloaded.has_button("English")
     assert saved()[0].acknowledged_at is None  # the queue still has it to acknowledge

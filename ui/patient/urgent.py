@@ -71,18 +71,20 @@ def _watch() -> None:
             st.rerun(scope="app")  # show the reference code now that it exists
         st.caption(staff_words("urgent_saving", session.language))
         return
-    if session.submission_id is not None and staff_acknowledged(session.submission_id):
+    if session.submission_id is not None and closed_by_staff(session):
         state.next_patient()
         st.rerun(scope="app")
 
 
-def staff_acknowledged(submission_id: int) -> bool:
-    """True once staff acknowledged the screening in the queue (the tablet may then clear)."""
+def closed_by_staff(session: PatientSession) -> bool:
+    """True once staff acknowledged the screening in the queue, or cleared this tablet with the
+    kiosk code (from any session on it). False while the database cannot say."""
+    assert session.submission_id is not None
     try:
-        saved = resources.storage().get_submission(submission_id)
+        saved = resources.storage().get_submission(session.submission_id)
     except Exception:  # the database is away: keep the screen up and look again later
         return False
-    return saved is not None and saved.acknowledged_at is not None
+    return saved is not None and (saved.acknowledged_at is not None or saved.tablet_cleared_at is not None)
 
 
 def kiosk_code_set() -> bool:
