@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 import access
 from scoring import AnswerValue, Questionnaire, load_questionnaire
 from storage import Storage, Submission
-from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, settle, start_server
+from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from ui.patient import flow
 from ui.patient.strings import text
 
@@ -113,6 +113,7 @@ def answer_everything(page: Page, plan: Mapping[str, AnswerValue], language: str
 def reference_on_screen(page: Page) -> str:
     code = page.locator(".st-key-reference-code code").first
     code.wait_for()
+    settle(page)
     return code.inner_text().strip()
 
 
@@ -144,8 +145,7 @@ def assert_no_trace(page: Page, plan: Mapping[str, AnswerValue], reference: str,
     left_over = page.wait_for_function(FIRST_FRAME_OF_WELCOME, arg=outcome, polling="raf").json_value()
     assert left_over == [], f"the last patient's outcome was on screen while the welcome rendered: {left_over}"
     page.get_by_role("button", name="English").wait_for()
-    settle(page)
-    body = page.locator("body").inner_text()
+    body = page_text(page)
     assert reference not in body
     for tier in QUESTIONNAIRE.tiers:
         assert tier.message[language] not in body
@@ -211,7 +211,7 @@ def test_spanish_clinician_review_with_a_double_tap_on_send_saves_one_row(
     reference = reference_on_screen(page)
     page.get_by_text(text("next_steps", "es")).wait_for()
     page.screenshot(path=str(artifacts_dir / "patient-thanks-es.png"))
-    body = page.locator("body").inner_text()
+    body = page_text(page)
     assert QUESTIONNAIRE.tier("clinician_review").message["es"] in body
     assert "Next" not in body and "Thank you" not in body  # every string in the chosen language
 
@@ -249,7 +249,7 @@ def test_urgent_screen_shows_the_crisis_line_and_waits_for_staff(
     page.get_by_label(text("staff_code_label", "en")).fill(STAFF_CODE)
     tap_button(page, text("staff_clear", "en"))
     assert_no_trace(page, URGENT, reference, "en")
-    assert "988" not in page.locator("body").inner_text()
+    assert "988" not in page_text(page)
 
 
 def test_two_tablets_at_once_never_see_each_others_answers(server: StreamlitServer, browser: Browser) -> None:
@@ -270,7 +270,7 @@ def test_two_tablets_at_once_never_see_each_others_answers(server: StreamlitServ
         tap_button(second, "English")
         wait_for_question(second, {}, "pain_present", "en")
         assert second.locator("input:checked").count() == 0
-        assert "Right leg or foot" not in second.locator("body").inner_text()
+        assert "Right leg or foot" not in page_text(second)
         assert first.get_by_role("checkbox", name="Right leg or foot", checked=True).count() == 1
     finally:
         for context in contexts:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from scoring import AnswerValue
 from storage import Storage, Submission
-from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, settle, start_server
+from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import (
     NO_RED_FLAGS,
     QUESTIONNAIRE,
@@ -71,8 +71,7 @@ def start(page: Page, url: str) -> None:
 
 def urgent_screen(page: Page, timeout: float = 30_000) -> str:
     page.get_by_role("heading", name=text("urgent_title", "en")).wait_for(timeout=timeout)
-    settle(page)
-    return page.locator("body").inner_text()
+    return page_text(page)
 
 
 def wait_for_row(storage: Storage, tablet: str, seconds: float = 10) -> Submission:
@@ -114,8 +113,7 @@ def test_a_reload_keeps_the_urgent_screen_until_the_queue_acknowledges_it(
     assert row is not None
     storage.acknowledge(row.id, actor="nurse@example.org")
     page.get_by_role("button", name="English").wait_for(timeout=15_000)  # the screen's poll
-    settle(page)
-    assert reference not in page.locator("body").inner_text()
+    assert reference not in page_text(page)
     page.reload()
     page.get_by_role("button", name="English").wait_for()
 
