@@ -28,15 +28,15 @@ import streamlit as st
 st.radio("Do you have pain?", ["Yes", "No"], index=None, key="answer")
 st.button("Next", key="next")
 """
-# A whole screening with pain (23 questions asked): every answer then Next is one step each.
+# A whole screening with pain (25 questions asked): every answer then Next is one step each.
 FLOW: dict[str, object] = {
     "pain_present": "yes", "pain_location": None, "inciting_event": "yes", "pain_disproportionate": "yes",
     "pain_duration": "3_6m", "pain_intensity": 7, "burning_pain": "yes", "touch_sensitivity": "no",
     "temperature_difference": "yes", "color_change": "unsure", "sweating_change": "no", "swelling": "yes",
     "stiffness": "yes", "weakness_tremor_spasm": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
     "mood_low": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no",
-    "fever_with_hot_red_limb": "no", "tight_cast_worsening_pain": "no", "stroke_signs": "no",
-    "self_harm_thoughts": "no",
+    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no",
+    "cast_or_tight_bandage": "no", "stroke_signs": "no", "self_harm_thoughts": "no",
 }
 BROWSER_REPEATS = 5
 

@@ -117,6 +117,12 @@ def settle(page: Any, timeout: float = 30_000) -> None:
     page.wait_for_function(SCRIPT_FINISHED, timeout=timeout)
 
 
+def page_text(page: Any) -> str:
+    """Everything on the page as text, read only once the run has finished (see `settle`)."""
+    settle(page)
+    return str(page.locator("body").inner_text())
+
+
 @pytest.fixture
 def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
     """Factory: `server = streamlit_server(IDLE_TIMEOUT_SECONDS="5")` → a running app.

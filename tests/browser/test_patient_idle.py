@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import StreamlitServer
+from tests.browser.conftest import StreamlitServer, page_text
 from tests.browser.test_patient_kiosk import (
     QUESTIONNAIRE,
     assert_no_trace,
@@ -43,4 +43,4 @@ def test_idle_time_out_warns_then_clears_the_screen(
 
     page.get_by_role("button", name="English").wait_for(timeout=(TIMEOUT_SECONDS + 5) * 1000)
     assert_no_trace(page, {"pain_present": "yes"}, "no-reference-yet", "es")
-    assert QUESTIONNAIRE.item("pain_present").text["es"] not in page.locator("body").inner_text()
+    assert QUESTIONNAIRE.item("pain_present").text["es"] not in page_text(page)

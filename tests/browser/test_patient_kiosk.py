@@ -13,24 +13,27 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
+import access
 from scoring import AnswerValue, Questionnaire, load_questionnaire
 from storage import Storage, Submission
-from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, settle, start_server
+from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from ui.patient import flow
 from ui.patient.strings import text
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
-STAFF_CODE = "2468"
+STAFF_CODE = "246813"
 LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
 SERIOUS = {"serious", "critical"}
 
 NO_RED_FLAGS: dict[str, AnswerValue] = {
-    "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no", "fever_with_hot_red_limb": "no",
-    "tight_cast_worsening_pain": "no", "stroke_signs": "no", "self_harm_thoughts": "no",
+    "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no", "breathless_or_chest_pain": "no",
+    "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no", "cast_or_tight_bandage": "no",
+    "stroke_signs": "no", "self_harm_thoughts": "no",
 }
 REFERRAL: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_location": ("left_arm",), "pain_disproportionate": "yes", "pain_intensity": 7,
-    "burning_pain": "yes", "temperature_difference": "yes", "swelling": "yes", **NO_RED_FLAGS,
+    "burning_pain": "yes", "touch_sensitivity": "yes", "temperature_difference": "yes", "swelling": "yes",
+    **NO_RED_FLAGS,
 }
 CLINICIAN_REVIEW: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_disproportionate": "unsure", "touch_sensitivity": "yes", "color_change": "yes",
@@ -46,8 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
     """One app for the module, with its own database and a kiosk staff code."""
     _require_chromium()
     # Playwright taps as soon as a screen settles; the double-tap guard would ignore that.
-    started = start_server(tmp_path_factory.mktemp("patient-kiosk"), KIOSK_STAFF_CODE=STAFF_CODE,
-                           TAP_GUARD_SECONDS="0")
+    started = start_server(tmp_path_factory.mktemp("patient-kiosk"), TAP_GUARD_SECONDS="0")
+    access.set_kiosk_code(Storage(started.env["DATABASE_URL"]), STAFF_CODE, actor="test admin")
     yield started
     started.stop()
 
@@ -110,6 +113,7 @@ def answer_everything(page: Page, plan: Mapping[str, AnswerValue], language: str
 def reference_on_screen(page: Page) -> str:
     code = page.locator(".st-key-reference-code code").first
     code.wait_for()
+    settle(page)
     return code.inner_text().strip()
 
 
@@ -141,8 +145,7 @@ def assert_no_trace(page: Page, plan: Mapping[str, AnswerValue], reference: str,
     left_over = page.wait_for_function(FIRST_FRAME_OF_WELCOME, arg=outcome, polling="raf").json_value()
     assert left_over == [], f"the last patient's outcome was on screen while the welcome rendered: {left_over}"
     page.get_by_role("button", name="English").wait_for()
-    settle(page)
-    body = page.locator("body").inner_text()
+    body = page_text(page)
     assert reference not in body
     for tier in QUESTIONNAIRE.tiers:
         assert tier.message[language] not in body
@@ -208,7 +211,7 @@ def test_spanish_clinician_review_with_a_double_tap_on_send_saves_one_row(
     reference = reference_on_screen(page)
     page.get_by_text(text("next_steps", "es")).wait_for()
     page.screenshot(path=str(artifacts_dir / "patient-thanks-es.png"))
-    body = page.locator("body").inner_text()
+    body = page_text(page)
     assert QUESTIONNAIRE.tier("clinician_review").message["es"] in body
     assert "Next" not in body and "Thank you" not in body  # every string in the chosen language
 
@@ -246,7 +249,7 @@ def test_urgent_screen_shows_the_crisis_line_and_waits_for_staff(
     page.get_by_label(text("staff_code_label", "en")).fill(STAFF_CODE)
     tap_button(page, text("staff_clear", "en"))
     assert_no_trace(page, URGENT, reference, "en")
-    assert "988" not in page.locator("body").inner_text()
+    assert "988" not in page_text(page)
 
 
 def test_two_tablets_at_once_never_see_each_others_answers(server: StreamlitServer, browser: Browser) -> None:
@@ -267,7 +270,7 @@ def test_two_tablets_at_once_never_see_each_others_answers(server: StreamlitServ
         tap_button(second, "English")
         wait_for_question(second, {}, "pain_present", "en")
         assert second.locator("input:checked").count() == 0
-        assert "Right leg or foot" not in second.locator("body").inner_text()
+        assert "Right leg or foot" not in page_text(second)
         assert first.get_by_role("checkbox", name="Right leg or foot", checked=True).count() == 1
     finally:
         for context in contexts:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from scoring import AnswerValue
 from storage import Storage, Submission
-from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, settle, start_server
+from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import (
     NO_RED_FLAGS,
     QUESTIONNAIRE,
@@ -54,7 +54,14 @@ def answer_until(page: Page, plan: Mapping[str, AnswerValue], item_id: str, valu
         tap_button(page, text("next", "en"))
         current = flow.item_after(QUESTIONNAIRE, given, current)
     wait_for_question(page, given, item_id, "en")
-    tap_answer(page, item_id, value, "en")
+    tap_only(page, item_id, value)
+
+
+def tap_only(page: Page, item_id: str, value: AnswerValue) -> None:
+    """Tap an answer without waiting for it to show as ticked: an emergency answer replaces the
+    question with the urgent screen, so the ticked radio may never be seen."""
+    label = QUESTIONNAIRE.item(item_id).choice(str(value)).label["en"]
+    page.get_by_test_id("stRadio").get_by_text(label, exact=True).click()
 
 
 def start(page: Page, url: str) -> None:
@@ -64,8 +71,7 @@ def start(page: Page, url: str) -> None:
 
 def urgent_screen(page: Page, timeout: float = 30_000) -> str:
     page.get_by_role("heading", name=text("urgent_title", "en")).wait_for(timeout=timeout)
-    settle(page)
-    return page.locator("body").inner_text()
+    return page_text(page)
 
 
 def wait_for_row(storage: Storage, tablet: str, seconds: float = 10) -> Submission:
@@ -107,8 +113,7 @@ def test_a_reload_keeps_the_urgent_screen_until_the_queue_acknowledges_it(
     assert row is not None
     storage.acknowledge(row.id, actor="nurse@example.org")
     page.get_by_role("button", name="English").wait_for(timeout=15_000)  # the screen's poll
-    settle(page)
-    assert reference not in page.locator("body").inner_text()
+    assert reference not in page_text(page)
     page.reload()
     page.get_by_role("button", name="English").wait_for()
 
@@ -120,6 +125,7 @@ def test_closing_the_browser_after_a_same_day_flag_still_leaves_the_alert(
     page = context.new_page()
     start(page, f"{server.url}/?tablet=front-2")
     answer_until(page, NO_PAIN, "sudden_leg_swelling_or_breathless", "yes")
+    page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")  # same_day: it stays
     settle(page)
     assert page.get_by_role("heading", name=text("urgent_title", "en")).count() == 0  # same_day: go on
     context.close()  # the patient walks away; the tab is gone
@@ -137,6 +143,7 @@ def test_walking_away_mid_flow_after_a_same_day_flag_ends_on_the_urgent_screen(
     page = tablet_page
     start(page, f"{server.url}/?tablet=side-1")
     answer_until(page, NO_PAIN, "fever_with_hot_red_limb", "yes")
+    page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")
     body = urgent_screen(page, timeout=20_000)  # after the idle time-out, not the welcome screen
     assert QUESTIONNAIRE.item("fever_with_hot_red_limb").text["en"] not in body
     row = Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("side-1")
@@ -151,14 +158,15 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
     page = tablet_page
     start(page, f"{server.url}/?tablet=front-9")
     database = server.env["DATABASE_URL"].removeprefix("sqlite:///")
-    answer_until(page, NO_PAIN, "tight_cast_worsening_pain", "no")
+    answer_until(page, NO_PAIN, "cast_or_tight_bandage", "no")
+    page.get_by_role("radio", name="No", checked=True).wait_for(state="attached")
     tap_button(page, text("next", "en"))
     wait_for_question(page, {**NO_PAIN}, "stroke_signs", "en")
 
     lock = sqlite3.connect(database, isolation_level=None, timeout=30)
     lock.execute("BEGIN EXCLUSIVE")
     try:
-        tap_answer(page, "stroke_signs", "yes", "en")
+        tap_only(page, "stroke_signs", "yes")
         body = urgent_screen(page, timeout=10_000)
         assert "911" in body
         assert Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("front-9") is None

@@ -16,7 +16,8 @@ from tests.patient.kiosk import Kiosk
 REPO = Path(__file__).resolve().parents[2]
 Saved = Callable[[], list[Submission]]
 """`saved()`: every submission in the test's database, newest first."""
-KIOSK_SETTINGS = ("IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT", "KIOSK_STAFF_CODE")
+KIOSK_SETTINGS = ("IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT", "KIOSK_STAFF_CODE",
+                  "AUTO_MIGRATE")
 
 
 @pytest.fixture(scope="session")

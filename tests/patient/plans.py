@@ -7,8 +7,10 @@ from scoring import AnswerValue
 NO_RED_FLAGS: dict[str, AnswerValue] = {
     "cold_pale_numb_limb": "no",
     "sudden_leg_swelling_or_breathless": "no",
+    "breathless_or_chest_pain": "no",
     "fever_with_hot_red_limb": "no",
-    "tight_cast_worsening_pain": "no",
+    "spreading_redness_or_pus": "no",
+    "cast_or_tight_bandage": "no",  # so the tight-cast red flag is not asked
     "stroke_signs": "no",
     "self_harm_thoughts": "no",
 }
@@ -20,9 +22,10 @@ PAIN: dict[str, AnswerValue] = {
     "pain_duration": "3_6m",
     "pain_intensity": 7,
 }
-# Three symptom groups (sensory, vasomotor, sudomotor/edema) → referral suggested.
-REFERRAL = {**PAIN, "burning_pain": "yes", "temperature_difference": "yes", "swelling": "yes",
-            "stiffness": "unsure", **NO_RED_FLAGS}
+# Three symptom groups (sensory, vasomotor, sudomotor/edema) → referral suggested (burning pain
+# is the pain itself and counts for no group since 1.1).
+REFERRAL = {**PAIN, "burning_pain": "yes", "touch_sensitivity": "yes", "temperature_difference": "yes",
+            "swelling": "yes", "stiffness": "unsure", **NO_RED_FLAGS}
 # Two symptom groups → clinician review.
 CLINICIAN_REVIEW = {**PAIN, "touch_sensitivity": "yes", "color_change": "yes", "swelling": "no", **NO_RED_FLAGS}
 NO_PAIN = {"pain_present": "no", **NO_RED_FLAGS}

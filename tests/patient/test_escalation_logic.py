@@ -13,6 +13,7 @@ from ui.patient import escalation, flow
 EXPECTED_LEVELS = {
     "cold_pale_numb_limb": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs": "emergency",
     "sudden_leg_swelling_or_breathless": "same_day", "fever_with_hot_red_limb": "same_day",
+    "breathless_or_chest_pain": "emergency", "spreading_redness_or_pus": "same_day",
     "self_harm_thoughts": "talk_now",
 }
 
@@ -27,7 +28,7 @@ def test_every_red_flag_has_the_level_clinical_md_gives_it(questionnaire: Questi
 def test_a_red_flag_answer_raises_its_level_before_the_rest_is_answered(
     questionnaire: Questionnaire, item_id: str, answer: str
 ) -> None:
-    so_far = {"pain_present": "no", item_id: answer}
+    so_far = {"pain_present": "no", "cast_or_tight_bandage": "yes", item_id: answer}
     assert [item.id for item in escalation.raised(questionnaire, so_far)] == [item_id]
     assert escalation.level_raised(questionnaire, so_far) == EXPECTED_LEVELS[item_id]
     assert escalation.interrupts(escalation.level_raised(questionnaire, so_far)) == (

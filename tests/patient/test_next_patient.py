@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import access
+from storage import Storage
 from tests.patient.conftest import Saved
 from tests.patient.kiosk import Kiosk
 from tests.patient.plans import REFERRAL, URGENT
@@ -48,10 +50,8 @@ def test_finish_clears_everything_including_widgets(kiosk: Kiosk, saved: Saved) 
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_staff_clear_the_urgent_screen_with_the_kiosk_code(
-    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch, language: str
-) -> None:
-    monkeypatch.setenv("KIOSK_STAFF_CODE", "2468")
+def test_staff_clear_the_urgent_screen_with_the_kiosk_code(kiosk: Kiosk, database_url: str, language: str) -> None:
+    access.set_kiosk_code(Storage(database_url), "246813", actor="test admin")
     kiosk.start(language)
     kiosk.answer_all(URGENT)
     kiosk.submit()
@@ -61,11 +61,11 @@ def test_staff_clear_the_urgent_screen_with_the_kiosk_code(
     assert staff_words("staff_code_wrong", language) in [e.value for e in kiosk.at.error]
     assert kiosk.words("urgent_title") in kiosk.screen_text()
 
-    kiosk.at.text_input[0].input("2468").run()
+    kiosk.at.text_input[0].input("246813").run()
     kiosk.tap(staff_words("staff_clear", language))
     assert kiosk.has_button("English")
     assert kiosk.words("urgent_title") not in kiosk.screen_text()
-    assert "2468" not in [str(v) for v in widget_values(kiosk).values()]
+    assert "246813" not in [str(v) for v in widget_values(kiosk).values()]
 
 
 def test_without_a_kiosk_code_only_the_queue_clears_the_urgent_screen(kiosk: Kiosk) -> None:

@@ -11,8 +11,10 @@ from tests.patient.conftest import REPO, Saved
 from tests.patient.kiosk import Kiosk
 from tests.patient.plans import NO_PAIN, NO_RED_FLAGS
 from ui.patient.strings import text
+from ui.patient.urgent import staff_words
 
-BEFORE_STROKE = {"pain_present": "no", **{k: "no" for k in list(NO_RED_FLAGS)[:4]}}
+BEFORE_STROKE = {"pain_present": "no",
+                 **{k: "no" for k in NO_RED_FLAGS if k not in ("stroke_signs", "self_harm_thoughts")}}
 """No pain, and "no" to each red flag asked before the stroke question."""
 
 
@@ -212,3 +214,28 @@ def test_a_database_that_hangs_does_not_hold_the_urgent_screen_back(
             break
     (row,) = saved()
     assert row.urgent and row.reference in kiosk.screen_text()
+
+
+def test_the_kiosk_code_clears_the_tablet_for_good_and_a_wrong_code_does_not(
+    kiosk: Kiosk, saved: Saved, database_url: str
+) -> None:
+    import access
+
+    access.set_kiosk_code(Storage(database_url), "135790", actor="test admin")
+    tablet = Kiosk(tablet_app("front-5"), kiosk.questionnaire).start("es")
+    reach(tablet, "cold_pale_numb_limb", NO_PAIN)
+    tablet.choose("yes")
+    clear = staff_words("staff_clear", "es")
+
+    tablet.at.text_input[0].input("000000").run()
+    tablet.tap(clear)
+    reloaded = Kiosk(tablet_app("front-5"), kiosk.questionnaire)
+    assert text("urgent_title", "es") in reloaded.screen_text()  # still open after a wrong code, in Spanish
+
+    tablet.at.text_input[0].input("135790").run()
+    tablet.tap(clear)
+    assert tablet.has_button("English")
+    assert [b.label for b in tablet_app("front-5").button] == ["English", "Español"]  # a reload stays clear
+    reloaded.at.run()  # another session still showing it notices at its next look
+    assert reloaded.has_button("English")
+    assert saved()[0].acknowledged_at is None  # the queue still has it to acknowledge

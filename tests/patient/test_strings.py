@@ -57,3 +57,28 @@ def test_the_patient_screens_offer_no_pdf_and_touch_no_database_directly() -> No
         source = path.read_text(encoding="utf-8")
         for forbidden in ("import report", "from report", "sqlalchemy", "download_button"):
             assert forbidden not in source, f"{path.name}: {forbidden}"
+
+
+GRADE_EXCEPTIONS = {
+    "finish": "one word ('Finish'): Flesch-Kincaid scores a lone two-syllable word as grade 8.4",
+}
+"""Strings allowed above grade 6, each with its reason (issue 10)."""
+
+
+@pytest.mark.parametrize("key", sorted(strings.all_strings()))
+def test_every_english_string_is_at_most_grade_6(key: str) -> None:
+    import textstat
+
+    english = strings.all_strings()[key]["en"].replace("{", "").replace("}", "")
+    if key in GRADE_EXCEPTIONS:
+        assert len(english.split()) <= 2, f"{key}: the exception is for a word or two only"
+        return
+    assert textstat.flesch_kincaid_grade(english) <= 6.0, f"{key}: {english}"
+
+
+def test_spanish_wording_fixes_from_the_clinical_review() -> None:
+    """Issue 10: "Saltar" → "Omitir"; "que aplique" → "que corresponda"."""
+    spanish = {key: value["es"] for key, value in strings.all_strings().items()}
+    assert spanish["skip"] == "Omitir" and "omitir" in spanish["optional_hint"]
+    assert "corresponda" in spanish["pick_all_hint"]
+    assert not any("Saltar" in value or "saltar" in value or "aplique" in value for value in spanish.values())

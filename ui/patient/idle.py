@@ -23,8 +23,9 @@ WATCHED_STEPS = frozenset({Step.QUESTION, Step.REVIEW, Step.THANKS})
 
 def timeouts() -> tuple[float, float]:
     """(idle seconds before the reset, seconds of warning before it), from the settings."""
-    timeout = resources.settings().idle_timeout_seconds
-    warning = min(resources.settings().idle_warning_seconds, timeout / 2)
+    current = resources.settings()  # once: each call checks the secrets file for changes
+    timeout = current.idle_timeout_seconds
+    warning = min(current.idle_warning_seconds, timeout / 2)
     return timeout, max(1.0, warning)
 
 

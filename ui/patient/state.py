@@ -67,7 +67,8 @@ class PatientSession:
     saving: tuple[ScreeningResult, bool] | None = None
     """What `save_future` is saving: (result, complete)."""
     """An urgent screening is not in the database yet; the urgent screen keeps retrying."""
-    staff_code_wrong: bool = False
+    staff_code_problem: str | None = None
+    """Why the kiosk staff code was refused (wrong, locked for a while), in `access`'s words."""
     last_activity: float = field(default_factory=time.monotonic)
     screen: tuple[Step, str | None] = (Step.WELCOME, None)
     screen_since: float = field(default_factory=time.monotonic)

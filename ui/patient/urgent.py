@@ -10,11 +10,11 @@ and the patient's language and never says how to dismiss the screen.
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 
 import streamlit as st
 
+import access
 from scoring import Questionnaire
 from ui import resources
 from ui.patient import escalation, state, submission, thanks
@@ -37,13 +37,13 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
         thanks.reference_code(session)
     st.fragment(_watch, run_every=timedelta(seconds=POLL_SECONDS))()
     with st.expander(staff_words("staff_section", language)):
-        if not staff_code():
+        if not kiosk_code_set():
             st.markdown(staff_words("staff_code_not_set", language))
             return
         st.text_input(staff_words("staff_code_label", language), type="password",
                       key=state.widget_key(session, "staff_code"))
-        if session.staff_code_wrong:
-            st.error(staff_words("staff_code_wrong", language))
+        if session.staff_code_problem is not None:
+            st.error(session.staff_code_problem)
         st.button(staff_words("staff_clear", language), key=state.widget_key(session, "staff_clear"),
                   on_click=_clear, width="stretch")
 
@@ -71,32 +71,46 @@ def _watch() -> None:
             st.rerun(scope="app")  # show the reference code now that it exists
         st.caption(staff_words("urgent_saving", session.language))
         return
-    if session.submission_id is not None and staff_acknowledged(session.submission_id):
+    if session.submission_id is not None and closed_by_staff(session):
         state.next_patient()
         st.rerun(scope="app")
 
 
-def staff_acknowledged(submission_id: int) -> bool:
-    """True once staff acknowledged the screening in the queue (the tablet may then clear)."""
+def closed_by_staff(session: PatientSession) -> bool:
+    """True once staff acknowledged the screening in the queue, or cleared this tablet with the
+    kiosk code (from any session on it). False while the database cannot say."""
+    assert session.submission_id is not None
     try:
-        saved = resources.storage().get_submission(submission_id)
+        saved = resources.storage().get_submission(session.submission_id)
     except Exception:  # the database is away: keep the screen up and look again later
         return False
-    return saved is not None and saved.acknowledged_at is not None
+    return saved is not None and (saved.acknowledged_at is not None or saved.tablet_cleared_at is not None)
 
 
-def staff_code() -> str:
-    """KIOSK_STAFF_CODE; empty means not set up (then only the queue clears the screen)."""
-    return resources.settings().kiosk_staff_code
+def kiosk_code_set() -> bool:
+    """Whether a kiosk staff code is set up (`python -m access`); without one only the queue clears."""
+    try:
+        return access.kiosk_code_is_set(resources.storage())
+    except Exception:  # the database is away: no code box, the queue still works
+        return False
 
 
 def _clear() -> None:
+    """The staff code typed on the tablet (checked and throttled by `access`): clear the screen,
+    and the tablet's open urgent in the database, so a reload does not bring it back."""
     session = state.current()
     if session.step is not Step.URGENT:
         return
-    typed = str(st.session_state.get(state.widget_key(session, "staff_code")) or "").strip()
-    expected = staff_code()
-    if expected and hmac.compare_digest(typed.encode(), expected.encode()):
-        state.next_patient()
-    else:
-        session.staff_code_wrong = True
+    key = state.widget_key(session, "staff_code")
+    typed = str(st.session_state.get(key) or "").strip()
+    st.session_state[key] = ""  # the code never stays in the session
+    storage = resources.storage()
+    address = access.client_address(st.context.headers, st.context.ip_address, resources.settings().trusted_proxies)
+    outcome = access.check_kiosk_code(storage, typed, client_address=address, tablet=session.tablet or "unnamed")
+    if not outcome.ok:  # "wrong" in both languages; a lock-out adds access's own English line
+        wrong = staff_words("staff_code_wrong", session.language)
+        session.staff_code_problem = wrong if outcome.retry_after_seconds <= 0 else f"{wrong} {outcome.message}"
+        return
+    if session.submission_id is not None:
+        storage.clear_on_tablet(session.submission_id, actor=f"kiosk code on tablet {session.tablet or 'unnamed'}")
+    state.next_patient()
