@@ -40,7 +40,7 @@ def test_receiver_down_then_back_gets_the_alert_once_and_staff_see_the_failure_m
 
     receiver.start()  # back up
     try:
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id) == {"webhook": "delivered"})
+        wait_for(lambda: deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"})
         attempts_when_delivered = len(events(storage, "alert_failed")) + 1
         polls = threading.Event()
         for _ in range(10):  # ten more polls: nothing more is sent
@@ -113,7 +113,7 @@ def test_a_worker_that_died_mid_send_loses_its_claim_after_the_lease(
     assert retry.attempt == 2
     assert deliveries.record_delivered(storage, retry, worker="other")
     assert not deliveries.record_delivered(storage, dead, worker="dead")  # too late: not counted twice
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook": "delivered"}
+    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"}
 
 
 def test_urgents_saved_before_alerting_was_set_up_are_not_alerted(
@@ -145,7 +145,7 @@ def test_an_alert_that_keeps_failing_is_given_up_and_shown_failing(
     finally:
         receiver.stop()
     assert len(receiver.requests) == 1
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook": "gave_up"}
+    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "gave_up"}
     assert events(storage, "alert_gave_up") == ["webhook attempt 1 failed: HTTP 500; gave up"]
     [status] = channel_status(storage, config)
     assert status.failing and "HTTP 500" in status.line and "not delivered after retrying" in status.line
@@ -196,5 +196,5 @@ def test_an_unexpected_error_in_a_channel_is_a_failed_attempt_not_a_stuck_alert(
     worker.run_once()
     submission = save_urgent("k")
     assert worker.run_once() == 0
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook": "pending"}
+    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "pending"}
     assert events(storage, "alert_failed")[0].startswith("webhook attempt 1 failed: unexpected UnicodeError")

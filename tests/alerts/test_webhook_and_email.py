@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
-from scoring import Questionnaire, ScreeningResult
+from scoring import Questionnaire, score
 from storage import Storage, Submission
 from storage import alerts as deliveries
 from tests.alerts.conftest import SECRET
@@ -58,7 +58,7 @@ def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_
     leaked = {value for value in payload.values() if isinstance(value, str)} & secrets
     assert leaked == set()
     assert [item for item, _ in submission.result.answers if item in text] == []
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook": "delivered"}
+    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"}
     sent = [event for event in storage.list_audit() if event.event == "alert_sent"]
     assert [(e.submission_id, e.detail) for e in sent] == [(submission.id, "webhook attempt 1: delivered")]
 
@@ -100,7 +100,7 @@ def test_email_reaches_a_real_smtp_server_without_answers(
     assert NOTE not in body
     words = set(body.replace(",", " ").replace(".", " ").split())
     assert words & answer_strings(submission, questionnaire) == set()
-    assert deliveries.deliveries_for(storage, submission.id) == {"email": "delivered"}
+    assert deliveries.deliveries_for(storage, submission.id) == {"email emergency": "delivered"}
 
 
 def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
@@ -115,20 +115,28 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
         worker = make_worker(storage, config)
         worker.start()
         submission = save_urgent("k")
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("email") == "sending")  # stuck
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook") == "delivered")
-        assert deliveries.deliveries_for(storage, submission.id)["email"] == "sending"  # still waiting on mail
+        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("email emergency") == "sending")  # stuck
+        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook emergency") == "delivered")
+        assert deliveries.deliveries_for(storage, submission.id)["email emergency"] == "sending"  # waiting on mail
         assert len(webhook.requests) == 1
         worker._stop.set()
     worker.stop()  # the closed socket ends the mail attempt
 
 
 def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
-    storage: Storage, urgent_result: ScreeningResult, webhook: WebhookReceiver,
+    storage: Storage, questionnaire: Questionnaire, webhook: WebhookReceiver,
     make_worker: Callable[..., AlertWorker],
 ) -> None:
+    results = {  # the answers so far, as the tablet scores them at each red flag
+        "same_day": score(questionnaire, {"fever_with_hot_red_limb": "yes"}, "en", partial=True),
+        "emergency": score(questionnaire, {"fever_with_hot_red_limb": "yes", "stroke_signs": "yes"}, "en",
+                           partial=True),
+    }
+    assert {level: result.red_flag_level for level, result in results.items()} == {
+        "same_day": "same_day", "emergency": "emergency"}
+
     def save(level: str, *, complete: bool = False) -> Submission:  # the tablet's saves, as it makes them
-        return storage.save_submission(idempotency_key="front-1-patient", result=urgent_result, language="en",
+        return storage.save_submission(idempotency_key="front-1-patient", result=results[level], language="en",
                                        complete=complete, tablet="front-1", red_flag_level=level)
 
     worker = make_worker(storage, AlertConfig(webhook_url=webhook.url))
