@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, ScreeningResult, answer_text, load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, RED_FLAGS, answers, with_categories
+from tests.core.conftest import DEFAULT_QUESTIONNAIRE, NO_PAIN, RED_FLAGS, answers, with_categories
 from tests.core.test_wording import DIAGNOSIS_WORDING
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
@@ -87,7 +87,7 @@ def test_patient_copy_in_spanish_round_trips_accents() -> None:
     assert "Por favor, avise ahora a alguien del personal" in text
     assert "llame al 911" in text and "988" in text
     assert "No es un diagnóstico" in text or "no es un diagnóstico" in text
-    assert "¿Tiene un dolor en un brazo, una mano" in text
+    assert QUESTIONNAIRE.item("pain_present").text["es"][:40] in text
     assert "Página 1 de" in text
     assert "categor" not in text.lower() and "3 de 4" not in text  # no scores or counts
 
@@ -104,7 +104,7 @@ def test_answers_read_as_scoring_words_them() -> None:
 
 
 def test_not_asked_when_hidden_by_branching() -> None:
-    result = score(QUESTIONNAIRE, {"pain_present": "no", **{flag: "no" for flag in RED_FLAGS}})
+    result = score(QUESTIONNAIRE, NO_PAIN)
     assert "Not asked" in text_of(build(result))
 
 

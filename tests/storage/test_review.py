@@ -198,7 +198,7 @@ def test_export_round_trips_through_pandas(
     assert exported["pain_location"] == "left_arm" and exported["pain_intensity"] == "6"
     urgent = frame.set_index("reference").loc[queue["urgent"].reference]
     assert urgent["urgent"] == "True" and urgent["red_flags"] == "cold_pale_numb_limb"
-    assert "Needs care today" in urgent["reasons"]
+    assert "Urgent: hand or foot suddenly pale" in urgent["reasons"]
     assert frame.set_index("reference").loc[queue["referral"].reference, "categories_met"] == (
         "sensory;vasomotor;sudomotor_edema"
     )
