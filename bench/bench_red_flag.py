@@ -34,8 +34,12 @@ def _storage():
     import os
     return Storage(os.environ["DATABASE_URL"])
 
+@st.cache_resource
+def _questionnaire():
+    return load_questionnaire("questionnaires/crps.yaml")
+
 def _save():
-    questionnaire = load_questionnaire("questionnaires/crps.yaml")
+    questionnaire = _questionnaire()
     result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, "en", partial=True)
     _storage().save_submission(idempotency_key=uuid.uuid4().hex, result=result, language="en",
                                complete=False, tablet=st.query_params.get("tablet"))

@@ -15,6 +15,7 @@ from datetime import timedelta
 import streamlit as st
 
 import access
+from access.credentials import KIOSK_WRONG
 from scoring import Questionnaire
 from ui import resources
 from ui.patient import escalation, state, submission, thanks
@@ -107,9 +108,14 @@ def _clear() -> None:
     storage = resources.storage()
     address = access.client_address(st.context.headers, st.context.ip_address, resources.settings().trusted_proxies)
     outcome = access.check_kiosk_code(storage, typed, client_address=address, tablet=session.tablet or "unnamed")
-    if not outcome.ok:  # "wrong" in both languages; a lock-out adds access's own English line
+    if not outcome.ok:  # "wrong" in both languages; anything else (busy, locked) in access's words
         wrong = staff_words("staff_code_wrong", session.language)
-        session.staff_code_problem = wrong if outcome.retry_after_seconds <= 0 else f"{wrong} {outcome.message}"
+        if outcome.message == KIOSK_WRONG:
+            session.staff_code_problem = wrong
+        elif outcome.message.startswith(KIOSK_WRONG):  # wrong, and now locked for a while
+            session.staff_code_problem = f"{wrong} {outcome.message.removeprefix(KIOSK_WRONG).strip()}"
+        else:
+            session.staff_code_problem = outcome.message
         return
     if session.submission_id is not None:
         storage.clear_on_tablet(session.submission_id, actor=f"kiosk code on tablet {session.tablet or 'unnamed'}")
