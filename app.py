@@ -1,7 +1,8 @@
 """Streamlit entry point. Wiring only: page set-up, the questionnaire check, which pages exist.
 
-The patient's waiting-room flow is the default page. The coordinator's pages are registered
-only after sign-in (so no URL reaches them before), and each checks access again itself.
+The patient's waiting-room flow is the default page (centered). The coordinator's pages
+(`ui.coordinator.pages`, wide) are registered only after sign-in, so no URL reaches them before,
+and each checks access again itself.
 """
 
 import logging
@@ -10,27 +11,25 @@ import streamlit as st
 
 from scoring import QuestionnaireError
 from ui import resources
-from ui.coordinator import access
+from ui.coordinator import guard, pages, wording
 from ui.patient import page as patient
 
 st.set_page_config(page_title="Pain symptom check", layout="centered", initial_sidebar_state="collapsed")
+# No built-in CSV download or copy on any table: every way data leaves is an audited button.
+st.set_option("client.disableDataExport", True)
 
 try:
-    resources.questionnaire()
-except QuestionnaireError as exc:
+    wording.check(resources.questionnaire().languages)
+except (QuestionnaireError, wording.StringsError) as exc:
     # The file names the item and field; staff read it in the server log, patients never see it.
     logging.getLogger("crps.app").error("questionnaire problem: %s", exc)
     st.error("This check is not available right now. Please tell the front desk.")
     st.stop()
 
-pages = [
-    st.Page(patient.render, title="Pain symptom check", default=True),
-    st.Page("ui/pages/staff.py", title="Staff sign-in"),
-]
-if access.is_signed_in():
-    pages += [
-        st.Page("ui/pages/queue.py", title="Screenings"),
-        st.Page("ui/pages/submission.py", title="Submission"),
-        st.Page("ui/pages/audit.py", title="Audit log"),
-    ]
-st.navigation(pages, position="hidden").run()
+PATIENT = st.Page(patient.render, title="Pain symptom check", default=True)
+chosen = st.navigation([PATIENT, *pages.for_session(guard.current())], position="hidden")
+if guard.take_sign_in_redirect():
+    st.switch_page(pages.SIGN_IN)  # "You were signed out after N minutes", not the patient's page
+if chosen is not PATIENT:
+    st.set_page_config(page_title=chosen.title, layout="wide")
+chosen.run()

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from html import escape
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from storage import Storage, Submission
-from tests.coordinator.conftest import APP, PASSCODE, REPO, page_text, sign_in
+from tests.coordinator.conftest import APP, PASSCODE, go, page_text, sign_in, staff_session
+from ui.coordinator import pages
 
 
 def events(storage: Storage) -> list[str]:
     return [event.event for event in reversed(storage.list_audit(limit=500))]
+
+
+def open_detail(at: AppTest, row: Submission) -> AppTest:
+    staff_session(at).selected_id = row.id
+    return go(at, "screening")
 
 
 def test_patient_page_shows_no_staff_data(app: AppTest, submit: Callable[..., Submission]) -> None:
@@ -22,21 +29,38 @@ def test_patient_page_shows_no_staff_data(app: AppTest, submit: Callable[..., Su
     assert saved.reference not in page_text(app)
 
 
-@pytest.mark.parametrize("page", ["ui/pages/queue.py", "ui/pages/submission.py", "ui/pages/audit.py"])
+@pytest.mark.parametrize("page", ["queue", "screening", "audit"])
 def test_coordinator_pages_not_registered_before_sign_in(app: AppTest, with_passcode: Storage, page: str) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page(page)
+        go(app, page)
+
+
+def test_each_page_registered_once_as_a_page_object() -> None:
+    """No page paths as strings around the tree and no ui/pages shims (issue 8 section 4)."""
+    from tests.coordinator.conftest import REPO
+
+    assert not (REPO / "ui" / "pages").exists()
+    offenders = [str(path.relative_to(REPO)) for path in (REPO / "ui").rglob("*.py")
+                 if "switch_page(\"" in path.read_text() or "st.Page(\"" in path.read_text()]
+    assert offenders == []
+    assert len(set(pages.URL_PATHS.values())) == len(pages.URL_PATHS)
 
 
 def test_page_guards_itself_even_if_reached(database_url: str, submit: Callable[..., Submission]) -> None:
     saved = submit(cold_pale_numb_limb="yes")
-    at = AppTest.from_file(str(REPO / "ui/pages/queue.py"), default_timeout=30).run()  # bypassing app.py's navigation
+    at = AppTest.from_function(_queue_without_navigation, default_timeout=30).run()  # bypassing app.py
     assert saved.reference not in page_text(at)
     assert "Please sign in" in page_text(at)
 
 
+def _queue_without_navigation() -> None:
+    from ui.coordinator import queue
+
+    queue.render()
+
+
 def test_no_passcode_configured_says_how(app: AppTest) -> None:
-    app.switch_page("ui/pages/staff.py").run()
+    go(app, "staff")
     assert "make passcode" in page_text(app)
     assert len(app.text_input) == 0  # no way in at all
 
@@ -48,7 +72,7 @@ def test_wrong_passcode_refused_then_throttled(app: AppTest, with_passcode: Stor
     sign_in(app, PASSCODE)  # the right one, but locked out now
     assert "Too many wrong passcodes" in page_text(app)
     with pytest.raises(ValueError):
-        app.switch_page("ui/pages/queue.py")
+        go(app, "queue")
     assert events(with_passcode).count("sign_in_failed") == 5
     assert "sign_in_refused" in events(with_passcode)
 
@@ -57,15 +81,14 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     urgent = submit("sensory", self_harm_thoughts="yes", language="es")
     calm = submit("sensory", "vasomotor")
     sign_in(app)
-    app.switch_page("ui/pages/queue.py").run()
-    shown = page_text(app)
+    shown = page_text(app)  # signing in lands on the queue
     assert not app.exception
     assert urgent.reference in shown and calm.reference in shown
-    assert "URGENT: 1 screening(s) need staff now" in shown
+    assert "URGENT: 1 open urgent screening(s)" in shown
     assert "possible risk of self-harm" in shown
 
-    app.session_state["coordinator:selected"] = urgent.id
-    app.switch_page("ui/pages/submission.py").run()
+    assert app.button(key=f"staff:open-urgent:{urgent.id}")  # clicked in the browser test (AppTest
+    open_detail(app, urgent)  # does not follow st.switch_page from inside a fragment)
     detail = page_text(app)
     assert not app.exception
     assert f"Screening {urgent.reference}" in detail
@@ -75,77 +98,143 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     assert [d.proto.label for d in downloads] == [
         "Download Clinician copy (English)", "Download Patient copy (patient's language)",
     ]
-    app.button(key="coordinator:acknowledge").click().run()
-    app.selectbox(key=f"coordinator:status-choice:{urgent.id}").select("referred")
-    app.text_area(key=f"coordinator:note:{urgent.id}").input("Called the crisis team <b>now</b>")
-    app.button(key=f"FormSubmitter:coordinator:status:{urgent.id}-Save review").click().run()
+    app.button(key="staff:acknowledge").click().run()
+    app.selectbox(key=f"staff:status:{urgent.id}:2").select("referred")
+    app.text_area(key=f"staff:note:{urgent.id}:2").input("Called the crisis team <b>now</b>")
+    app.button(key=f"FormSubmitter:staff:review:{urgent.id}-Save review").click().run()
     saved = with_passcode.get_submission(urgent.id)
     assert saved is not None and saved.status == "referred" and saved.acknowledged_by == "coordinator (passcode)"
     assert saved.note == "Called the crisis team <b>now</b>"
     assert "Called the crisis team <b>now</b>" in page_text(app)  # shown as text, not markup
 
-    app.switch_page("ui/pages/queue.py").run()
-    app.button(key="coordinator:sign-out").click().run()
+    go(app, "queue")
+    app.button(key="staff:nav:sign-out").click().run()
     with pytest.raises(ValueError):
-        app.switch_page("ui/pages/queue.py")
-    assert {"sign_in", "viewed", "acknowledged", "status_changed", "sign_out"} <= set(events(with_passcode))
+        go(app, "queue")
+    assert {"sign_in", "viewed", "acknowledged", "status_changed", "sign_out", "queue_viewed"} <= set(
+        events(with_passcode))
+
+
+def test_header_and_pdf_show_the_saved_row_right_after_save(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: the PDF downloaded right after "Save review" was one save behind."""
+    import ui.coordinator.screening as screening
+
+    headers = []
+    real = screening.summary_header
+    monkeypatch.setattr(screening, "summary_header", lambda row: headers.append(real(row)) or headers[-1])
+    row = submit("sensory", "vasomotor")
+    sign_in(app)
+    open_detail(app, row)
+    app.selectbox(key=f"staff:status:{row.id}:1").select("follow_up")
+    app.text_area(key=f"staff:note:{row.id}:1").input("Call back Monday")
+    app.button(key=f"FormSubmitter:staff:review:{row.id}-Save review").click().run()
+    assert (headers[-1].status, headers[-1].note) == ("follow_up", "Call back Monday")  # the PDF's input
+    assert "status: Follow-up" in page_text(app)  # the page header
+    assert app.selectbox(key=f"staff:status:{row.id}:2").value == "follow_up"  # the form, too
 
 
 def test_conflicting_review_is_told(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
     row = submit("sensory", "vasomotor")
     sign_in(app)
-    app.session_state["coordinator:selected"] = row.id
-    app.switch_page("ui/pages/submission.py").run()
+    open_detail(app, row)
     # Someone else saves first, from another desk.
     with_passcode.set_status(row.id, actor="other desk", status="follow_up", note="theirs",
                              expected_row_version=row.row_version)
-    app.selectbox(key=f"coordinator:status-choice:{row.id}").select("reviewed")
-    app.button(key=f"FormSubmitter:coordinator:status:{row.id}-Save review").click().run()
+    app.selectbox(key=f"staff:status:{row.id}:1").select("reviewed")
+    app.button(key=f"FormSubmitter:staff:review:{row.id}-Save review").click().run()
     assert "Someone else changed this submission" in page_text(app)
     current = with_passcode.get_submission(row.id)
     assert current is not None and (current.status, current.note) == ("follow_up", "theirs")
 
 
-def test_export_is_audited(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
+def test_answers_shown_in_full_red_flags_first(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    """Issue 11: the answers table clipped text and hid red flags below a 10-row scroll."""
+    from scoring import load_questionnaire
+    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    row = submit("sensory", "vasomotor", stroke_signs="yes")
+    sign_in(app)
+    open_detail(app, row)
+    html = next(str(b.proto.body) for b in app.get("html") if "RED FLAG" in str(b.proto.body))
+    assert len(app.dataframe) == 0  # no scrolling, clipping grid
+    body_rows = html.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(body_rows) == len(questionnaire.items)  # every answer
+    stroke = escape(questionnaire.item("stroke_signs").text["en"])
+    assert "RED FLAG" in body_rows[0] and stroke in body_rows[0]  # raised flags first, marked
+    assert sum("RED FLAG" in r for r in body_rows) == 1
+    longest = max(questionnaire.items, key=lambda item: len(item.text["en"]))
+    assert escape(longest.text["en"]) in html  # in full, no "…"
+
+
+def test_export_built_only_on_click_and_audited(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    from storage import QueueFilter
+    from ui.coordinator import export
+
     submit("sensory")
     sign_in(app)
-    app.switch_page("ui/pages/queue.py").run()
-    app.button(key="coordinator:prepare-export").click().run()
+    button = app.get("download_button")[0]
+    assert "exported" not in events(with_passcode)  # nothing built by just showing the page
+    assert not any(isinstance(app.session_state[key], bytes) for key in app.session_state)
+    assert "Download CSV of the 1 filtered" in button.proto.label
+    data = export.build_csv(with_passcode, QueueFilter(), ["pain_now"], "tester")
+    assert data.startswith("\ufeffreference".encode())
     assert "exported" in events(with_passcode)
-    assert app.session_state["coordinator:export"].startswith("\ufeffreference".encode())
+
+
+def test_export_refused_above_the_limit(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPORT_MAX_ROWS", "2")
+    for _ in range(3):
+        submit("sensory")
+    sign_in(app)
+    assert "python -m storage export" in page_text(app)
+    assert not [b for b in app.get("download_button") if "CSV" in b.proto.label]
 
 
 def test_filter_by_reference(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
     first, second = submit("sensory"), submit("vasomotor")
     sign_in(app)
-    app.switch_page("ui/pages/queue.py").run()
-    app.text_input(key="coordinator:filter:reference").input(second.reference).run()
+    app.text_input(key="staff:filter:reference").input(second.reference).run()
     frame = app.dataframe[0].value
     assert list(frame["Reference"]) == [second.reference]
     assert first.reference not in list(frame["Reference"])
 
 
-def test_idle_sign_out(
+def test_idle_sign_out_says_so(
     app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     saved = submit("sensory")
     sign_in(app)
-    app.switch_page("ui/pages/queue.py").run()
     assert saved.reference in page_text(app)
     real = time.monotonic
-    monkeypatch.setattr("ui.coordinator.access.time.monotonic", lambda: real() + 16 * 60)  # 15 min default
+    monkeypatch.setattr("ui.coordinator.guard.time.monotonic", lambda: real() + 16 * 60)  # 15 min default
     app.run()
-    assert saved.reference not in page_text(app)  # back on the patient's page, nothing of the queue
+    assert saved.reference not in page_text(app)
+    assert "You were signed out after 15 minutes" in page_text(app)
     with pytest.raises(ValueError):
-        app.switch_page("ui/pages/queue.py")
+        go(app, "queue")
     assert "idle" in [event.detail for event in with_passcode.list_audit() if event.event == "sign_out"]
 
 
-def test_audit_page_lists_events(app: AppTest, with_passcode: Storage) -> None:
+def test_audit_page_shows_reference_and_is_audited(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    row = submit("sensory")
     sign_in(app)
-    app.switch_page("ui/pages/audit.py").run()
-    frame = app.dataframe[0].value
-    assert "sign_in" in list(frame["What"])
+    open_detail(app, row)
+    go(app, "audit")
+    frame = app.table[0].value
+    viewed = frame[frame["What"] == "viewed"]
+    assert list(viewed["Screening"]) == [row.reference]  # the reference, not the internal id
+    assert "audit_viewed" in events(with_passcode) and "queue_viewed" in events(with_passcode)
 
 
 def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,8 +242,32 @@ def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest
     at = AppTest.from_file(APP, default_timeout=30)
     at.user = {"is_logged_in": True, "email": "Coordinator@clinic.example"}  # type: ignore[assignment]
     at.run()
-    at.switch_page("ui/pages/queue.py").run()
-    assert not at.exception and "Signed in as coordinator@clinic.example" in page_text(at)
+    go(at, "queue")
+    assert not at.exception and "coordinator@clinic.example" in page_text(at)
+
+
+def test_oidc_idle_sign_out_really_logs_out(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, submit: Callable[..., Submission]
+) -> None:
+    """Issue 11: st.logout was skipped on idle, so the next rerun signed the user straight back in."""
+    monkeypatch.setenv("STAFF_EMAILS", "coordinator@clinic.example")
+    row = submit("sensory")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.user = {"is_logged_in": True, "email": "coordinator@clinic.example"}  # type: ignore[assignment]
+    at.run()
+    go(at, "queue")
+    assert row.reference in page_text(at)
+    real = time.monotonic
+    monkeypatch.setattr("ui.coordinator.guard.time.monotonic", lambda: real() + 16 * 60)
+    at.run()
+    monkeypatch.setattr("ui.coordinator.guard.time.monotonic", real)
+    at.run()  # the next rerun: still signed out, no sign-in row
+    assert at.user.get("is_logged_in") is False
+    with pytest.raises(ValueError):
+        go(at, "queue")
+    assert row.reference not in page_text(at)
+    storage = Storage(database_url)
+    assert events(storage).count("sign_in") == 1
 
 
 def test_oidc_email_not_on_list_is_refused(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,4 +276,4 @@ def test_oidc_email_not_on_list_is_refused(database_url: str, monkeypatch: pytes
     at.user = {"is_logged_in": True, "email": "visitor@elsewhere.example"}  # type: ignore[assignment]
     at.run()
     with pytest.raises(ValueError):
-        at.switch_page("ui/pages/queue.py")
+        go(at, "queue")
