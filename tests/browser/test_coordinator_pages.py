@@ -57,12 +57,22 @@ def sign_in(page: Page, url: str) -> None:
     settle(page)
 
 
+def open_urgent(page: Page, row: Submission) -> None:
+    """Click the urgent list's Open button on this screening's line."""
+    line = page.get_by_test_id("stHorizontalBlock").filter(has_text=row.reference).filter(
+        has=page.get_by_role("button", name="Open", exact=True)).first
+    line.wait_for(timeout=20_000)
+    line.get_by_role("button", name="Open", exact=True).click()
+    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    settle(page)
+
+
 def serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v.get("impact") in SERIOUS]
 
 
-@pytest.mark.parametrize("path", ["/queue", "/submission", "/audit", "/staff"])
+@pytest.mark.parametrize("path", ["/queue", "/screening", "/audit", "/staff"])
 def test_direct_url_without_sign_in_shows_no_patient_data(
     browser: Browser, server: StreamlitServer, storage: Storage, path: str
 ) -> None:
@@ -105,12 +115,7 @@ def test_detail_page_and_accessibility(
     assert serious_violations(page) == []
     page.screenshot(path=str(artifacts_dir / "coordinator-sign-in.png"), full_page=True)
     sign_in(page, server.url)
-    page.get_by_role("button", name="Open", exact=True).last.wait_for()
-    page.get_by_text(row.reference).first.wait_for()
-    # The urgent banner's own Open button for this row.
-    urgent_rows = page.get_by_role("button", name="Open", exact=True)
-    urgent_rows.first.click()
-    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    open_urgent(page, row)
     settle(page)
     body = page.inner_text("body")
     assert "Suggestion: Referral suggested" in body and "not a diagnosis" in body
@@ -127,9 +132,7 @@ def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     sign_in(page, server.url)
-    page.get_by_text(row.reference).first.wait_for()
-    page.get_by_role("button", name="Open", exact=True).first.click()
-    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    open_urgent(page, row)
     settle(page)
     page.get_by_label("Note (optional)").fill(hostile)
     page.get_by_role("button", name="Save review").click()
@@ -144,16 +147,60 @@ def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer
 def test_idle_coordinator_is_signed_out_without_a_click(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
-    quick = streamlit_server(STAFF_IDLE_MINUTES="0.1")  # 6 seconds
+    quick = streamlit_server(STAFF_IDLE_MINUTES="0.1")  # 6 seconds: "after 1 minute" (rounded up)
     storage = Storage(quick.env["DATABASE_URL"])
     storage.set_passcode_hash(hash_passcode(PASSCODE))
     row = save(storage, "idle", "sensory", "vasomotor")
     page = desk(browser)
     sign_in(page, quick.url)
     page.get_by_text(row.reference).first.wait_for(state="attached")
-    heading = page.get_by_role("heading", name="Screenings")
-    heading.wait_for(state="detached", timeout=25_000)  # signed out on a timer, no click needed
+    page.get_by_text("You were signed out after").wait_for(timeout=25_000)  # on a timer, no click needed
     settle(page)
+    assert page.get_by_role("heading", name="Staff sign-in").is_visible()
     assert row.reference not in page.content()
     assert "idle" in [e.detail for e in storage.list_audit() if e.event == "sign_out"]
+    page.context.close()
+
+
+def test_click_a_row_opens_it_and_the_grid_has_no_download(
+    browser: Browser, server: StreamlitServer, storage: Storage
+) -> None:
+    row = save(storage, "row-click", "sensory", "vasomotor")
+    page = desk(browser)
+    sign_in(page, server.url)
+    page.get_by_text("Filter and search").click()
+    page.get_by_label("Reference code").fill(row.reference)
+    page.get_by_label("Reference code").press("Enter")
+    page.get_by_text("1 screening(s)").wait_for(timeout=20_000)
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.hover()
+    assert page.get_by_role("button", name="Download as CSV").count() == 0  # no unaudited export
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the first data row's selection cell
+    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    page.context.close()
+
+
+def test_sixty_open_urgents_all_listed_oldest_first(
+    browser: Browser, streamlit_server: Callable[..., StreamlitServer]
+) -> None:
+    """Issue 9: the list stopped at 50 and the banner said 50 when 60 were open."""
+    quick = streamlit_server()
+    storage = Storage(quick.env["DATABASE_URL"])
+    storage.set_passcode_hash(hash_passcode(PASSCODE))
+    rows = [save(storage, f"sixty-{n}", "sensory", cold_pale_numb_limb="yes") for n in range(60)]
+    page = desk(browser)
+    sign_in(page, quick.url)
+    page.get_by_text("URGENT: 60 open urgent screening(s)").wait_for(timeout=20_000)
+    seen: list[str] = []
+    for number in range(3):
+        settle(page)
+        body = page.inner_text("body")
+        seen += [r.reference for r in rows if r.reference in body and r.reference not in seen]
+        if number < 2:
+            page.get_by_role("button", name="→ Newer urgents").click()
+            page.get_by_text(f"Urgent page {number + 2} of 3").wait_for(timeout=20_000)
+    assert seen == [r.reference for r in rows]  # every one, oldest first
     page.context.close()
