@@ -9,7 +9,6 @@ import logging
 
 import streamlit as st
 
-from scoring import QuestionnaireError
 from ui import resources
 from ui.coordinator import guard, pages, wording
 from ui.patient import page as patient
@@ -18,12 +17,15 @@ st.set_page_config(page_title="Pain symptom check", layout="centered", initial_s
 # No built-in CSV download or copy on any table: every way data leaves is an audited button.
 st.set_option("client.disableDataExport", True)
 
-try:
-    wording.check(resources.questionnaire().languages)
-except (QuestionnaireError, wording.StringsError) as exc:
-    # The file names the item and field; staff read it in the server log, patients never see it.
-    logging.getLogger("crps.app").error("questionnaire problem: %s", exc)
-    st.error("This check is not available right now. Please tell the front desk.")
+problem = resources.start_up_problem() or wording.problem(resources.questionnaire().languages)
+if problem is not None:
+    # One line naming the setting / item / revision: in the server log, and on the staff page
+    # (where the person who can fix it looks); patients only hear "tell the front desk".
+    logging.getLogger("crps.app").error("cannot start: %s", problem)
+    if str(st.context.url or "").split("?")[0].rstrip("/").endswith("/staff"):
+        st.error(f"The app cannot start until this is fixed on the server: {problem}")
+    else:
+        st.error("This check is not available right now. Please tell the front desk.")
     st.stop()
 
 PATIENT = st.Page(patient.render, title="Pain symptom check", default=True)

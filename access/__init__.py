@@ -1,10 +1,53 @@
-"""Staff access: the coordinator passcode as an argon2id hash, and the sign-in lock-out rule.
+"""Staff access: named accounts with roles, sign-in throttled in the database, the kiosk staff
+code, OIDC e-mails mapped to roles, and the client address behind a proxy.
 
-Pure Python plus argon2-cffi: no Streamlit, no database (the caller stores the hash through
-`storage`). `python -m access set-passcode` sets the passcode.
+No Streamlit: pages call these functions. Hashing is argon2id (`access.passcode`); storing is
+`storage.staff`. `python -m access` manages accounts and the kiosk code.
 """
 
+from access.accounts import (
+    add_staff,
+    disable_staff,
+    enable_staff,
+    kiosk_code_is_set,
+    list_staff,
+    reset_password,
+    set_kiosk_code,
+    set_staff_role,
+)
+from access.addresses import client_address
+from access.credentials import SignInOutcome, check_kiosk_code, sign_in, staff_for_email
 from access.passcode import hash_passcode, verify_passcode
-from access.throttle import MAX_ATTEMPTS, locked_until, lockout_seconds
+from access.roles import ACTIONS, ROLE_ACTIONS, can
+from access.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, KIOSK_LIMIT, MAX_ATTEMPTS, locked_until, lockout_seconds
+from storage.staff import ROLES, StaffError, StaffMember
 
-__all__ = ["MAX_ATTEMPTS", "hash_passcode", "locked_until", "lockout_seconds", "verify_passcode"]
+__all__ = [
+    "ACCOUNT_LIMIT",
+    "ACTIONS",
+    "ADDRESS_LIMIT",
+    "KIOSK_LIMIT",
+    "MAX_ATTEMPTS",
+    "ROLES",
+    "ROLE_ACTIONS",
+    "SignInOutcome",
+    "StaffError",
+    "StaffMember",
+    "add_staff",
+    "can",
+    "check_kiosk_code",
+    "client_address",
+    "disable_staff",
+    "enable_staff",
+    "hash_passcode",
+    "kiosk_code_is_set",
+    "list_staff",
+    "locked_until",
+    "lockout_seconds",
+    "reset_password",
+    "set_kiosk_code",
+    "set_staff_role",
+    "sign_in",
+    "staff_for_email",
+    "verify_passcode",
+]

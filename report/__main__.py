@@ -3,20 +3,21 @@
     python -m report --submission K7M-4PX --out summary.pdf [--variant patient]
     python -m report --day 2026-11-24 --out day.zip
 
-Reads submissions through `storage` (DATABASE_URL, or --database). Errors are one line, exit 2.
+Reads submissions through `storage` (DATABASE_URL, or --database); settings are checked first.
+Errors are one line, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import zipfile
 from datetime import UTC, date, datetime
 
 from report.document import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, QuestionnaireError, load_questionnaire
-from storage import QueueFilter, Storage, Submission, default_database_url
+from settings import settings_or_exit
+from storage import MigrationError, QueueFilter, Storage, Submission
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,14 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, metavar="FILE")
     parser.add_argument("--variant", choices=("clinician", "patient"), default="clinician")
     parser.add_argument("--database", default=None, metavar="URL")
-    parser.add_argument("--questionnaire", default="questionnaires/crps.yaml", metavar="FILE")
+    parser.add_argument("--questionnaire", default=None, metavar="FILE", help="default: QUESTIONNAIRE")
     args = parser.parse_args(argv)
+    settings = settings_or_exit("report")
     try:
-        questionnaire = load_questionnaire(args.questionnaire)
-        storage = Storage(args.database or default_database_url())
+        questionnaire = load_questionnaire(args.questionnaire or settings.questionnaire)
+        storage = Storage(args.database or settings.database_url)
         options = SummaryOptions(
-            variant=args.variant, clinic_name=os.environ.get("CLINIC_NAME", ""),
-            clinic_address=os.environ.get("CLINIC_ADDRESS", ""), generated_at=datetime.now(UTC),
+            variant=args.variant, clinic_name=settings.clinic_name,
+            clinic_address=settings.clinic_address, generated_at=datetime.now(UTC),
         )
         if args.submission:
             submission = storage.get_by_reference(args.submission)
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except QuestionnaireError as exc:
         print(exc.problems[0], file=sys.stderr)
         return 2
-    except (LookupError, ValueError, OSError) as exc:
+    except (LookupError, ValueError, OSError, MigrationError) as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2
     return 0

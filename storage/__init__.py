@@ -5,7 +5,8 @@ trail and the staff passcode hash. `scoring/` never imports this package; `ui/` 
 command line do. Streamlit caching of a `Storage` lives in `ui.resources`, not here.
 """
 
-from storage.database import Storage, default_database_url
+from storage.database import Storage
+from storage.migrations import MigrationError
 from storage.records import (
     STATUSES,
     AuditEvent,
@@ -19,11 +20,11 @@ from storage.records import (
 __all__ = [
     "STATUSES",
     "AuditEvent",
+    "MigrationError",
     "QueueFilter",
     "QueuePage",
     "SaveFailed",
     "Storage",
     "Submission",
     "UpdateOutcome",
-    "default_database_url",
 ]

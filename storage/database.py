@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection, RowMapping, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from scoring import ScreeningResult
+from storage import migrations
 from storage.records import (
     STATUSES,
     AuditEvent,
@@ -30,7 +31,7 @@ from storage.records import (
     UpdateOutcome,
 )
 from storage.reference import new_reference, normalise_reference
-from storage.schema import audit_events, metadata, staff_passcode, submissions
+from storage.schema import audit_events, staff_passcode, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
@@ -38,14 +39,24 @@ _SAVE_ATTEMPTS = 5
 CONFLICT = "Someone else changed this submission; here is its current state."
 
 
-def default_database_url() -> str:
-    """`DATABASE_URL` from the environment, else a SQLite file in data/ (folder created)."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    folder = REPO / "data"
-    folder.mkdir(exist_ok=True)
-    return f"sqlite:///{folder / 'screening.db'}"
+def prepare_sqlite_file(url: str) -> None:
+    """For a SQLite file URL: create its folder (0700) and the file (0600) before SQLite does,
+    so the screenings and password hashes are readable by the app's user only. A 1.0 file made
+    world-readable is tightened; the default data/ folder too."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+    elif path.parent.resolve() == (REPO / "data").resolve():
+        path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 def utc_now() -> datetime:
@@ -55,13 +66,23 @@ def utc_now() -> datetime:
 class Storage:
     """Submissions, the audit trail and the staff passcode hash, in one database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        """Open the database at `url`. With `migrate` (the default, and AUTO_MIGRATE) it is
+        brought to the latest schema revision; without, it must already be there. Either way a
+        database newer than this code is refused (`MigrationError`, one line)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not self.is_sqlite)
+        if self.is_sqlite:
+            prepare_sqlite_file(url)
+        if migrate:
+            migrations.upgrade(url)
+        else:
+            migrations.check(url)
+        # hide_parameters: SQL errors and echo never carry a patient's answers or a note.
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not self.is_sqlite,
+                                            hide_parameters=True, echo=False)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine, checkfirst=True)
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -85,7 +106,6 @@ class Storage:
                             questionnaire_version=result.questionnaire_version,
                             questionnaire_hash=result.questionnaire_hash,
                             language=language,
-                            answers=result.to_dict()["answers"],
                             result=result.to_dict(),
                             tier=result.tier,
                             urgent=result.urgent,
@@ -190,9 +210,7 @@ class Storage:
             with self.engine.connect() as connection:
                 chunk: list[Mapping[str, Any]] = list(  # RowMappings are read-only Mappings
                     connection.execute(
-                        # Every column but `answers`: the result JSON carries them too, and
-                        # decoding JSON is most of an export's time.
-                        select(*(column for column in submissions.c if column.name != "answers"))
+                        select(submissions)
                         .where(*conditions, submissions.c.id > last_id)
                         .order_by(submissions.c.id)
                         .limit(chunk_size)

@@ -18,8 +18,6 @@ from storage.records import STATUSES
 from storage.reference import ALPHABET
 from storage.schema import submissions
 
-DEFAULT_QUESTIONNAIRE = "questionnaires/crps.yaml"
-
 
 def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str, object]:
     """A complete, valid answer set: most patients in pain, a few red flags."""
@@ -45,7 +43,10 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
 def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
          questionnaire: Questionnaire | None = None) -> int:
     """Insert `count` made-up submissions spread over the last `days` days; returns the count."""
-    questionnaire = questionnaire or load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    if questionnaire is None:
+        from settings import load_settings
+
+        questionnaire = load_questionnaire(load_settings().questionnaire)
     rng = random.Random(seed)
     now = utc_now()
     batch: list[dict[str, object]] = []
@@ -67,7 +68,6 @@ def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
                 "questionnaire_version": result.questionnaire_version,
                 "questionnaire_hash": result.questionnaire_hash,
                 "language": language,
-                "answers": record["answers"],
                 "result": record,
                 "tier": result.tier,
                 "urgent": result.urgent,

@@ -1,4 +1,7 @@
-"""The schema: one MetaData, created with `create_all` (CREATE TABLE IF NOT EXISTS).
+"""The schema: one MetaData, the tables as the latest migration leaves them.
+
+Change a table here AND add a revision in `storage/migrations/versions/` (a test checks the
+two agree on SQLite and PostgreSQL).
 
 Portable types only, so the same schema runs on SQLite and PostgreSQL. Times are stored as
 UTC (SQLite gives them back naive; `storage.database` makes them aware again).
@@ -19,6 +22,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
+    true,
 )
 
 metadata = MetaData()
@@ -36,7 +41,6 @@ submissions = Table(
     Column("questionnaire_version", String(50), nullable=False),
     Column("questionnaire_hash", String(64), nullable=False),
     Column("language", String(8), nullable=False),
-    Column("answers", JSON, nullable=False),
     Column("result", JSON, nullable=False),
     Column("tier", String(50), nullable=False),
     Column("urgent", Boolean, nullable=False),
@@ -45,12 +49,18 @@ submissions = Table(
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("acknowledged_by", String(200)),
     Column("row_version", Integer, nullable=False, server_default="1"),
+    Column("complete", Boolean, nullable=False, server_default=true()),  # False: saved at a red flag
+    Column("tablet", String(32)),  # the tablet's short name from its URL (?tablet=front-1)
+    Column("tablet_cleared_at", DateTime(timezone=True)),  # staff cleared the urgent screen there
+    Column("red_flag_level", String(20)),  # the most severe red flag's level, None without one
+    Column("patient_identifier", String(64)),  # the clinic's chart number, set by staff (FHIR)
     # The queue's usual orderings: newest first, unacknowledged urgent first, by tier / status.
     Index("ix_submissions_created", "created_at"),
     Index("ix_submissions_urgent_open", "urgent", "acknowledged_at", "created_at"),
     Index("ix_submissions_tier_created", "tier", "created_at"),
     Index("ix_submissions_status_created", "status", "created_at"),
     Index("ix_submissions_day_tier_status", "created_day", "tier", "status"),
+    Index("ix_submissions_tablet_open", "tablet", "urgent", "acknowledged_at"),
 )
 
 audit_events = Table(
@@ -71,5 +81,40 @@ staff_passcode = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("passcode_hash", Text, nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- staff accounts (issue 11; revision 0003_staff_accounts) ---------------------------------
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),  # stored lower-case
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(254)),  # lower-case; an OIDC sign-in with this e-mail is this person
+    Column("password_hash", Text, nullable=False),  # argon2id, never the password
+    Column("role", String(20), nullable=False),  # coordinator | admin
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_staff_accounts_email", "email"),
+)
+
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    # One row per throttle key, e.g. "account:alice@10.0.0.7", "address:10.0.0.7",
+    # "kiosk:front-1@10.0.0.9": attempts reserved in the window that started at window_started_at.
+    Column("key", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("window_started_at", DateTime(timezone=True), nullable=False),
+)
+
+kiosk_code = Table(
+    "kiosk_code",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1: one staff code for every tablet
+    Column("code_hash", Text, nullable=False),  # argon2id
     Column("set_at", DateTime(timezone=True), nullable=False),
 )

@@ -64,6 +64,29 @@ def test_app_py_only_wires() -> None:
     assert imported_roots(REPO / "app.py") <= {"streamlit", "scoring", "ui", "logging"}
 
 
+# Rules that package docstrings state, checked here so they cannot drift (STYLE.md practice 2).
+DOCSTRING_RULES = [
+    # (package, modules left out, imports it must never make, why)
+    ("ui/patient", set(), {"report", "sqlalchemy", "access"}, "patients get no PDF; only storage touches the database"),
+    ("report", {"__main__.py"}, {"storage", "streamlit", "ui"}, "the PDF is a pure function of the result"),
+    ("access", set(), {"streamlit", "ui", "report", "sqlalchemy"}, "sign-in rules hold without a web page"),
+    ("storage", set(), {"streamlit", "ui", "report", "access"}, "storage is below everything else"),
+]
+
+
+@pytest.mark.parametrize(("package", "leave_out", "forbidden", "why"), DOCSTRING_RULES, ids=lambda v: str(v))
+def test_packages_keep_their_documented_boundaries(package: str, leave_out: set[str], forbidden: set[str],
+                                                    why: str) -> None:
+    for path in (p for p in modules(package) if p.name not in leave_out):
+        assert imported_roots(path) & forbidden == set(), f"{path.relative_to(REPO)}: {why}"
+
+
+def test_nothing_below_ui_imports_ui() -> None:
+    for package in ("scoring", "storage", "report", "access"):
+        for path in modules(package):
+            assert "ui" not in imported_roots(path), path.relative_to(REPO)
+
+
 def test_public_surface_of_scoring() -> None:
     import scoring
 

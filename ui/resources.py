@@ -1,33 +1,28 @@
-"""Process-wide resources shared by every session: the questionnaire and the database engine.
+"""Process-wide resources shared by every session: the settings, the questionnaire and the
+database engine.
 
-Only these live in `st.cache_resource` (they hold no patient answers). Settings come from an
-environment variable first, then `.streamlit/secrets.toml`, then the default.
+Only these live in `st.cache_resource` (they hold no patient answers). Settings are read and
+checked by `settings.load_settings` (environment, then the secrets file, then the default);
+the cache is keyed on their `fingerprint`, so a changed setting is read again.
 """
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from scoring import Questionnaire, load_questionnaire
-from storage import Storage, default_database_url
+from scoring import Questionnaire, QuestionnaireError, load_questionnaire
+from settings import Settings, SettingsError, fingerprint, load_settings
+from storage import MigrationError, Storage
 
-DEFAULT_QUESTIONNAIRE = "questionnaires/crps.yaml"
+
+@st.cache_resource(show_spinner=False)
+def _settings(key: tuple[object, ...]) -> Settings:  # key: the cache key only
+    return load_settings()
 
 
-def setting(name: str, default: str) -> str:
-    """An environment variable, else a Streamlit secret, else `default`."""
-    value = os.environ.get(name)
-    if value:
-        return value
-    try:
-        secret = st.secrets.get(name)
-    except (FileNotFoundError, KeyError, AttributeError):  # no secrets file: that's fine
-        secret = None
-    except Exception:  # a malformed secrets.toml must not take the page down
-        secret = None
-    return str(secret) if secret else default
+def settings() -> Settings:
+    """The checked settings (raises `settings.SettingsError`, which app.py reports)."""
+    return _settings(fingerprint())
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,14 +32,32 @@ def _questionnaire(path: str) -> Questionnaire:
 
 def questionnaire() -> Questionnaire:
     """The validated questionnaire (raises `QuestionnaireError`, which app.py reports)."""
-    return _questionnaire(setting("QUESTIONNAIRE", DEFAULT_QUESTIONNAIRE))
+    return _questionnaire(str(settings().questionnaire))
 
 
 @st.cache_resource(show_spinner=False)
-def _storage(url: str) -> Storage:
-    return Storage(url)
+def _storage(url: str, migrate: bool) -> Storage:
+    return Storage(url, migrate=migrate)
 
 
 def storage() -> Storage:
-    """The database, keyed by URL so tests with their own DATABASE_URL get their own engine."""
-    return _storage(setting("DATABASE_URL", "") or default_database_url())
+    """The database, keyed by URL so tests with their own DATABASE_URL get their own engine.
+    Brought to the latest schema when AUTO_MIGRATE is on; refused when newer than the code."""
+    current = settings()
+    return _storage(current.database_url, current.auto_migrate)
+
+
+def start_up_problem() -> str | None:
+    """None when the settings, the questionnaire and the database schema are usable; else the
+    one line that says what to fix (app.py shows it to staff, never to patients)."""
+    try:
+        settings()
+        questionnaire()
+        storage()
+    except SettingsError as exc:
+        return str(exc)
+    except QuestionnaireError as exc:
+        return str(exc.problems[0]) if exc.problems else str(exc)
+    except MigrationError as exc:
+        return str(exc)
+    return None

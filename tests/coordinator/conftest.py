@@ -1,4 +1,4 @@
-"""AppTest of app.py with a fresh SQLite file per test and a known coordinator passcode."""
+"""AppTest of app.py with a fresh SQLite file per test and two known staff accounts."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from access import hash_passcode
+from access import add_staff
 from scoring import ScreeningResult, load_questionnaire, score
 from storage import Storage, Submission
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
 from ui.coordinator.session import StaffSession
 
 PASSCODE = "front-desk-2026"
+ADMIN = "ada"
+COORDINATOR = "cory"
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 
@@ -37,7 +39,9 @@ def storage(database_url: str) -> Storage:
 
 @pytest.fixture
 def with_passcode(storage: Storage) -> Storage:
-    storage.set_passcode_hash(hash_passcode(PASSCODE))
+    """The storage with two accounts: an admin (ADMIN) and a coordinator (COORDINATOR)."""
+    add_staff(storage, ADMIN, PASSCODE, role="admin", display_name="Ada Admin", actor="test")
+    add_staff(storage, COORDINATOR, PASSCODE, role="coordinator", display_name="Cory Coordinator", actor="test")
     return storage
 
 
@@ -71,10 +75,11 @@ def go(at: AppTest, url_path: str) -> AppTest:
     return at
 
 
-def sign_in(at: AppTest, passcode: str = PASSCODE) -> AppTest:
+def sign_in(at: AppTest, passcode: str = PASSCODE, username: str = ADMIN) -> AppTest:
     go(at, "staff")
-    at.text_input(key="staff:passcode").input(passcode)
-    at.button[0].click().run()
+    at.text_input(key="staff:username").input(username)
+    at.text_input(key="staff:password").input(passcode)
+    at.button(key="FormSubmitter:staff:sign-in-Sign in").click().run()
     return at
 
 

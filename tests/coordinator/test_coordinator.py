@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from storage import Storage, Submission
-from tests.coordinator.conftest import APP, PASSCODE, go, page_text, sign_in, staff_session
+from tests.coordinator.conftest import APP, COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
 from ui.coordinator import pages
 
 
@@ -59,22 +59,67 @@ def _queue_without_navigation() -> None:
     queue.render()
 
 
-def test_no_passcode_configured_says_how(app: AppTest) -> None:
+def test_no_account_yet_says_how(app: AppTest) -> None:
     go(app, "staff")
-    assert "make passcode" in page_text(app)
-    assert len(app.text_input) == 0  # no way in at all
+    assert "make staff" in page_text(app)
+    sign_in(app, "anything", "nobody")
+    assert "Wrong username or password" in page_text(app)
 
 
-def test_wrong_passcode_refused_then_throttled(app: AppTest, with_passcode: Storage) -> None:
+def test_wrong_password_refused_then_throttled(app: AppTest, with_passcode: Storage) -> None:
     for _ in range(5):
-        sign_in(app, "wrong-passcode")
-        assert "not right" in page_text(app)
-    sign_in(app, PASSCODE)  # the right one, but locked out now
-    assert "Too many wrong passcodes" in page_text(app)
+        sign_in(app, "wrong-password")
+        assert "Wrong username or password" in page_text(app)
+    sign_in(app, PASSCODE)  # the right one, but this account is locked for this address now
+    assert "Too many tries" in page_text(app)
     with pytest.raises(ValueError):
         go(app, "queue")
     assert events(with_passcode).count("sign_in_failed") == 5
-    assert "sign_in_refused" in events(with_passcode)
+    assert all("from " in e.detail for e in with_passcode.list_audit() if e.event == "sign_in_failed")
+
+
+def test_coordinator_role_cannot_reach_admin_pages(app: AppTest, with_passcode: Storage) -> None:
+    sign_in(app, username=COORDINATOR)
+    assert "Signed in as Cory Coordinator" in page_text(app)
+    for admin_page in ("audit", "accounts"):
+        with pytest.raises(ValueError):
+            go(app, admin_page)
+    assert len(app.button(key="staff:nav:queue").proto.label) and not [
+        b for b in app.button if b.key in ("staff:nav:audit", "staff:nav:accounts")]
+
+
+def test_admin_pages_refuse_a_coordinator_even_if_reached(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    sign_in(app, username=COORDINATOR)
+    at = AppTest.from_function(_audit_without_navigation, default_timeout=30)
+    at.session_state["staff_session"] = staff_session(app)
+    at.run()
+    assert "Only an administrator" in page_text(at)
+    assert len(at.table) == 0
+
+
+def _audit_without_navigation() -> None:
+    from ui.coordinator import audit_log
+
+    audit_log.render()
+
+
+def test_admin_adds_and_disables_an_account(app: AppTest, with_passcode: Storage) -> None:
+    import access
+
+    sign_in(app)
+    go(app, "accounts")
+    app.text_input(key="staff:accounts:new-username").input("nina")
+    app.text_input(key="staff:accounts:new-name").input("Nina Nurse")
+    app.text_input(key="staff:accounts:new-password").input("a-long-first-password")
+    app.button(key="FormSubmitter:staff:accounts:add-Add account").click().run()
+    assert "Added nina" in page_text(app)
+    assert "nina" in [m.username for m in access.list_staff(with_passcode)]
+    app.selectbox(key="staff:accounts:who").select("nina")
+    app.selectbox(key="staff:accounts:action").select("disable")
+    app.button(key="FormSubmitter:staff:accounts:change-Apply").click().run()
+    assert [m.disabled for m in access.list_staff(with_passcode) if m.username == "nina"] == [True]
 
 
 def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
@@ -103,7 +148,7 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     app.text_area(key=f"staff:note:{urgent.id}:2").input("Called the crisis team <b>now</b>")
     app.button(key=f"FormSubmitter:staff:review:{urgent.id}-Save review").click().run()
     saved = with_passcode.get_submission(urgent.id)
-    assert saved is not None and saved.status == "referred" and saved.acknowledged_by == "coordinator (passcode)"
+    assert saved is not None and saved.status == "referred" and saved.acknowledged_by == "ada"
     assert saved.note == "Called the crisis team <b>now</b>"
     assert "Called the crisis team <b>now</b>" in page_text(app)  # shown as text, not markup
 
@@ -221,7 +266,7 @@ def test_idle_sign_out_says_so(
     assert "You were signed out after 15 minutes" in page_text(app)
     with pytest.raises(ValueError):
         go(app, "queue")
-    assert "idle" in [event.detail for event in with_passcode.list_audit() if event.event == "sign_out"]
+    assert any(e.detail.startswith("idle") for e in with_passcode.list_audit() if e.event == "sign_out")
 
 
 def test_audit_page_shows_reference_and_is_audited(
@@ -244,6 +289,8 @@ def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest
     at.run()
     go(at, "queue")
     assert not at.exception and "coordinator@clinic.example" in page_text(at)
+    with pytest.raises(ValueError):
+        go(at, "audit")  # STAFF_EMAILS are coordinators
 
 
 def test_oidc_idle_sign_out_really_logs_out(

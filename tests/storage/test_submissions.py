@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from scoring import ScreeningResult
-from storage import QueueFilter, SaveFailed, Storage, default_database_url
+from storage import QueueFilter, SaveFailed, Storage
 from storage.reference import ALPHABET, normalise_reference
 
 REPO = Path(__file__).resolve().parents[2]
@@ -135,13 +135,6 @@ def test_killed_writer_leaves_database_consistent(tmp_path: Path) -> None:
         ).scalar()
     assert rows >= 21 and orphans == 0
     assert Storage(url).list_submissions(QueueFilter()).total == rows  # still readable and writable
-
-
-def test_default_url_honours_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/elsewhere.db")
-    assert default_database_url() == "sqlite:////tmp/elsewhere.db"
-    monkeypatch.delenv("DATABASE_URL")
-    assert default_database_url().endswith("data/screening.db")
 
 
 def test_sqlite_pragmas(storage: Storage) -> None:

@@ -14,15 +14,10 @@ from storage import QueueFilter, Storage
 from ui import resources
 from ui.coordinator import session as staff
 
-DEFAULT_MAX_ROWS = 50_000
-
 
 def max_rows() -> int:
-    """EXPORT_MAX_ROWS (default 50,000): the page's export refuses larger sets."""
-    try:
-        return max(1, int(resources.setting("EXPORT_MAX_ROWS", str(DEFAULT_MAX_ROWS))))
-    except ValueError:
-        return DEFAULT_MAX_ROWS
+    """EXPORT_MAX_ROWS (settings.py, default 50,000): the page's export refuses larger sets."""
+    return int(resources.settings().export_max_rows)
 
 
 def build_csv(storage: Storage, query: QueueFilter, item_ids: list[str], actor: str) -> bytes:

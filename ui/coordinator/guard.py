@@ -1,24 +1,24 @@
 """Who may see the coordinator's pages: sign-in, the checks every page starts with, idle sign-out.
 
-Two ways in: a staff password (checked by the `access` package, throttled there), or Streamlit's
-OIDC sign-in (`st.login`) for staff whose e-mail is allowed, when `[auth]` is configured in
-secrets. Both kinds are signed out after STAFF_IDLE_MINUTES without a click; an OIDC user is
-really logged out (`st.logout`), so the next rerun does not sign them straight back in.
+Two ways in: a named account's username and password (checked, throttled per account and
+address, and audited by the `access` package), or Streamlit's OIDC sign-in (`st.login`) for staff
+whose e-mail `access.staff_for_email` knows, when `[auth]` is configured in secrets. Both kinds
+are signed out after STAFF_IDLE_MINUTES without a click; an OIDC user is really logged out
+(`st.logout`), so the next rerun does not sign them straight back in.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 import streamlit as st
 
-from access import locked_until, verify_passcode
+import access
+from access import StaffMember
 from ui import resources
 from ui.coordinator import session as staff
 from ui.coordinator.session import Role, SignInKind, StaffSession
 
-PASSCODE_USERNAME = "coordinator (passcode)"
 _SIGNED_OUT_NOTICE = "staff_signed_out_after_minutes"
 """Set on idle sign-out so the sign-in page can say why (outside the staff session, which ends)."""
 _TO_SIGN_IN = "staff_signed_out_go_to_sign_in"
@@ -26,10 +26,7 @@ _TO_SIGN_IN = "staff_signed_out_go_to_sign_in"
 
 def idle_limit_seconds() -> float:
     """STAFF_IDLE_MINUTES (default 15): staff are signed out after this long without a click."""
-    try:
-        return float(resources.setting("STAFF_IDLE_MINUTES", "15")) * 60
-    except ValueError:
-        return 15 * 60
+    return float(resources.settings().staff_idle_minutes) * 60
 
 
 def oidc_configured() -> bool:
@@ -46,16 +43,24 @@ def _oidc_logged_in() -> bool:
         return False
 
 
+def _from_member(member: StaffMember, kind: SignInKind) -> StaffSession:
+    return StaffSession(username=member.username, display_name=member.display_name, role=Role(member.role),
+                        kind=kind)
+
+
 def _oidc_member() -> StaffSession | None:
-    """A staff session for an allowed OIDC user, else None (also when auth is off)."""
+    """A staff session for an OIDC user who is staff (ADMIN_EMAILS, STAFF_EMAILS or an account's
+    e-mail), else None (also when auth is off)."""
     if not _oidc_logged_in():
         return None
-    email = str(st.user.get("email") or "").strip().lower()
-    allowed = {e.strip().lower() for e in resources.setting("STAFF_EMAILS", "").split(",") if e.strip()}
-    if not email or email not in allowed:
-        return None
-    name = str(st.user.get("name") or email)
-    return StaffSession(username=email, display_name=name, role=Role.COORDINATOR, kind=SignInKind.OIDC)
+    member = access.staff_for_email(resources.settings(), resources.storage(), str(st.user.get("email") or ""))
+    return _from_member(member, SignInKind.OIDC) if member is not None else None
+
+
+def client_address() -> str:
+    """The browser's address, or the proxy's forwarded one when the peer is in TRUSTED_PROXIES."""
+    return access.client_address(dict(st.context.headers or {}), st.context.ip_address,
+                                 resources.settings().trusted_proxies)
 
 
 def current() -> StaffSession | None:
@@ -69,7 +74,7 @@ def current() -> StaffSession | None:
     member = _oidc_member()
     if member is not None:
         staff.start(member)
-        resources.storage().record_event("sign_in", actor=member.actor, detail="oidc")
+        resources.storage().record_event("sign_in", actor=member.actor, detail=f"oidc from {client_address()}")
     return member
 
 
@@ -100,41 +105,20 @@ def _idle_watch() -> None:
         st.rerun(scope="app")
 
 
-def lockout_remaining() -> int:
-    """Seconds until sign-in opens again after repeated failures (0 when open)."""
-    failures, last_failure = resources.storage().sign_in_failures()
-    until = locked_until(failures, last_failure)
-    if until is None:
-        return 0
-    return max(0, int((until - datetime.now(UTC)).total_seconds()) + 1)
-
-
-def sign_in_with_passcode(attempt: str) -> str | None:
-    """Try the passcode; returns None on success, else the message to show (audited either way)."""
-    storage = resources.storage()
-    stored = storage.passcode_hash()
-    if stored is None:
-        return "No coordinator passcode is set yet. On the server, run: make passcode"
-    if lockout_remaining():
-        storage.record_event("sign_in_refused", actor=PASSCODE_USERNAME, detail="locked out")
-        return f"Too many wrong passcodes. Try again in {lockout_remaining()} seconds."
-    if not verify_passcode(stored, attempt):
-        storage.record_event("sign_in_failed", actor=PASSCODE_USERNAME)
-        wait = lockout_remaining()
-        return "That passcode is not right." + (f" Sign-in is locked for {wait} seconds." if wait else "")
-    storage.record_event("sign_in", actor=PASSCODE_USERNAME, detail="passcode")
-    # The 1.0 passcode is the clinic's first administrator until named accounts exist.
-    staff.start(StaffSession(username=PASSCODE_USERNAME, display_name="Coordinator", role=Role.ADMIN,
-                             kind=SignInKind.PASSWORD))
-    st.session_state.pop(_SIGNED_OUT_NOTICE, None)
-    return None
+def sign_in_with_password(username: str, password: str) -> access.SignInOutcome:
+    """Check a named account (throttled and audited by `access`); on success the session starts."""
+    outcome = access.sign_in(resources.storage(), username, password, client_address=client_address())
+    if outcome.ok and outcome.member is not None:
+        staff.start(_from_member(outcome.member, SignInKind.PASSWORD))
+        st.session_state.pop(_SIGNED_OUT_NOTICE, None)
+    return outcome
 
 
 def sign_out(reason: str = "sign-out") -> None:
     """End the staff session (audited); an OIDC user is logged out of the identity cookie too."""
     session = staff.current()
     if session is not None:
-        resources.storage().record_event("sign_out", actor=session.actor, detail=reason)
+        resources.storage().record_event("sign_out", actor=session.actor, detail=f"{reason} from {client_address()}")
     staff.end()
     if reason == "idle":
         st.session_state[_SIGNED_OUT_NOTICE] = max(1, round(idle_limit_seconds() / 60))

@@ -1,6 +1,7 @@
 """Every coordinator page, registered once as an `st.Page`; navigate with these objects
 (`st.switch_page(pages.QUEUE)`), never with paths. `for_session` says which ones a session may
-reach: only the sign-in page before sign-in, the audit log only for administrators.
+reach: only the sign-in page before sign-in; the audit log and staff accounts only for
+administrators.
 
 `st.Page` needs a running script to be built, so the objects are made on first use inside a
 run (module `__getattr__`) and then shared: they hold no session or patient data.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ui.coordinator import audit_log, queue, screening, sign_in
+from ui.coordinator import audit_log, queue, screening, sign_in, staff_accounts
 from ui.coordinator.session import StaffSession
 
 if TYPE_CHECKING:
@@ -21,13 +22,16 @@ if TYPE_CHECKING:
     QUEUE: st.Page
     SCREENING: st.Page
     AUDIT: st.Page
+    ACCOUNTS: st.Page
 
-URL_PATHS = {"SIGN_IN": "staff", "QUEUE": "queue", "SCREENING": "screening", "AUDIT": "audit"}
+URL_PATHS = {"SIGN_IN": "staff", "QUEUE": "queue", "SCREENING": "screening", "AUDIT": "audit",
+             "ACCOUNTS": "accounts"}
 _RENDER: dict[str, tuple[Callable[[], None], str]] = {
     "SIGN_IN": (sign_in.render, "Staff sign-in"),
     "QUEUE": (queue.render, "Screenings"),
     "SCREENING": (screening.render, "Screening"),
     "AUDIT": (audit_log.render, "Audit log"),
+    "ACCOUNTS": (staff_accounts.render, "Staff accounts"),
 }
 _BUILT: dict[str, st.Page] = {}
 
@@ -44,5 +48,5 @@ def __getattr__(name: str) -> st.Page:
 def for_session(session: StaffSession | None) -> list[st.Page]:
     """The coordinator pages this browser tab may reach now."""
     names = ["SIGN_IN"] if session is None else ["SIGN_IN", "QUEUE", "SCREENING"] + (
-        ["AUDIT"] if session.is_admin else [])
+        ["AUDIT", "ACCOUNTS"] if session.is_admin else [])
     return [__getattr__(name) for name in names]

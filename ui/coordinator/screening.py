@@ -194,8 +194,8 @@ def _downloads(row: Submission, questionnaire: Questionnaire, actor: str) -> Non
     ):
         options = SummaryOptions(
             variant=variant,  # type: ignore[arg-type]
-            clinic_name=resources.setting("CLINIC_NAME", ""),
-            clinic_address=resources.setting("CLINIC_ADDRESS", ""),
+            clinic_name=resources.settings().clinic_name,
+            clinic_address=resources.settings().clinic_address,
             generated_at=datetime.now(UTC),
         )
         column.download_button(

@@ -35,6 +35,15 @@ def check(languages: Iterable[str]) -> None:
         raise StringsError(f"{STRINGS_FILE}: " + "; ".join(problems))
 
 
+def problem(languages: Iterable[str]) -> str | None:
+    """`check`'s one-line complaint, or None when the strings file is usable."""
+    try:
+        check(languages)
+    except StringsError as exc:
+        return str(exc)
+    return None
+
+
 def text(key: str, language: str = "en") -> str:
     entry = _raw()[key]
     return entry.get(language) or entry["en"]

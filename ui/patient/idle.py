@@ -23,8 +23,8 @@ WATCHED_STEPS = frozenset({Step.QUESTION, Step.REVIEW, Step.THANKS})
 
 def timeouts() -> tuple[float, float]:
     """(idle seconds before the reset, seconds of warning before it), from the settings."""
-    timeout = max(2.0, float(resources.setting("IDLE_TIMEOUT_SECONDS", "180")))
-    warning = min(float(resources.setting("IDLE_WARNING_SECONDS", "30")), timeout / 2)
+    timeout = resources.settings().idle_timeout_seconds
+    warning = min(resources.settings().idle_warning_seconds, timeout / 2)
     return timeout, max(1.0, warning)
 
 

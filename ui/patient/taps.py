@@ -16,7 +16,7 @@ from ui.patient.state import PatientSession
 
 def guard_seconds() -> float:
     """TAP_GUARD_SECONDS (default 0.5; the tests set 0)."""
-    return float(resources.setting("TAP_GUARD_SECONDS", "0.5"))
+    return resources.settings().tap_guard_seconds
 
 
 def too_soon(session: PatientSession) -> bool:

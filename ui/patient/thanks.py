@@ -10,8 +10,6 @@ from ui.patient import state, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
-TRUE_WORDS = {"1", "true", "yes", "on"}
-
 
 def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
@@ -35,7 +33,7 @@ def reference_code(session: PatientSession) -> None:
 
 def outcome_shown() -> bool:
     """SHOW_OUTCOME_TO_PATIENT (default true): whether the patient sees the suggested outcome."""
-    return resources.setting("SHOW_OUTCOME_TO_PATIENT", "true").strip().lower() in TRUE_WORDS
+    return resources.settings().show_outcome_to_patient
 
 
 def _finish() -> None:

@@ -39,7 +39,7 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
 
 def staff_code() -> str:
     """KIOSK_STAFF_CODE; empty means not set up."""
-    return resources.setting("KIOSK_STAFF_CODE", "").strip()
+    return resources.settings().kiosk_staff_code
 
 
 def _clear() -> None:

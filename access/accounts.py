@@ -1,0 +1,81 @@
+"""Managing staff accounts and the kiosk staff code: hashing here, storing in `storage.staff`.
+
+Used by `python -m access` and by the admin page; every change is audited under `actor`."""
+
+from __future__ import annotations
+
+import re
+
+from access.passcode import hash_passcode
+from access.throttle import USERNAME_MAX, normalise_username
+from storage import Storage
+from storage import staff as staff_store
+from storage.staff import StaffError, StaffMember
+
+KIOSK_CODE_MIN_LENGTH = 6
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _valid_username(typed: str) -> str:
+    name = normalise_username(typed)
+    if not _USERNAME.fullmatch(name) or len(typed.strip()) > USERNAME_MAX:
+        raise StaffError(f"username '{typed.strip()[:USERNAME_MAX]}' must be 1-64 of a-z, 0-9, '.', '_' or '-'")
+    return name
+
+
+def add_staff(
+    storage: Storage, username: str, password: str, *, role: str = "coordinator",
+    display_name: str | None = None, email: str | None = None, actor: str,
+) -> StaffMember:
+    """Create an account; StaffError (one line) for a bad name, role, e-mail, short password or a taken name."""
+    name = _valid_username(username)
+    address = (email or "").strip().lower() or None
+    if address is not None and not _EMAIL.fullmatch(address):
+        raise StaffError(f"e-mail '{address}' is not an e-mail address")
+    try:
+        password_hash = hash_passcode(password)
+    except ValueError as exc:
+        raise StaffError(str(exc).replace("passcode", "password")) from None
+    return staff_store.add_account(
+        storage, username=name, display_name=(display_name or name).strip()[:200], role=role,
+        password_hash=password_hash, email=address, actor=actor,
+    )
+
+
+def reset_password(storage: Storage, username: str, password: str, *, actor: str) -> None:
+    try:
+        password_hash = hash_passcode(password)
+    except ValueError as exc:
+        raise StaffError(str(exc).replace("passcode", "password")) from None
+    staff_store.set_password_hash(storage, normalise_username(username), password_hash, actor=actor)
+
+
+def disable_staff(storage: Storage, username: str, *, actor: str) -> None:
+    staff_store.set_disabled(storage, normalise_username(username), True, actor=actor)
+
+
+def enable_staff(storage: Storage, username: str, *, actor: str) -> None:
+    staff_store.set_disabled(storage, normalise_username(username), False, actor=actor)
+
+
+def set_staff_role(storage: Storage, username: str, role: str, *, actor: str) -> None:
+    staff_store.set_role(storage, normalise_username(username), role, actor=actor)
+
+
+def list_staff(storage: Storage) -> list[StaffMember]:
+    """Every account, by username (no hashes)."""
+    return staff_store.list_accounts(storage)
+
+
+def set_kiosk_code(storage: Storage, code: str, *, actor: str) -> None:
+    """Set the staff code that clears a tablet's urgent screen (only its argon2id hash is kept)."""
+    try:
+        code_hash = hash_passcode(code, min_length=KIOSK_CODE_MIN_LENGTH)
+    except ValueError as exc:
+        raise StaffError(str(exc).replace("passcode", "kiosk code")) from None
+    staff_store.set_kiosk_code_hash(storage, code_hash, actor=actor)
+
+
+def kiosk_code_is_set(storage: Storage) -> bool:
+    return staff_store.kiosk_code_hash(storage) is not None

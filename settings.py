@@ -1,0 +1,279 @@
+"""Every setting the app and the command lines read, parsed and checked once (no Streamlit here).
+
+Each value comes from the environment, else `.streamlit/secrets.toml` (same name, top level),
+else its default. A bad value raises `SettingsError`, whose message is one line naming the
+setting, the value and what is allowed; secrets are never echoed ("(hidden)").
+
+    settings = load_settings()            # the app (ui.resources caches it)
+    settings = settings_or_exit("report")  # a command line: prints the one line, exits 2
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO = Path(__file__).resolve().parent
+SECRETS_PATH = REPO / ".streamlit" / "secrets.toml"
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO / 'data' / 'screening.db'}"
+_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+TRUE_WORDS = frozenset({"true", "1", "yes"})
+FALSE_WORDS = frozenset({"false", "0", "no"})
+
+
+class SettingsError(ValueError):
+    """A setting has a value that is not allowed; str() is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The app's settings, typed and checked. Build with `load_settings()`."""
+
+    database_url: str
+    questionnaire: Path
+    auto_migrate: bool
+    clinic_name: str
+    clinic_address: str
+    clinic_timezone: ZoneInfo
+    idle_timeout_seconds: float
+    idle_warning_seconds: float
+    show_outcome_to_patient: bool
+    kiosk_staff_code: str = field(repr=False)
+    tap_guard_seconds: float
+    staff_idle_minutes: float
+    staff_emails: tuple[str, ...]
+    admin_emails: tuple[str, ...]
+    trusted_proxies: tuple[str, ...]
+    app_base_url: str
+    fhir_base_url: str
+    export_max_rows: int
+    alert_webhook_url: str
+    alert_webhook_secret: str = field(repr=False)
+    alert_email_to: tuple[str, ...]
+    alert_email_from: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str = field(repr=False)
+    smtp_starttls: bool
+
+
+# -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _bool(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("is not true or false (true/false, 1/0, yes/no)")
+
+
+def _number(low: float, high: float, unit: str) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError(f"is not a number of {unit} ({low:g}-{high:g})")
+        return value
+
+    return parse
+
+
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        text = raw.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 9 and low <= int(text) <= high):
+            raise ValueError(f"is not {what} ({low}-{high})")
+        return int(text)
+
+    return parse
+
+
+def _database_url(raw: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(raw.strip())
+    except ArgumentError:
+        raise ValueError("is not a database URL (e.g. sqlite:///data/screening.db, "
+                         "postgresql+psycopg://user@host/db)") from None
+    return raw.strip()
+
+
+def _questionnaire(raw: str) -> Path:
+    path = Path(raw.strip())
+    if not path.is_absolute() and not path.exists() and (REPO / path).exists():
+        path = REPO / path
+    if not path.is_file():
+        raise ValueError("is not a questionnaire file that exists (a .yaml path)")
+    return path.resolve()
+
+
+def _timezone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("is not an IANA time zone name (e.g. America/Chicago, UTC)") from None
+
+
+def _url(*, empty: bool) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        text = raw.strip()
+        if not text and empty:
+            return ""
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+            raise ValueError("is not an http(s) URL" + (" or empty" if empty else ""))
+        return text.rstrip("/")
+
+    return parse
+
+
+def _emails(raw: str) -> tuple[str, ...]:
+    found = tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    if any(not _EMAIL.fullmatch(address) for address in found):
+        raise ValueError("is not a comma-separated list of e-mail addresses")
+    return found
+
+
+def _email(raw: str) -> str:
+    text = raw.strip()
+    if text and not _EMAIL.fullmatch(text):
+        raise ValueError("is not one e-mail address (or empty)")
+    return text
+
+
+def _proxies(raw: str) -> tuple[str, ...]:
+    found = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for part in found:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ValueError("is not a comma-separated list of IP addresses (or networks like 10.0.0.0/8)") from None
+    return found
+
+
+def _host(raw: str) -> str:
+    text = raw.strip()
+    if text and not re.fullmatch(r"[A-Za-z0-9.\-:\[\]]{1,253}", text):
+        raise ValueError("is not a host name or IP address (or empty)")
+    return text
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    secret: bool = False
+
+    @property
+    def field(self) -> str:
+        return self.name.lower()
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("DATABASE_URL", DEFAULT_DATABASE_URL, _database_url),
+    Spec("QUESTIONNAIRE", "questionnaires/crps.yaml", _questionnaire),
+    Spec("AUTO_MIGRATE", "true", _bool),
+    Spec("CLINIC_NAME", "", _text),
+    Spec("CLINIC_ADDRESS", "", _text),
+    Spec("CLINIC_TIMEZONE", "UTC", _timezone),
+    Spec("IDLE_TIMEOUT_SECONDS", "180", _number(5, 3600, "seconds")),
+    Spec("IDLE_WARNING_SECONDS", "30", _number(1, 600, "seconds")),
+    Spec("SHOW_OUTCOME_TO_PATIENT", "true", _bool),
+    Spec("KIOSK_STAFF_CODE", "", _text, secret=True),
+    Spec("TAP_GUARD_SECONDS", "0.5", _number(0, 60, "seconds")),
+    Spec("STAFF_IDLE_MINUTES", "15", _number(0.1, 480, "minutes")),
+    Spec("STAFF_EMAILS", "", _emails),
+    Spec("ADMIN_EMAILS", "", _emails),
+    Spec("TRUSTED_PROXIES", "", _proxies),
+    Spec("APP_BASE_URL", "http://localhost:8501", _url(empty=False)),
+    Spec("FHIR_BASE_URL", "", _url(empty=True)),
+    Spec("EXPORT_MAX_ROWS", "50000", _whole(1, 10_000_000, "a whole number of rows")),
+    Spec("ALERT_WEBHOOK_URL", "", _url(empty=True), secret=True),  # chat webhooks carry a token
+    Spec("ALERT_WEBHOOK_SECRET", "", _text, secret=True),
+    Spec("ALERT_EMAIL_TO", "", _emails),
+    Spec("ALERT_EMAIL_FROM", "", _email),
+    Spec("SMTP_HOST", "", _host),
+    Spec("SMTP_PORT", "25", _whole(1, 65535, "a port number")),
+    Spec("SMTP_USER", "", _text),
+    Spec("SMTP_PASSWORD", "", _text, secret=True),
+    Spec("SMTP_STARTTLS", "false", _bool),
+)
+SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
+
+
+def read_secrets(path: Path = SECRETS_PATH) -> dict[str, Any]:
+    """The top-level values of secrets.toml ({} when there is none)."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path.name}: not readable TOML ({str(exc).splitlines()[0]})") from None
+
+
+def _secret_text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(part) for part in value)
+    return str(value)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> Settings:
+    """Environment, then secrets.toml, then the default, for every setting; raises SettingsError."""
+    environ = os.environ if environ is None else environ
+    secrets = read_secrets(secrets_path)
+    values: dict[str, Any] = {}
+    for spec in SPECS:
+        raw = environ.get(spec.name) or _secret_text(secrets.get(spec.name)) or spec.default
+        try:
+            values[spec.field] = spec.parse(raw)
+        except ValueError as exc:
+            hidden = spec.secret or "@" in raw  # a database URL may hold a password
+            shown = "(hidden)" if hidden else repr(raw if len(raw) <= 80 else raw[:77] + "...")
+            raise SettingsError(f"{spec.name}: {shown} {exc}") from None
+    return Settings(**values)
+
+
+def fingerprint(environ: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> tuple[object, ...]:
+    """Cheap to compute; changes when any setting's source changes (the app's cache key)."""
+    environ = os.environ if environ is None else environ
+    try:
+        secrets_changed: int | None = secrets_path.stat().st_mtime_ns
+    except OSError:
+        secrets_changed = None
+    return (secrets_changed, *(environ.get(name) for name in SETTING_NAMES))
+
+
+def settings_or_exit(program: str) -> Settings:
+    """For command lines: the settings, or the one-line problem on stderr and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"{program}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,58 @@
+"""A fresh SQLite file per test, accounts made through the real API, and a spy on password checks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from access import StaffMember, add_staff, passcode
+from storage import Storage
+
+PASSWORD = "desk-password-7"
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Storage:
+    return Storage(f"sqlite:///{tmp_path / 'screening.db'}")
+
+
+@pytest.fixture
+def alice(storage: Storage) -> StaffMember:
+    return add_staff(storage, "alice", PASSWORD, role="coordinator", display_name="Alice Moreau",
+                     email="alice@clinic.example", actor="test")
+
+
+@dataclass
+class CheckSpy:
+    """Counts argon2 verifications and the most that ran at once."""
+
+    calls: int = 0
+    running: int = 0
+    most_at_once: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@pytest.fixture
+def check_spy(monkeypatch: pytest.MonkeyPatch) -> CheckSpy:
+    spy = CheckSpy()
+    real: Callable[[str, str], bool] = passcode.verify_passcode
+
+    def counted(stored_hash: str, attempt: str) -> bool:
+        with spy.lock:
+            spy.calls += 1
+            spy.running += 1
+            spy.most_at_once = max(spy.most_at_once, spy.running)
+        try:
+            time.sleep(0.01)  # widen the window in which parallel checks overlap
+            return real(stored_hash, attempt)
+        finally:
+            with spy.lock:
+                spy.running -= 1
+
+    monkeypatch.setattr(passcode, "verify_passcode", counted)
+    return spy

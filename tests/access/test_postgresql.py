@@ -1,0 +1,32 @@
+"""The throttle on PostgreSQL: parallel guesses still reserve one attempt each (no slip past the
+limit under real row locks); revision 0003 creates its tables there (Storage upgrades on open)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from access import ACCOUNT_LIMIT, add_staff, sign_in
+from storage import Storage
+from tests.access.conftest import PASSWORD, CheckSpy
+from tests.postgres_cluster import throwaway_cluster
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    with throwaway_cluster() as url:
+        yield url
+
+
+def test_parallel_guesses_and_lock_out_from_elsewhere_on_postgresql(postgres_url: str, check_spy: CheckSpy) -> None:
+    storage = Storage(postgres_url)
+    add_staff(storage, "pgalice", PASSWORD, actor="test")
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        outcomes = list(pool.map(
+            lambda n: sign_in(storage, "pgalice", f"guess-{n:04d}", client_address="10.0.0.50"), range(30)))
+    assert not any(outcome.ok for outcome in outcomes)
+    assert 1 <= check_spy.calls <= ACCOUNT_LIMIT.attempts
+    assert not sign_in(storage, "pgalice", PASSWORD, client_address="10.0.0.50").ok
+    assert sign_in(storage, "pgalice", PASSWORD, client_address="10.0.0.7").ok
