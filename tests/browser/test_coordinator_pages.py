@@ -96,7 +96,7 @@ def test_new_urgent_submission_appears_without_a_click(
     sign_in(page, server.url)
     page.screenshot(path=str(artifacts_dir / "coordinator-queue-before.png"), full_page=True)
     urgent = save(storage, "live-urgent", "sensory", self_harm_thoughts="yes")  # another context: the tablet
-    page.get_by_text(urgent.reference).first.wait_for(timeout=60_000)  # the 5-second fragment refresh (slow when loaded)
+    page.get_by_text(urgent.reference).first.wait_for(timeout=60_000)  # 5-second refresh; slow when loaded
     banner = page.get_by_text("URGENT:", exact=False).first
     assert banner.is_visible()
     assert banner.bounding_box()["y"] < page.get_by_text("Screenings per day").bounding_box()["y"]  # pinned on top
