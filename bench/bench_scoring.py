@@ -26,23 +26,33 @@ FULL_ANSWERS: dict[str, object] = {
     "color_change": "unsure", "sweating_change": "no", "swelling": "yes", "stiffness": "yes",
     "weakness_tremor_spasm": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
     "mood_low": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no",
-    "fever_with_hot_red_limb": "no", "tight_cast_worsening_pain": "no", "stroke_signs": "no",
+    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no",
+    "cast_or_tight_bandage": "yes", "tight_cast_worsening_pain": "no", "stroke_signs": "no",
     "self_harm_thoughts": "no",
 }
 _CATEGORIES = {
-    "sensory": ("burning_pain", "touch_sensitivity"),
+    "sensory": ("touch_sensitivity",),
     "vasomotor": ("temperature_difference", "color_change"),
     "sudomotor_edema": ("sweating_change", "swelling"),
     "motor_trophic": ("stiffness", "weakness_tremor_spasm", "skin_hair_nail_change"),
 }
-_RED_FLAGS = ("cold_pale_numb_limb", "sudden_leg_swelling_or_breathless", "fever_with_hot_red_limb")
+_RED_FLAGS = (
+    "cold_pale_numb_limb", "sudden_leg_swelling_or_breathless", "breathless_or_chest_pain",
+    "fever_with_hot_red_limb", "spreading_redness_or_pus", "tight_cast_worsening_pain", "stroke_signs",
+)
 
 
 def bare_rule(answers: dict[str, object]) -> tuple[str, bool]:
     """The default rule written by hand on a dict: no validation, branching or reasons."""
-    gate = answers.get("pain_present") == "yes" and answers.get("pain_disproportionate") in ("yes", "unsure")
+    pain = answers.get("pain_present") == "yes"
+    gate = pain and answers.get("pain_disproportionate") in ("yes", "unsure")
     met = sum(any(answers.get(i) == "yes" for i in items) for items in _CATEGORIES.values())
-    tier = "referral_suggested" if gate and met >= 3 else "clinician_review" if gate and met == 2 else "none"
+    not_out_of_proportion = pain and answers.get("pain_disproportionate") == "no"
+    tier = (
+        "referral_suggested" if gate and met >= 3
+        else "clinician_review" if (gate and met == 2) or (not_out_of_proportion and met >= 3)
+        else "none"
+    )
     urgent = any(answers.get(i) == "yes" for i in _RED_FLAGS) or answers.get("self_harm_thoughts") in (
         "yes", "prefer_not_to_say",
     )
@@ -73,6 +83,10 @@ def write_answers_csv(questionnaire: Questionnaire, path: Path, rows: int, seed:
                 codes = sorted(item.codes)
                 if item.id == "pain_present":
                     row.append("yes" if pain else "no")
+                elif item.id == "cast_or_tight_bandage":
+                    row.append("yes" if rng.random() < 0.05 else "no")
+                elif item.id == "tight_cast_worsening_pain":
+                    row.append("no" if row[ids.index("cast_or_tight_bandage") + 1] == "yes" else "")
                 elif item.show_if and not pain:
                     row.append("")
                 elif item.kind == "integer":

@@ -6,9 +6,11 @@ imported inside that verb. It screens; it never diagnoses: results suggest a ref
 clinician review and never say a patient has the condition.
 """
 
+from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
 from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from scoring.model import (
+    RED_FLAG_LEVELS,
     AnswerValue,
     Category,
     CategoryFinding,
@@ -17,12 +19,15 @@ from scoring.model import (
     Item,
     Questionnaire,
     RedFlag,
+    RedFlagLevel,
     ScreeningResult,
     Text,
     Tier,
+    TierRule,
 )
 
 __all__ = [
+    "RED_FLAG_LEVELS",
     "AnswerProblem",
     "AnswerValue",
     "AnswersInvalid",
@@ -34,12 +39,17 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "RedFlag",
+    "RedFlagLevel",
     "ScreeningResult",
     "Text",
     "Tier",
+    "TierRule",
+    "answer_text",
     "load_questionnaire",
     "normalise_answers",
     "parse_questionnaire",
+    "red_flag_concerns",
+    "red_flag_messages",
     "score",
     "shown_items",
 ]

@@ -1,32 +1,40 @@
-"""Score a CSV of respondents (one row each) into a CSV of results, with pandas.
+"""Score many respondents at once: a CSV (one row each) or NDJSON of FHIR QuestionnaireResponses,
+into a CSV of results. Read with the `csv` module, row by row, checking every row's field count:
+a column is never shifted (1.0's pandas took a trailing comma's extra field as the index).
 
-Every input row appears in the output, scored or with its problem in the `error` column.
-CSV cells are text, so each item's column is read by its type: an empty cell is no answer,
-a multiple choice is codes separated by ";", a number must be written as digits.
+Every input row appears in the output, scored or with its problem in the `error` column. CSV
+cells are text, so each item's column is read by its type: an empty cell is no answer, a
+multiple choice is codes separated by ";", a number must be written as digits. Every output
+cell is made inert for spreadsheets (`scoring.safe_text.inert_cell`).
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import IO
 
 from scoring.engine import AnswersInvalid, score
-from scoring.model import Item, Questionnaire
+from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
+from scoring.model import Item, Questionnaire, ScreeningResult
+from scoring.safe_text import inert_cell, printable
 
 RESPONDENT = "respondent_id"
 LANGUAGE = "language"
 """Optional columns: passed through (`respondent_id`) or choosing the reasons' language."""
 RESULT_COLUMNS = ("tier", "referral_suggested", "urgent", "red_flags", "categories_met", "error")
-_WHOLE_NUMBER = re.compile(r"^\s*-?\d+\s*$")
+MAX_LINE_CHARS = 1_000_000
+"""An NDJSON line (one response) longer than this is refused: ours are about 10 kB."""
+_WHOLE_NUMBER = re.compile(r"^\s*-?\d{1,9}\s*$")
 
 
 class BatchInputError(Exception):
-    """The CSV as a whole cannot be read (a row-level problem goes in the `error` column)."""
+    """The input as a whole cannot be read (a row's own problem goes in its `error` column)."""
 
 
 @dataclass
@@ -37,70 +45,154 @@ class BatchSummary:
     scored: int = 0
     errors: int = 0
     urgent: int = 0
+    skipped: int = 0
     tiers: Counter[str] = field(default_factory=Counter)
 
     def line(self) -> str:
         by_tier = ", ".join(f"{tier} {count}" for tier, count in sorted(self.tiers.items()))
+        skipped = f"; skipped {self.skipped} other resources" if self.skipped else ""
         return (
             f"batch: {self.rows} rows, {self.scored} scored, {self.errors} errors; "
-            f"by tier: {by_tier or 'none'}; urgent {self.urgent}"
+            f"by tier: {by_tier or 'none'}; urgent {self.urgent}{skipped}"
+        )
+
+    def add(self, result: ScreeningResult | None) -> tuple[object, ...]:
+        """Count one outcome; the result columns (an error row is filled in by the caller)."""
+        if result is None:
+            self.errors += 1
+            return ("", "", "", "", "")
+        self.scored += 1
+        self.tiers[result.tier] += 1
+        self.urgent += result.urgent
+        return (
+            result.tier, result.referral_suggested, result.urgent,
+            ";".join(result.red_flags), ";".join(result.categories_met),
         )
 
 
 def score_csv(questionnaire: Questionnaire, source: Path, target: Path) -> BatchSummary:
-    """Read `source`, score every row, write `target`; raise `CommandError` for an unusable file."""
-    from scoring.cli import CommandError
-
+    """Read `source`, score every row, write `target`; `BatchInputError` for an unusable file."""
     try:
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CommandError(f"{source}: cannot read CSV: {str(exc).splitlines()[0]}") from None
-    known = {*questionnaire.items_by_id, RESPONDENT, LANGUAGE}
-    unknown = [column for column in frame.columns if column not in known]
-    if unknown:
-        raise CommandError(f"{source}: column '{unknown[0]}' is not an item of {questionnaire.id}")
-    summary, results = score_frame(questionnaire, frame)
-    output = pd.concat([frame, pd.DataFrame(results, columns=list(RESULT_COLUMNS))], axis=1)
-    try:
-        output.to_csv(target, index=False)
-    except OSError as exc:
-        raise CommandError(f"{target}: cannot write CSV: {exc}") from None
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle, strict=True))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise BatchInputError(f"{source}: cannot read CSV: {printable(exc, 120)}") from None
+    if not rows or not rows[0]:
+        raise BatchInputError(f"{source}: no header row")
+    header, body = rows[0], rows[1:]
+    _check_header(source, questionnaire, header, body)
+    summary = BatchSummary()
+    out_rows = (row[: len(header)] + [""] * (len(header) - len(row)) + list(outcome)
+                for row, outcome in zip(body, _score_rows(questionnaire, header, body, summary), strict=True))
+    _write(target, [*header, *RESULT_COLUMNS], out_rows)
     return summary
 
 
-def score_frame(
-    questionnaire: Questionnaire, frame: pd.DataFrame
-) -> tuple[BatchSummary, list[tuple[object, ...]]]:
-    """Score each row of a text-only frame; one result tuple per row, in order."""
-    items = [questionnaire.items_by_id[c] for c in frame.columns if c in questionnaire.items_by_id]
-    readers = [(item.id, _reader(item)) for item in items]
-    columns = [frame[item.id].tolist() for item in items]
-    languages = frame[LANGUAGE].tolist() if LANGUAGE in frame.columns else [None] * len(frame)
-    summary = BatchSummary(rows=len(frame))
-    results: list[tuple[object, ...]] = []
-    rows = zip(*columns, strict=True) if columns else [()] * len(frame)
-    for row_number, (language, cells) in enumerate(zip(languages, rows, strict=True)):
-        answers = {item_id: read(cell) for (item_id, read), cell in zip(readers, cells, strict=True) if cell}
+def score_ndjson(questionnaire: Questionnaire, source: Path, target: Path, *, base_url: str = "") -> BatchSummary:
+    """Score each QuestionnaireResponse line (other resource types are skipped and counted)."""
+    summary = BatchSummary()
+    try:
+        with source.open(encoding="utf-8-sig") as handle:
+            _write(target, ["line", "response_id", *RESULT_COLUMNS],
+                   _score_lines(questionnaire, _capped_lines(handle), summary, base_url))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BatchInputError(f"{source}: cannot read NDJSON: {printable(exc, 120)}") from None
+    return summary
+
+
+def _check_header(source: Path, questionnaire: Questionnaire, header: list[str], body: list[list[str]]) -> None:
+    known = {*questionnaire.items_by_id, RESPONDENT, LANGUAGE}
+    for column in header:
+        if column not in known:
+            shown = printable(column) if column else "(empty: a trailing comma in the header?)"
+            raise BatchInputError(f"{source}: column '{shown}' is not an item of {questionnaire.id}")
+    if len(set(header)) != len(header):
+        raise BatchInputError(f"{source}: a column appears twice in the header")
+    if body and all(len(row) > len(header) for row in body):
+        raise BatchInputError(
+            f"{source}: every row has more fields than the header's {len(header)} "
+            "(a trailing comma on each row?); nothing scored"
+        )
+
+
+def _score_rows(
+    questionnaire: Questionnaire, header: list[str], body: list[list[str]], summary: BatchSummary
+) -> Iterator[tuple[object, ...]]:
+    readers = [(index, column, _reader(questionnaire.items_by_id[column]))
+               for index, column in enumerate(header) if column in questionnaire.items_by_id]
+    language_at = header.index(LANGUAGE) if LANGUAGE in header else None
+    for number, row in enumerate(body, start=2):
+        summary.rows += 1
+        if len(row) != len(header):
+            yield (*summary.add(None), f"row {number}: {len(row)} fields, the header has {len(header)}; not scored")
+            continue
+        answers = {column: read(row[index]) for index, column, read in readers if row[index]}
+        language = row[language_at] if language_at is not None else ""
         try:
             result = score(questionnaire, answers, language or None)
         except AnswersInvalid as exc:
-            summary.errors += 1
-            results.append(("", "", "", "", "", f"row {row_number + 2}: {exc}"))
+            yield (*summary.add(None), f"row {number}: {problems_line(exc)}")
             continue
-        summary.scored += 1
-        summary.tiers[result.tier] += 1
-        summary.urgent += result.urgent
-        results.append(
-            (
-                result.tier,
-                result.referral_suggested,
-                result.urgent,
-                ";".join(result.red_flags),
-                ";".join(result.categories_met),
-                "",
-            )
-        )
-    return summary, results
+        yield (*summary.add(result), "")
+
+
+def _score_lines(
+    questionnaire: Questionnaire, lines: Iterable[str], summary: BatchSummary, base_url: str
+) -> Iterator[tuple[object, ...]]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            resource = parse_json(line, MAX_LINE_CHARS)
+        except ValueError as exc:
+            summary.rows += 1
+            yield (number, "", *summary.add(None), f"line {number}: {exc}")
+            continue
+        if not is_questionnaire_response(resource):
+            summary.skipped += 1
+            continue
+        assert isinstance(resource, dict)
+        summary.rows += 1
+        response_id = resource.get("id", "")
+        try:
+            answers = answers_from_response(questionnaire, resource, base_url=base_url)
+            language = resource.get("language")
+            result = score(questionnaire, answers, language if language in questionnaire.languages else None,
+                           partial=is_in_progress(resource))
+        except ResponseInvalid as exc:
+            yield (number, response_id, *summary.add(None), f"line {number}: {exc}")
+            continue
+        except AnswersInvalid as exc:
+            yield (number, response_id, *summary.add(None), f"line {number}: {problems_line(exc)}")
+            continue
+        yield (number, response_id, *summary.add(result), "")
+
+
+def _capped_lines(handle: IO[str]) -> Iterator[str]:
+    """Lines of at most MAX_LINE_CHARS; a longer one is read in pieces, never whole, and becomes
+    a marker that `parse_json` refuses as too large (so one huge line cannot exhaust memory)."""
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            yield line
+            continue
+        while (more := handle.readline(MAX_LINE_CHARS)) and not more.endswith("\n"):
+            pass
+        yield "x" * (MAX_LINE_CHARS + 1)
+
+
+def _write(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    try:
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            _write_rows(handle, header, rows)
+    except OSError as exc:
+        raise BatchInputError(f"{target}: cannot write CSV: {printable(exc, 120)}") from None
+
+
+def _write_rows(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    writer = csv.writer(handle)  # "\r\n" ends rows, so a cell holding \r or \n is quoted
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([inert_cell(cell) if isinstance(cell, str) else cell for cell in row])
 
 
 def _reader(item: Item) -> Callable[[str], object]:
@@ -110,3 +202,32 @@ def _reader(item: Item) -> Callable[[str], object]:
     if item.kind == "integer":
         return lambda cell: int(cell) if _WHOLE_NUMBER.match(cell) else cell.strip()
     return str.strip
+
+
+def problems_line(exc: AnswersInvalid, shown: int = 3) -> str:
+    """The answers' problems as one short line: the first few, each escaped and cut, then a count."""
+    parts = [f"{printable(p.item)}: {printable(p.message, 100)}" for p in exc.problems[:shown]]
+    more = len(exc.problems) - shown
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def parse_json(text: str, limit: int) -> object:
+    """JSON with hostile input refused in one line (ValueError): too long, too deep, huge numbers."""
+    if len(text) > limit:
+        raise ValueError(f"too large ({len(text):,} characters; at most {limit:,})")
+    try:
+        return json.loads(text, parse_int=_small_int, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > 18:
+        raise ValueError(f"a number with {len(text)} digits (at most 18)")
+    return int(text)
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number JSON allows")

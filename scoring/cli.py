@@ -1,20 +1,32 @@
-"""The command line: `validate`, `score` and `batch`. Errors are one line on stderr, exit 2.
+"""The command line: `validate`, `score`, `batch` and `fhir-questionnaire`. Errors are one short
+line on stderr, exit 2.
 
 No traceback ever reaches the user: every expected failure is a `QuestionnaireError`,
-`AnswersInvalid` or `CommandError`, each worded to name the file, item or column at fault.
+`AnswersInvalid`, `ResponseInvalid`, `BatchInputError` or `CommandError`, each worded to name
+the file, item or column at fault, with control characters escaped and long lists cut short.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from scoring.batch import BatchInputError, parse_json, problems_line, score_csv, score_ndjson
 from scoring.engine import AnswersInvalid, score
+from scoring.fhir.names import checked_base_url
+from scoring.fhir.questionnaire import FhirExportError, questionnaire_resource
+from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.loader import QuestionnaireError, load_questionnaire
+from scoring.safe_text import printable
+
+MAX_ANSWERS_BYTES = 1_000_000
+"""An answer file (flat JSON or one QuestionnaireResponse) larger than this is refused."""
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 
 
 class CommandError(Exception):
@@ -25,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.answers_name = ""
     try:
         code: int = args.run(args)
         return code
@@ -32,8 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
     except AnswersInvalid as exc:
+        print(f"{args.answers_name}: {problems_line(exc)}", file=sys.stderr)
+    except ResponseInvalid as exc:
         print(f"{args.answers_name}: {exc}", file=sys.stderr)
-    except CommandError as exc:
+    except (CommandError, BatchInputError, FhirExportError) as exc:
         print(str(exc), file=sys.stderr)
     return 2
 
@@ -48,18 +63,32 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(run=_validate)
 
-    one = verbs.add_parser("score", help="score one answer file (JSON) and print the result")
+    one = verbs.add_parser(
+        "score", help="score one answer file (flat JSON or a FHIR QuestionnaireResponse) and print the result"
+    )
     one.add_argument("--questionnaire", required=True, metavar="FILE")
     one.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object, or - for stdin")
     one.add_argument("--language", default=None, help="language of the reasons (default: the first)")
+    one.add_argument("--base-url", metavar="URL", help=_BASE_URL_HELP)
     one.set_defaults(run=_score)
 
-    batch = verbs.add_parser("batch", help="score a CSV of respondents into a CSV of results")
+    batch = verbs.add_parser(
+        "batch", help="score a CSV of respondents, or NDJSON (.ndjson) of QuestionnaireResponses, into a CSV"
+    )
     batch.add_argument("--questionnaire", required=True, metavar="FILE")
-    batch.add_argument("--input", required=True, metavar="CSV")
+    batch.add_argument("--input", required=True, metavar="CSV|NDJSON")
     batch.add_argument("--output", required=True, metavar="CSV")
+    batch.add_argument("--base-url", metavar="URL", help=_BASE_URL_HELP)
     batch.set_defaults(run=_batch)
+
+    export = verbs.add_parser("fhir-questionnaire", help="print the questionnaire as a FHIR R4 Questionnaire (JSON)")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--base-url", metavar="URL", help=_BASE_URL_HELP)
+    export.set_defaults(run=_fhir_questionnaire)
     return parser
+
+
+_BASE_URL_HELP = "base of the FHIR canonical URLs (default: the FHIR_BASE_URL setting, else urn:crps-screen:)"
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -77,34 +106,69 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    args.answers_name = "<stdin>" if args.answers == "-" else args.answers
+    args.answers_name = "<stdin>" if args.answers == "-" else printable(args.answers, 200)
     questionnaire = load_questionnaire(args.questionnaire)
-    answers = _read_answers(args.answers, sys.stdin)
-    result = score(questionnaire, answers, args.language)
+    document = _read_answers(args.answers, sys.stdin)
+    language, partial = args.language, False
+    if is_questionnaire_response(document):
+        answers = answers_from_response(questionnaire, document, base_url=_base_url(args))
+        given = document.get("language")
+        language = language or (given if given in questionnaire.languages else None)
+        partial = is_in_progress(document)  # saved at a red flag: the answers so far
+    else:
+        answers = document
+    result = score(questionnaire, answers, language, partial=partial)
     json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
 
 
 def _read_answers(name: str, stdin: TextIO) -> dict[str, object]:
-    label = "<stdin>" if name == "-" else name
+    label = "<stdin>" if name == "-" else printable(name, 200)
     try:
-        text = stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        text = stdin.read(MAX_ANSWERS_BYTES + 1) if name == "-" else _read_capped(Path(name))
+        answers = parse_json(text, MAX_ANSWERS_BYTES)
     except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{label}: cannot read answers: {exc}") from None
-    try:
-        answers = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CommandError(f"{label}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        raise CommandError(f"{label}: cannot read answers: {printable(exc, 120)}") from None
+    except ValueError as exc:
+        raise CommandError(f"{label}: {exc}") from None
     if not isinstance(answers, dict):
-        raise CommandError(f"{label}: answers must be a JSON object {{item_id: answer}}")
+        raise CommandError(f"{label}: answers must be a JSON object {{item_id: answer}} or a QuestionnaireResponse")
     return answers
 
 
-def _batch(args: argparse.Namespace) -> int:
-    from scoring.batch import score_csv  # pandas is needed only here
+def _read_capped(path: Path) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_ANSWERS_BYTES + 1)
+    if len(data) > MAX_ANSWERS_BYTES:
+        raise ValueError(f"too large (more than {MAX_ANSWERS_BYTES:,} bytes)")
+    return data.decode("utf-8")
 
+
+def _batch(args: argparse.Namespace) -> int:
     questionnaire = load_questionnaire(args.questionnaire)
-    summary = score_csv(questionnaire, Path(args.input), Path(args.output))
+    source, target = Path(args.input), Path(args.output)
+    if source.suffix.lower() in NDJSON_SUFFIXES:
+        summary = score_ndjson(questionnaire, source, target, base_url=_base_url(args))
+    else:
+        summary = score_csv(questionnaire, source, target)
     print(summary.line(), file=sys.stderr)
     return 0
+
+
+def _fhir_questionnaire(args: argparse.Namespace) -> int:
+    questionnaire = load_questionnaire(args.file)
+    resource = questionnaire_resource(questionnaire, base_url=_base_url(args))
+    json.dump(resource, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _base_url(args: argparse.Namespace) -> str:
+    base: str = os.environ.get("FHIR_BASE_URL", "") if args.base_url is None else args.base_url
+    try:
+        return checked_base_url(base)
+    except ValueError:
+        raise CommandError(
+            f"FHIR_BASE_URL/--base-url must be http:// or https:// with a host, not '{printable(base)}'"
+        ) from None

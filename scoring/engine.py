@@ -11,12 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.model import (
+    RED_FLAG_LEVELS,
     AnswerValue,
     CategoryFinding,
     Condition,
     Item,
     Questionnaire,
+    RedFlagLevel,
     ScreeningResult,
+    Tier,
 )
 from scoring.wording import Phrases
 
@@ -87,8 +90,14 @@ def score(
     questionnaire: Questionnaire,
     answers: Mapping[str, object],
     language: str | None = None,
+    *,
+    partial: bool = False,
 ) -> ScreeningResult:
-    """Score one set of answers. Raises `AnswersInvalid` (naming each item) for bad answers."""
+    """Score one set of answers. Raises `AnswersInvalid` (naming each item) for bad answers.
+
+    `partial=True` scores the answers so far (a red flag raised before the end): required
+    items not yet answered are not demanded, and the result says `complete=False`.
+    """
     language = language or questionnaire.languages[0]
     if language not in questionnaire.languages:
         raise AnswersInvalid(
@@ -126,7 +135,8 @@ def score(
                     if value is None:
                         problems.append(AnswerProblem(item.id, _describe_problem(item, raw)))
                         continue
-                    value = value or None  # an empty multiple choice is no answer
+                    if value == ():  # an empty multiple choice is no answer (a 0 is an answer)
+                        value = None
             if not visible:
                 if value is not None:
                     hidden.append(f"{item.id}: answered but not asked (hidden by branching); ignored")
@@ -140,8 +150,12 @@ def score(
             # Red flags are read from every shown item, whatever the tier: urgent always wins.
             if item.red_flag is not None and value in item.red_flag.urgent_if:
                 red_flags.append(item.id)
-    if problems or missing:
+    if problems or (missing and not partial):
         raise AnswersInvalid(problems + missing)
+    shown_ids = tuple(shown)
+    if partial:  # asked so far: up to the last answered item
+        last = max((index for index, value in enumerate(shown.values()) if value is not None), default=-1)
+        shown_ids = shown_ids[: last + 1]
 
     gate_met = all(_holds(condition, shown) for condition in questionnaire.gate)
     counting = questionnaire.category_met_if
@@ -150,11 +164,7 @@ def score(
         yes_items = tuple([item_id for item_id in category.items if shown.get(item_id) in counting])
         findings.append(CategoryFinding(category.id, bool(yes_items), yes_items))
     categories_met = tuple(finding.category for finding in findings if finding.met)
-    tier = next(
-        tier
-        for tier in questionnaire.tiers
-        if (gate_met or not tier.requires_gate) and len(categories_met) >= tier.min_categories
-    )
+    tier = next(tier for tier in questionnaire.tiers if _tier_holds(tier, gate_met, len(categories_met), shown))
     return ScreeningResult(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -170,7 +180,29 @@ def score(
         reasons=_reasons(questionnaire.phrases[language], gate_met, findings, red_flags),
         warnings=tuple(hidden),
         answers=tuple(counted),
+        shown=shown_ids,
+        red_flag_level=_most_severe(questionnaire, red_flags),
+        complete=not partial or not missing,
     )
+
+
+def _tier_holds(tier: Tier, gate_met: bool, met: int, shown: Mapping[str, AnswerValue | None]) -> bool:
+    """The tier's `when`: any one rule whose every need holds; no rules means always."""
+    if not tier.when:
+        return True
+    for rule in tier.when:
+        if rule.gate is not None and rule.gate is not gate_met:
+            continue
+        if met < rule.min_categories or (rule.max_categories is not None and met > rule.max_categories):
+            continue
+        if all(_holds(condition, shown) for condition in rule.answers):
+            return True
+    return False
+
+
+def _most_severe(questionnaire: Questionnaire, red_flags: list[str]) -> RedFlagLevel | None:
+    levels = {questionnaire.items_by_id[item_id].red_flag.level for item_id in red_flags}  # type: ignore[union-attr]
+    return next((level for level in RED_FLAG_LEVELS if level in levels), None)
 
 
 def _visible(item: Item, shown: Mapping[str, AnswerValue | None]) -> bool:

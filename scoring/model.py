@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 ItemKind = Literal["single", "multiple", "integer"]
+RedFlagLevel = Literal["emergency", "same_day", "talk_now"]
+RED_FLAG_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "talk_now", "same_day")
+"""Most severe first. `talk_now` (self-harm) ranks above `same_day` (clot, infection): staff must
+act before the patient leaves, where a same-day problem may be seen later today (CLINICAL.md §4)."""
 AnswerValue = str | int | tuple[str, ...]
 """A normalised answer: a choice code, a whole number, or several choice codes."""
 
@@ -55,6 +59,10 @@ class RedFlag:
     urgent_if: frozenset[str]
     concern: Text
     """What staff should think of (e.g. "possible blood clot"); shown to staff, not scored."""
+    level: RedFlagLevel = "emergency"
+    """How fast: `emergency` interrupts the flow, `same_day` and `talk_now` let the patient finish."""
+    message: Text = Text(())
+    """What the patient is told when this flag is raised (e.g. "call 911" for stroke signs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +114,31 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
+class TierRule:
+    """One way a tier's `when` can hold: every stated need at once.
+
+    `gate` True needs the gate met, False needs it not met, None does not look; the number of
+    categories met lies in `min_categories..max_categories`; each `answers` condition holds on a
+    shown item (an unanswered or hidden item never meets one).
+    """
+
+    gate: bool | None = None
+    min_categories: int = 0
+    max_categories: int | None = None
+    answers: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Tier:
-    """One outcome. Tiers are tried in order; the first whose needs are met is the result."""
+    """One outcome. Tiers are tried in order; the first whose `when` holds is the result."""
 
     id: str
     label: Text
     message: Text
     """What the patient may be told: always a suggestion, never a diagnosis."""
     referral: bool = False
-    requires_gate: bool = False
-    min_categories: int = 0
+    when: tuple[TierRule, ...] = ()
+    """Any one rule holding is enough; no rules means always (the last tier, the fallback)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +165,6 @@ class Questionnaire:
         default=(), compare=False, repr=False
     )
     """Runs of consecutive items sharing one `show_if`, so scoring checks each run once."""
-    """Language -> `scoring.wording.Phrases`: every reason sentence, filled in at load."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
@@ -198,6 +220,16 @@ class ScreeningResult:
     warnings: tuple[str, ...]
     answers: tuple[tuple[str, AnswerValue], ...]
     """The answers that counted (shown items only), in questionnaire order."""
+    shown: tuple[str, ...] = ()
+    """The ids of the items the patient was asked (answered or skipped), in questionnaire order.
+    For an incomplete result: those up to the last one answered."""
+    red_flag_level: RedFlagLevel | None = None
+    """The most severe level among `red_flags` (see `RED_FLAG_LEVELS`); None when not urgent."""
+    complete: bool = True
+    """False for answers scored part-way through (a red flag raised before the end)."""
+
+    def was_shown(self, item_id: str) -> bool:
+        return item_id in self.shown
 
     def answer(self, item_id: str) -> AnswerValue | None:
         for key, value in self.answers:
@@ -224,11 +256,19 @@ class ScreeningResult:
             "reasons": list(self.reasons),
             "warnings": list(self.warnings),
             "answers": {key: list(v) if isinstance(v, tuple) else v for key, v in self.answers},
+            "shown": list(self.shown),
+            "red_flag_level": self.red_flag_level,
+            "complete": self.complete,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> ScreeningResult:
-        """Rebuild a result stored with `to_dict` (e.g. read back from the database)."""
+        """Rebuild a result stored with `to_dict` (e.g. read back from the database).
+
+        Results stored before 1.1 lack `shown`, `red_flag_level` and `complete`: shown becomes the
+        answered items (a skipped item then reads "Not asked"), and an urgent result without a
+        level reads as `emergency`, so an old alert is never understated.
+        """
 
         def strings(key: str) -> tuple[str, ...]:
             value = data[key]
@@ -238,6 +278,10 @@ class ScreeningResult:
         findings_raw = data["findings"]
         answers_raw = data["answers"]
         assert isinstance(findings_raw, list) and isinstance(answers_raw, dict)
+        urgent = bool(data["urgent"])
+        level = data.get("red_flag_level", "emergency" if urgent else None)
+        if level is not None and level not in RED_FLAG_LEVELS:
+            level = "emergency"
         return cls(
             questionnaire_id=str(data["questionnaire_id"]),
             questionnaire_version=str(data["questionnaire_version"]),
@@ -245,7 +289,7 @@ class ScreeningResult:
             language=str(data["language"]),
             tier=str(data["tier"]),
             referral_suggested=bool(data["referral_suggested"]),
-            urgent=bool(data["urgent"]),
+            urgent=urgent,
             gate_met=bool(data["gate_met"]),
             red_flags=strings("red_flags"),
             categories_met=strings("categories_met"),
@@ -258,4 +302,7 @@ class ScreeningResult:
             answers=tuple(
                 (str(k), tuple(v) if isinstance(v, list) else v) for k, v in answers_raw.items()
             ),
+            shown=strings("shown") if "shown" in data else tuple(str(k) for k in answers_raw),
+            red_flag_level=level,  # type: ignore[arg-type]  # checked against RED_FLAG_LEVELS above
+            complete=bool(data.get("complete", True)),
         )

@@ -24,7 +24,7 @@ class Phrases:
     category_met: dict[str, str]
     """Item id -> "Category: you said yes to item."."""
     red_flag: dict[str, str]
-    """Item id -> "Needs care today: item."."""
+    """Item id -> "Urgent: item."."""
 
 
 def reason_phrases(questionnaire: Questionnaire) -> dict[str, Phrases]:

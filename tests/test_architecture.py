@@ -92,6 +92,6 @@ def test_public_surface_of_scoring() -> None:
 
     assert sorted(scoring.__all__) == sorted(
         name for name in dir(scoring) if not name.startswith("_") and name not in {
-            "engine", "loader", "model", "cli", "batch", "wording",
+            "engine", "loader", "model", "cli", "batch", "wording", "fhir", "safe_text",
         }
     )

@@ -32,12 +32,17 @@ BASE_ANSWERS: dict[str, object] = {
     "mood_low": "no",
     "cold_pale_numb_limb": "no",
     "sudden_leg_swelling_or_breathless": "no",
+    "breathless_or_chest_pain": "no",
     "fever_with_hot_red_limb": "no",
+    "spreading_redness_or_pus": "no",
+    "cast_or_tight_bandage": "yes",  # so the cast red flag is asked: any red flag can be switched on
+    "tight_cast_worsening_pain": "no",
+    "stroke_signs": "no",
     "self_harm_thoughts": "no",
 }
 # One item per category (the first), used to switch a category on with a single "yes".
 FIRST_ITEM = {
-    "sensory": "burning_pain",
+    "sensory": "touch_sensitivity",
     "vasomotor": "temperature_difference",
     "sudomotor_edema": "sweating_change",
     "motor_trophic": "stiffness",
@@ -45,11 +50,20 @@ FIRST_ITEM = {
 RED_FLAGS = (
     "cold_pale_numb_limb",
     "sudden_leg_swelling_or_breathless",
+    "breathless_or_chest_pain",
     "fever_with_hot_red_limb",
+    "spreading_redness_or_pus",
     "tight_cast_worsening_pain",
     "stroke_signs",
     "self_harm_thoughts",
 )
+# The questions everyone is asked, pain or not, all answered "no" (no cast: the cast red flag
+# is then not asked).
+SAFETY_NO: dict[str, object] = {
+    **{flag: "no" for flag in RED_FLAGS if flag != "tight_cast_worsening_pain"},
+    "cast_or_tight_bandage": "no",
+}
+NO_PAIN: dict[str, object] = {"pain_present": "no", **SAFETY_NO}
 
 
 def answers(**overrides: object) -> dict[str, object]:

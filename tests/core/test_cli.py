@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def test_validate_broken_lists_every_problem(tmp_path: Path, capsys: pytest.Capt
     lines = err.strip().splitlines()
     assert code == 2
     assert f"{broken}: items[pain_location].show_if: unknown item 'pain_presnt'" in lines
-    assert f"{broken}: items[burning_pain].category: unknown category 'sensorial'" in lines
+    assert f"{broken}: items[touch_sensitivity].category: unknown category 'sensorial'" in lines
     assert all(line.startswith(str(broken)) for line in lines)
 
 
@@ -125,3 +126,103 @@ def test_batch_missing_input(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, _, err = run(capsys, "batch", "--questionnaire", Q, "--input", str(tmp_path / "none.csv"),
                        "--output", str(tmp_path / "out.csv"))
     assert code == 2 and "cannot read CSV" in err and "Traceback" not in err
+
+
+# --- Hostile input (issue 11): each of these failed on 1.0 -----------------------------------
+
+
+def _csv_line(cells: list[str]) -> str:
+    return ",".join(cells)
+
+
+def _batch_rows(*rows: dict[str, object]) -> tuple[list[str], list[list[str]]]:
+    header = ["respondent_id", *answers().keys()]
+    lines = []
+    for row in rows:
+        lines.append([";".join(v) if isinstance(v, list) else str(v) for v in (row.get(k, "") for k in header)])
+    return header, lines
+
+
+def test_batch_trailing_commas_never_shift_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every row ending in a comma: 1.0 (pandas) took the ids as the index, shifted every column,
+    dropped the self-harm "yes" and exited 0. Now the file is refused in one line."""
+    header, lines = _batch_rows(
+        {"respondent_id": "r1", **answers()}, {"respondent_id": "r2", **answers(self_harm_thoughts="yes")}
+    )
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("\n".join([_csv_line(header), *(_csv_line(cells) + "," for cells in lines)]) + "\n")
+    code, _, err = run(capsys, "batch", "--questionnaire", Q, "--input", str(source), "--output", str(target))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "trailing comma" in err and "Traceback" not in err
+    assert not target.exists()
+
+
+def test_batch_row_with_extra_fields_is_that_rows_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    header, lines = _batch_rows(
+        {"respondent_id": "r1", **answers()},
+        {"respondent_id": "r2", **answers(self_harm_thoughts="yes")},
+        {"respondent_id": "r3", **answers(self_harm_thoughts="yes")},
+    )
+    lines[1] = [*lines[1], "surprise"]
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("\n".join(_csv_line(cells) for cells in [header, *lines]) + "\n")
+    code, _, err = run(capsys, "batch", "--questionnaire", Q, "--input", str(source), "--output", str(target))
+    scored = pd.read_csv(target, dtype=str, keep_default_na=False, index_col=False)
+    assert code == 0 and "Traceback" not in err
+    assert list(scored["respondent_id"]) == ["r1", "r2", "r3"]
+    assert list(scored["urgent"]) == ["False", "", "True"]
+    assert scored.loc[1, "error"].startswith("row 3:") and "fields" in scored.loc[1, "error"]
+    assert scored.loc[2, "red_flags"] == "self_harm_thoughts"
+
+
+@pytest.mark.parametrize("hostile", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "\0cmd"])
+def test_batch_output_cells_cannot_run_as_formulas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], hostile: str
+) -> None:
+    header, lines = _batch_rows({"respondent_id": hostile, **answers()})
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *lines])
+    code, _, _ = run(capsys, "batch", "--questionnaire", Q, "--input", str(source), "--output", str(target))
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert code == 0
+    assert rows[0]["respondent_id"] == "'" + hostile.replace("\0", "")
+    assert rows[0]["tier"] == "no_referral_suggested"
+
+
+def _score_err(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str) -> tuple[int, str, str]:
+    path = tmp_path / "answers.json"
+    path.write_text(content, encoding="utf-8")
+    return run(capsys, "score", "--questionnaire", Q, "--answers", str(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, "nested", id="100k-deep"),
+        pytest.param('{"pain_intensity": ' + "7" * 5000 + "}", "digits", id="5000-digit-number"),
+        pytest.param(json.dumps({f"unknown_{i}": "yes" for i in range(500_000)}), "too large", id="500k-keys"),
+        pytest.param(json.dumps({**answers(), **{f"unknown_{i}": "yes" for i in range(20_000)}}),
+                     "unknown item", id="20k-keys-under-the-size-cap"),
+        pytest.param(json.dumps({**answers(), "\x1b[2J\x1b[31mred\x07": "yes"}), "\\x1b", id="control-characters"),
+        pytest.param(json.dumps({"pain_intensity": float("inf")}, allow_nan=True), "Infinity", id="infinity"),
+    ],
+)
+def test_score_hostile_json_is_one_short_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, fragment: str
+) -> None:
+    code, out, err = _score_err(tmp_path, capsys, content)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and len(err) < 400, err[:400]
+    assert fragment in err
+    assert all(ch.isprintable() for ch in err.rstrip("\n")), repr(err)
+
+
+def test_batch_does_not_import_the_command_line() -> None:
+    """Issue 8: cli.py and batch.py imported each other; batch now raises its own BatchInputError."""
+    import ast
+
+    tree = ast.parse((REPO / "scoring" / "batch.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "scoring.cli" not in imported

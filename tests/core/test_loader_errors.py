@@ -53,7 +53,7 @@ MUTATIONS = [
     ),
     pytest.param(
         lambda d: item(d, "swelling").update(id="stiffness"),
-        "questionnaires/test.yaml: items[stiffness].id: 'stiffness' is used by an earlier item",
+        "questionnaires/test.yaml: items[stiffness].id: 'stiffness' is listed twice",
         id="duplicate-id",
     ),
     pytest.param(
@@ -93,6 +93,94 @@ MUTATIONS = [
         id="threshold-out-of-range",
     ),
     pytest.param(
+        lambda d: d["categories"].append({"id": "sensory", "label": {"en": "x", "es": "y"}}),
+        "questionnaires/test.yaml: categories[sensory].id: 'sensory' is listed twice",
+        id="duplicate-category",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][1].update(id="referral_suggested"),
+        "questionnaires/test.yaml: scoring.tiers[referral_suggested].id: 'referral_suggested' is listed twice",
+        id="duplicate-tier",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][1]["when"]["any_of"][1].update(answers={"pain_disproportionat": ["no"]}),
+        "questionnaires/test.yaml: scoring.tiers[clinician_review].when.any_of[1].answers.pain_disproportionat: "
+        "unknown item 'pain_disproportionat'",
+        id="tier-answers-unknown-item",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][1]["when"]["any_of"][1].update(answers={"pain_disproportionate": ["nope"]}),
+        "questionnaires/test.yaml: scoring.tiers[clinician_review].when.any_of[1].answers.pain_disproportionate: "
+        "'nope' is not an answer of item 'pain_disproportionate'",
+        id="tier-answers-unknown-code",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][1]["when"]["any_of"][0].update(min_categories=3, max_categories=2),
+        "questionnaires/test.yaml: scoring.tiers[clinician_review].when.any_of[0].min_categories: "
+        "3 is above max_categories 2",
+        id="tier-min-above-max",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][0]["when"].update(gate_met=True),
+        "questionnaires/test.yaml: scoring.tiers[referral_suggested].when.gate_met: unknown key",
+        id="tier-rule-typo",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][1].pop("when"),
+        "questionnaires/test.yaml: scoring.tiers[clinician_review].when: missing; only the last tier may have no needs",
+        id="tier-without-when",
+    ),
+    pytest.param(
+        lambda d: d["scoring"]["tiers"][2].update(when={"gate": True}),
+        "questionnaires/test.yaml: scoring.tiers[no_referral_suggested].when: "
+        "the last tier is the fallback and takes no 'when'",
+        id="fallback-with-when",
+    ),
+    # Red flags (issue 9): required, shown to everyone, with a level and a patient message.
+    pytest.param(
+        lambda d: item(d, "stroke_signs").pop("required"),
+        "questionnaires/test.yaml: items[stroke_signs].required: a red-flag item must be required: true",
+        id="red-flag-optional",
+    ),
+    pytest.param(
+        lambda d: item(d, "tight_cast_worsening_pain").update(required=False),
+        "questionnaires/test.yaml: items[tight_cast_worsening_pain].required: a red-flag item must be required: true",
+        id="red-flag-required-false",
+    ),
+    pytest.param(
+        lambda d: item(d, "stroke_signs").update(show_if={"item": "burning_pain", "in": ["yes"]}),
+        "questionnaires/test.yaml: items[stroke_signs].show_if: a red flag may depend only on a required, "
+        "always-shown item; 'burning_pain' is not",
+        id="red-flag-behind-optional-item",
+    ),
+    pytest.param(
+        lambda d: item(d, "stroke_signs").update(show_if={"item": "pain_disproportionate", "in": ["yes"]}),
+        "questionnaires/test.yaml: items[stroke_signs].show_if: a red flag may depend only on a required, "
+        "always-shown item; 'pain_disproportionate' is not",
+        id="red-flag-behind-sometimes-shown-item",
+    ),
+    pytest.param(
+        lambda d: item(d, "stroke_signs")["red_flag"].pop("level"),
+        "questionnaires/test.yaml: items[stroke_signs].red_flag.level: missing",
+        id="red-flag-without-level",
+    ),
+    pytest.param(
+        lambda d: item(d, "stroke_signs")["red_flag"].update(level="soon"),
+        "questionnaires/test.yaml: items[stroke_signs].red_flag.level: unknown level 'soon'; "
+        "use one of emergency, same_day, talk_now",
+        id="red-flag-unknown-level",
+    ),
+    pytest.param(
+        lambda d: item(d, "stroke_signs")["red_flag"]["message"].pop("es"),
+        "questionnaires/test.yaml: items[stroke_signs].red_flag.message.es: missing text for this language",
+        id="red-flag-message-without-spanish",
+    ),
+    pytest.param(
+        lambda d: d["messages"].pop("answer_skipped"),
+        "questionnaires/test.yaml: messages.answer_skipped: missing (the scoring needs it)",
+        id="answer-words-missing",
+    ),
+    pytest.param(
         lambda d: d["messages"]["reason_category_met"].update(en="{categroy}: {item}"),
         "questionnaires/test.yaml: messages.reason_category_met.en: unknown placeholder {categroy}",
         id="message-placeholder-typo",
@@ -118,7 +206,7 @@ MUTATIONS = [
     ),
     pytest.param(
         lambda d: d["answer_sets"]["yes_no"].append({"code": "yes", "label": {"en": "Y", "es": "S"}}),
-        "questionnaires/test.yaml: answer_sets.yes_no: answer code 'yes' listed twice",
+        "questionnaires/test.yaml: answer_sets.yes_no[yes].code: 'yes' is listed twice",
         id="duplicate-answer-code",
     ),
 ]

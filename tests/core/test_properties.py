@@ -40,12 +40,61 @@ def test_adding_a_yes_symptom_never_lowers_the_tier(given_answers: dict[str, obj
     assert set(before.categories_met) <= set(after.categories_met)
 
 
+def raise_flag(given_answers: dict[str, object], flag: str) -> dict[str, object]:
+    """The answers with `flag` answered "yes", and whatever asks it (the cast question) too."""
+    raised = {**given_answers, flag: "yes"}
+    for condition in QUESTIONNAIRE.item(flag).show_if:
+        raised[condition.item] = sorted(condition.any_of)[0]
+    return raised
+
+
+def expected_tier(result_answers: dict[str, object], categories_met: int) -> str:
+    """CLINICAL.md §3 written out by hand, as the oracle for the YAML rule."""
+    pain = result_answers.get("pain_present") == "yes"
+    proportion = result_answers.get("pain_disproportionate")
+    gate = pain and proportion in ("yes", "unsure")
+    if gate and categories_met >= 3:
+        return "referral_suggested"
+    if (gate and categories_met == 2) or (pain and proportion == "no" and categories_met >= 3):
+        return "clinician_review"
+    return "no_referral_suggested"
+
+
 @settings(max_examples=300, deadline=None)
 @given(answer_sets(), st.sampled_from(RED_FLAGS))
 def test_any_red_flag_yes_is_always_urgent(given_answers: dict[str, object], flag: str) -> None:
-    result = score(QUESTIONNAIRE, {**given_answers, flag: "yes"})
+    result = score(QUESTIONNAIRE, raise_flag(given_answers, flag))
     assert result.urgent
     assert flag in result.red_flags
+    assert result.red_flag_level is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer_sets(), st.sampled_from(RED_FLAGS))
+def test_urgent_is_never_hidden_by_the_tier(given_answers: dict[str, object], flag: str) -> None:
+    """A red flag changes urgency only: the same tier, and urgent, whatever the tier is."""
+    calm = score(QUESTIONNAIRE, {**raise_flag(given_answers, flag), **{f: "no" for f in RED_FLAGS}})
+    raised = score(QUESTIONNAIRE, raise_flag(given_answers, flag))
+    assert raised.tier == calm.tier
+    assert raised.urgent and not calm.urgent
+
+
+@settings(max_examples=500, deadline=None)
+@given(answer_sets())
+def test_tier_follows_the_written_rule(given_answers: dict[str, object]) -> None:
+    result = score(QUESTIONNAIRE, given_answers)
+    assert result.tier == expected_tier(given_answers, len(result.categories_met))
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer_sets())
+def test_pain_not_out_of_proportion_with_3_groups_is_never_no_referral(given_answers: dict[str, object]) -> None:
+    given_answers = {**given_answers, "pain_present": "yes", "pain_disproportionate": "no"}
+    for item_id in ("touch_sensitivity", "temperature_difference", "swelling"):
+        given_answers[item_id] = "yes"
+    result = score(QUESTIONNAIRE, given_answers)
+    assert len(result.categories_met) >= 3
+    assert result.tier == "clinician_review"
 
 
 @settings(max_examples=200, deadline=None)
@@ -64,6 +113,8 @@ def test_urgent_exactly_when_a_red_flag_answer_says_so(given_answers: dict[str, 
     expected = {
         item.id for item in QUESTIONNAIRE.red_flag_items
         if item.red_flag is not None and given_answers.get(item.id) in item.red_flag.urgent_if
+        and item.id in result.shown
     }
+    assert set(result.shown) >= {item.id for item in QUESTIONNAIRE.red_flag_items if not item.show_if}
     assert set(result.red_flags) == expected
     assert result.urgent is bool(expected)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import Questionnaire, load_questionnaire, score
+from scoring import RED_FLAG_LEVELS, Questionnaire, load_questionnaire, score
 
 FILES = sorted((Path(__file__).resolve().parents[2] / "questionnaires").glob("*.yaml"))
 REQUIRED_ITEMS = {
@@ -14,7 +14,7 @@ REQUIRED_ITEMS = {
     "pain_intensity", "burning_pain", "touch_sensitivity", "temperature_difference", "color_change",
     "sweating_change", "swelling", "stiffness", "weakness_tremor_spasm", "skin_hair_nail_change",
     "sleep_problems", "mood_low", "cold_pale_numb_limb", "sudden_leg_swelling_or_breathless",
-    "fever_with_hot_red_limb", "self_harm_thoughts",
+    "fever_with_hot_red_limb", "tight_cast_worsening_pain", "stroke_signs", "self_harm_thoughts",
 }
 
 
@@ -38,10 +38,27 @@ def test_every_string_in_every_language(questionnaire: Questionnaire) -> None:
         texts += [item.text, item.short, *(choice.label for choice in item.choices)]
         texts += [t for t in (item.help, item.min_label, item.max_label) if t is not None]
         if item.red_flag:
-            texts.append(item.red_flag.concern)
+            texts += [item.red_flag.concern, item.red_flag.message]
     texts += [tier.label for tier in questionnaire.tiers] + [tier.message for tier in questionnaire.tiers]
     for text in texts:
         assert text.languages == questionnaire.languages
+
+
+def test_red_flags_required_with_a_level_and_asked_of_everyone(questionnaire: Questionnaire) -> None:
+    """Issue 9: no red flag can be skipped, or hidden behind an answer that may be skipped."""
+    for item in questionnaire.red_flag_items:
+        assert item.red_flag is not None
+        assert item.required, item.id
+        assert item.red_flag.level in RED_FLAG_LEVELS
+        assert item.red_flag.message.languages == questionnaire.languages
+        for condition in item.show_if:
+            gate_item = questionnaire.item(condition.item)
+            assert gate_item.required and not gate_item.show_if, item.id
+
+
+def test_answer_words_in_every_language(questionnaire: Questionnaire) -> None:
+    for key in ("answer_not_asked", "answer_skipped", "answer_number"):
+        assert questionnaire.messages[key].languages == questionnaire.languages
 
 
 def test_every_category_has_items_and_each_scored_item_one_category(questionnaire: Questionnaire) -> None:
@@ -53,7 +70,8 @@ def test_every_category_has_items_and_each_scored_item_one_category(questionnair
 
 def test_last_tier_is_the_fallback(questionnaire: Questionnaire) -> None:
     last = questionnaire.tiers[-1]
-    assert not last.requires_gate and last.min_categories == 0
+    assert last.when == ()
+    assert all(tier.when for tier in questionnaire.tiers[:-1])
 
 
 def test_empty_answers_for_optional_items_score(questionnaire: Questionnaire) -> None:
@@ -73,8 +91,11 @@ def test_default_questionnaire_has_the_issue_items() -> None:
     required = {item.id for item in default.items if item.required}
     assert required == {
         "pain_present", "pain_disproportionate", "cold_pale_numb_limb",
-        "sudden_leg_swelling_or_breathless", "fever_with_hot_red_limb", "self_harm_thoughts",
+        "sudden_leg_swelling_or_breathless", "breathless_or_chest_pain", "fever_with_hot_red_limb",
+        "spreading_redness_or_pus", "cast_or_tight_bandage", "tight_cast_worsening_pain",
+        "stroke_signs", "self_harm_thoughts",
     }
+    assert default.version == "1.1.0"
     assert default.items[-1].id == "self_harm_thoughts"
     assert [c.id for c in default.categories] == ["sensory", "vasomotor", "sudomotor_edema", "motor_trophic"]
     first_red_flag = next(i for i, item in enumerate(default.items) if item.red_flag)

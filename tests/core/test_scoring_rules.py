@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import AnswersInvalid, Questionnaire, score
-from tests.core.conftest import RED_FLAGS, answers, with_categories
+from tests.core.conftest import NO_PAIN, RED_FLAGS, answers, with_categories
 
 TIER_CASES = [
     pytest.param(with_categories(), "no_referral_suggested", id="0-categories=no-referral"),
@@ -25,23 +25,40 @@ TIER_CASES = [
     ),
     pytest.param(
         with_categories("sensory", "vasomotor", "sudomotor_edema", pain_disproportionate="no"),
-        "no_referral_suggested", id="gate-off-3-categories=no-referral",
+        "clinician_review", id="not-out-of-proportion-3-categories=clinician-review",
+    ),
+    pytest.param(
+        with_categories("sensory", "vasomotor", "sudomotor_edema", "motor_trophic", pain_disproportionate="no"),
+        "clinician_review", id="not-out-of-proportion-4-categories=clinician-review",
+    ),
+    pytest.param(
+        answers(touch_sensitivity="unsure", temperature_difference="unsure", sweating_change="unsure",
+                stiffness="unsure"),
+        "no_referral_suggested", id="all-unsure-count-nothing",
+    ),
+    pytest.param(
+        with_categories("vasomotor", "sudomotor_edema", burning_pain="yes"),
+        "clinician_review", id="burning-pain-counts-in-no-category",
+    ),
+    pytest.param(
+        with_categories("sensory", "vasomotor", "sudomotor_edema", pain_disproportionate="unsure",
+                        pain_intensity=0),
+        "referral_suggested", id="pain-0-still-an-answer",
     ),
     pytest.param(
         with_categories("sensory", "vasomotor", pain_disproportionate="no"),
-        "no_referral_suggested", id="gate-off-2-categories=no-referral",
+        "no_referral_suggested", id="not-out-of-proportion-2-categories=no-referral",
     ),
     pytest.param(
-        answers(burning_pain="unsure", temperature_difference="unsure", sweating_change="unsure",
-                stiffness="unsure"),
-        "no_referral_suggested", id="all-unsure-count-nothing",
+        with_categories("sensory", "vasomotor", "sudomotor_edema", pain_disproportionate="no", pain_present="no"),
+        "no_referral_suggested", id="no-pain-3-answers-hidden=no-referral",
     ),
     pytest.param(
         with_categories("sensory", "vasomotor", sweating_change="unsure", swelling=None),
         "clinician_review", id="unsure-and-unanswered-do-not-count",
     ),
     pytest.param(
-        answers(burning_pain="yes", touch_sensitivity="yes", temperature_difference="yes"),
+        answers(temperature_difference="yes", color_change="yes", touch_sensitivity="yes"),
         "clinician_review", id="two-yes-in-one-category-count-once",
     ),
 ]
@@ -54,8 +71,23 @@ def test_tier(questionnaire: Questionnaire, given: dict[str, object], tier: str)
     assert result.referral_suggested is (tier == "referral_suggested")
 
 
+def test_burning_pain_is_shown_but_counts_nowhere(questionnaire: Questionnaire) -> None:
+    result = score(questionnaire, answers(burning_pain="yes"))
+    assert result.categories_met == ()
+    assert result.answer("burning_pain") == "yes" and "burning_pain" in result.shown
+
+
+def test_cast_red_flag_is_asked_only_with_a_cast(questionnaire: Questionnaire) -> None:
+    no_cast = score(questionnaire, {**NO_PAIN, "tight_cast_worsening_pain": "yes"})
+    assert not no_cast.urgent and "tight_cast_worsening_pain" not in no_cast.shown
+    with pytest.raises(AnswersInvalid, match="tight_cast_worsening_pain: required"):
+        score(questionnaire, {**NO_PAIN, "cast_or_tight_bandage": "yes"})
+    cast = score(questionnaire, {**NO_PAIN, "cast_or_tight_bandage": "yes", "tight_cast_worsening_pain": "yes"})
+    assert cast.urgent and cast.red_flag_level == "emergency"
+
+
 def test_no_pain_skips_to_safety_questions(questionnaire: Questionnaire) -> None:
-    result = score(questionnaire, {"pain_present": "no", **{flag: "no" for flag in RED_FLAGS}})
+    result = score(questionnaire, NO_PAIN)
     assert result.tier == "no_referral_suggested"
     assert not result.gate_met and not result.urgent
     assert result.categories_met == ()
@@ -85,7 +117,7 @@ def test_each_red_flag_is_urgent_with_any_tier(
 
 
 def test_red_flag_urgent_even_without_pain(questionnaire: Questionnaire) -> None:
-    result = score(questionnaire, {"pain_present": "no", **{f: "no" for f in RED_FLAGS}, "stroke_signs": "yes"})
+    result = score(questionnaire, {**NO_PAIN, "stroke_signs": "yes"})
     assert result.urgent and result.tier == "no_referral_suggested"
 
 
@@ -105,6 +137,9 @@ def test_no_red_flag_not_urgent(questionnaire: Questionnaire) -> None:
         pytest.param(answers(pain_disproportionate=None), "pain_disproportionate", "required",
                      id="required-when-shown"),
         pytest.param(answers(self_harm_thoughts=None), "self_harm_thoughts", "required", id="red-flag-required"),
+        pytest.param(answers(stroke_signs=None), "stroke_signs", "required", id="stroke-required"),
+        pytest.param(answers(tight_cast_worsening_pain=None), "tight_cast_worsening_pain", "required",
+                     id="cast-red-flag-required-when-asked"),
         pytest.param(answers(pain_intensity="seven"), "pain_intensity", "whole number", id="intensity-text"),
         pytest.param(answers(pain_intensity=11), "pain_intensity", "whole number", id="intensity-too-high"),
         pytest.param(answers(pain_intensity=True), "pain_intensity", "whole number", id="intensity-bool"),
@@ -126,7 +161,7 @@ def test_bad_answers_name_the_item(
 
 
 def test_pain_not_required_when_not_shown(questionnaire: Questionnaire) -> None:
-    result = score(questionnaire, {"pain_present": "no", **{f: "no" for f in RED_FLAGS}})
+    result = score(questionnaire, NO_PAIN)
     assert result.answer("pain_disproportionate") is None
 
 
@@ -135,20 +170,20 @@ def test_result_carries_versions_and_reasons(questionnaire: Questionnaire) -> No
     assert (result.questionnaire_id, result.questionnaire_version) == (questionnaire.id, questionnaire.version)
     assert len(result.questionnaire_hash) == 64
     assert result.categories_met == ("sensory", "vasomotor", "sudomotor_edema")
-    assert any("burning or throbbing pain" in reason for reason in result.reasons)
+    assert any("pain or a much stronger feeling from a light touch" in reason for reason in result.reasons)
     assert any("3 of 4" in reason for reason in result.reasons)
 
 
 def test_reasons_follow_the_answer_language(questionnaire: Questionnaire) -> None:
     spanish = score(questionnaire, with_categories("sensory", "vasomotor"), "es")
     assert spanish.language == "es"
-    assert any("dolor que quema o late" in reason for reason in spanish.reasons)
+    assert any("roce suave" in reason for reason in spanish.reasons)
     assert any("2 de 4" in reason for reason in spanish.reasons)
 
 
 def test_all_four_categories_noted_as_extra_information(questionnaire: Questionnaire) -> None:
     result = score(questionnaire, with_categories(*("sensory", "vasomotor", "sudomotor_edema", "motor_trophic")))
-    assert any("Every symptom group" in reason and "not a diagnosis" in reason for reason in result.reasons)
+    assert any("every symptom group" in reason and "not a diagnosis" in reason for reason in result.reasons)
 
 
 def test_unknown_language_is_an_error(questionnaire: Questionnaire) -> None:

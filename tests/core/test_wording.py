@@ -60,3 +60,49 @@ def test_no_reason_reads_as_a_diagnosis(given_answers: dict[str, object]) -> Non
     for language in QUESTIONNAIRE.languages:
         result = score(QUESTIONNAIRE, given_answers, language)
         assert [r for r in result.reasons if DIAGNOSIS_WORDING.search(r)] == []
+
+
+# Issue 10's Spanish review: phrases that must not come back (the fix in brackets there).
+OLD_SPANISH = re.compile(
+    r"otro color que|se tuerce|tiesa|tieso|golpe|que apliquen|toque suave|rojez|examinarle"
+    r"|no le deja dormir|^¿Suda|^¿Se hincha|\bdecaído\b(?!\(a\))|\bseguro\b(?!\(a\))|\bpreocupado\b(?!\(a\))",
+    re.IGNORECASE,
+)
+
+
+def test_the_spanish_fixes_hold() -> None:
+    spanish = sorted(spanish_strings())
+    assert len(spanish) > 50
+    assert [s for s in spanish if OLD_SPANISH.search(s)] == []
+    assert OLD_SPANISH.search("¿El dolor no le deja dormir bien?")  # the check itself works
+    assert not OLD_SPANISH.search("decaído(a) o preocupado(a)")
+
+
+def spanish_strings() -> set[str]:
+    texts = [QUESTIONNAIRE.title, *QUESTIONNAIRE.messages.values()]
+    for item in QUESTIONNAIRE.items:
+        texts += [item.text, item.short, *(c.label for c in item.choices)]
+        if item.red_flag:
+            texts += [item.red_flag.concern, item.red_flag.message]
+    texts += [tier.message for tier in QUESTIONNAIRE.tiers]
+    return {text["es"] for text in texts}
+
+
+def test_no_negative_questions() -> None:
+    negative = re.compile(r"\bnot\b|n't\b|\bnever\b", re.IGNORECASE)
+    assert [item.id for item in QUESTIONNAIRE.items if negative.search(item.text["en"])] == []
+
+
+def test_each_symptom_question_names_what_it_is_about() -> None:
+    """On a one-question screen "Is it weak?" has no referent: say the pain or the arm or leg."""
+    for item in QUESTIONNAIRE.items:
+        if item.show_if and item.red_flag is None:
+            assert re.search(r"\bpain\b|arm or leg that hurts", item.text["en"]), item.id
+
+
+@pytest.mark.parametrize("item_id", ["cold_pale_numb_limb", "sudden_leg_swelling_or_breathless",
+                                     "fever_with_hot_red_limb", "stroke_signs", "breathless_or_chest_pain"])
+def test_red_flags_have_a_time_frame(item_id: str) -> None:
+    text = QUESTIONNAIRE.item(item_id).text
+    assert re.match(r"(Today or in the last 2 days|Right now),", text["en"])
+    assert re.match(r"(Hoy o en los últimos 2 días|Ahora mismo),", text["es"])

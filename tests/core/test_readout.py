@@ -1,0 +1,141 @@
+"""The one way answers and red flags read (issue 8 §3), red-flag levels (issue 9) and the
+result's shown items, partial scoring and stored-dict tolerance."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import (
+    Questionnaire,
+    ScreeningResult,
+    answer_text,
+    red_flag_concerns,
+    red_flag_messages,
+    score,
+)
+from tests.core.conftest import NO_PAIN, answers
+
+LEVELS = {
+    "cold_pale_numb_limb": "emergency",
+    "breathless_or_chest_pain": "emergency",
+    "tight_cast_worsening_pain": "emergency",
+    "stroke_signs": "emergency",
+    "sudden_leg_swelling_or_breathless": "same_day",
+    "fever_with_hot_red_limb": "same_day",
+    "spreading_redness_or_pus": "same_day",
+    "self_harm_thoughts": "talk_now",
+}
+
+
+def no_pain() -> dict[str, object]:
+    return dict(NO_PAIN)
+
+
+@pytest.mark.parametrize(
+    ("given", "item_id", "language", "expected"),
+    [
+        pytest.param(no_pain(), "burning_pain", "en", "Not asked", id="hidden-by-branching"),
+        pytest.param(no_pain(), "burning_pain", "es", "No se preguntó", id="hidden-spanish"),
+        pytest.param(answers(swelling=None), "swelling", "en", "Skipped", id="asked-unanswered"),
+        pytest.param(answers(swelling=None), "swelling", "es", "Omitida", id="skipped-spanish"),
+        pytest.param(answers(pain_intensity=7), "pain_intensity", "en", "7 out of 10", id="number"),
+        pytest.param(answers(pain_intensity=0), "pain_intensity", "es", "0 de 10", id="zero-spanish"),
+        pytest.param(answers(swelling="unsure"), "swelling", "en", "Not sure", id="label"),
+        pytest.param(answers(pain_location=["right_leg", "left_arm"]), "pain_location", "en",
+                     "Left arm or hand, Right leg or foot", id="several-labels"),
+    ],
+)
+def test_answer_text_from_a_result(
+    questionnaire: Questionnaire, given: dict[str, object], item_id: str, language: str, expected: str
+) -> None:
+    result = score(questionnaire, given)
+    assert answer_text(questionnaire, result, item_id, result.answer(item_id), language) == expected
+    item = questionnaire.item(item_id)
+    assert answer_text(questionnaire, result.shown, item, result.answer(item_id), language) == expected
+
+
+def test_answer_text_for_what_an_older_version_stored(questionnaire: Questionnaire) -> None:
+    assert answer_text(questionnaire, ("retired_item",), "retired_item", "maybe", "en") == "maybe"
+    assert answer_text(questionnaire, ("swelling",), "swelling", "retired_code", "en") == "retired_code"
+
+
+def test_result_lists_shown_items_in_order(questionnaire: Questionnaire) -> None:
+    result = score(questionnaire, no_pain())
+    always = ("pain_present", *(item.id for item in questionnaire.items if item.required and not item.show_if))
+    assert result.shown == tuple(dict.fromkeys(always))
+    assert "tight_cast_worsening_pain" not in result.shown  # no cast: not asked
+    full = score(questionnaire, answers())
+    assert full.shown == tuple(item.id for item in questionnaire.items)
+
+
+def test_every_red_flag_has_a_level_listed_here(questionnaire: Questionnaire) -> None:
+    assert {item.id for item in questionnaire.red_flag_items} == set(LEVELS)
+
+
+@pytest.mark.parametrize(("flag", "level"), LEVELS.items())
+def test_each_red_flag_has_its_level(questionnaire: Questionnaire, flag: str, level: str) -> None:
+    red_flag = questionnaire.item(flag).red_flag
+    assert red_flag is not None and red_flag.level == level
+    assert score(questionnaire, answers(**{flag: "yes"})).red_flag_level == level
+
+
+def test_most_severe_level_wins(questionnaire: Questionnaire) -> None:
+    both = score(questionnaire, answers(self_harm_thoughts="yes", fever_with_hot_red_limb="yes"))
+    assert both.red_flag_level == "talk_now"
+    all_three = score(questionnaire, answers(self_harm_thoughts="yes", fever_with_hot_red_limb="yes",
+                                             stroke_signs="yes"))
+    assert all_three.red_flag_level == "emergency"
+    assert score(questionnaire, answers()).red_flag_level is None
+
+
+def test_stroke_message_says_call_911_and_self_harm_988(questionnaire: Questionnaire) -> None:
+    stroke = questionnaire.item("stroke_signs").red_flag
+    self_harm = questionnaire.item("self_harm_thoughts").red_flag
+    assert stroke is not None and self_harm is not None
+    for language in questionnaire.languages:
+        assert "911" in stroke.message[language]
+        assert "988" in self_harm.message[language]
+    assert "Press 2 for Spanish" in self_harm.message["en"]
+
+
+def test_concerns_and_messages_most_severe_first(questionnaire: Questionnaire) -> None:
+    result = score(questionnaire, answers(fever_with_hot_red_limb="yes", self_harm_thoughts="yes",
+                                          stroke_signs="yes"))
+    concerns = red_flag_concerns(questionnaire, result, "en")
+    assert len(concerns) == 3
+    assert "stroke" in concerns[0] and "self-harm" in concerns[1] and "infection" in concerns[2]
+    messages = red_flag_messages(questionnaire, result, "es")
+    assert "911" in messages[0] and "988" in messages[1]
+    assert red_flag_concerns(questionnaire, score(questionnaire, answers()), "en") == ()
+
+
+def test_partial_scoring_keeps_a_red_flag_without_the_rest(questionnaire: Questionnaire) -> None:
+    so_far = {"pain_present": "no", "cold_pale_numb_limb": "yes"}
+    result = score(questionnaire, so_far, partial=True)
+    assert result.urgent and result.red_flags == ("cold_pale_numb_limb",)
+    assert result.red_flag_level == "emergency"
+    assert result.complete is False
+    assert result.shown == ("pain_present", "cold_pale_numb_limb")
+    assert ScreeningResult.from_dict(result.to_dict()) == result
+
+
+def test_partial_scoring_still_refuses_bad_answers(questionnaire: Questionnaire) -> None:
+    from scoring import AnswersInvalid
+
+    with pytest.raises(AnswersInvalid, match="stroke_signs"):
+        score(questionnaire, {"pain_present": "no", "stroke_signs": "perhaps"}, partial=True)
+
+
+def test_complete_answers_say_complete(questionnaire: Questionnaire) -> None:
+    assert score(questionnaire, answers()).complete is True
+
+
+def test_a_dict_stored_before_1_1_still_reads(questionnaire: Questionnaire) -> None:
+    stored = score(questionnaire, answers(swelling=None, stroke_signs="yes")).to_dict()
+    for key in ("shown", "red_flag_level", "complete"):
+        del stored[key]
+    old = ScreeningResult.from_dict(stored)
+    assert old.shown == tuple(key for key, _ in old.answers)
+    assert old.red_flag_level == "emergency"  # never understated
+    assert old.complete is True
+    assert answer_text(questionnaire, old, "swelling", None, "en") == "Not asked"
