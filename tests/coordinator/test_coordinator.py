@@ -141,7 +141,7 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     assert "not a diagnosis" in detail
     downloads = app.get("download_button")
     assert [d.proto.label for d in downloads] == [
-        "Download Clinician copy (English)", "Download Patient copy (patient's language)",
+        "Download Clinician copy (English)", "Download Patient copy (patient's language)", "Download FHIR (JSON)",
     ]
     app.button(key="staff:acknowledge").click().run()
     app.selectbox(key=f"staff:status:{urgent.id}:2").select("referred")
@@ -324,3 +324,24 @@ def test_oidc_email_not_on_list_is_refused(database_url: str, monkeypatch: pytes
     at.run()
     with pytest.raises(ValueError):
         go(at, "queue")
+
+
+def test_fhir_download_is_the_saved_screening_and_audited(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    import json
+
+    from scoring import load_questionnaire
+    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+    from ui.coordinator.screening import fhir_json
+
+    row = submit("sensory", "vasomotor", stroke_signs="yes")
+    sign_in(app)
+    open_detail(app, row)
+    button = next(b for b in app.get("download_button") if b.proto.label == "Download FHIR (JSON)")
+    assert "fhir_downloaded" not in events(with_passcode)
+    bundle = json.loads(fhir_json(row, load_questionnaire(DEFAULT_QUESTIONNAIRE), ""))
+    kinds = [entry["resource"]["resourceType"] for entry in bundle["entry"]]
+    assert bundle["type"] == "collection" and kinds[0] == "QuestionnaireResponse" and "Observation" in kinds
+    button.click().run()
+    assert "fhir_downloaded" in events(with_passcode)

@@ -5,6 +5,7 @@ row as saved. Nothing here words the result as a diagnosis."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import partial
 from html import escape
@@ -12,12 +13,13 @@ from html import escape
 import streamlit as st
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Item, Questionnaire
+from scoring import Questionnaire, answer_text, red_flag_concerns
+from scoring.fhir import screening_bundle
 from storage import STATUSES, Submission
 from ui import resources
 from ui.coordinator import guard, header
 from ui.coordinator import session as staff
-from ui.coordinator.wording import concern, language_name, status_label, text, tier_label
+from ui.coordinator.wording import language_name, status_label, text, tier_label
 
 DISCLAIMER = (
     "A screening aid, not a diagnosis: the clinical signs and the exclusion of other causes "
@@ -71,7 +73,7 @@ def render() -> None:
 def _urgent(row: Submission, questionnaire: Questionnaire) -> None:
     if not row.urgent:
         return
-    lines = [f"- {_short(questionnaire, flag)}: {concern(questionnaire, flag)}" for flag in row.result.red_flags]
+    lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
     st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
     if row.acknowledged_at is None:
         st.button("Acknowledge this urgent alert", type="primary", key=staff.widget_key("acknowledge"),
@@ -111,16 +113,6 @@ def _outcome(row: Submission, questionnaire: Questionnaire) -> None:
             st.text(reason)
 
 
-def answer_text(item: Item, row: Submission, language: str) -> str:
-    """How the answer reads: "Not asked" for an item the patient never saw, "No answer" for one
-    they skipped, else the label (the scoring helper's one function replaces this when merged)."""
-    value = row.answers.get(item.id)
-    asked = {key for key, _ in row.result.answers} | set(row.answers)
-    if value is None:
-        return text("no_answer" if item.id in asked else "not_asked", language)
-    return str(item.answer_label(value, language))
-
-
 def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
     """Every answer in full as an HTML table of escaped text: red flags raised first and marked,
     the rest in questionnaire order; the patient's language alongside when it is not English."""
@@ -135,9 +127,12 @@ def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
     for item in items:
         flag = item.id in raised
         mark = "<strong>RED FLAG</strong> " if flag else ""
-        row_cells = [mark + escape(str(item.text["en"])), escape(answer_text(item, row, "en"))]
+        value = row.answers.get(item.id)
+        row_cells = [mark + escape(str(item.text["en"])),
+                     escape(answer_text(questionnaire, row.result, item, value, "en"))]
         if second:
-            row_cells += [escape(str(item.text[second])), escape(answer_text(item, row, second))]
+            row_cells += [escape(str(item.text[second])),
+                          escape(answer_text(questionnaire, row.result, item, value, second))]
         style = " style='background:#fee2e2'" if flag else ""
         body.append(f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in row_cells) + "</tr>")
     return ("<table style='width:100%;border-collapse:collapse' class='answers'>"
@@ -208,3 +203,23 @@ def _downloads(row: Submission, questionnaire: Questionnaire, actor: str) -> Non
             args=("pdf_downloaded",),
             kwargs={"actor": actor, "submission_id": row.id, "detail": variant},
         )
+    columns[2].download_button(
+        "Download FHIR (JSON)",
+        data=partial(fhir_json, row, questionnaire, resources.settings().fhir_base_url),  # built on click
+        file_name=f"screening-{row.reference}.fhir.json",
+        mime="application/fhir+json",
+        key=staff.widget_key(f"fhir:{row.id}"),
+        on_click=storage.record_event,
+        args=("fhir_downloaded",),
+        kwargs={"actor": actor, "submission_id": row.id, "detail": "FHIR R4 Bundle"},
+    )
+
+
+def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> bytes:
+    """The screening as a FHIR R4 Bundle (QuestionnaireResponse and Observations), as JSON bytes."""
+    bundle = screening_bundle(
+        questionnaire, row.result, response_id=row.reference, authored=row.created_at,
+        complete=getattr(row, "complete", None), patient_identifier=getattr(row, "patient_identifier", None),
+        base_url=base_url,
+    )
+    return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from scoring import red_flag_concerns
 from storage import QueuePage, Storage, Submission
 from ui import resources
 from ui.coordinator import session as staff
-from ui.coordinator.wording import concern
 
 PAGE_SIZE = 20
 DEMO_TABLET = "demo"
@@ -116,7 +116,7 @@ def live_urgent_list() -> None:
         cols[0].markdown(label)
         waiting = minutes_waiting(row, now)
         cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min" + (" · OVERDUE" if is_overdue(row, now) else ""))
-        cols[2].text("; ".join(concern(questionnaire, flag) for flag in row.result.red_flags))
+        cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en")))
         if cols[3].button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
             from ui.coordinator.screening import open_screening
 

@@ -74,11 +74,3 @@ def category_labels(questionnaire: Questionnaire, ids: Iterable[str]) -> str:
         except KeyError:
             names.append(category_id)
     return ", ".join(names)
-
-
-def concern(questionnaire: Questionnaire, flag: str) -> str:
-    """A red flag's concern for staff (English), or its id when the item is gone."""
-    item = questionnaire.items_by_id.get(flag)
-    if item is not None and item.red_flag is not None:
-        return str(item.red_flag.concern["en"])
-    return flag
