@@ -2,6 +2,8 @@
 
     python -m storage migrate [--url URL]                  bring the schema to the latest revision
     python -m storage demo-data --count N [--url URL] [--days D]   made-up screenings
+    python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
+                             [--urgent | --not-urgent] [--format csv] [--url URL]
 
 Settings (DATABASE_URL, QUESTIONNAIRE, ...) are read and checked first: a bad one is one line
 and exit status 2, as is any failure here.
@@ -12,12 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 
 from scoring import load_questionnaire
-from settings import settings_or_exit
-from storage import migrations
+from settings import Settings, settings_or_exit
+from storage import STATUSES, QueueFilter, migrations
 from storage.database import Storage, prepare_sqlite_file
 from storage.demo import fill
+from storage.export import EXPORT_FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--count", type=int, default=1000)
     demo.add_argument("--days", type=int, default=42)
     demo.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
+    export = verbs.add_parser("export", help="write screenings to a file (audited), a chunk at a time")
+    export.add_argument("--output", required=True, metavar="FILE")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv")
+    export.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--tier", default=None)
+    export.add_argument("--status", choices=STATUSES, default=None)
+    urgent = export.add_mutually_exclusive_group()
+    urgent.add_argument("--urgent", dest="urgent", action="store_const", const=True, default=None)
+    urgent.add_argument("--not-urgent", dest="urgent", action="store_const", const=False)
+    export.add_argument("--max-rows", type=int, default=None, help="default: EXPORT_MAX_ROWS")
+    export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     args = parser.parse_args(argv)
     settings = settings_or_exit(args.verb)
     url = args.url or settings.database_url
@@ -40,11 +56,30 @@ def main(argv: list[str] | None = None) -> int:
             migrations.upgrade(url)
             print(f"migrate: database at revision {migrations.head_revision()} (was {before})", file=sys.stderr)
             return 0
+        if args.verb == "export":
+            return _export(args, Storage(url), settings)
         count = fill(Storage(url), args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire))
     except Exception as exc:  # a one-line message, never a traceback
         print(f"{args.verb}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 2
     print(f"demo-data: {count} made-up screenings in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> int:
+    query = QueueFilter(date_from=args.date_from, date_to=args.date_to, tier=args.tier, urgent=args.urgent,
+                        status=args.status)
+    limit = args.max_rows or settings.export_max_rows
+    matched = storage.list_submissions(query, page_size=1).total
+    if matched > limit:
+        print(f"export: {matched} screenings match, more than the {limit} allowed (EXPORT_MAX_ROWS or --max-rows); "
+              "narrow the dates", file=sys.stderr)
+        return 2
+    item_ids = [item.id for item in load_questionnaire(settings.questionnaire).items]
+    with open(args.output, "w", encoding="utf-8", newline="") as out:
+        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query), out, item_ids=item_ids)
+    storage.record_event("exported", actor="command line", detail=f"{written} rows, {args.format}, {query}")
+    print(f"export: {written} screenings to {args.output}", file=sys.stderr)
     return 0
 
 

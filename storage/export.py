@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
 import pandas as pd
 
 FIXED_COLUMNS = (
-    "reference", "submitted_at", "language", "tier", "urgent", "categories_met", "red_flags",
-    "reasons", "status", "note", "questionnaire_id", "questionnaire_version",
+    "reference", "submitted_at", "language", "tier", "urgent", "red_flag_level", "complete", "tablet",
+    "categories_met", "red_flags", "reasons", "status", "note", "chart_number", "questionnaire_id",
+    "questionnaire_version",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str]) -> int:
@@ -42,11 +43,15 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
         row["language"],
         row["tier"],
         bool(row["urgent"]),
+        row["red_flag_level"] or "",
+        bool(row["complete"]),
+        row["tablet"] or "",
         ";".join(result["categories_met"]),
         ";".join(result["red_flags"]),
         " | ".join(result["reasons"]),
         row["status"],
         _inert(row["note"] or ""),
+        _inert(row["patient_identifier"] or ""),
         row["questionnaire_id"],
         row["questionnaire_version"],
         *(_answer(answers.get(item_id)) for item_id in item_ids),
@@ -64,3 +69,9 @@ def _answer(value: object) -> object:
 def _inert(text: str) -> str:
     """A spreadsheet runs a cell starting with = + - @ as a formula: make staff text plain."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+EXPORT_FORMATS: dict[str, Callable[..., int]] = {"csv": write_csv}
+"""`python -m storage export --format NAME`: each writer takes (chunks of rows, an open text
+file, item_ids=...) and returns rows written, streaming chunk by chunk. An "ndjson" writer
+(one FHIR QuestionnaireResponse per line, from `scoring.fhir`) registers here."""

@@ -9,6 +9,7 @@ from html import escape
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from report import SummaryHeader
 from storage import Storage, Submission
 from tests.coordinator.conftest import APP, COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
 from ui.coordinator import pages
@@ -166,9 +167,14 @@ def test_header_and_pdf_show_the_saved_row_right_after_save(
     """Issue 11: the PDF downloaded right after "Save review" was one save behind."""
     import ui.coordinator.screening as screening
 
-    headers = []
+    headers: list[SummaryHeader] = []
     real = screening.summary_header
-    monkeypatch.setattr(screening, "summary_header", lambda row: headers.append(real(row)) or headers[-1])
+
+    def recording(row: Submission) -> SummaryHeader:
+        headers.append(real(row))
+        return headers[-1]
+
+    monkeypatch.setattr(screening, "summary_header", recording)
     row = submit("sensory", "vasomotor")
     sign_in(app)
     open_detail(app, row)
@@ -285,7 +291,7 @@ def test_audit_page_shows_reference_and_is_audited(
 def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STAFF_EMAILS", "coordinator@clinic.example")
     at = AppTest.from_file(APP, default_timeout=30)
-    at.user = {"is_logged_in": True, "email": "Coordinator@clinic.example"}  # type: ignore[assignment]
+    at.user = {"is_logged_in": True, "email": "Coordinator@clinic.example"}
     at.run()
     go(at, "queue")
     assert not at.exception and "coordinator@clinic.example" in page_text(at)
@@ -300,7 +306,7 @@ def test_oidc_idle_sign_out_really_logs_out(
     monkeypatch.setenv("STAFF_EMAILS", "coordinator@clinic.example")
     row = submit("sensory")
     at = AppTest.from_file(APP, default_timeout=30)
-    at.user = {"is_logged_in": True, "email": "coordinator@clinic.example"}  # type: ignore[assignment]
+    at.user = {"is_logged_in": True, "email": "coordinator@clinic.example"}
     at.run()
     go(at, "queue")
     assert row.reference in page_text(at)
@@ -320,7 +326,7 @@ def test_oidc_idle_sign_out_really_logs_out(
 def test_oidc_email_not_on_list_is_refused(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STAFF_EMAILS", "coordinator@clinic.example")
     at = AppTest.from_file(APP, default_timeout=30)
-    at.user = {"is_logged_in": True, "email": "visitor@elsewhere.example"}  # type: ignore[assignment]
+    at.user = {"is_logged_in": True, "email": "visitor@elsewhere.example"}
     at.run()
     with pytest.raises(ValueError):
         go(at, "queue")
@@ -343,5 +349,52 @@ def test_fhir_download_is_the_saved_screening_and_audited(
     bundle = json.loads(fhir_json(row, load_questionnaire(DEFAULT_QUESTIONNAIRE), ""))
     kinds = [entry["resource"]["resourceType"] for entry in bundle["entry"]]
     assert bundle["type"] == "collection" and kinds[0] == "QuestionnaireResponse" and "Observation" in kinds
-    button.click().run()
+    button.click().run()  # type: ignore[union-attr]
     assert "fhir_downloaded" in events(with_passcode)
+
+
+def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage.schema import submissions
+
+    old = submit(cold_pale_numb_limb="yes")
+    demo = submit(stroke_signs="yes")
+    with with_passcode.engine.begin() as connection:  # one raised yesterday on front-1, one from demo data
+        connection.execute(update(submissions).where(submissions.c.id == old.id).values(
+            created_at=old.created_at - timedelta(days=1, minutes=5), tablet="front-1"))
+        connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet="demo"))
+    sign_in(app)
+    text = page_text(app)
+    assert "URGENT: 2 open urgent screening(s)" in text and "1 on this page are DEMO data" in text
+    assert f"**{demo.reference}** · DEMO" in text
+    assert "front-1 · 1445 min · OVERDUE" in text or "front-1 · 1444 min · OVERDUE" in text
+    assert text.index(old.reference) < text.index(demo.reference)  # oldest first
+
+
+def test_chart_number_recorded_at_review_audited_and_in_fhir(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    import json
+
+    from scoring import load_questionnaire
+    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+    from ui.coordinator.screening import fhir_json
+
+    row = submit("sensory")
+    sign_in(app)
+    open_detail(app, row)
+    app.text_input(key=f"staff:chart:{row.id}:1").input("MRN-0042")
+    app.button(key=f"FormSubmitter:staff:chart:{row.id}-Save identifier").click().run()
+    saved = with_passcode.get_submission(row.id)
+    assert saved is not None and saved.patient_identifier == "MRN-0042"
+    assert "patient_identifier_set" in events(with_passcode)
+    assert "MRN-0042" not in " ".join(e.detail for e in with_passcode.list_audit())  # not echoed in the log
+    bundle = json.loads(fhir_json(saved, load_questionnaire(DEFAULT_QUESTIONNAIRE), ""))
+    assert "MRN-0042" in json.dumps(bundle["entry"][0]["resource"].get("subject", {}))
+    patient = AppTest.from_file(APP, default_timeout=30).run()  # the tablet never shows it
+    assert "MRN-0042" not in page_text(patient)

@@ -15,7 +15,7 @@ import streamlit as st
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, answer_text, red_flag_concerns
 from scoring.fhir import screening_bundle
-from storage import STATUSES, Submission
+from storage import STATUSES, InvalidInput, Submission
 from ui import resources
 from ui.coordinator import guard, header
 from ui.coordinator import session as staff
@@ -58,6 +58,8 @@ def render() -> None:
         f"Submitted {row.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · {language_name(row.language)} · "
         f"questionnaire {row.questionnaire_id} version {row.questionnaire_version} · "
         f"status: {status_label(row.status)}"
+        + (f" · tablet {row.tablet}" if row.tablet else "")
+        + ("" if row.complete else " · INCOMPLETE: saved at a red flag before the patient finished")
     )
     if row.questionnaire_hash != questionnaire.content_hash:
         st.warning("This screening was made with another version of the questionnaire; "
@@ -67,6 +69,7 @@ def render() -> None:
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
+    _chart_number(row)
     _downloads(row, questionnaire, session.actor)
 
 
@@ -164,12 +167,39 @@ def _save_review(screening_id: int, shown_version: int) -> None:
     version = f"{screening_id}:{shown_version}"
     status = str(st.session_state.get(staff.widget_key(f"status:{version}")))
     note = str(st.session_state.get(staff.widget_key(f"note:{version}")) or "").strip() or None
-    outcome = resources.storage().set_status(screening_id, actor=session.actor, status=status, note=note,
-                                             expected_row_version=shown_version)
+    try:
+        outcome = resources.storage().set_status(screening_id, actor=session.actor, status=status, note=note,
+                                                 expected_row_version=shown_version)
+    except InvalidInput as exc:  # checked before the database, e.g. a control character in the note
+        st.session_state[_MESSAGE] = (False, f"Not saved: {exc}.")
+        return
     message = outcome.message
     if not outcome.ok and outcome.submission is not None:
         message += f" Now: {status_label(outcome.submission.status)}."
     st.session_state[_MESSAGE] = (outcome.ok, message)
+
+
+def _chart_number(row: Submission) -> None:
+    """The clinic's patient identifier (chart number), recorded by staff at review only (never on
+    the tablet); it becomes the FHIR response's subject identifier. Audited by storage."""
+    version = f"{row.id}:{row.row_version}"
+    with st.form(staff.widget_key(f"chart:{row.id}")):
+        st.text_input("Clinic's patient identifier (chart number, optional)", value=row.patient_identifier or "",
+                      max_chars=64, key=staff.widget_key(f"chart:{version}"))
+        st.form_submit_button("Save identifier", on_click=_save_chart_number, args=(row.id, row.row_version))
+
+
+def _save_chart_number(screening_id: int, shown_version: int) -> None:
+    session = staff.current()
+    if session is None:
+        return
+    typed = str(st.session_state.get(staff.widget_key(f"chart:{screening_id}:{shown_version}")) or "").strip()
+    try:
+        outcome = resources.storage().set_patient_identifier(screening_id, typed or None, actor=session.actor)
+    except InvalidInput as exc:
+        st.session_state[_MESSAGE] = (False, f"Identifier not saved: {exc}.")
+        return
+    st.session_state[_MESSAGE] = (outcome.ok, "Identifier saved." if outcome.ok else outcome.message)
 
 
 def summary_header(row: Submission) -> SummaryHeader:
@@ -219,7 +249,7 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
     """The screening as a FHIR R4 Bundle (QuestionnaireResponse and Observations), as JSON bytes."""
     bundle = screening_bundle(
         questionnaire, row.result, response_id=row.reference, authored=row.created_at,
-        complete=getattr(row, "complete", None), patient_identifier=getattr(row, "patient_identifier", None),
+        complete=row.complete, patient_identifier=row.patient_identifier,
         base_url=base_url,
     )
     return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from scoring import red_flag_concerns
-from storage import QueuePage, Storage, Submission
+from storage import QueuePage, Submission
 from ui import resources
 from ui.coordinator import session as staff
 
@@ -54,20 +54,8 @@ if (localStorage.getItem("crpsAlerts") === "on") {
 """
 
 
-def open_urgent(storage: Storage, page: int, page_size: int) -> QueuePage:
-    """One page of open urgents, oldest first, with the exact total."""
-    finder = getattr(storage, "open_urgent", None)
-    if finder is not None:
-        found: QueuePage = finder(page=page, page_size=page_size)
-        return found
-    # Until storage's `open_urgent` (paged in SQL) is merged: every open one, then a slice.
-    every = list(reversed(storage.unacknowledged_urgent(limit=1_000_000)))
-    start = (max(page, 1) - 1) * page_size
-    return QueuePage(rows=every[start:start + page_size], total=len(every), page=page, page_size=page_size)
-
-
 def tablet(submission: Submission) -> str:
-    return str(getattr(submission, "tablet", None) or "")
+    return submission.tablet or ""
 
 
 def is_demo(submission: Submission) -> bool:
@@ -95,10 +83,10 @@ def live_urgent_list() -> None:
         return
     storage = resources.storage()
     questionnaire = resources.questionnaire()
-    result = open_urgent(storage, session.urgent_page, PAGE_SIZE)
+    result = storage.open_urgent(page=session.urgent_page, page_size=PAGE_SIZE)
     if session.urgent_page > 1 and not result.rows and result.total:
         session.urgent_page = 1
-        result = open_urgent(storage, 1, PAGE_SIZE)
+        result = storage.open_urgent(page=1, page_size=PAGE_SIZE)
     _chime_if_new(session, result)
     if not result.total:
         st.success("No open urgent screenings.")
@@ -116,7 +104,8 @@ def live_urgent_list() -> None:
         cols[0].markdown(label)
         waiting = minutes_waiting(row, now)
         cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min" + (" · OVERDUE" if is_overdue(row, now) else ""))
-        cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en")))
+        cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en"))
+                     + ("" if row.complete else " · patient had not finished"))
         if cols[3].button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
             from ui.coordinator.screening import open_screening
 
