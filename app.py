@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from ui import resources
+from ui import alerting, resources
 from ui.coordinator import guard, pages, wording
 from ui.patient import page as patient
 
@@ -27,6 +27,8 @@ if problem is not None:
     else:
         st.error("This check is not available right now. Please tell the front desk.")
     st.stop()
+
+alerting.start()  # one alert worker per server process (no-op when no channel is set up)
 
 PATIENT = st.Page(patient.render, title="Pain symptom check", default=True)
 chosen = st.navigation([PATIENT, *pages.for_session(guard.current())], position="hidden")

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
     true,
 )
@@ -117,4 +118,36 @@ kiosk_code = Table(
     Column("id", Integer, primary_key=True),  # always 1: one staff code for every tablet
     Column("code_hash", Text, nullable=False),  # argon2id
     Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- alerts (issue 9 item 7): one row per (urgent submission, channel, level); the unique
+# triple is the claim that makes two app servers send an alert once, not twice.
+alert_channels = Table(
+    "alert_channels",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    # Urgents saved before a channel was first set up are never alerted (no blast of history).
+    Column("enabled_at", DateTime(timezone=True), nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("channel", String(20), nullable=False),
+    # The red-flag level alerted ("" when unknown): a screening whose level rises later (a
+    # same-day flag, then stroke signs) gets a new alert at the new level.
+    Column("level", String(20), nullable=False, server_default=""),
+    Column("status", String(20), nullable=False),  # pending, sending, delivered, gave_up
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(100)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_error", String(300)),
+    Column("delivered_at", DateTime(timezone=True)),
+    UniqueConstraint("submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"),
+    Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )

@@ -43,7 +43,7 @@ def test_scoring_core_is_stdlib_and_yaml_only(path: Path) -> None:
     assert third_party <= PURE_CORE_ALLOWED
 
 
-@pytest.mark.parametrize("package", ["report", "storage", "access"])
+@pytest.mark.parametrize("package", ["report", "storage", "access", "alerts"])
 def test_core_packages_import_no_streamlit(package: str) -> None:
     for path in modules(package):
         assert "streamlit" not in imported_roots(path), path

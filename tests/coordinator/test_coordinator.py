@@ -132,6 +132,7 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     assert urgent.reference in shown and calm.reference in shown
     assert "URGENT: 1 open urgent screening(s)" in shown
     assert "possible risk of self-harm" in shown
+    assert "Alerts outside this page are off" in shown  # the alert channels' line (none set up here)
 
     assert app.button(key=f"staff:open-urgent:{urgent.id}")  # clicked in the browser test (AppTest
     open_detail(app, urgent)  # does not follow st.switch_page from inside a fragment)

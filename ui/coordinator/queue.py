@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from storage import STATUSES, QueueFilter, QueuePage
-from ui import resources
+from ui import alerting, resources
 from ui.coordinator import export, guard, header
 from ui.coordinator import session as staff
 from ui.coordinator.chart import daily_svg
@@ -28,6 +28,7 @@ def render() -> None:
     if staff.current() is None:
         return
     enable_alerts_button()
+    alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
     live_urgent_list()
     _today()
     _chart()

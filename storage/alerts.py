@@ -1,0 +1,299 @@
+"""Alert deliveries: the database side of the alert worker (issue 9 item 7).
+
+One row per (urgent submission, channel, red-flag level), made unique by the database: whoever inserts it owns
+the alert, and every send attempt first wins a conditional UPDATE on (id, attempts), so two
+workers, or two app servers on one database, never both send one. The audit trail gets one row
+per attempt ("alert_sent", "alert_failed", "alert_gave_up"), never any answer or note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.database import Storage, _audit, _aware, utc_now
+from storage.schema import alert_channels, alert_deliveries, submissions
+
+ACTOR = "alert-worker"
+PENDING, SENDING, DELIVERED, GAVE_UP = "pending", "sending", "delivered", "gave_up"
+
+
+@dataclass(frozen=True)
+class ClaimedAlert:
+    """One alert this worker has won the right to send now (attempt number included)."""
+
+    delivery_id: int
+    channel: str
+    attempt: int
+    submission_id: int
+    reference: str
+    tablet: str | None
+    red_flag_level: str | None
+    submission_created_at: datetime  # first saved: when the red flag was raised
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    """What the queue page needs to say whether a channel works."""
+
+    channel: str
+    enabled_at: datetime | None
+    last_delivered_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None  # of the most recent attempt; None when it succeeded
+    undelivered: int  # waiting for a retry or being sent
+    gave_up: int  # given up within the look-back window
+    not_started: int  # urgent, due an alert, but no worker has picked it up
+
+
+def enable_channel(storage: Storage, channel: str) -> datetime:
+    """Note when a channel was first set up (first caller wins) and return that time."""
+    try:
+        with storage.engine.begin() as connection:
+            connection.execute(insert(alert_channels).values(channel=channel, enabled_at=utc_now()))
+    except IntegrityError:
+        pass  # already set up, by this server earlier or by another one
+    enabled = channel_enabled_at(storage, channel)
+    assert enabled is not None
+    return enabled
+
+
+def channel_enabled_at(storage: Storage, channel: str) -> datetime | None:
+    with storage.engine.connect() as connection:
+        found = connection.execute(
+            select(alert_channels.c.enabled_at).where(alert_channels.c.channel == channel)
+        ).scalar_one_or_none()
+    return None if found is None else _aware(found)
+
+
+_LEVEL = func.coalesce(submissions.c.red_flag_level, "")
+
+
+def _due_an_alert(channel: str, since: datetime) -> list:  # type: ignore[type-arg]
+    """Urgent, unacknowledged, saved since `since`, and not yet queued on `channel` at its
+    current red-flag level."""
+    return [
+        submissions.c.urgent.is_(True),
+        submissions.c.acknowledged_at.is_(None),
+        submissions.c.created_at >= since,
+        ~exists().where(
+            alert_deliveries.c.submission_id == submissions.c.id,
+            alert_deliveries.c.channel == channel,
+            alert_deliveries.c.level == _LEVEL,
+        ),
+    ]
+
+
+def enqueue_new_urgent(storage: Storage, channel: str, *, since: datetime) -> int:
+    """Add a pending delivery for each urgent not yet queued on `channel`; returns how many.
+
+    One INSERT ... SELECT, so one short write however many urgents arrived at once. If another
+    server's worker queued some of them in between (a unique-pair clash), nothing is added
+    now and the next poll queues the rest."""
+    now = utc_now()
+    chosen = select(
+        submissions.c.id, literal(channel), _LEVEL, literal(PENDING), literal(0),
+        literal(now, alert_deliveries.c.created_at.type), literal(now, alert_deliveries.c.next_attempt_at.type),
+    ).where(*_due_an_alert(channel, since))
+    try:
+        with storage.engine.begin() as connection:
+            added = connection.execute(
+                insert(alert_deliveries).from_select(
+                    ["submission_id", "channel", "level", "status", "attempts", "created_at", "next_attempt_at"],
+                    chosen,
+                )
+            ).rowcount
+    except IntegrityError:
+        return 0  # another worker queued the same urgent first: the unique triple keeps it to one
+    return max(int(added), 0)
+
+
+def claim_due(
+    storage: Storage, channel: str, *, worker: str, lease_seconds: float, limit: int = 20
+) -> list[ClaimedAlert]:
+    """Win the due deliveries on `channel` (pending and due, or a lapsed lease of a dead worker)."""
+    claimed = (
+        try_claim(storage, candidate, worker=worker, lease_seconds=lease_seconds)
+        for candidate in due_candidates(storage, channel, limit=limit)
+    )
+    return [claim for claim in claimed if claim is not None]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A due delivery as read, before any claim: `attempts` is its version for the claim."""
+
+    delivery_id: int
+    channel: str
+    attempts: int
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(alert_deliveries.c.status == PENDING, alert_deliveries.c.next_attempt_at <= now),
+        and_(alert_deliveries.c.status == SENDING, alert_deliveries.c.lease_until < now),
+    )
+
+
+def due_candidates(storage: Storage, channel: str, *, limit: int = 20) -> list[Candidate]:
+    with storage.engine.connect() as connection:
+        rows = connection.execute(
+            select(alert_deliveries.c.id, alert_deliveries.c.attempts)
+            .where(alert_deliveries.c.channel == channel, _due(utc_now()))
+            .order_by(alert_deliveries.c.next_attempt_at, alert_deliveries.c.id)
+            .limit(limit)
+        ).all()
+    return [Candidate(int(delivery_id), channel, int(attempts)) for delivery_id, attempts in rows]
+
+
+def try_claim(storage: Storage, candidate: Candidate, *, worker: str, lease_seconds: float) -> ClaimedAlert | None:
+    """One conditional UPDATE: only the first worker to move `attempts` on wins the send."""
+    now = utc_now()
+    with storage.engine.begin() as connection:
+        won = connection.execute(
+            update(alert_deliveries)
+            .where(
+                alert_deliveries.c.id == candidate.delivery_id,
+                alert_deliveries.c.attempts == candidate.attempts,
+                _due(now),
+            )
+            .values(
+                status=SENDING, attempts=candidate.attempts + 1, claimed_by=worker, last_attempt_at=now,
+                lease_until=now + timedelta(seconds=lease_seconds),
+            )
+        ).rowcount
+    if not won:
+        return None
+    return _claimed(storage, candidate.delivery_id, candidate.channel, candidate.attempts + 1)
+
+
+def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> ClaimedAlert:
+    with storage.engine.connect() as connection:
+        row = connection.execute(
+            select(
+                submissions.c.id, submissions.c.reference, submissions.c.created_at,
+                submissions.c.tablet, alert_deliveries.c.level,
+            )
+            .join(alert_deliveries, alert_deliveries.c.submission_id == submissions.c.id)
+            .where(alert_deliveries.c.id == delivery_id)
+        ).mappings().one()
+    return ClaimedAlert(
+        delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
+        reference=row["reference"], tablet=row["tablet"], red_flag_level=row["level"] or None,
+        submission_created_at=_aware(row["created_at"]),
+    )
+
+
+def record_delivered(storage: Storage, claim: ClaimedAlert, *, worker: str) -> bool:
+    """Mark the claim delivered (only if this worker still holds it) and audit the attempt."""
+    now = utc_now()
+    with storage.engine.begin() as connection:
+        changed = connection.execute(
+            update(alert_deliveries)
+            .where(*_held(claim, worker))
+            .values(status=DELIVERED, delivered_at=now, last_error=None, lease_until=None)
+        ).rowcount
+        _audit(connection, "alert_sent", ACTOR, claim.submission_id,
+               f"{claim.channel} attempt {claim.attempt}: delivered", now)
+    return bool(changed)
+
+
+def record_failed(
+    storage: Storage, claim: ClaimedAlert, *, worker: str, error: str, retry_at: datetime | None
+) -> bool:
+    """Note a failed attempt: retry at `retry_at`, or give up when it is None. Audited."""
+    now = utc_now()
+    error = error[:300]
+    with storage.engine.begin() as connection:
+        changed = connection.execute(
+            update(alert_deliveries)
+            .where(*_held(claim, worker))
+            .values(
+                status=PENDING if retry_at else GAVE_UP, next_attempt_at=retry_at or now,
+                last_error=error, lease_until=None,
+            )
+        ).rowcount
+        if retry_at:
+            wait = max(0.0, (retry_at - now).total_seconds())
+            detail = f"{claim.channel} attempt {claim.attempt} failed: {error}; next try in {wait:.0f} s"
+        else:
+            detail = f"{claim.channel} attempt {claim.attempt} failed: {error}; gave up"
+        _audit(connection, "alert_failed" if retry_at else "alert_gave_up", ACTOR, claim.submission_id, detail, now)
+    return bool(changed)
+
+
+def _held(claim: ClaimedAlert, worker: str) -> list:  # type: ignore[type-arg]
+    return [
+        alert_deliveries.c.id == claim.delivery_id,
+        alert_deliveries.c.attempts == claim.attempt,
+        alert_deliveries.c.claimed_by == worker,
+        alert_deliveries.c.status == SENDING,
+    ]
+
+
+def channel_summary(
+    storage: Storage, channel: str, *, look_back: timedelta, start_grace: timedelta
+) -> ChannelSummary:
+    """Counts and the latest attempt on `channel`, for `alerts.channel_status`."""
+    now = utc_now()
+    enabled_at = channel_enabled_at(storage, channel)
+    mine = alert_deliveries.c.channel == channel
+    with storage.engine.connect() as connection:
+        last_delivered = connection.execute(select(func.max(alert_deliveries.c.delivered_at)).where(mine)).scalar()
+        latest = connection.execute(
+            select(alert_deliveries.c.last_attempt_at, alert_deliveries.c.status, alert_deliveries.c.last_error)
+            .where(mine, alert_deliveries.c.last_attempt_at.is_not(None))
+            .order_by(alert_deliveries.c.last_attempt_at.desc(), alert_deliveries.c.id.desc())
+            .limit(1)
+        ).first()
+        undelivered = connection.execute(
+            select(func.count()).where(mine, alert_deliveries.c.status.in_((PENDING, SENDING)))
+        ).scalar_one()
+        gave_up = connection.execute(
+            select(func.count()).where(
+                mine, alert_deliveries.c.status == GAVE_UP, alert_deliveries.c.last_attempt_at >= now - look_back
+            )
+        ).scalar_one()
+        not_started = 0
+        if enabled_at is not None:
+            since = max(enabled_at, now - look_back)
+            not_started = connection.execute(
+                select(func.count()).select_from(submissions).where(
+                    *_due_an_alert(channel, since), submissions.c.created_at < now - start_grace
+                )
+            ).scalar_one()
+    last_error = None
+    if latest is not None and latest.status != DELIVERED:
+        last_error = latest.last_error
+    return ChannelSummary(
+        channel=channel,
+        enabled_at=enabled_at,
+        last_delivered_at=None if last_delivered is None else _aware(last_delivered),
+        last_attempt_at=None if latest is None else _aware(latest.last_attempt_at),
+        last_error=last_error,
+        undelivered=int(undelivered),
+        gave_up=int(gave_up),
+        not_started=int(not_started),
+    )
+
+
+def deliveries_for(storage: Storage, submission_id: int) -> dict[str, str]:
+    """{channel: status} of one submission's alerts, "channel level" when a level is known
+    (for tests and the detail page)."""
+    with storage.engine.connect() as connection:
+        rows = connection.execute(
+            select(alert_deliveries.c.channel, alert_deliveries.c.level, alert_deliveries.c.status)
+            .where(alert_deliveries.c.submission_id == submission_id)
+            .order_by(alert_deliveries.c.id)
+        ).all()
+    return {f"{channel} {level}".strip(): str(status) for channel, level, status in rows}
+
+
+def enabled_channels(storage: Storage) -> tuple[str, ...]:
+    """Every channel ever set up on this database, in name order."""
+    with storage.engine.connect() as connection:
+        return tuple(connection.execute(select(alert_channels.c.channel).order_by(alert_channels.c.channel)).scalars())
