@@ -32,5 +32,5 @@ def render() -> None:
         if outcome.ok:
             st.switch_page(pages.QUEUE)
         st.error(outcome.message)
-    st.caption("No account yet? An administrator adds one on the Staff accounts page, or on the server: "
-               "`make staff` (`python -m access add USERNAME --role admin`).")
+    st.caption("No account yet? An administrator adds one on the Staff accounts page, or on the server "
+               "with make staff (python -m access add USERNAME --role admin).")
