@@ -16,7 +16,8 @@ from storage import Storage
 
 
 def _count_elsewhere(path: Path) -> int:
-    code = f"import sqlite3; print(sqlite3.connect({str(path)!r}).execute('select count(*) from audit_events').fetchone()[0])"
+    query = "select count(*) from audit_events"
+    code = f"import sqlite3; print(sqlite3.connect({str(path)!r}).execute({query!r}).fetchone()[0])"
     return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
