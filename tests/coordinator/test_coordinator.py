@@ -399,3 +399,21 @@ def test_chart_number_recorded_at_review_audited_and_in_fhir(
     assert "MRN-0042" in json.dumps(bundle["entry"][0]["resource"].get("subject", {}))
     patient = AppTest.from_file(APP, default_timeout=30).run()  # the tablet never shows it
     assert "MRN-0042" not in page_text(patient)
+
+
+def test_new_urgent_rings_once_with_no_patient_data(
+    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+) -> None:
+    def chimes(at: AppTest) -> list[str]:
+        return [str(e.proto.srcdoc) for e in at.get("iframe") if "new urgent screening" in str(e.proto.srcdoc)]
+
+    submit(cold_pale_numb_limb="yes")
+    sign_in(app)
+    assert chimes(app) == []  # the first look is silent: nothing is new yet
+    new = submit(stroke_signs="yes")
+    app.run()
+    rung = chimes(app)
+    assert len(rung) == 1 and "Notification" in rung[0] and "AudioContext" in rung[0]
+    assert new.reference not in rung[0] and "stroke" not in rung[0].lower()  # no patient data in it
+    app.run()
+    assert chimes(app) == []  # once, not on every refresh
