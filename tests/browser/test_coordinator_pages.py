@@ -206,3 +206,16 @@ def test_sixty_open_urgents_all_listed_oldest_first(
             page.get_by_text(f"Urgent page {number + 2} of 3").wait_for(timeout=20_000)
     assert seen == [r.reference for r in rows]  # every one, oldest first
     page.context.close()
+
+
+def test_coordinator_pages_wide_patient_page_centered(browser: Browser, server: StreamlitServer) -> None:
+    page = desk(browser)  # 1280 px wide
+    page.goto(server.url)
+    page.get_by_role("button").first.wait_for(timeout=20_000)
+    settle(page)
+    patient = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    sign_in(page, server.url)
+    staff = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    assert patient is not None and staff is not None
+    assert patient["width"] < 800 < staff["width"]
+    page.context.close()
