@@ -215,7 +215,10 @@ def test_coordinator_pages_wide_patient_page_centered(browser: Browser, server: 
     settle(page)
     patient = page.get_by_test_id("stMainBlockContainer").bounding_box()
     sign_in(page, server.url)
-    staff = page.get_by_test_id("stMainBlockContainer").bounding_box()
-    assert patient is not None and staff is not None
-    assert patient["width"] < 800 < staff["width"]
+    # The layout changes with the page's run; wait for it to settle rather than read mid-change.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').getBoundingClientRect().width > 800",
+        timeout=20_000,
+    )
+    assert patient is not None and patient["width"] < 800
     page.context.close()
