@@ -1,20 +1,23 @@
 """Streamlit entry point. Wiring only: page set-up, the questionnaire check, which pages exist.
 
-The patient's waiting-room flow is the default page. The coordinator's pages are registered
-only after sign-in (so no URL reaches them before), and each checks access again itself.
+The patient's waiting-room flow is the default page (centered). The coordinator's pages
+(`ui.coordinator.pages`, wide) are registered only after sign-in, so no URL reaches them before,
+and each checks access again itself.
 """
 
 import logging
 
 import streamlit as st
 
-from ui import resources
-from ui.coordinator import access
+from ui import alerting, resources
+from ui.coordinator import guard, pages, wording
 from ui.patient import page as patient
 
 st.set_page_config(page_title="Pain symptom check", layout="centered", initial_sidebar_state="collapsed")
+# No built-in CSV download or copy on any table: every way data leaves is an audited button.
+st.set_option("client.disableDataExport", True)
 
-problem = resources.start_up_problem()  # settings, questionnaire, database schema
+problem = resources.start_up_problem() or wording.problem(resources.questionnaire().languages)
 if problem is not None:
     # One line naming the setting / item / revision: in the server log, and on the staff page
     # (where the person who can fix it looks); patients only hear "tell the front desk".
@@ -25,14 +28,12 @@ if problem is not None:
         st.error("This check is not available right now. Please tell the front desk.")
     st.stop()
 
-pages = [
-    st.Page(patient.render, title="Pain symptom check", default=True),
-    st.Page("ui/pages/staff.py", title="Staff sign-in"),
-]
-if access.is_signed_in():
-    pages += [
-        st.Page("ui/pages/queue.py", title="Screenings"),
-        st.Page("ui/pages/submission.py", title="Submission"),
-        st.Page("ui/pages/audit.py", title="Audit log"),
-    ]
-st.navigation(pages, position="hidden").run()
+alerting.start()  # one alert worker per server process (no-op when no channel is set up)
+
+PATIENT = st.Page(patient.render, title="Pain symptom check", default=True)
+chosen = st.navigation([PATIENT, *pages.for_session(guard.current())], position="hidden")
+if guard.take_sign_in_redirect():
+    st.switch_page(pages.SIGN_IN)  # "You were signed out after N minutes", not the patient's page
+if chosen is not PATIENT:
+    st.set_page_config(page_title=chosen.title, layout="wide")
+chosen.run()

@@ -60,7 +60,10 @@ def prepare_sqlite_file(url: str) -> None:
         path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
     elif path.parent.resolve() == (REPO / "data").resolve():
         path.parent.chmod(0o700)
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    if not path.exists():
+        # Only when missing: closing any descriptor of a file drops every POSIX lock this process
+        # holds on it, so doing it while another Storage is open lets SQLite delete a live WAL.
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
     if path.stat().st_mode & 0o077:
         path.chmod(0o600)
 

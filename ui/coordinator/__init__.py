@@ -1,6 +1,7 @@
-"""The intake coordinator's pages: sign-in, the queue (urgent first), a submission's detail with
-review actions and PDF downloads, the CSV export and the audit log.
+"""The intake coordinator's pages: sign-in, the queue (open urgents first), a screening with review
+actions and downloads, the CSV export and the audit log.
 
-Registered by app.py only after sign-in, and every page checks access again itself
-(`access.require_staff`). Every view, action, download and export is audited.
+`pages` registers each page once; `session` owns the typed staff session; `guard` signs staff in
+and out and starts every page (`guard.require_staff`). Every view, action, download and export is
+audited.
 """

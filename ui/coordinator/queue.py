@@ -1,115 +1,87 @@
-"""The queue (url /queue): urgent alerts pinned on top and refreshed every few seconds, today's
-counts, screenings per day, then the filtered, paged table, opening a submission, and export."""
+"""The queue (url /queue): the live urgent list pinned on top, today's counts, screenings per day,
+then the filtered, paged table (click a row to open it) and the CSV export."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from storage import STATUSES, QueueFilter, Submission
-from ui import resources
-from ui.coordinator import access
-from ui.coordinator.labels import LANGUAGE_NAMES, STATUS_LABELS, category_labels, tier_label
+from storage import STATUSES, QueueFilter, QueuePage
+from ui import alerting, resources
+from ui.coordinator import export, guard, header
+from ui.coordinator import session as staff
+from ui.coordinator.chart import daily_svg
+from ui.coordinator.screening import open_screening
+from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list
+from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
 
 PAGE_SIZE = 25
-_SELECTED = "coordinator:selected"
-_PAGE = "coordinator:page"
+COLUMNS = ["Reference", "Submitted (UTC)", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
 
 
-def queue() -> None:
-    actor = access.require_staff()
+def render() -> None:
+    session = guard.require_staff()
     st.title("Screenings")
-    _header_actions()
-    _live_summary()
+    header.render(session)
+    if staff.current() is None:
+        return
+    enable_alerts_button()
+    alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
+    live_urgent_list()
+    _today()
     _chart()
-    query = _filters()
-    page = _table(query)
-    _open_buttons(page)
-    _export(query, actor)
+    session.queue_filter = _filters()
+    page = _table(session)
+    export.offer(session.queue_filter, page.total, session.actor)
+    _audit_view(session)
 
 
-def open_submission(submission_id: int) -> None:
-    """Remember which submission to show (in the session, never in the URL) and go there."""
-    st.session_state[_SELECTED] = submission_id
-    st.switch_page("ui/pages/submission.py")
+def _audit_view(session: staff.StaffSession) -> None:
+    """One audit row per distinct view of the queue (filter and page), not per 5-second refresh."""
+    view = f"page {session.queue_page}; filter {session.queue_filter}"
+    if st.session_state.get(staff.widget_key("queue-viewed")) != view:
+        resources.storage().record_event("queue_viewed", actor=session.actor, detail=view)
+        st.session_state[staff.widget_key("queue-viewed")] = view
 
 
-def _header_actions() -> None:
-    left, right = st.columns([3, 1])
-    left.caption(f"Signed in as {access.current_actor()}. A screening aid: no screen here is a diagnosis.")
-    if right.button("Sign out", key="coordinator:sign-out"):
-        access.sign_out()
-        st.rerun()
-    if right.button("Audit log", key="coordinator:to-audit"):
-        st.switch_page("ui/pages/audit.py")
-
-
-@st.fragment(run_every=5)
-def _live_summary() -> None:
-    """Re-runs on its own every 5 s, so a new urgent screening shows without a click."""
-    storage = resources.storage()
+def _today() -> None:
     questionnaire = resources.questionnaire()
-    urgent = storage.open_urgent(page_size=50)  # oldest first; the total is exact
-    if urgent.total:
-        st.error(
-            f"URGENT: {urgent.total} screening(s) need staff now. Open each and acknowledge it."
-            + (f" The {len(urgent.rows)} waiting longest are listed." if urgent.total > len(urgent.rows) else ""),
-            icon=":material/warning:",
-        )
-        for submission in urgent.rows:
-            concerns = "; ".join(
-                questionnaire.item(flag).red_flag.concern["en"]  # type: ignore[union-attr]
-                if flag in questionnaire.items_by_id and questionnaire.item(flag).red_flag
-                else flag
-                for flag in submission.result.red_flags
-            )
-            cols = st.columns([1, 3, 1])
-            cols[0].markdown(f"**{submission.reference}**")
-            cols[1].text(f"{_when(submission.created_at)} · {concerns}")
-            if cols[2].button("Open", key=f"coordinator:open-urgent:{submission.id}"):
-                open_submission(submission.id)
-    else:
-        st.success("No unacknowledged urgent screenings.")
-    counts = storage.counts_for_day(datetime.now(UTC).date())
+    counts = resources.storage().counts_for_day(datetime.now(UTC).date())
     tiers, statuses = st.columns(2)
     tiers.markdown("**Today by suggestion**")
     for tier in questionnaire.tiers:
         tiers.text(f"{tier.label['en']}: {counts['tier'].get(tier.id, 0)}")
     statuses.markdown("**Today by status**")
     for status in STATUSES:
-        statuses.text(f"{STATUS_LABELS[status]}: {counts['status'].get(status, 0)}")
+        statuses.text(f"{status_label(status)}: {counts['status'].get(status, 0)}")
 
 
 def _chart() -> None:
-    since = datetime.now(UTC).date() - timedelta(weeks=6)
-    rows = resources.storage().daily_counts(since)
+    rows = resources.storage().daily_counts(datetime.now(UTC).date() - timedelta(weeks=6))
     if not rows:
         return
     questionnaire = resources.questionnaire()
-    frame = pd.DataFrame(rows, columns=["day", "tier", "count"])
-    frame["tier"] = frame["tier"].map(lambda tier: tier_label(questionnaire, tier))
-    table = frame.pivot_table(index="day", columns="tier", values="count", aggfunc="sum", fill_value=0)
     st.markdown("**Screenings per day, last 6 weeks**")
-    st.bar_chart(table, height=220)
+    st.html(daily_svg(rows, {tier.id: tier.label["en"] for tier in questionnaire.tiers}))
 
 
 def _filters() -> QueueFilter:
     questionnaire = resources.questionnaire()
+    key = staff.widget_key
     with st.expander("Filter and search", expanded=False):
-        reference = st.text_input("Reference code", key="coordinator:filter:reference", max_chars=12)
+        reference = st.text_input("Reference code", key=key("filter:reference"), max_chars=12)
         left, right = st.columns(2)
-        date_from = left.date_input("From (UTC day)", value=None, key="coordinator:filter:from")
-        date_to = right.date_input("To (UTC day)", value=None, key="coordinator:filter:to")
+        date_from = left.date_input("From (UTC day)", value=None, key=key("filter:from"))
+        date_to = right.date_input("To (UTC day)", value=None, key=key("filter:to"))
         tier_ids = ["", *(tier.id for tier in questionnaire.tiers)]
-        tier = left.selectbox("Suggestion", tier_ids, key="coordinator:filter:tier",
+        tier = left.selectbox("Suggestion", tier_ids, key=key("filter:tier"),
                               format_func=lambda t: tier_label(questionnaire, t) if t else "Any")
-        urgent = right.selectbox("Urgent", ["any", "yes", "no"], key="coordinator:filter:urgent",
+        urgent = right.selectbox("Urgent", ["any", "yes", "no"], key=key("filter:urgent"),
                                  format_func={"any": "Any", "yes": "Urgent only", "no": "Not urgent"}.__getitem__)
-        status = left.selectbox("Status", ["", *STATUSES], key="coordinator:filter:status",
-                                format_func=lambda s: STATUS_LABELS.get(s, "Any"))
+        status = left.selectbox("Status", ["", *STATUSES], key=key("filter:status"),
+                                format_func=lambda s: status_label(s) if s else "Any")
     return QueueFilter(
         date_from=date_from if isinstance(date_from, date) else None,
         date_to=date_to if isinstance(date_to, date) else None,
@@ -120,68 +92,43 @@ def _filters() -> QueueFilter:
     )
 
 
-def _table(query: QueueFilter) -> list[Submission]:
+def _table(session: staff.StaffSession) -> QueuePage:
     storage = resources.storage()
     questionnaire = resources.questionnaire()
-    page_number = int(st.session_state.get(_PAGE, 1))
-    page = storage.list_submissions(query, page=page_number, page_size=PAGE_SIZE)
-    if page_number > 1 and not page.rows:  # the filter changed under an old page number
-        page_number = 1
-        page = storage.list_submissions(query, page=1, page_size=PAGE_SIZE)
-    st.session_state[_PAGE] = page_number
+    page = storage.list_submissions(session.queue_filter, page=session.queue_page, page_size=PAGE_SIZE)
+    if session.queue_page > 1 and not page.rows:  # the filter changed under an old page number
+        session.queue_page = 1
+        page = storage.list_submissions(session.queue_filter, page=1, page_size=PAGE_SIZE)
     pages = max(1, -(-page.total // PAGE_SIZE))
-    st.markdown(f"**{page.total} screening(s)** · page {page_number} of {pages}")
+    st.markdown(f"**{page.total} screening(s)** · page {session.queue_page} of {pages} · "
+                "click a row to open it")
     frame = pd.DataFrame(
         [
             {
                 "Reference": row.reference,
-                "Submitted (UTC)": _when(row.created_at),
-                "Language": LANGUAGE_NAMES.get(row.language, row.language),
+                "Submitted (UTC)": row.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                "Language": language_name(row.language),
                 "Suggestion": tier_label(questionnaire, row.tier),
                 "Urgent": "URGENT" if row.urgent else "",
                 "Categories met": category_labels(questionnaire, row.result.categories_met),
-                "Status": STATUS_LABELS.get(row.status, row.status),
+                "Status": status_label(row.status),
             }
             for row in page.rows
         ],
-        columns=["Reference", "Submitted (UTC)", "Language", "Suggestion", "Urgent", "Categories met", "Status"],
+        columns=COLUMNS,
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # The table's key changes with the page, so coming back to the queue starts with no row picked.
+    event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key=staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}"))
+    chosen = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if chosen and 0 <= chosen[0] < len(page.rows):
+        st.session_state.pop(staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}"), None)
+        open_screening(page.rows[chosen[0]].id)
     back, forward = st.columns(2)
-    if back.button("Previous page", disabled=page_number <= 1, key="coordinator:prev"):
-        st.session_state[_PAGE] = page_number - 1
+    if back.button("Previous page", disabled=session.queue_page <= 1, key=staff.widget_key("prev")):
+        session.queue_page -= 1
         st.rerun()
-    if forward.button("Next page", disabled=page_number >= pages, key="coordinator:next"):
-        st.session_state[_PAGE] = page_number + 1
+    if forward.button("Next page", disabled=session.queue_page >= pages, key=staff.widget_key("next")):
+        session.queue_page += 1
         st.rerun()
-    return page.rows
-
-
-def _open_buttons(rows: list[Submission]) -> None:
-    if not rows:
-        return
-    names = {row.id: f"{row.reference} · {_when(row.created_at)}" for row in rows}
-    choice = st.selectbox("Open a screening", list(names), key="coordinator:choose", format_func=names.__getitem__)
-    if st.button("Open", type="primary", key="coordinator:open") and choice is not None:
-        open_submission(int(choice))
-
-
-def _export(query: QueueFilter, actor: str) -> None:
-    st.markdown("**Export**")
-    if st.button("Prepare CSV of the filtered screenings", key="coordinator:prepare-export"):
-        buffer = io.StringIO()
-        item_ids = [item.id for item in resources.questionnaire().items]
-        rows = resources.storage().export_csv(query, buffer, item_ids=item_ids)
-        resources.storage().record_event("exported", actor=actor, detail=f"{rows} rows; filter {query}")
-        st.session_state["coordinator:export"] = buffer.getvalue().encode("utf-8")
-    data = st.session_state.get("coordinator:export")
-    if isinstance(data, bytes):
-        st.download_button(
-            "Download CSV", data, file_name=f"crps-screenings-{datetime.now(UTC):%Y%m%d-%H%M}.csv",
-            mime="text/csv", key="coordinator:download-export",
-            on_click=lambda: resources.storage().record_event("export_downloaded", actor=actor),
-        )
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return page

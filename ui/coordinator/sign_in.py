@@ -1,32 +1,36 @@
-"""The staff sign-in page (url /staff): passcode, or the clinic's OIDC sign-in when configured."""
+"""The staff sign-in page (url /staff): username and password of a named account, or the clinic's
+OIDC sign-in when configured. Messages come from `access.SignInOutcome` (throttling included)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import resources
-from ui.coordinator import access
+from ui.coordinator import guard
+from ui.coordinator import session as staff
 
 
-def sign_in() -> None:
+def render() -> None:
+    from ui.coordinator import pages  # here, not at the top: pages imports this module
+
     st.title("Staff sign-in")
-    if access.is_signed_in():
-        st.switch_page("ui/pages/queue.py")  # registered now that staff are signed in
-    if access.oidc_configured():
-        st.button("Sign in with the clinic account", on_click=st.login, key="staff:oidc")
+    if guard.is_signed_in():
+        st.switch_page(pages.QUEUE)
+    notice = guard.signed_out_notice()
+    if notice:
+        st.info(notice)
+    if guard.oidc_configured():
+        st.button("Sign in with the clinic account", on_click=st.login, key=staff.widget_key("oidc"))
         st.divider()
-    if resources.storage().passcode_hash() is None:
-        st.info("No coordinator passcode is set yet. On the server, run `make passcode` "
-                "(or `python -m access set-passcode`), then reload this page.")
-        return
-    waiting = access.lockout_remaining()
-    if waiting:
-        st.error(f"Too many wrong passcodes. Try again in {waiting} seconds.")
-    with st.form("staff:sign-in", clear_on_submit=True):
-        attempt = st.text_input("Coordinator passcode", type="password", key="staff:passcode")
+    with st.form(staff.widget_key("sign-in"), clear_on_submit=True):
+        username = st.text_input("Username", key=staff.widget_key("username"), max_chars=64,
+                                 autocomplete="username")
+        password = st.text_input("Password", type="password", key=staff.widget_key("password"), max_chars=256,
+                                 autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        problem = access.sign_in_with_passcode(attempt)
-        if problem is None:
-            st.rerun()  # app.py now registers the coordinator's pages
-        st.error(problem)
+        outcome = guard.sign_in_with_password(username, password)
+        if outcome.ok:
+            st.switch_page(pages.QUEUE)
+        st.error(outcome.message)
+    st.caption("No account yet? An administrator adds one on the Staff accounts page, or on the server "
+               "with make staff (python -m access add USERNAME --role admin).")

@@ -1,0 +1,255 @@
+"""One screening (url /screening): the suggestion and its reasons, every answer in full (red flags
+first), review actions (acknowledge, status and note) and the downloads. Review actions run in
+button callbacks, before the page is drawn, so the header, the PDF and every download show the
+row as saved. Nothing here words the result as a diagnosis."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import partial
+from html import escape
+
+import streamlit as st
+
+from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
+from scoring import Questionnaire, answer_text, red_flag_concerns
+from scoring.fhir import screening_bundle
+from storage import STATUSES, InvalidInput, Submission
+from ui import resources
+from ui.coordinator import guard, header
+from ui.coordinator import session as staff
+from ui.coordinator.wording import language_name, status_label, text, tier_label
+
+DISCLAIMER = (
+    "A screening aid, not a diagnosis: the clinical signs and the exclusion of other causes "
+    "need an examination by a clinician."
+)
+_MESSAGE = staff.widget_key("screening:message")
+
+
+def open_screening(screening_id: int) -> None:
+    """Remember which screening to show (in the staff session, never in the URL) and go there."""
+    from ui.coordinator import pages  # here, not at the top: pages imports this module
+
+    session = staff.current()
+    if session is not None:
+        session.selected_id = screening_id
+        st.switch_page(pages.SCREENING)
+
+
+def render() -> None:
+    session = guard.require_staff()
+    storage = resources.storage()
+    questionnaire = resources.questionnaire()
+    row = storage.get_submission(session.selected_id) if session.selected_id is not None else None
+    st.title(f"Screening {row.reference}" if row else "Screening")
+    header.render(session)
+    if row is None:
+        st.info("Choose a screening in the queue first.")
+        return
+    if session.viewed_id != row.id:  # one audit row per opening, not per rerun
+        storage.record_event("viewed", actor=session.actor, submission_id=row.id)
+        session.viewed_id = row.id
+    message = st.session_state.pop(_MESSAGE, None)
+    if isinstance(message, tuple):
+        (st.success if message[0] else st.warning)(message[1])
+    st.caption(
+        f"Submitted {row.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · {language_name(row.language)} · "
+        f"questionnaire {row.questionnaire_id} version {row.questionnaire_version} · "
+        f"status: {status_label(row.status)}"
+        + (f" · tablet {row.tablet}" if row.tablet else "")
+        + ("" if row.complete else " · INCOMPLETE: saved at a red flag before the patient finished")
+    )
+    if row.questionnaire_hash != questionnaire.content_hash:
+        st.warning("This screening was made with another version of the questionnaire; "
+                   "questions are shown with today's wording.")
+    _urgent(row, questionnaire)
+    _outcome(row, questionnaire)
+    st.subheader("Answers")
+    st.html(answers_table(row, questionnaire))
+    _review_form(row)
+    _chart_number(row)
+    _downloads(row, questionnaire, session.actor)
+
+
+def _urgent(row: Submission, questionnaire: Questionnaire) -> None:
+    if not row.urgent:
+        return
+    lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
+    st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
+    if row.acknowledged_at is None:
+        st.button("Acknowledge this urgent alert", type="primary", key=staff.widget_key("acknowledge"),
+                  on_click=_acknowledge, args=(row.id,))
+    else:
+        st.text(f"Acknowledged by {row.acknowledged_by} at {row.acknowledged_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC.")
+
+
+def _short(questionnaire: Questionnaire, item_id: str) -> str:
+    item = questionnaire.items_by_id.get(item_id)
+    return str(item.short["en"]) if item is not None else item_id
+
+
+def _acknowledge(screening_id: int) -> None:
+    session = staff.current()
+    if session is None:
+        return
+    outcome = resources.storage().acknowledge(screening_id, actor=session.actor)
+    st.session_state[_MESSAGE] = (outcome.ok, outcome.message)
+
+
+def _outcome(row: Submission, questionnaire: Questionnaire) -> None:
+    result = row.result
+    st.subheader(f"Suggestion: {tier_label(questionnaire, result.tier)}")
+    st.caption(DISCLAIMER)
+    categories = {category.id: category.label["en"] for category in questionnaire.categories}
+    lines = [
+        f"- **{escape(categories.get(f.category, f.category))}**: {'yes' if f.met else 'no'}"
+        + (f" ({escape(', '.join(_short(questionnaire, i) for i in f.items))})" if f.items else "")
+        for f in result.findings
+    ]
+    st.markdown("\n".join(lines))
+    label = "Reasons as given to the patient" + (
+        f" ({language_name(row.language)})" if row.language != "en" else "")
+    with st.expander(label, expanded=row.language == "en"):
+        for reason in result.reasons:
+            st.text(reason)
+
+
+def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
+    """Every answer in full as an HTML table of escaped text: red flags raised first and marked,
+    the rest in questionnaire order; the patient's language alongside when it is not English."""
+    raised = set(row.result.red_flags)
+    items = sorted(questionnaire.items, key=lambda item: item.id not in raised)  # stable: order kept
+    second = row.language if row.language != "en" and row.language in questionnaire.languages else None
+    head = [text("question"), text("answer")]
+    if second:
+        head += [f"{text('question', second)} ({language_name(second)})", text("answer", second)]
+    cells = ["<th scope='col'>" + escape(h) + "</th>" for h in head]
+    body = []
+    for item in items:
+        flag = item.id in raised
+        mark = "<strong>RED FLAG</strong> " if flag else ""
+        value = row.answers.get(item.id)
+        row_cells = [mark + escape(str(item.text["en"])),
+                     escape(answer_text(questionnaire, row.result, item, value, "en"))]
+        if second:
+            row_cells += [escape(str(item.text[second])),
+                          escape(answer_text(questionnaire, row.result, item, value, second))]
+        style = " style='background:#fee2e2'" if flag else ""
+        body.append(f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in row_cells) + "</tr>")
+    return ("<table style='width:100%;border-collapse:collapse' class='answers'>"
+            "<style>.answers td,.answers th{border:1px solid #d1d5db;padding:4px 6px;text-align:left;"
+            "vertical-align:top;white-space:normal}</style>"
+            f"<thead><tr>{''.join(cells)}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def _review_form(row: Submission) -> None:
+    st.subheader("Review")
+    # The row version is in the keys: after any save the form starts again from the saved row.
+    version = f"{row.id}:{row.row_version}"
+    with st.form(staff.widget_key(f"review:{row.id}")):
+        st.selectbox("Status", list(STATUSES), index=list(STATUSES).index(row.status), format_func=status_label,
+                     key=staff.widget_key(f"status:{version}"))
+        st.text_area("Note (optional)", value=row.note or "", max_chars=2000, key=staff.widget_key(f"note:{version}"))
+        st.form_submit_button("Save review", type="primary", on_click=_save_review, args=(row.id, row.row_version))
+    if row.note:
+        st.caption("Current note:")
+        st.text(row.note)
+
+
+def _save_review(screening_id: int, shown_version: int) -> None:
+    """Runs before the page is drawn, so everything drawn after shows the saved row. The save is
+    conditional on the version the coordinator saw: someone else's save in between is told."""
+    session = staff.current()
+    if session is None:
+        return
+    version = f"{screening_id}:{shown_version}"
+    status = str(st.session_state.get(staff.widget_key(f"status:{version}")))
+    note = str(st.session_state.get(staff.widget_key(f"note:{version}")) or "").strip() or None
+    try:
+        outcome = resources.storage().set_status(screening_id, actor=session.actor, status=status, note=note,
+                                                 expected_row_version=shown_version)
+    except InvalidInput as exc:  # checked before the database, e.g. a control character in the note
+        st.session_state[_MESSAGE] = (False, f"Not saved: {exc}.")
+        return
+    message = outcome.message
+    if not outcome.ok and outcome.submission is not None:
+        message += f" Now: {status_label(outcome.submission.status)}."
+    st.session_state[_MESSAGE] = (outcome.ok, message)
+
+
+def _chart_number(row: Submission) -> None:
+    """The clinic's patient identifier (chart number), recorded by staff at review only (never on
+    the tablet); it becomes the FHIR response's subject identifier. Audited by storage."""
+    version = f"{row.id}:{row.row_version}"
+    with st.form(staff.widget_key(f"chart:{row.id}")):
+        st.text_input("Clinic's patient identifier (chart number, optional)", value=row.patient_identifier or "",
+                      max_chars=64, key=staff.widget_key(f"chart:{version}"))
+        st.form_submit_button("Save identifier", on_click=_save_chart_number, args=(row.id, row.row_version))
+
+
+def _save_chart_number(screening_id: int, shown_version: int) -> None:
+    session = staff.current()
+    if session is None:
+        return
+    typed = str(st.session_state.get(staff.widget_key(f"chart:{screening_id}:{shown_version}")) or "").strip()
+    try:
+        outcome = resources.storage().set_patient_identifier(screening_id, typed or None, actor=session.actor)
+    except InvalidInput as exc:
+        st.session_state[_MESSAGE] = (False, f"Identifier not saved: {exc}.")
+        return
+    st.session_state[_MESSAGE] = (outcome.ok, "Identifier saved." if outcome.ok else outcome.message)
+
+
+def summary_header(row: Submission) -> SummaryHeader:
+    """The PDF's header from the row as it is in the database now."""
+    return SummaryHeader(reference=row.reference, submitted_at=row.created_at, language=row.language,
+                         status=row.status, note=row.note)
+
+
+def _downloads(row: Submission, questionnaire: Questionnaire, actor: str) -> None:
+    st.subheader("Downloads")
+    head = summary_header(row)
+    storage = resources.storage()
+    columns = st.columns(3)
+    for column, (variant, label) in zip(
+        columns, (("clinician", "Clinician copy (English)"), ("patient", "Patient copy (patient's language)")),
+        strict=False,
+    ):
+        options = SummaryOptions(
+            variant=variant,  # type: ignore[arg-type]
+            clinic_name=resources.settings().clinic_name,
+            clinic_address=resources.settings().clinic_address,
+            generated_at=datetime.now(UTC),
+        )
+        column.download_button(
+            f"Download {label}",
+            data=partial(build_summary, row.result, questionnaire, head, options),  # built on click
+            file_name=summary_filename(row.reference, variant),
+            mime="application/pdf",
+            key=staff.widget_key(f"pdf:{variant}:{row.id}"),
+            on_click=storage.record_event,
+            args=("pdf_downloaded",),
+            kwargs={"actor": actor, "submission_id": row.id, "detail": variant},
+        )
+    columns[2].download_button(
+        "Download FHIR (JSON)",
+        data=partial(fhir_json, row, questionnaire, resources.settings().fhir_base_url),  # built on click
+        file_name=f"screening-{row.reference}.fhir.json",
+        mime="application/fhir+json",
+        key=staff.widget_key(f"fhir:{row.id}"),
+        on_click=storage.record_event,
+        args=("fhir_downloaded",),
+        kwargs={"actor": actor, "submission_id": row.id, "detail": "FHIR R4 Bundle"},
+    )
+
+
+def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> bytes:
+    """The screening as a FHIR R4 Bundle (QuestionnaireResponse and Observations), as JSON bytes."""
+    bundle = screening_bundle(
+        questionnaire, row.result, response_id=row.reference, authored=row.created_at,
+        complete=row.complete, patient_identifier=row.patient_identifier,
+        base_url=base_url,
+    )
+    return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

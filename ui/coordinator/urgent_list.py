@@ -1,0 +1,135 @@
+"""The queue's live urgent list: every open (unacknowledged) urgent screening, exact count, oldest
+first, paged, with the tablet, minutes waiting and "overdue" for those from before today (UTC).
+Re-runs every 5 s; a new one rings a short chime and raises a browser notification (where the
+coordinator allowed it with a first click). The alert snippet carries no patient data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from scoring import red_flag_concerns
+from storage import QueuePage, Submission
+from ui import resources
+from ui.coordinator import session as staff
+
+PAGE_SIZE = 20
+DEMO_TABLET = "demo"
+
+ENABLE_ALERTS_HTML = """
+<button id="on" style="font:inherit;padding:.3rem .8rem">Turn on sound and desktop alerts</button>
+<span id="state" style="font:inherit;margin-left:.5rem"></span>
+<script>
+const state = document.getElementById("state");
+function show() { state.textContent = localStorage.getItem("crpsAlerts") === "on" ? "Alerts are on." : ""; }
+document.getElementById("on").addEventListener("click", async () => {
+  localStorage.setItem("crpsAlerts", "on");
+  try { new AudioContext().resume(); } catch (e) {}
+  if ("Notification" in window && Notification.permission === "default") {
+    try { await Notification.requestPermission(); } catch (e) {}
+  }
+  show();
+});
+show();
+</script>
+"""
+
+NEW_URGENT_HTML = """
+<script>
+/* new urgent screening NONCE */
+if (localStorage.getItem("crpsAlerts") === "on") {
+  try {
+    const audio = new AudioContext(), tone = audio.createOscillator(), gain = audio.createGain();
+    tone.frequency.value = 880; gain.gain.value = 0.2;
+    tone.connect(gain); gain.connect(audio.destination);
+    tone.start(); tone.stop(audio.currentTime + 0.4);
+  } catch (e) {}
+  if ("Notification" in window && Notification.permission === "granted") {
+    new Notification("Urgent screening", {body: "A new urgent screening is waiting in the queue."});
+  }
+  window.__crpsAlerted = (window.__crpsAlerted || 0) + 1;
+}
+</script>
+"""
+
+
+def tablet(submission: Submission) -> str:
+    return submission.tablet or ""
+
+
+def is_demo(submission: Submission) -> bool:
+    return tablet(submission) == DEMO_TABLET
+
+
+def minutes_waiting(submission: Submission, now: datetime) -> int:
+    return max(0, int((now - submission.created_at).total_seconds() // 60))
+
+
+def is_overdue(submission: Submission, now: datetime) -> bool:
+    """Raised before today (UTC) and still open."""
+    return submission.created_at.astimezone(UTC).date() < now.astimezone(UTC).date()
+
+
+def enable_alerts_button() -> None:
+    """The coordinator's first click turns on the chime and asks for notification permission."""
+    st.iframe(ENABLE_ALERTS_HTML, height=48)
+
+
+@st.fragment(run_every=5)
+def live_urgent_list() -> None:
+    session = staff.current()
+    if session is None:
+        return
+    storage = resources.storage()
+    questionnaire = resources.questionnaire()
+    result = storage.open_urgent(page=session.urgent_page, page_size=PAGE_SIZE)
+    if session.urgent_page > 1 and not result.rows and result.total:
+        session.urgent_page = 1
+        result = storage.open_urgent(page=1, page_size=PAGE_SIZE)
+    _chime_if_new(session, result)
+    if not result.total:
+        st.success("No open urgent screenings.")
+        return
+    now = datetime.now(UTC)
+    demo = sum(1 for row in result.rows if is_demo(row))
+    st.error(
+        f"URGENT: {result.total} open urgent screening(s) need staff now, oldest first. "
+        "Open each and acknowledge it." + (f" {demo} on this page are DEMO data." if demo else ""),
+        icon=":material/warning:",
+    )
+    for row in result.rows:
+        cols = st.columns([1.2, 1.2, 4, 0.8])
+        label = f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
+        cols[0].markdown(label)
+        waiting = minutes_waiting(row, now)
+        cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min" + (" · OVERDUE" if is_overdue(row, now) else ""))
+        cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en"))
+                     + ("" if row.complete else " · patient had not finished"))
+        if cols[3].button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
+            from ui.coordinator.screening import open_screening
+
+            open_screening(row.id)
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    if pages > 1:
+        back, where, forward = st.columns([1, 2, 1])
+        where.caption(f"Urgent page {session.urgent_page} of {pages}")
+        if back.button("Older urgents ←", disabled=session.urgent_page <= 1, key=staff.widget_key("urgent-prev")):
+            session.urgent_page -= 1
+            st.rerun(scope="fragment")
+        if forward.button("→ Newer urgents", disabled=session.urgent_page >= pages,
+                          key=staff.widget_key("urgent-next")):
+            session.urgent_page += 1
+            st.rerun(scope="fragment")
+
+
+def _chime_if_new(session: staff.StaffSession, result: QueuePage) -> None:
+    """Ring once when more urgents are open than at the last look, or one newer than any seen
+    (the first look is silent: nothing is new yet)."""
+    newest = max((row.id for row in result.rows), default=0)
+    seen = session.urgent_seen
+    if seen is not None:
+        newest = max(newest, seen[1])
+        if result.total > seen[0] or newest > seen[1]:
+            st.iframe(NEW_URGENT_HTML.replace("NONCE", f"{result.total}-{newest}"), height=1)
+    session.urgent_seen = (result.total, newest)
