@@ -8,18 +8,24 @@ command line do. Streamlit caching of a `Storage` lives in `ui.resources`, not h
 from storage.database import Storage
 from storage.migrations import MigrationError
 from storage.records import (
+    RED_FLAG_LEVELS,
     STATUSES,
     AuditEvent,
+    InvalidInput,
     QueueFilter,
     QueuePage,
     SaveFailed,
     Submission,
     UpdateOutcome,
+    valid_note,
+    valid_tablet,
 )
 
 __all__ = [
+    "RED_FLAG_LEVELS",
     "STATUSES",
     "AuditEvent",
+    "InvalidInput",
     "MigrationError",
     "QueueFilter",
     "QueuePage",
@@ -27,4 +33,6 @@ __all__ = [
     "Storage",
     "Submission",
     "UpdateOutcome",
+    "valid_note",
+    "valid_tablet",
 ]

@@ -22,13 +22,19 @@ from sqlalchemy.sql.elements import ColumnElement
 from scoring import ScreeningResult
 from storage import migrations
 from storage.records import (
+    RED_FLAG_LEVELS,
     STATUSES,
     AuditEvent,
+    InvalidInput,
     QueueFilter,
     QueuePage,
     SaveFailed,
     Submission,
     UpdateOutcome,
+    most_severe,
+    valid_identifier,
+    valid_note,
+    valid_tablet,
 )
 from storage.reference import new_reference, normalise_reference
 from storage.schema import audit_events, staff_passcode, submissions
@@ -86,50 +92,87 @@ class Storage:
 
     # -- saving -----------------------------------------------------------------------------
 
-    def save_submission(self, *, idempotency_key: str, result: ScreeningResult, language: str) -> Submission:
-        """Save a screening exactly once per key; a repeat returns the row already saved."""
-        for attempt in range(_SAVE_ATTEMPTS):
-            existing = self._by_key(idempotency_key)
-            if existing is not None:
-                return existing
-            now = utc_now()
+    def save_submission(
+        self, *, idempotency_key: str, result: ScreeningResult, language: str, complete: bool = True,
+        tablet: str | None = None, red_flag_level: str | None = None,
+    ) -> Submission:
+        """Save a screening exactly once per key. The first call inserts; a later call with the
+        same key updates that same row (result, tier, complete) until it is complete, after
+        which repeats return it unchanged. `urgent` and `red_flag_level` never go down: a red
+        flag once raised stays for staff. `red_flag_level` defaults to the result's own, if any.
+        Raises `SaveFailed` (one line, no answers) when the database stays unavailable."""
+        tablet = valid_tablet(tablet)
+        levels = (red_flag_level, getattr(result, "red_flag_level", None))
+        if any(level is not None and level not in RED_FLAG_LEVELS for level in levels):
+            raise InvalidInput(f"red-flag level must be one of {', '.join(RED_FLAG_LEVELS)}")
+        level = most_severe(*levels)
+        failures = 0
+        for _ in range(_SAVE_ATTEMPTS * 10):  # a lost race means another save got through: bounded
             try:
-                with self.engine.begin() as connection:
-                    inserted = connection.execute(
-                        insert(submissions).values(
-                            reference=new_reference(),
-                            idempotency_key=idempotency_key,
-                            created_at=now,
-                            created_day=now.date(),
-                            updated_at=now,
-                            questionnaire_id=result.questionnaire_id,
-                            questionnaire_version=result.questionnaire_version,
-                            questionnaire_hash=result.questionnaire_hash,
-                            language=language,
-                            result=result.to_dict(),
-                            tier=result.tier,
-                            urgent=result.urgent,
-                            status="new",
-                            row_version=1,
-                        )
-                    ).inserted_primary_key
-                    assert inserted is not None
-                    new_id = int(inserted[0])
-                    _audit(connection, "submitted", PATIENT_KIOSK, new_id, f"tier {result.tier}", now)
+                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level)
             except IntegrityError:
-                continue  # same key saved by a concurrent tap (found above next time), or a reference clash
+                continue  # same key inserted by a concurrent tap (updated next time), or a reference clash
             except OperationalError as exc:
-                if attempt == _SAVE_ATTEMPTS - 1:
+                failures += 1
+                if failures == _SAVE_ATTEMPTS:
                     raise SaveFailed(f"database unavailable: {type(exc.orig).__name__}") from None
-                time.sleep(0.05 * 2**attempt)
+                time.sleep(0.05 * 2**failures)
                 continue
-            saved = self.get_submission(new_id)
+            if saved_id is None:
+                continue  # changed by someone else between read and write: read again
+            saved = self.get_submission(saved_id)
             assert saved is not None
             return saved
-        existing = self._by_key(idempotency_key)
-        if existing is not None:
-            return existing
         raise SaveFailed("could not save the submission after several attempts")
+
+    def _insert_or_update(
+        self, key: str, result: ScreeningResult, language: str, complete: bool, tablet: str | None,
+        level: str | None,
+    ) -> int | None:
+        """One transaction: insert, or a conditional update of the row with this key. Returns
+        the row id, or None when a concurrent write won (the caller tries again)."""
+        now = utc_now()
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                select(submissions.c.id, submissions.c.complete, submissions.c.urgent,
+                       submissions.c.red_flag_level, submissions.c.row_version)
+                .where(submissions.c.idempotency_key == key)
+                .with_for_update()  # PostgreSQL: concurrent saves of one key queue here
+            ).mappings().first()
+            if row is None:
+                inserted = connection.execute(
+                    insert(submissions).values(
+                        reference=new_reference(), idempotency_key=key, created_at=now, created_day=now.date(),
+                        updated_at=now, questionnaire_id=result.questionnaire_id,
+                        questionnaire_version=result.questionnaire_version,
+                        questionnaire_hash=result.questionnaire_hash, language=language, result=result.to_dict(),
+                        tier=result.tier, urgent=result.urgent, status="new", row_version=1, complete=complete,
+                        tablet=tablet, red_flag_level=level,
+                    )
+                ).inserted_primary_key
+                assert inserted is not None
+                new_id = int(inserted[0])
+                event_name = "submitted" if complete else "saved-incomplete"
+                _audit(connection, event_name, PATIENT_KIOSK, new_id, _save_detail(result, level), now)
+                return new_id
+            if row["complete"]:
+                return int(row["id"])  # a repeat of a finished save (double tap, rerun, retry)
+            kept_level = most_severe(row["red_flag_level"], level)
+            changed = connection.execute(
+                update(submissions)
+                .where(submissions.c.id == row["id"], submissions.c.row_version == row["row_version"])
+                .values(
+                    result=result.to_dict(), tier=result.tier, urgent=bool(row["urgent"]) or result.urgent,
+                    red_flag_level=kept_level, complete=complete, updated_at=now,
+                    row_version=submissions.c.row_version + 1,
+                    **({"tablet": tablet} if tablet is not None else {}),
+                )
+            ).rowcount
+            if not changed:
+                return None
+            event_name = "completed" if complete else "saved-incomplete"
+            _audit(connection, event_name, PATIENT_KIOSK, int(row["id"]), _save_detail(result, kept_level), now)
+            return int(row["id"])
 
     def _by_key(self, idempotency_key: str) -> Submission | None:
         try:
@@ -167,16 +210,34 @@ class Storage:
             found = [_submission(row) for row in rows]
         return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
 
-    def unacknowledged_urgent(self, limit: int = 50) -> list[Submission]:
-        """Urgent submissions nobody has acknowledged yet, newest first."""
+    def open_urgent(self, *, page: int = 1, page_size: int = 25) -> QueuePage:
+        """Urgent screenings nobody has acknowledged, OLDEST first (the most overdue on top),
+        one page of them, with the exact total (every day, not only today)."""
+        page = max(page, 1)
+        condition = (submissions.c.urgent.is_(True), submissions.c.acknowledged_at.is_(None))
         with self.engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(submissions).where(*condition)).scalar_one()
             rows = connection.execute(
-                select(submissions)
-                .where(submissions.c.urgent.is_(True), submissions.c.acknowledged_at.is_(None))
-                .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
-                .limit(limit)
+                select(submissions).where(*condition)
+                .order_by(submissions.c.created_at, submissions.c.id)
+                .limit(page_size).offset((page - 1) * page_size)
             ).mappings()
-            return [_submission(row) for row in rows]
+            found = [_submission(row) for row in rows]
+        return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
+
+    def open_urgent_for_tablet(self, tablet: str) -> Submission | None:
+        """The newest urgent screening saved on this tablet that staff have neither acknowledged
+        nor cleared on the tablet: while there is one, the tablet keeps the urgent screen."""
+        tablet_name = valid_tablet(tablet)
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(submissions)
+                .where(submissions.c.tablet == tablet_name, submissions.c.urgent.is_(True),
+                       submissions.c.acknowledged_at.is_(None), submissions.c.tablet_cleared_at.is_(None))
+                .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
+                .limit(1)
+            ).mappings().first()
+        return None if row is None else _submission(row)
 
     def counts_for_day(self, day: date) -> dict[str, dict[str, int]]:
         """Counts by tier and by status for one UTC day."""
@@ -253,12 +314,46 @@ class Storage:
             return UpdateOutcome(False, None, "No such submission.")
         return UpdateOutcome(False, current, f"Already acknowledged by {current.acknowledged_by}.")
 
+    def clear_on_tablet(self, submission_id: int, *, actor: str) -> UpdateOutcome:
+        """Staff cleared the urgent screen on the tablet (once; the alert stays in the queue
+        until acknowledged)."""
+        now = utc_now()
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(submissions)
+                .where(submissions.c.id == submission_id, submissions.c.tablet_cleared_at.is_(None))
+                .values(tablet_cleared_at=now, updated_at=now, row_version=submissions.c.row_version + 1)
+            ).rowcount
+            if changed:
+                _audit(connection, "tablet_cleared", actor, submission_id, "urgent screen cleared on the tablet", now)
+        current = self.get_submission(submission_id)
+        if changed:
+            return UpdateOutcome(True, current, "Cleared on the tablet.")
+        return UpdateOutcome(False, current, "Already cleared on the tablet." if current else "No such submission.")
+
+    def set_patient_identifier(self, submission_id: int, identifier: str | None, *, actor: str) -> UpdateOutcome:
+        """Set (or, with None/empty, remove) the clinic's chart number; audited, not echoed."""
+        value = valid_identifier(identifier)  # InvalidInput before the database
+        now = utc_now()
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(submissions).where(submissions.c.id == submission_id)
+                .values(patient_identifier=value, updated_at=now, row_version=submissions.c.row_version + 1)
+            ).rowcount
+            if changed:
+                _audit(connection, "patient_identifier_set", actor, submission_id,
+                       "chart number set" if value else "chart number removed", now)
+        current = self.get_submission(submission_id)
+        return UpdateOutcome(bool(changed), current, "Saved." if changed else "No such submission.")
+
     def set_status(
         self, submission_id: int, *, actor: str, status: str, note: str | None, expected_row_version: int
     ) -> UpdateOutcome:
-        """Set the review status (and note) only if nobody changed the row since it was read."""
+        """Set the review status (and note) only if nobody changed the row since it was read.
+        The note is checked first (`InvalidInput`: over 2,000 characters, control characters)."""
         if status not in STATUSES:
             raise ValueError(f"unknown status '{status}'; use one of {', '.join(STATUSES)}")
+        note = valid_note(note)
         now = utc_now()
         with self.engine.begin() as connection:
             before = connection.execute(
@@ -390,7 +485,17 @@ def _submission(row: RowMapping) -> Submission:
         acknowledged_at=None if row["acknowledged_at"] is None else _aware(row["acknowledged_at"]),
         acknowledged_by=row["acknowledged_by"],
         row_version=row["row_version"],
+        complete=bool(row["complete"]),
+        tablet=row["tablet"],
+        tablet_cleared_at=None if row["tablet_cleared_at"] is None else _aware(row["tablet_cleared_at"]),
+        red_flag_level=row["red_flag_level"],
+        patient_identifier=row["patient_identifier"],
     )
+
+
+def _save_detail(result: ScreeningResult, level: str | None) -> str:
+    """No answers in the audit trail: the tier and the red-flag level only."""
+    return f"tier {result.tier}" + (f", red flag {level}" if level else "")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Mapping[str, Any] | Any) -> None:

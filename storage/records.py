@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from scoring import AnswerValue, ScreeningResult
 
@@ -11,8 +13,63 @@ STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
 
 
+RED_FLAG_LEVELS = ("emergency", "same_day", "talk_now")
+"""Red-flag levels, most severe first (911-class, seen today, talk to someone now)."""
+NOTE_MAX_CHARS = 2000
+IDENTIFIER_MAX_CHARS = 64
+_TABLET = re.compile(r"[a-z0-9-]{1,32}")
+
+
 class SaveFailed(RuntimeError):
     """A submission could not be saved after retrying; the message is one line, no answers."""
+
+
+class InvalidInput(ValueError):
+    """A value staff or a URL gave that storage will not write; str() is one line saying why,
+    without echoing the value (it may be a patient's details)."""
+
+
+def valid_tablet(name: str | None) -> str | None:
+    """A tablet's short name from its URL (`?tablet=front-1`): 1-32 of a-z, 0-9 and "-"; None
+    stays None. Raises `InvalidInput` otherwise."""
+    if name is None:
+        return None
+    if not _TABLET.fullmatch(name):
+        raise InvalidInput("tablet name must be 1-32 characters: lower-case letters, digits and '-'")
+    return name
+
+
+def _bad_characters(text: str, allowed: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
+
+
+def valid_note(note: str | None) -> str | None:
+    """A coordinator's note as it will be stored: CR LF made LF; at most 2,000 characters; no
+    control characters but newline and tab (a NUL crashes PostgreSQL). Empty becomes None."""
+    if note is None:
+        return None
+    note = note.replace("\r\n", "\n")
+    if len(note) > NOTE_MAX_CHARS:
+        raise InvalidInput(f"the note is {len(note):,} characters; at most {NOTE_MAX_CHARS:,} are kept")
+    if _bad_characters(note, "\n\t"):
+        raise InvalidInput("the note holds a control character (only line breaks and tabs are allowed)")
+    return note if note.strip() else None
+
+
+def valid_identifier(identifier: str | None) -> str | None:
+    """The clinic's chart number: 1-64 printable characters, spaces trimmed; empty becomes None."""
+    if identifier is None or not identifier.strip():
+        return None
+    identifier = identifier.strip()
+    if len(identifier) > IDENTIFIER_MAX_CHARS or not identifier.isprintable():
+        raise InvalidInput(f"the chart number must be 1-{IDENTIFIER_MAX_CHARS} printable characters")
+    return identifier
+
+
+def most_severe(*levels: str | None) -> str | None:
+    """The most severe of some red-flag levels (None: no red flag)."""
+    found = [level for level in levels if level is not None]
+    return min(found, key=RED_FLAG_LEVELS.index) if found else None
 
 
 @dataclass(frozen=True)
@@ -36,6 +93,19 @@ class Submission:
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     row_version: int
+    complete: bool = True
+    """False: saved when a red flag was answered, before the patient finished (or walked away)."""
+    tablet: str | None = None
+    tablet_cleared_at: datetime | None = None
+    red_flag_level: str | None = None
+    """The most severe red flag's level ever raised on this screening; never lowered."""
+    patient_identifier: str | None = None
+    """The clinic's chart number, set by staff (for FHIR); None until then."""
+
+    def minutes_waiting(self, now: datetime | None = None) -> int:
+        """Whole minutes from the save to its acknowledgement (or to now, while open)."""
+        until = self.acknowledged_at or now or datetime.now(UTC)
+        return max(0, int((until - self.created_at).total_seconds() // 60))
 
 
 @dataclass(frozen=True)

@@ -88,13 +88,13 @@ def test_paging(storage: Storage, make_result: Callable[..., ScreeningResult]) -
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 23
 
 
-def test_unacknowledged_urgent_and_acknowledge(storage: Storage, queue: dict[str, Submission]) -> None:
+def test_open_urgent_and_acknowledge(storage: Storage, queue: dict[str, Submission]) -> None:
     urgent = queue["urgent"]
-    assert [s.id for s in storage.unacknowledged_urgent()] == [urgent.id]
+    assert [s.id for s in storage.open_urgent().rows] == [urgent.id]
     first = storage.acknowledge(urgent.id, actor="coordinator-a")
     second = storage.acknowledge(urgent.id, actor="coordinator-b")
     assert first.ok and not second.ok and "coordinator-a" in second.message
-    assert storage.unacknowledged_urgent() == []
+    assert storage.open_urgent().rows == [] and storage.open_urgent().total == 0
     assert first.submission is not None and first.submission.acknowledged_by == "coordinator-a"
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire
-from storage import STATUSES, Submission
+from storage import STATUSES, InvalidInput, Submission, UpdateOutcome
 from ui import resources
 from ui.coordinator import access
 from ui.coordinator.labels import LANGUAGE_NAMES, STATUS_LABELS, answer_label, tier_label
@@ -135,9 +135,13 @@ def _status_form(submission: Submission, actor: str) -> None:
     current = submission
     if saved:
         expected = int(st.session_state.get(seen_key, submission.row_version))
-        outcome = resources.storage().set_status(
-            submission.id, actor=actor, status=str(status), note=note.strip() or None, expected_row_version=expected
-        )
+        try:
+            outcome = resources.storage().set_status(
+                submission.id, actor=actor, status=str(status), note=note.strip() or None,
+                expected_row_version=expected,
+            )
+        except InvalidInput as exc:  # checked before the database: e.g. a control character
+            outcome = UpdateOutcome(False, submission, f"Not saved: {exc}.")
         (st.success if outcome.ok else st.warning)(outcome.message)
         current = outcome.submission or submission
         if not outcome.ok:

@@ -52,13 +52,14 @@ def _live_summary() -> None:
     """Re-runs on its own every 5 s, so a new urgent screening shows without a click."""
     storage = resources.storage()
     questionnaire = resources.questionnaire()
-    urgent = storage.unacknowledged_urgent()
-    if urgent:
+    urgent = storage.open_urgent(page_size=50)  # oldest first; the total is exact
+    if urgent.total:
         st.error(
-            f"URGENT: {len(urgent)} screening(s) need staff now. Open each and acknowledge it.",
+            f"URGENT: {urgent.total} screening(s) need staff now. Open each and acknowledge it."
+            + (f" The {len(urgent.rows)} waiting longest are listed." if urgent.total > len(urgent.rows) else ""),
             icon=":material/warning:",
         )
-        for submission in urgent:
+        for submission in urgent.rows:
             concerns = "; ".join(
                 questionnaire.item(flag).red_flag.concern["en"]  # type: ignore[union-attr]
                 if flag in questionnaire.items_by_id and questionnaire.item(flag).red_flag
