@@ -42,6 +42,7 @@ from storage.schema import audit_events, staff_passcode, submissions
 REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
 _SAVE_ATTEMPTS = 5
+COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
 CONFLICT = "Someone else changed this submission; here is its current state."
 
 
@@ -194,12 +195,20 @@ class Storage:
             row = connection.execute(select(submissions).where(condition)).mappings().first()
         return None if row is None else _submission(row)
 
-    def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25) -> QueuePage:
-        """One page of matching submissions, newest first; filtering and paging done in SQL."""
+    def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
+                         count_cap: int = COUNT_CAP) -> QueuePage:
+        """One page of matching submissions, newest first; filtering and paging done in SQL.
+        With a filter the total is exact; without one it is counted up to `count_cap` only
+        (`total_is_capped` then says "count_cap or more"), so the bare queue stays fast at
+        millions of rows."""
         page = max(page, 1)
         conditions = _conditions(query)
         with self.engine.connect() as connection:
-            total = connection.execute(select(func.count()).select_from(submissions).where(*conditions)).scalar_one()
+            counted = select(submissions.c.id).where(*conditions)
+            if not conditions:
+                counted = counted.limit(count_cap + 1)
+            total = connection.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
+            capped = not conditions and total > count_cap
             rows = connection.execute(
                 select(submissions)
                 .where(*conditions)
@@ -208,7 +217,8 @@ class Storage:
                 .offset((page - 1) * page_size)
             ).mappings()
             found = [_submission(row) for row in rows]
-        return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
+        return QueuePage(rows=found, total=min(int(total), count_cap) if capped else int(total), page=page,
+                         page_size=page_size, total_is_capped=capped)
 
     def open_urgent(self, *, page: int = 1, page_size: int = 25) -> QueuePage:
         """Urgent screenings nobody has acknowledged, OLDEST first (the most overdue on top),
@@ -451,8 +461,18 @@ def _conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     if query.status:
         conditions.append(submissions.c.status == query.status)
     if query.reference:
-        conditions.append(submissions.c.reference.contains(normalise_reference(query.reference), autoescape=True))
+        conditions.append(_reference_starts(normalise_reference(query.reference)))
     return conditions
+
+
+def _reference_starts(typed: str) -> ColumnElement[bool]:
+    """A whole code finds that one screening through the unique index; part of one (typed from
+    the start, e.g. "K7M" or "K7M4") finds the codes starting with it (a scan: LIKE prefixes use
+    no index on PostgreSQL under a non-C collation, nor on SQLite by default)."""
+    if len(typed) == 7 and typed[3] == "-":
+        return submissions.c.reference == typed
+    prefix = f"{typed[:3]}-{typed[3:]}" if len(typed) > 3 and "-" not in typed else typed
+    return submissions.c.reference.startswith(prefix, autoescape=True)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -62,6 +62,7 @@ submissions = Table(
     Index("ix_submissions_status_created", "status", "created_at"),
     Index("ix_submissions_day_tier_status", "created_day", "tier", "status"),
     Index("ix_submissions_tablet_open", "tablet", "urgent", "acknowledged_at"),
+    Index("ix_submissions_urgent_created", "urgent", "created_at"),  # 0005: the "urgent only" filter
 )
 
 audit_events = Table(
