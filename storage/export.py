@@ -8,6 +8,8 @@ from typing import IO, Any
 
 import pandas as pd
 
+from scoring import Questionnaire, ScreeningResult
+
 FIXED_COLUMNS = (
     "reference", "submitted_at", "language", "tier", "urgent", "categories_met", "red_flags",
     "reasons", "status", "note", "questionnaire_id", "questionnaire_version",
@@ -64,3 +66,27 @@ def _answer(value: object) -> object:
 def _inert(text: str) -> str:
     """A spreadsheet runs a cell starting with = + - @ as a formula: make staff text plain."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, questionnaire: Questionnaire,
+                 base_url: str = "") -> int:
+    """FHIR R4 NDJSON (`scoring.fhir`): per submission its QuestionnaireResponse and Observations,
+    one resource a line; returns the submissions written. Rows saved with another questionnaire
+    version are refused (one line naming the reference): export them with that version."""
+    from scoring.fhir import ndjson_lines, screening_resources
+
+    written = 0
+    for chunk in chunks:
+        for row in chunk:
+            if (row["questionnaire_id"], row["questionnaire_version"]) != (questionnaire.id, questionnaire.version):
+                raise ValueError(f"screening {row['reference']} used questionnaire {row['questionnaire_id']} "
+                                 f"{row['questionnaire_version']}, not {questionnaire.id} {questionnaire.version}")
+            created: datetime = row["created_at"]
+            resources = screening_resources(
+                questionnaire, ScreeningResult.from_dict(row["result"]), response_id=row["reference"],
+                authored=created if created.tzinfo else created.replace(tzinfo=UTC), complete=bool(row["complete"]),
+                patient_identifier=row["patient_identifier"], base_url=base_url,
+            )
+            out.writelines(ndjson_lines(resources))
+            written += 1
+    return written
