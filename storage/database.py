@@ -42,6 +42,7 @@ from storage.schema import audit_events, staff_passcode, submissions
 REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
 _SAVE_ATTEMPTS = 5
+PAST_DAYS_SECONDS = 300.0  # the chart's days before today are recounted this often
 COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
 CONFLICT = "Someone else changed this submission; here is its current state."
 
@@ -90,6 +91,7 @@ class Storage:
                                             hide_parameters=True, echo=False)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._past_days: dict[date, tuple[date, float, list[tuple[date, str, int]]]] = {}
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -261,11 +263,24 @@ class Storage:
         return counts
 
     def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
-        """(UTC day, tier, count) from `since` on, for the chart; grouped in SQL on an index."""
+        """(UTC day, tier, count) from `since` on, for the chart; grouped in SQL on an index.
+        Days before today are counted once per PAST_DAYS_SECONDS (at a million rows that is the
+        slow part, and those days hardly change); today is counted on every call."""
+        today = utc_now().date()
+        cached = self._past_days.get(since)
+        if cached is None or cached[0] != today or time.monotonic() > cached[1]:
+            cached = (today, time.monotonic() + PAST_DAYS_SECONDS, self._daily_counts(since, today))
+            self._past_days = {since: cached}  # one entry: the chart asks for one window
+        return cached[2] + self._daily_counts(max(since, today), None)
+
+    def _daily_counts(self, since: date, before: date | None) -> list[tuple[date, str, int]]:
+        conditions = [submissions.c.created_day >= since]
+        if before is not None:
+            conditions.append(submissions.c.created_day < before)
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(submissions.c.created_day, submissions.c.tier, func.count())
-                .where(submissions.c.created_day >= since)
+                .where(*conditions)
                 .group_by(submissions.c.created_day, submissions.c.tier)
                 .order_by(submissions.c.created_day, submissions.c.tier)
             ).all()
