@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
@@ -481,13 +481,28 @@ def _conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
 
 
 def _reference_starts(typed: str) -> ColumnElement[bool]:
-    """A whole code finds that one screening through the unique index; part of one (typed from
-    the start, e.g. "K7M" or "K7M4") finds the codes starting with it (a scan: LIKE prefixes use
-    no index on PostgreSQL under a non-C collation, nor on SQLite by default)."""
+    """A whole code finds that one screening; part of one (typed from the start, e.g. "K7M" or
+    "K7M4") the codes starting with it. Both through the unique index on reference (from three
+    characters on): the prefix as a range (a LIKE prefix alone uses no index on PostgreSQL under
+    a non-C collation, nor on SQLite by default), the LIKE keeping the match exact."""
     if len(typed) == 7 and typed[3] == "-":
         return submissions.c.reference == typed
     prefix = f"{typed[:3]}-{typed[3:]}" if len(typed) > 3 and "-" not in typed else typed
-    return submissions.c.reference.startswith(prefix, autoescape=True)
+    like = submissions.c.reference.startswith(prefix, autoescape=True)
+    stem = prefix.rstrip("-")
+    if len(stem) < 3 or any(char not in _SORTED + "-" for char in stem):
+        return like  # no code has such characters; or one or two: SQLite (no statistics) would
+        # read and sort every match of the range (all demo codes start with D) for one page
+    for position in range(len(stem) - 1, -1, -1):  # the first string after every "stem..."
+        if stem[position] != "-" and stem[position] != _SORTED[-1]:
+            upper = stem[:position] + _SORTED[_SORTED.index(stem[position]) + 1]
+            return and_(submissions.c.reference >= stem, submissions.c.reference < upper, like)
+    return and_(submissions.c.reference >= stem, like)
+
+
+# Digits then capitals: the same order in the C collation and at the first level of the
+# glibc/ICU ones (which skip the dash), so "stem" <= code < upper holds for every match there.
+_SORTED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
