@@ -112,7 +112,7 @@ EXPORT_CHILD = """
 import resource, subprocess, sys, time
 from storage.__main__ import main
 started = time.perf_counter()
-code = main(["export", "--url", sys.argv[1], "--output", sys.argv[2], *sys.argv[3:]])
+code = main(["export", "--url", sys.argv[1], "--output", sys.argv[2], "--max-rows", "100000000", *sys.argv[3:]])
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(code, time.perf_counter() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from scoring import Questionnaire, ScreeningResult
 
 FIXED_COLUMNS = (
-    "reference", "submitted_at", "language", "tier", "urgent", "categories_met", "red_flags",
-    "reasons", "status", "note", "questionnaire_id", "questionnaire_version",
+    "reference", "submitted_at", "language", "tier", "urgent", "red_flag_level", "complete", "tablet",
+    "categories_met", "red_flags", "reasons", "status", "note", "chart_number", "questionnaire_id",
+    "questionnaire_version",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str]) -> int:
@@ -42,11 +43,15 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
         row["language"],
         row["tier"],
         bool(row["urgent"]),
+        row["red_flag_level"] or "",
+        bool(row["complete"]),
+        row["tablet"] or "",
         ";".join(result["categories_met"]),
         ";".join(result["red_flags"]),
         " | ".join(result["reasons"]),
         row["status"],
         _inert(row["note"] or ""),
+        _inert(row["patient_identifier"] or ""),
         row["questionnaire_id"],
         row["questionnaire_version"],
         *(_answer(answers.get(item_id)) for item_id in item_ids),
@@ -88,3 +93,12 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
             out.writelines(ndjson_lines(resources))
             written += 1
     return written
+
+
+def _csv_for(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, questionnaire: Questionnaire) -> int:
+    return write_csv(chunks, out, item_ids=[item.id for item in questionnaire.items])
+
+
+EXPORT_FORMATS: dict[str, Callable[..., int]] = {"csv": _csv_for, "ndjson": write_ndjson}
+"""`python -m storage export --format NAME`: each writer takes (chunks of rows, an open text
+file, questionnaire=...) and returns rows written, streaming chunk by chunk."""

@@ -13,20 +13,23 @@ one line, `MigrationError`, never touched. `python -m storage migrate` / `make m
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 FOLDER = Path(__file__).resolve().parent
 V1_0 = "0001_v1_0_schema"
+_ONE_AT_A_TIME = threading.Lock()
 _PG_LOCK = 82_011  # advisory lock id: one migrating process at a time on PostgreSQL
 
 
@@ -94,14 +97,23 @@ def check(url: str) -> None:
 
 def upgrade(url: str) -> str:
     """Bring the database to the latest revision; returns it. Safe to call on every start."""
+    try:
+        current = current_revision(url)  # the usual case, without taking any lock
+    except SQLAlchemyError as exc:
+        raise MigrationError(f"database not reachable: {type(exc).__name__}") from None
+    _refuse_unknown(current)
+    if current == head_revision():
+        return current
     engine = create_engine(url, poolclass=NullPool)  # no app pragmas: batch mode copies tables
+    if engine.dialect.name == "sqlite":
+        _exclusive_transactions(engine)
     try:
         for attempt in range(3):
             try:
                 return _upgrade(engine.connect())
             except MigrationError:
                 raise
-            except SQLAlchemyError as exc:  # e.g. two servers creating the same table at once
+            except Exception as exc:  # e.g. two servers creating the same table at once
                 with engine.connect() as connection:
                     if _revision(connection) == head_revision():
                         return head_revision()
@@ -113,8 +125,22 @@ def upgrade(url: str) -> str:
         engine.dispose()
 
 
+def _exclusive_transactions(engine: Engine) -> None:
+    """SQLite: the whole upgrade in one BEGIN EXCLUSIVE transaction (SQLite's DDL is
+    transactional), so a second server waits, then finds the database already at head."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own
+        dbapi_connection.execute("PRAGMA busy_timeout=60000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+
+
 def _upgrade(connection: Connection) -> str:
-    with connection:
+    with _ONE_AT_A_TIME, connection:  # Alembic's `op`/`context` are process-wide, not thread-safe
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK})
         current = _revision(connection)

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from settings import SETTING_NAMES
+
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "screenshots"
@@ -85,10 +87,7 @@ class StreamlitServer:
         self._log.close()
 
 
-APP_SETTINGS = (
-    "DATABASE_URL", "QUESTIONNAIRE", "IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT",
-    "KIOSK_STAFF_CODE", "TAP_GUARD_SECONDS", "STAFF_IDLE_MINUTES", "STAFF_EMAILS",
-)
+APP_SETTINGS = SETTING_NAMES  # every setting the app reads (settings.py)
 
 
 def start_server(folder: Path, name: str = "app", **settings: str) -> StreamlitServer:

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
 from storage import MigrationError, QueueFilter, Storage, migrations
+from storage.database import prepare_sqlite_file
 from storage.schema import metadata
 from tests.storage.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
 
@@ -153,3 +155,36 @@ def test_world_readable_1_0_file_is_made_private(tmp_path: Path, v1_results: lis
     path.chmod(0o644)
     Storage(f"sqlite:///{path}")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def _servers_start_at_once(url: str, servers: int = 4) -> None:
+    """Several app servers (processes) starting together on one new database all come up."""
+    code = "import sys; from storage import migrations; print(migrations.upgrade(sys.argv[1]))"
+    starting = [subprocess.Popen([sys.executable, "-c", code, url], cwd=REPO, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(servers)]
+    outcomes = [process.communicate(timeout=120) for process in starting]
+    assert [(process.returncode, out.strip()) for process, (out, _) in zip(starting, outcomes, strict=True)] == [
+        (0, migrations.head_revision())] * servers, [err for _, err in outcomes]
+    assert Storage(url, migrate=False).list_submissions(QueueFilter()).total == 0
+
+
+def test_threads_upgrading_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'threads.db'}"
+    prepare_sqlite_file(url)
+    outcomes: list[object] = []
+    threads = [threading.Thread(target=lambda: outcomes.append(migrations.upgrade(url))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == [migrations.head_revision()] * 4
+
+
+def test_servers_starting_at_once_on_a_new_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    prepare_sqlite_file(url)
+    _servers_start_at_once(url)
+
+
+def test_servers_starting_at_once_on_postgresql(postgres_url: str) -> None:
+    _servers_start_at_once(postgres_url)
