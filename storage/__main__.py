@@ -3,7 +3,8 @@
     python -m storage migrate [--url URL]                  bring the schema to the latest revision
     python -m storage demo-data --count N [--url URL] [--days D]   made-up screenings
     python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
-                             [--urgent | --not-urgent] [--format csv] [--url URL]
+                             [--urgent | --not-urgent] [--reference R] [--format csv|ndjson]
+                             [--max-rows N] [--url URL]      a new file, owner-only (0600)
 
 Settings (DATABASE_URL, QUESTIONNAIRE, ...) are read and checked first: a bad one is one line
 and exit status 2, as is any failure here.
@@ -12,6 +13,7 @@ and exit status 2, as is any failure here.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
@@ -19,7 +21,7 @@ from datetime import date
 from scoring import load_questionnaire
 from settings import Settings, settings_or_exit
 from storage import STATUSES, QueueFilter, migrations
-from storage.database import Storage, prepare_sqlite_file
+from storage.database import COUNT_CAP, Storage, prepare_sqlite_file
 from storage.demo import fill
 from storage.export import EXPORT_FORMATS
 
@@ -44,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     urgent.add_argument("--urgent", dest="urgent", action="store_const", const=True, default=None)
     urgent.add_argument("--not-urgent", dest="urgent", action="store_const", const=False)
     export.add_argument("--max-rows", type=int, default=None, help="default: EXPORT_MAX_ROWS")
+    export.add_argument("--reference", default=None, help="a whole reference code, or its first characters")
     export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     args = parser.parse_args(argv)
     settings = settings_or_exit(args.verb)
@@ -62,22 +65,26 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a one-line message, never a traceback
         print(f"{args.verb}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 2
-    print(f"demo-data: {count} made-up screenings in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    print(f"demo-data: {count} made-up screenings in {elapsed:.1f} s ({count / max(elapsed, 1e-9):,.0f} rows/s)",
+          file=sys.stderr)
     return 0
 
 
 def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> int:
     query = QueueFilter(date_from=args.date_from, date_to=args.date_to, tier=args.tier, urgent=args.urgent,
-                        status=args.status)
+                        status=args.status, reference=args.reference)
     limit = args.max_rows or settings.export_max_rows
-    matched = storage.list_submissions(query, page_size=1).total
-    if matched > limit:
+    page = storage.list_submissions(query, page_size=1, count_cap=max(limit, COUNT_CAP))  # capped if unfiltered
+    matched = f"{page.total}+" if page.total_is_capped else str(page.total)
+    if page.total > limit or page.total_is_capped:
         print(f"export: {matched} screenings match, more than the {limit} allowed (EXPORT_MAX_ROWS or --max-rows); "
               "narrow the dates", file=sys.stderr)
         return 2
-    item_ids = [item.id for item in load_questionnaire(settings.questionnaire).items]
-    with open(args.output, "w", encoding="utf-8", newline="") as out:
-        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query), out, item_ids=item_ids)
+    questionnaire = load_questionnaire(settings.questionnaire)
+    descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
+    with open(descriptor, "w", encoding="utf-8", newline="") as out:
+        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query), out, questionnaire=questionnaire)
     storage.record_event("exported", actor="command line", detail=f"{written} rows, {args.format}, {query}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)
     return 0

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
@@ -42,6 +42,8 @@ from storage.schema import audit_events, staff_passcode, submissions
 REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
 _SAVE_ATTEMPTS = 5
+PAST_DAYS_SECONDS = 300.0  # the chart's days before today are recounted this often
+COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
 CONFLICT = "Someone else changed this submission; here is its current state."
 
 
@@ -92,6 +94,7 @@ class Storage:
                                             hide_parameters=True, echo=False)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._past_days: dict[date, tuple[date, float, list[tuple[date, str, int]]]] = {}
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -197,12 +200,20 @@ class Storage:
             row = connection.execute(select(submissions).where(condition)).mappings().first()
         return None if row is None else _submission(row)
 
-    def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25) -> QueuePage:
-        """One page of matching submissions, newest first; filtering and paging done in SQL."""
+    def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
+                         count_cap: int = COUNT_CAP) -> QueuePage:
+        """One page of matching submissions, newest first; filtering and paging done in SQL.
+        With a filter the total is exact; without one it is counted up to `count_cap` only
+        (`total_is_capped` then says "count_cap or more"), so the bare queue stays fast at
+        millions of rows."""
         page = max(page, 1)
         conditions = _conditions(query)
         with self.engine.connect() as connection:
-            total = connection.execute(select(func.count()).select_from(submissions).where(*conditions)).scalar_one()
+            counted = select(submissions.c.id).where(*conditions)
+            if not conditions:
+                counted = counted.limit(count_cap + 1)
+            total = connection.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
+            capped = not conditions and total > count_cap
             rows = connection.execute(
                 select(submissions)
                 .where(*conditions)
@@ -211,7 +222,8 @@ class Storage:
                 .offset((page - 1) * page_size)
             ).mappings()
             found = [_submission(row) for row in rows]
-        return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
+        return QueuePage(rows=found, total=min(int(total), count_cap) if capped else int(total), page=page,
+                         page_size=page_size, total_is_capped=capped)
 
     def open_urgent(self, *, page: int = 1, page_size: int = 25) -> QueuePage:
         """Urgent screenings nobody has acknowledged, OLDEST first (the most overdue on top),
@@ -254,11 +266,24 @@ class Storage:
         return counts
 
     def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
-        """(UTC day, tier, count) from `since` on, for the chart; grouped in SQL on an index."""
+        """(UTC day, tier, count) from `since` on, for the chart; grouped in SQL on an index.
+        Days before today are counted once per PAST_DAYS_SECONDS (at a million rows that is the
+        slow part, and those days hardly change); today is counted on every call."""
+        today = utc_now().date()
+        cached = self._past_days.get(since)
+        if cached is None or cached[0] != today or time.monotonic() > cached[1]:
+            cached = (today, time.monotonic() + PAST_DAYS_SECONDS, self._daily_counts(since, today))
+            self._past_days = {since: cached}  # one entry: the chart asks for one window
+        return cached[2] + self._daily_counts(max(since, today), None)
+
+    def _daily_counts(self, since: date, before: date | None) -> list[tuple[date, str, int]]:
+        conditions = [submissions.c.created_day >= since]
+        if before is not None:
+            conditions.append(submissions.c.created_day < before)
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(submissions.c.created_day, submissions.c.tier, func.count())
-                .where(submissions.c.created_day >= since)
+                .where(*conditions)
                 .group_by(submissions.c.created_day, submissions.c.tier)
                 .order_by(submissions.c.created_day, submissions.c.tier)
             ).all()
@@ -454,8 +479,33 @@ def _conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     if query.status:
         conditions.append(submissions.c.status == query.status)
     if query.reference:
-        conditions.append(submissions.c.reference.contains(normalise_reference(query.reference), autoescape=True))
+        conditions.append(_reference_starts(normalise_reference(query.reference)))
     return conditions
+
+
+def _reference_starts(typed: str) -> ColumnElement[bool]:
+    """A whole code finds that one screening; part of one (typed from the start, e.g. "K7M" or
+    "K7M4") the codes starting with it. Both through the unique index on reference (from three
+    characters on): the prefix as a range (a LIKE prefix alone uses no index on PostgreSQL under
+    a non-C collation, nor on SQLite by default), the LIKE keeping the match exact."""
+    if len(typed) == 7 and typed[3] == "-":
+        return submissions.c.reference == typed
+    prefix = f"{typed[:3]}-{typed[3:]}" if len(typed) > 3 and "-" not in typed else typed
+    like = submissions.c.reference.startswith(prefix, autoescape=True)
+    stem = prefix.rstrip("-")
+    if len(stem) < 3 or any(char not in _SORTED + "-" for char in stem):
+        return like  # no code has such characters; or one or two: SQLite (no statistics) would
+        # read and sort every match of the range (all demo codes start with D) for one page
+    for position in range(len(stem) - 1, -1, -1):  # the first string after every "stem..."
+        if stem[position] != "-" and stem[position] != _SORTED[-1]:
+            upper = stem[:position] + _SORTED[_SORTED.index(stem[position]) + 1]
+            return and_(submissions.c.reference >= stem, submissions.c.reference < upper, like)
+    return and_(submissions.c.reference >= stem, like)
+
+
+# Digits then capitals: the same order in the C collation and at the first level of the
+# glibc/ICU ones (which skip the dash), so "stem" <= code < upper holds for every match there.
+_SORTED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -1,33 +1,46 @@
 """Made-up screenings for trying the app and for benchmarks (`python -m storage demo-data`).
 
-Answers are random but valid, scored with the real questionnaire; rows are inserted in
-batches. Nothing here is a real patient.
+Answers are random but valid, scored with the real questionnaire (a pool of a few thousand
+scored answer sets, reused at random: scoring a million would take longer than storing them).
+Rows are inserted in batches (executemany; PostgreSQL `COPY` measured no faster here), so
+memory stays flat at any count.
+Nothing here is a real patient, and every row says so: tablet "demo", reference starting with
+"D", idempotency key "demo-N". Urgent demo rows older than a day are acknowledged by
+"demo-data", so a million of them never flood the live urgent list; the recent ones show there
+labelled DEMO (the coordinator's urgent list checks the tablet).
 """
 
 from __future__ import annotations
 
+import json
 import random
-import uuid
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
-from scoring import Questionnaire, load_questionnaire, score
+from scoring import Questionnaire, load_questionnaire, score, shown_items
 from storage.database import Storage, utc_now
 from storage.records import STATUSES
 from storage.reference import ALPHABET
 from storage.schema import submissions
 
+DEMO_TABLET = "demo"
+DEMO_ACTOR = "demo-data"
+POOL_SIZE = 2000
+BATCH = 5000
+_CODES = len(ALPHABET) ** 5  # demo references: "D" + five characters
+_STEP = 7_368_787  # coprime with 31**5: n -> n * _STEP mod 31**5 is a bijection (unique codes, no set)
+
 
 def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str, object]:
-    """A complete, valid answer set: most patients in pain, a few red flags."""
+    """A complete, valid answer set: most patients in pain, a few red flags (about 1% each)."""
     pain = rng.random() < 0.85
     answers: dict[str, object] = {}
     for item in questionnaire.items:
         if item.id == "pain_present":
             answers[item.id] = "yes" if pain else "no"
-        elif item.show_if and not pain:
-            continue
         elif item.kind == "integer":
             assert item.minimum is not None and item.maximum is not None
             answers[item.id] = rng.randint(item.minimum, item.maximum)
@@ -37,55 +50,120 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
             answers[item.id] = "yes" if rng.random() < 0.01 else "no"
         else:
             answers[item.id] = rng.choice([choice.code for choice in item.choices])
-    return answers
+    shown = {item.id for item in shown_items(questionnaire, answers)}  # type: ignore[arg-type]
+    return {item_id: value for item_id, value in answers.items() if item_id in shown}
+
+
+def demo_reference(number: int) -> str:
+    """The `number`th demo reference, e.g. "DK7-M4P": distinct for every number below 31**5."""
+    value = (number * _STEP) % _CODES
+    code = ""
+    for _ in range(5):
+        value, digit = divmod(value, len(ALPHABET))
+        code += ALPHABET[digit]
+    return f"D{code[:2]}-{code[2:]}"
 
 
 def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
          questionnaire: Questionnaire | None = None) -> int:
-    """Insert `count` made-up submissions spread over the last `days` days; returns the count."""
+    """Insert `count` made-up submissions spread over the last `days` days; returns the count.
+    Running it again adds more (numbering continues after the demo rows already there)."""
     if questionnaire is None:
         from settings import load_settings
 
         questionnaire = load_questionnaire(load_settings().questionnaire)
-    rng = random.Random(seed)
-    now = utc_now()
-    batch: list[dict[str, object]] = []
-    used: set[str] = set()
-    for number in range(count):
-        language = "es" if rng.random() < 0.4 else "en"
-        result = score(questionnaire, random_answers(questionnaire, rng), language)
-        created = now - timedelta(seconds=rng.randint(0, days * 86400))
-        reference = _unique_reference(rng, used)
-        record = result.to_dict()
-        batch.append(
-            {
-                "reference": reference,
-                "idempotency_key": f"demo-{uuid.UUID(int=rng.getrandbits(128)).hex}",
-                "created_at": created,
-                "created_day": created.date(),
-                "updated_at": created,
-                "questionnaire_id": result.questionnaire_id,
-                "questionnaire_version": result.questionnaire_version,
-                "questionnaire_hash": result.questionnaire_hash,
-                "language": language,
-                "result": record,
-                "tier": result.tier,
-                "urgent": result.urgent,
-                "status": "new" if created > now - timedelta(days=2) else rng.choice(STATUSES),
-                "row_version": 1,
-            }
-        )
-        if len(batch) == 5000 or number == count - 1:
-            with storage.engine.begin() as connection:
-                connection.execute(insert(submissions), batch)
-            batch = []
+    with storage.engine.connect() as connection:
+        start = int(connection.execute(
+            select(func.count()).select_from(submissions).where(submissions.c.tablet == DEMO_TABLET)
+        ).scalar_one())
+    if start + count > _CODES:
+        raise ValueError(f"at most {_CODES:,} demo rows per database")
+    _insert(storage, _rows(questionnaire, count, start=start, days=days, seed=seed))
     return count
 
 
-def _unique_reference(rng: random.Random, used: set[str]) -> str:
-    while True:
-        code = "".join(rng.choice(ALPHABET) for _ in range(6))
-        reference = f"D{code[1:3]}-{code[3:]}"  # demo codes start with D
-        if reference not in used:
-            used.add(reference)
-            return reference
+COLUMNS = (
+    "reference", "idempotency_key", "created_at", "created_day", "updated_at", "questionnaire_id",
+    "questionnaire_version", "questionnaire_hash", "language", "result", "tier", "urgent", "status",
+    "acknowledged_at", "acknowledged_by", "row_version", "complete", "tablet", "red_flag_level",
+)
+_RESULT, _DAY = COLUMNS.index("result"), COLUMNS.index("created_day")
+_TIMES = tuple(COLUMNS.index(name) for name in ("created_at", "updated_at", "acknowledged_at"))
+
+
+def _rows(questionnaire: Questionnaire, count: int, *, start: int, days: int, seed: int
+          ) -> Iterator[list[Any]]:
+    """Rows in COLUMNS order, oldest first (as a clinic's rows arrive); `result` as a dict."""
+    rng = random.Random(seed + start)
+    pool = []
+    for _ in range(min(POOL_SIZE, max(count, 1))):
+        language = "es" if rng.random() < 0.4 else "en"
+        result = score(questionnaire, random_answers(questionnaire, rng), language)
+        pool.append((language, result, result.to_dict()))
+    now = utc_now()
+    recent, day_ago = now - timedelta(days=2), now - timedelta(days=1)
+    span = days * 86400.0
+    for index in range(count):
+        language, result, record = pool[rng.randrange(len(pool))]
+        created = now - timedelta(seconds=span * (1 - (index + rng.random()) / count))
+        acknowledged = created + timedelta(minutes=rng.randint(2, 60)) if result.urgent and created < day_ago \
+            else None
+        yield [
+            demo_reference(start + index), f"demo-{start + index}", created, created.date(),
+            acknowledged or created, result.questionnaire_id, result.questionnaire_version,
+            result.questionnaire_hash, language, record, result.tier, result.urgent,
+            "new" if created > recent else rng.choice(STATUSES), acknowledged,
+            DEMO_ACTOR if acknowledged else None, 2 if acknowledged else 1, result.complete, DEMO_TABLET,
+            result.red_flag_level,
+        ]
+
+
+def _batches(rows: Iterator[list[Any]]) -> Iterator[list[list[Any]]]:
+    batch: list[list[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert(storage: Storage, rows: Iterator[list[Any]]) -> None:
+    """Batched executemany, one transaction per batch. On SQLite the values go to the driver as
+    SQLAlchemy would store them (text times in UTC, JSON text, 0/1), skipping its per-row work."""
+    sqlite = storage.engine.dialect.name == "sqlite"
+    compiled = insert(submissions).compile(dialect=storage.engine.dialect, column_keys=list(COLUMNS))
+    statement, order = str(compiled), [COLUMNS.index(name) for name in compiled.positiontup or ()]
+    dumped: dict[int, str] = {}
+    for batch in _batches(rows):
+        with storage.engine.begin() as connection:
+            if sqlite:
+                connection.exec_driver_sql(statement, [_sqlite_row(row, dumped, order) for row in batch])
+            else:
+                connection.execute(insert(submissions), [dict(zip(COLUMNS, row, strict=True)) for row in batch])
+
+
+def _sqlite_row(row: list[Any], dumped: dict[int, str], order: list[int]) -> tuple[Any, ...]:
+    for index in _TIMES:
+        if row[index] is not None:
+            row[index] = row[index].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    row[_DAY] = row[_DAY].isoformat()
+    row[_RESULT] = _json(row[_RESULT], dumped)
+    return tuple(row[index] for index in order)
+
+
+def _json(record: dict[str, Any], dumped: dict[int, str]) -> str:
+    """Each pooled result is dumped once (the pool's dicts live as long as the fill)."""
+    text = dumped.get(id(record))
+    if text is None:
+        text = dumped[id(record)] = json.dumps(record, separators=(",", ":"))
+    return text
+
+
+def is_demo(tablet: str | None) -> bool:
+    """True for a row `fill` made."""
+    return tablet == DEMO_TABLET
+
+
+__all__ = ["DEMO_ACTOR", "DEMO_TABLET", "demo_reference", "fill", "is_demo", "random_answers"]

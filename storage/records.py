@@ -128,6 +128,8 @@ class QueuePage:
     total: int
     page: int
     page_size: int
+    total_is_capped: bool = False
+    """True when `total` is a floor: the unfiltered queue counts only so far ("100,000+")."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     false,
     true,
 )
@@ -62,7 +63,12 @@ submissions = Table(
     Index("ix_submissions_status_created", "status", "created_at"),
     Index("ix_submissions_day_tier_status", "created_day", "tier", "status"),
     Index("ix_submissions_tablet_open", "tablet", "urgent", "acknowledged_at"),
+    Index("ix_submissions_urgent_created", "urgent", "created_at"),  # 0005: the "urgent only" filter
 )
+# 0005: the live list of open urgents, a few rows among millions (partial on both engines).
+_OPEN_URGENT = and_(submissions.c.urgent.is_(True), submissions.c.acknowledged_at.is_(None))
+Index("ix_submissions_open_urgent", submissions.c.created_at, submissions.c.id,
+      sqlite_where=_OPEN_URGENT, postgresql_where=_OPEN_URGENT)
 
 audit_events = Table(
     "audit_events",
