@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from scoring.fhir.questionnaire import FhirExportError, questionnaire_resource
 from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.loader import QuestionnaireError, load_questionnaire
 from scoring.safe_text import printable
+from settings import Settings, SettingsError, load_settings
 
 MAX_ANSWERS_BYTES = 1_000_000
 """An answer file (flat JSON or one QuestionnaireResponse) larger than this is refused."""
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     one = verbs.add_parser(
         "score", help="score one answer file (flat JSON or a FHIR QuestionnaireResponse) and print the result"
     )
-    one.add_argument("--questionnaire", required=True, metavar="FILE")
+    one.add_argument("--questionnaire", metavar="FILE", help=_QUESTIONNAIRE_HELP)
     one.add_argument("--answers", required=True, metavar="FILE|-", help="JSON object, or - for stdin")
     one.add_argument("--language", default=None, help="language of the reasons (default: the first)")
     one.add_argument("--base-url", metavar="URL", help=_BASE_URL_HELP)
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     batch = verbs.add_parser(
         "batch", help="score a CSV of respondents, or NDJSON (.ndjson) of QuestionnaireResponses, into a CSV"
     )
-    batch.add_argument("--questionnaire", required=True, metavar="FILE")
+    batch.add_argument("--questionnaire", metavar="FILE", help=_QUESTIONNAIRE_HELP)
     batch.add_argument("--input", required=True, metavar="CSV|NDJSON")
     batch.add_argument("--output", required=True, metavar="CSV")
     batch.add_argument("--base-url", metavar="URL", help=_BASE_URL_HELP)
@@ -89,6 +89,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _BASE_URL_HELP = "base of the FHIR canonical URLs (default: the FHIR_BASE_URL setting, else urn:crps-screen:)"
+_QUESTIONNAIRE_HELP = "questionnaire YAML (default: the QUESTIONNAIRE setting)"
+
+
+def _settings() -> Settings:
+    """The app's settings (environment, then .streamlit/secrets.toml); a bad one is one line, exit 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _questionnaire_path(args: argparse.Namespace) -> str:
+    return str(args.questionnaire) if args.questionnaire is not None else str(_settings().questionnaire)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -107,7 +120,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     args.answers_name = "<stdin>" if args.answers == "-" else printable(args.answers, 200)
-    questionnaire = load_questionnaire(args.questionnaire)
+    questionnaire = load_questionnaire(_questionnaire_path(args))
     document = _read_answers(args.answers, sys.stdin)
     language, partial = args.language, False
     if is_questionnaire_response(document):
@@ -146,7 +159,7 @@ def _read_capped(path: Path) -> str:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    questionnaire = load_questionnaire(args.questionnaire)
+    questionnaire = load_questionnaire(_questionnaire_path(args))
     source, target = Path(args.input), Path(args.output)
     if source.suffix.lower() in NDJSON_SUFFIXES:
         summary = score_ndjson(questionnaire, source, target, base_url=_base_url(args))
@@ -165,7 +178,7 @@ def _fhir_questionnaire(args: argparse.Namespace) -> int:
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    base: str = os.environ.get("FHIR_BASE_URL", "") if args.base_url is None else args.base_url
+    base: str = _settings().fhir_base_url if args.base_url is None else args.base_url
     try:
         return checked_base_url(base)
     except ValueError:

@@ -226,3 +226,17 @@ def test_batch_does_not_import_the_command_line() -> None:
     tree = ast.parse((REPO / "scoring" / "batch.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "scoring.cli" not in imported
+
+
+def test_score_reads_the_questionnaire_setting_when_no_file_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 8: the command line reads QUESTIONNAIRE (and FHIR_BASE_URL) through settings.py."""
+    answer_file = tmp_path / "answers.json"
+    answer_file.write_text(json.dumps(with_categories("sensory", "vasomotor", "motor_trophic")), encoding="utf-8")
+    monkeypatch.setenv("QUESTIONNAIRE", Q)
+    code, out, _ = run(capsys, "score", "--answers", str(answer_file))
+    assert code == 0 and json.loads(out)["tier"] == "referral_suggested"
+    monkeypatch.setenv("QUESTIONNAIRE", str(tmp_path / "missing.yaml"))
+    code, out, err = run(capsys, "score", "--answers", str(answer_file))
+    assert code == 2 and out == "" and "QUESTIONNAIRE" in err and len(err.strip().splitlines()) == 1
