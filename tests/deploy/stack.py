@@ -111,6 +111,7 @@ class Stack:
             AUTO_MIGRATE="false",  # several servers: the schema is migrated once, before they start
             STREAMLIT_SERVER_COOKIE_SECRET=COOKIE_SECRET,
             TRUSTED_PROXIES="127.0.0.1",
+            TAP_GUARD_SECONDS="0",  # as in the other browser tests: a test's taps are not double taps
         )
         self.env = env
         subprocess.run([sys.executable, "-m", "storage", "migrate"], cwd=REPO, env=env, check=True,

@@ -36,8 +36,9 @@ show();
 """
 
 NEW_URGENT_HTML = """
+<!-- new urgent screening NONCE: outside the script, so the script's text (and so the hash the
+     proxy's Content-Security-Policy allows, deploy/Caddyfile) never changes -->
 <script>
-/* new urgent screening NONCE */
 if (localStorage.getItem("crpsAlerts") === "on") {
   try {
     const audio = new AudioContext(), tone = audio.createOscillator(), gain = audio.createGain();
