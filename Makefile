@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint types bench demo-data passcode migrate staff deploy-test clean
+.PHONY: run test check lint types bench demo-data migrate staff deploy-test clean
 
 run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
 	$(PY) -m streamlit run app.py
@@ -29,9 +29,6 @@ demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by
 
 migrate: $(RUN_STAMP)  ## bring the database schema to the latest revision (run before starting several servers)
 	$(PY) -m storage migrate
-
-passcode: $(RUN_STAMP)  ## set the intake coordinator's passcode (asks twice, no echo)
-	$(PY) -m access set-passcode
 
 staff: $(RUN_STAMP)  ## manage staff accounts: make staff ARGS="add alice --role admin" (see python -m access -h)
 	$(PY) -m access $(ARGS)

@@ -19,7 +19,7 @@ from access.addresses import client_address
 from access.credentials import SignInOutcome, check_kiosk_code, sign_in, staff_for_email
 from access.passcode import hash_passcode, verify_passcode
 from access.roles import ACTIONS, ROLE_ACTIONS, can
-from access.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, KIOSK_LIMIT, MAX_ATTEMPTS, locked_until, lockout_seconds
+from access.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, KIOSK_LIMIT
 from storage.staff import ROLES, StaffError, StaffMember
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "ACTIONS",
     "ADDRESS_LIMIT",
     "KIOSK_LIMIT",
-    "MAX_ATTEMPTS",
     "ROLES",
     "ROLE_ACTIONS",
     "SignInOutcome",
@@ -42,8 +41,6 @@ __all__ = [
     "hash_passcode",
     "kiosk_code_is_set",
     "list_staff",
-    "locked_until",
-    "lockout_seconds",
     "reset_password",
     "set_kiosk_code",
     "set_staff_role",

@@ -5,7 +5,6 @@
     set-role USERNAME ROLE
     list                      every account (never a hash)
     set-kiosk-code            the staff code that clears a tablet's urgent screen
-    set-passcode              the 1.0 single passcode (kept for 1.0 pages; use accounts)
 
 Passwords and codes are asked twice without echo, or read as one line from standard input
 when it is not a terminal. Every verb takes --database URL (default: DATABASE_URL or data/).
@@ -27,7 +26,6 @@ from access.accounts import (
     set_kiosk_code,
     set_staff_role,
 )
-from access.passcode import hash_passcode
 from settings import settings_or_exit
 from storage import MigrationError, Storage
 from storage.staff import ROLES, StaffError
@@ -67,7 +65,6 @@ def _parser() -> argparse.ArgumentParser:
     set_role.add_argument("role", choices=ROLES)
     verb("list", "list accounts (never their hashes)", user=False)
     verb("set-kiosk-code", "set the staff code that clears a tablet's urgent screen", user=False)
-    verb("set-passcode", "set the 1.0 single coordinator passcode", user=False)
     return parser
 
 
@@ -93,12 +90,6 @@ def _run(args: argparse.Namespace) -> str:
     if args.verb == "set-kiosk-code":
         set_kiosk_code(storage, _secret("New kiosk staff code"), actor=COMMAND_ACTOR)
         return "set-kiosk-code: saved (only its argon2id hash is stored)"
-    if args.verb == "set-passcode":
-        try:
-            storage.set_passcode_hash(hash_passcode(_secret("New coordinator passcode")))
-        except ValueError as exc:
-            raise StaffError(str(exc)) from None
-        return "set-passcode: saved (only its argon2id hash is stored)"
     rows = [f"{m.username}\t{m.role}\t{'disabled' if m.disabled else 'active'}\t{m.display_name}\t{m.email or ''}"
             for m in list_staff(storage)]
     return "\n".join(["username\trole\tstate\tname\temail", *rows]) if rows else "list: no staff accounts yet"

@@ -21,15 +21,11 @@ The address is the client's (see `access.addresses`): behind a reverse proxy, se
 TRUSTED_PROXIES, or every client shares the proxy's address and the per-address limits become
 clinic-wide. A guesser who controls many addresses gets 5 tries per address per 5 minutes on
 an account; that is the price of no one being able to lock a person out from elsewhere.
-
-`lockout_seconds`/`locked_until` are the 1.0 rule (one global counter), kept for the 1.0
-passcode sign-in until the coordinator pages move to accounts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -61,27 +57,3 @@ def address_key(address: str) -> str:
 
 def kiosk_key(tablet: str, address: str) -> str:
     return f"kiosk:{tablet[:32]}@{address[:64]}"
-
-
-# -- the 1.0 rule -------------------------------------------------------------------------------
-
-MAX_ATTEMPTS = 5
-"""Failures allowed before a lock-out."""
-FIRST_LOCKOUT_SECONDS = 30
-LONGEST_LOCKOUT_SECONDS = 15 * 60
-
-
-def lockout_seconds(consecutive_failures: int) -> int:
-    """0 below MAX_ATTEMPTS; then 30 s, doubling with each further failure, at most 15 minutes."""
-    if consecutive_failures < MAX_ATTEMPTS:
-        return 0
-    doublings = min(consecutive_failures - MAX_ATTEMPTS, 10)
-    return min(FIRST_LOCKOUT_SECONDS << doublings, LONGEST_LOCKOUT_SECONDS)
-
-
-def locked_until(consecutive_failures: int, last_failure_at: datetime | None) -> datetime | None:
-    """The moment sign-in opens again, or None when it is open now (compare with UTC now)."""
-    seconds = lockout_seconds(consecutive_failures)
-    if not seconds or last_failure_at is None:
-        return None
-    return last_failure_at + timedelta(seconds=seconds)

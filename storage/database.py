@@ -442,19 +442,6 @@ class Storage:
                 select(staff_passcode.c.passcode_hash).where(staff_passcode.c.id == 1)
             ).scalar_one_or_none()
 
-    def sign_in_failures(self) -> tuple[int, datetime | None]:
-        """Consecutive failed sign-ins since the last success, and when the last one failed."""
-        with self.engine.connect() as connection:
-            last_success = connection.execute(
-                select(func.max(audit_events.c.id)).where(audit_events.c.event == "sign_in")
-            ).scalar_one_or_none()
-            count, last_at = connection.execute(
-                select(func.count(), func.max(audit_events.c.at)).where(
-                    audit_events.c.event == "sign_in_failed", audit_events.c.id > (last_success or 0)
-                )
-            ).one()
-        return int(count), None if last_at is None else _aware(last_at)
-
 
 def _audit(
     connection: Connection, event_name: str, actor: str, submission_id: int | None, detail: str, at: datetime

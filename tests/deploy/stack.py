@@ -22,6 +22,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.browser.conftest import StreamlitServer
+
 REPO = Path(__file__).resolve().parents[2]
 CADDYFILE = REPO / "deploy" / "Caddyfile"
 LB_COOKIE = "crps_lb"
@@ -52,31 +54,12 @@ def get(url: str, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
-class AppServer:
-    """One `streamlit run app.py` bound to loopback, as an app server behind the proxy runs."""
+class AppServer(StreamlitServer):
+    """One app server behind the proxy: the browser tests' `streamlit run app.py` on loopback."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.address = f"127.0.0.1:{self.port}"
-        self._log = log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-             f"--server.port={self.port}", "--server.address=127.0.0.1",
-             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-
-    def wait_healthy(self, timeout: float = 90) -> None:
-        wait_for(f"http://{self.address}/_stcore/health", timeout, self.process)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self._log.close()
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
 
     @property
     def sticky_cookie(self) -> str:
@@ -116,9 +99,7 @@ class Stack:
         self.env = env
         subprocess.run([sys.executable, "-m", "storage", "migrate"], cwd=REPO, env=env, check=True,
                        capture_output=True, timeout=120)
-        self.servers = [AppServer(env, folder / f"app-{n}.log") for n in range(servers)]
-        for server in self.servers:
-            server.wait_healthy()
+        self.servers = [AppServer(env, folder / f"app-{n}.log") for n in range(servers)]  # each waits for health
         self.port = free_port()
         self.url = f"https://localhost:{self.port}"
         caddy_env = dict(os.environ)

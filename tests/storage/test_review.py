@@ -149,17 +149,6 @@ def test_audit_rows(storage: Storage, queue: dict[str, Submission]) -> None:
     assert storage.count_audit() == 4 + 3
 
 
-def test_sign_in_failures(storage: Storage) -> None:
-    assert storage.sign_in_failures() == (0, None)
-    for _ in range(3):
-        storage.record_event("sign_in_failed", actor="staff")
-    count, last = storage.sign_in_failures()
-    assert count == 3 and last is not None
-    storage.record_event("sign_in", actor="staff")
-    storage.record_event("sign_in_failed", actor="staff")
-    assert storage.sign_in_failures()[0] == 1
-
-
 def test_passcode_hash_only(storage: Storage) -> None:
     assert storage.passcode_hash() is None
     storage.set_passcode_hash("$argon2id$v=19$m=65536,t=3,p=4$abc$def")
