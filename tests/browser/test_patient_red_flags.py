@@ -74,7 +74,7 @@ def urgent_screen(page: Page, timeout: float = 30_000) -> str:
     return page_text(page)
 
 
-def wait_for_row(storage: Storage, tablet: str, seconds: float = 10) -> Submission:
+def wait_for_row(storage: Storage, tablet: str, seconds: float = 30) -> Submission:
     """The tablet's open urgent screening, waiting for it to exist (a condition, not a sleep)."""
     deadline = time.monotonic() + seconds
     while (row := storage.open_urgent_for_tablet(tablet)) is None:
