@@ -3,12 +3,10 @@ and download, newest first, paged; screenings named by their reference. Viewing 
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import streamlit as st
 
 from ui import resources
-from ui.coordinator import guard, header
+from ui.coordinator import clinic_clock, guard, header
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 100
@@ -35,7 +33,7 @@ def render() -> None:
     st.table(
         [
             {
-                "When (UTC)": event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                "When": clinic_clock.shown(event.at, seconds=True),
                 "Who": event.actor,
                 "What": event.event.replace("_", " "),
                 "Screening": references.get(event.submission_id, "") if event.submission_id is not None else "",

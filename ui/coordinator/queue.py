@@ -3,14 +3,14 @@ then the filtered, paged table (click a row to open it) and the CSV export."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from storage import STATUSES, QueueFilter, QueuePage
 from ui import alerting, resources
-from ui.coordinator import export, guard, header
+from ui.coordinator import clinic_clock, export, guard, header
 from ui.coordinator import session as staff
 from ui.coordinator.chart import daily_svg
 from ui.coordinator.screening import open_screening
@@ -18,7 +18,7 @@ from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list
 from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
 
 PAGE_SIZE = 25
-COLUMNS = ["Reference", "Submitted (UTC)", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
+COLUMNS = ["Reference", "Submitted", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
 
 
 def render() -> None:
@@ -48,9 +48,10 @@ def _audit_view(session: staff.StaffSession) -> None:
 
 def _today() -> None:
     questionnaire = resources.questionnaire()
-    counts = resources.storage().counts_for_day(datetime.now(UTC).date())
+    today = clinic_clock.today()
+    counts = clinic_clock.counts_for_clinic_day(resources.storage(), today, clinic_clock.zone())
     tiers, statuses = st.columns(2)
-    tiers.markdown("**Today by suggestion**")
+    tiers.markdown(f"**Today ({today:%Y-%m-%d}, clinic time) by suggestion**")
     for tier in questionnaire.tiers:
         tiers.text(f"{tier.label['en']}: {counts['tier'].get(tier.id, 0)}")
     statuses.markdown("**Today by status**")
@@ -59,11 +60,11 @@ def _today() -> None:
 
 
 def _chart() -> None:
-    rows = resources.storage().daily_counts(datetime.now(UTC).date() - timedelta(weeks=6))
+    rows = resources.storage().daily_counts(clinic_clock.today() - timedelta(weeks=6))
     if not rows:
         return
     questionnaire = resources.questionnaire()
-    st.markdown("**Screenings per day, last 6 weeks**")
+    st.markdown("**Screenings per day (UTC days), last 6 weeks**")
     st.html(daily_svg(rows, {tier.id: tier.label["en"] for tier in questionnaire.tiers}))
 
 
@@ -106,7 +107,7 @@ def _table(session: staff.StaffSession) -> QueuePage:
         [
             {
                 "Reference": row.reference,
-                "Submitted (UTC)": row.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                "Submitted": clinic_clock.shown(row.created_at),
                 "Language": language_name(row.language),
                 "Suggestion": tier_label(questionnaire, row.tier),
                 "Urgent": "URGENT" if row.urgent else "",

@@ -17,7 +17,7 @@ from scoring import Questionnaire, answer_text, red_flag_concerns
 from scoring.fhir import screening_bundle
 from storage import STATUSES, InvalidInput, Submission
 from ui import resources
-from ui.coordinator import guard, header
+from ui.coordinator import clinic_clock, guard, header
 from ui.coordinator import session as staff
 from ui.coordinator.wording import language_name, status_label, text, tier_label
 
@@ -55,7 +55,7 @@ def render() -> None:
     if isinstance(message, tuple):
         (st.success if message[0] else st.warning)(message[1])
     st.caption(
-        f"Submitted {row.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · {language_name(row.language)} · "
+        f"Submitted {clinic_clock.shown(row.created_at)} · {language_name(row.language)} · "
         f"questionnaire {row.questionnaire_id} version {row.questionnaire_version} · "
         f"status: {status_label(row.status)}"
         + (f" · tablet {row.tablet}" if row.tablet else "")
@@ -82,7 +82,7 @@ def _urgent(row: Submission, questionnaire: Questionnaire) -> None:
         st.button("Acknowledge this urgent alert", type="primary", key=staff.widget_key("acknowledge"),
                   on_click=_acknowledge, args=(row.id,))
     else:
-        st.text(f"Acknowledged by {row.acknowledged_by} at {row.acknowledged_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC.")
+        st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at)}.")
 
 
 def _short(questionnaire: Questionnaire, item_id: str) -> str:
@@ -222,6 +222,7 @@ def _downloads(row: Submission, questionnaire: Questionnaire, actor: str) -> Non
             clinic_name=resources.settings().clinic_name,
             clinic_address=resources.settings().clinic_address,
             generated_at=datetime.now(UTC),
+            timezone=clinic_clock.zone(),
         )
         column.download_button(
             f"Download {label}",

@@ -1,5 +1,6 @@
 """The queue's live urgent list: every open (unacknowledged) urgent screening, exact count, oldest
-first, paged, with the tablet, minutes waiting and "overdue" for those from before today (UTC).
+first, paged, with the tablet, minutes waiting and "overdue" for those from before the clinic's
+today (CLINIC_TIMEZONE).
 Re-runs every 5 s; a new one rings a short chime and raises a browser notification (where the
 coordinator allowed it with a first click). The alert snippet carries no patient data."""
 
@@ -12,6 +13,7 @@ import streamlit as st
 from scoring import red_flag_concerns
 from storage import QueuePage, Submission
 from ui import resources
+from ui.coordinator import clinic_clock
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 20
@@ -67,8 +69,8 @@ def minutes_waiting(submission: Submission, now: datetime) -> int:
 
 
 def is_overdue(submission: Submission, now: datetime) -> bool:
-    """Raised before today (UTC) and still open."""
-    return submission.created_at.astimezone(UTC).date() < now.astimezone(UTC).date()
+    """Raised before the clinic's today and still open."""
+    return clinic_clock.today(submission.created_at) < clinic_clock.today(now)
 
 
 def enable_alerts_button() -> None:
