@@ -34,7 +34,7 @@ def render() -> None:
     _chart()
     session.queue_filter = _filters()
     page = _table(session)
-    export.offer(session.queue_filter, page.total, session.actor)
+    export.offer(session.queue_filter, page.total, session.actor, capped=page.total_is_capped)
     _audit_view(session)
 
 
@@ -100,9 +100,8 @@ def _table(session: staff.StaffSession) -> QueuePage:
     if session.queue_page > 1 and not page.rows:  # the filter changed under an old page number
         session.queue_page = 1
         page = storage.list_submissions(session.queue_filter, page=1, page_size=PAGE_SIZE)
-    pages = max(1, -(-page.total // PAGE_SIZE))
-    st.markdown(f"**{page.total} screening(s)** · page {session.queue_page} of {pages} · "
-                "click a row to open it")
+    st.markdown(f"**{total_label(page)} screening(s)** · page {session.queue_page}"
+                + ("" if page.total_is_capped else f" of {last_page(page)}") + " · click a row to open it")
     frame = pd.DataFrame(
         [
             {
@@ -129,7 +128,23 @@ def _table(session: staff.StaffSession) -> QueuePage:
     if back.button("Previous page", disabled=session.queue_page <= 1, key=staff.widget_key("prev")):
         session.queue_page -= 1
         st.rerun()
-    if forward.button("Next page", disabled=session.queue_page >= pages, key=staff.widget_key("next")):
+    if forward.button("Next page", disabled=not has_next(page), key=staff.widget_key("next")):
         session.queue_page += 1
         st.rerun()
     return page
+
+
+def total_label(page: QueuePage) -> str:
+    """"1,234", or "100,000+" when storage stopped counting the unfiltered queue at its cap."""
+    return f"{page.total:,}" + ("+" if page.total_is_capped else "")
+
+
+def last_page(page: QueuePage) -> int:
+    return max(1, -(-page.total // page.page_size))
+
+
+def has_next(page: QueuePage) -> bool:
+    """Past a capped total the last page is unknown: a full page may have more after it."""
+    if page.total_is_capped:
+        return len(page.rows) == page.page_size
+    return page.page < last_page(page)
