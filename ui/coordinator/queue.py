@@ -3,7 +3,7 @@ then the filtered, paged table (click a row to open it) and the CSV export."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 import pandas as pd
 import streamlit as st
@@ -30,10 +30,11 @@ def render() -> None:
     enable_alerts_button()
     alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
     live_urgent_list()
-    _today()
-    _chart()
+    zone = clinic_clock.zone()  # once per run: reading the settings is not free
+    _today(zone)
+    _chart(zone)
     session.queue_filter = _filters()
-    page = _table(session)
+    page = _table(session, zone)
     export.offer(session.queue_filter, page.total, session.actor, capped=page.total_is_capped)
     _audit_view(session)
 
@@ -46,10 +47,10 @@ def _audit_view(session: staff.StaffSession) -> None:
         st.session_state[staff.widget_key("queue-viewed")] = view
 
 
-def _today() -> None:
+def _today(zone: tzinfo) -> None:
     questionnaire = resources.questionnaire()
-    today = clinic_clock.today()
-    counts = clinic_clock.counts_for_clinic_day(resources.storage(), today, clinic_clock.zone())
+    today = clinic_clock.today(zone)
+    counts = clinic_clock.counts_for_clinic_day(resources.storage(), today, zone)
     tiers, statuses = st.columns(2)
     tiers.markdown(f"**Today ({today:%Y-%m-%d}, clinic time) by suggestion**")
     for tier in questionnaire.tiers:
@@ -59,8 +60,8 @@ def _today() -> None:
         statuses.text(f"{status_label(status)}: {counts['status'].get(status, 0)}")
 
 
-def _chart() -> None:
-    rows = resources.storage().daily_counts(clinic_clock.today() - timedelta(weeks=6))
+def _chart(zone: tzinfo) -> None:
+    rows = resources.storage().daily_counts(clinic_clock.today(zone) - timedelta(weeks=6))
     if not rows:
         return
     questionnaire = resources.questionnaire()
@@ -93,7 +94,7 @@ def _filters() -> QueueFilter:
     )
 
 
-def _table(session: staff.StaffSession) -> QueuePage:
+def _table(session: staff.StaffSession, zone: tzinfo) -> QueuePage:
     storage = resources.storage()
     questionnaire = resources.questionnaire()
     page = storage.list_submissions(session.queue_filter, page=session.queue_page, page_size=PAGE_SIZE)
@@ -106,7 +107,7 @@ def _table(session: staff.StaffSession) -> QueuePage:
         [
             {
                 "Reference": row.reference,
-                "Submitted": clinic_clock.shown(row.created_at),
+                "Submitted": clinic_clock.shown(row.created_at, zone),
                 "Language": language_name(row.language),
                 "Suggestion": tier_label(questionnaire, row.tier),
                 "Urgent": "URGENT" if row.urgent else "",

@@ -6,7 +6,7 @@ coordinator allowed it with a first click). The alert snippet carries no patient
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import streamlit as st
 
@@ -68,9 +68,9 @@ def minutes_waiting(submission: Submission, now: datetime) -> int:
     return max(0, int((now - submission.created_at).total_seconds() // 60))
 
 
-def is_overdue(submission: Submission, now: datetime) -> bool:
+def is_overdue(submission: Submission, now: datetime, clinic_zone: tzinfo) -> bool:
     """Raised before the clinic's today and still open."""
-    return clinic_clock.today(submission.created_at) < clinic_clock.today(now)
+    return clinic_clock.today(clinic_zone, submission.created_at) < clinic_clock.today(clinic_zone, now)
 
 
 def enable_alerts_button() -> None:
@@ -93,7 +93,7 @@ def live_urgent_list() -> None:
     if not result.total:
         st.success("No open urgent screenings.")
         return
-    now = datetime.now(UTC)
+    now, zone = datetime.now(UTC), clinic_clock.zone()
     demo = sum(1 for row in result.rows if is_demo(row))
     st.error(
         f"URGENT: {result.total} open urgent screening(s) need staff now, oldest first. "
@@ -105,7 +105,8 @@ def live_urgent_list() -> None:
         label = f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
         cols[0].markdown(label)
         waiting = minutes_waiting(row, now)
-        cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min" + (" · OVERDUE" if is_overdue(row, now) else ""))
+        overdue = " · OVERDUE" if is_overdue(row, now, zone) else ""
+        cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min{overdue}")
         cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en"))
                      + ("" if row.complete else " · patient had not finished"))
         if cols[3].button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
