@@ -114,3 +114,16 @@ def test_overdue_means_before_the_clinic_today(
     the_day_before = move(storage, submit(stroke_signs="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
     assert not urgent_list.is_overdue(earlier_that_evening, now, CHICAGO)  # the same clinic day
     assert urgent_list.is_overdue(the_day_before, now, CHICAGO)  # 23:00 on the 13th, clinic time
+
+
+def test_urgent_line_is_one_line_of_escaped_markdown(
+    storage: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The urgent list draws one Markdown line per screening (fewer elements per run); the concern
+    text is escaped, so questionnaire wording cannot turn into markup."""
+    row = move(storage, submit(stroke_signs="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
+    monkeypatch.setattr(urgent_list, "red_flag_concerns", lambda *_: ["a *bold* <b>claim</b>"])
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    line = urgent_list.urgent_line(row, questionnaire, datetime(2026, 1, 15, 3, 0, tzinfo=UTC), CHICAGO)
+    assert line.startswith(f"**{row.reference}** · no tablet · 1320 min · OVERDUE  \n")
+    assert line.endswith(r"a \*bold\* \<b\>claim\</b\>")

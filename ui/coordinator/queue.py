@@ -8,7 +8,8 @@ from datetime import date, timedelta, tzinfo
 import pandas as pd
 import streamlit as st
 
-from storage import STATUSES, QueueFilter, QueuePage
+from scoring import Questionnaire
+from storage import STATUSES, QueueFilter, QueuePage, Storage
 from ui import alerting, resources
 from ui.coordinator import clinic_clock, export, guard, header
 from ui.coordinator import session as staff
@@ -30,11 +31,12 @@ def render() -> None:
     enable_alerts_button()
     alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
     live_urgent_list()
-    zone = clinic_clock.zone()  # once per run: reading the settings is not free
-    _today(zone)
-    _chart(zone)
-    session.queue_filter = _filters()
-    page = _table(session, zone)
+    # Read once per run and passed on: each of these reads the settings (about a millisecond).
+    storage, questionnaire, zone = resources.storage(), resources.questionnaire(), clinic_clock.zone()
+    _today(storage, questionnaire, zone)
+    _chart(storage, questionnaire, zone)
+    session.queue_filter = _filters(questionnaire)
+    page = _table(session, storage, questionnaire, zone)
     export.offer(session.queue_filter, page.total, session.actor, capped=page.total_is_capped)
     _audit_view(session)
 
@@ -47,10 +49,9 @@ def _audit_view(session: staff.StaffSession) -> None:
         st.session_state[staff.widget_key("queue-viewed")] = view
 
 
-def _today(zone: tzinfo) -> None:
-    questionnaire = resources.questionnaire()
+def _today(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None:
     today = clinic_clock.today(zone)
-    counts = clinic_clock.counts_for_clinic_day(resources.storage(), today, zone)
+    counts = clinic_clock.counts_for_clinic_day(storage, today, zone)
     tiers, statuses = st.columns(2)
     tiers.markdown(f"**Today ({today:%Y-%m-%d}, clinic time) by suggestion**")
     for tier in questionnaire.tiers:
@@ -60,17 +61,15 @@ def _today(zone: tzinfo) -> None:
         statuses.text(f"{status_label(status)}: {counts['status'].get(status, 0)}")
 
 
-def _chart(zone: tzinfo) -> None:
-    rows = resources.storage().daily_counts(clinic_clock.today(zone) - timedelta(weeks=6))
+def _chart(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None:
+    rows = storage.daily_counts(clinic_clock.today(zone) - timedelta(weeks=6))
     if not rows:
         return
-    questionnaire = resources.questionnaire()
     st.markdown("**Screenings per day (UTC days), last 6 weeks**")
     st.html(daily_svg(rows, {tier.id: tier.label["en"] for tier in questionnaire.tiers}))
 
 
-def _filters() -> QueueFilter:
-    questionnaire = resources.questionnaire()
+def _filters(questionnaire: Questionnaire) -> QueueFilter:
     key = staff.widget_key
     with st.expander("Filter and search", expanded=False):
         reference = st.text_input("Reference code", key=key("filter:reference"), max_chars=12)
@@ -94,9 +93,7 @@ def _filters() -> QueueFilter:
     )
 
 
-def _table(session: staff.StaffSession, zone: tzinfo) -> QueuePage:
-    storage = resources.storage()
-    questionnaire = resources.questionnaire()
+def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> QueuePage:
     page = storage.list_submissions(session.queue_filter, page=session.queue_page, page_size=PAGE_SIZE)
     if session.queue_page > 1 and not page.rows:  # the filter changed under an old page number
         session.queue_page = 1

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 
 import streamlit as st
 
-from scoring import red_flag_concerns
+from scoring import Questionnaire, red_flag_concerns
 from storage import QueuePage, Submission
 from ui import resources
 from ui.coordinator import clinic_clock
@@ -73,6 +73,20 @@ def is_overdue(submission: Submission, now: datetime, clinic_zone: tzinfo) -> bo
     return clinic_clock.today(clinic_zone, submission.created_at) < clinic_clock.today(clinic_zone, now)
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
+
+
+def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
+    """One urgent screening as Markdown: reference (DEMO), tablet, minutes waiting (OVERDUE), then
+    the red-flag concerns, most severe first (text from the questionnaire, escaped)."""
+    overdue = " · OVERDUE" if is_overdue(row, now, zone) else ""
+    concerns = "; ".join(red_flag_concerns(questionnaire, row.result, "en")) + (
+        "" if row.complete else " · patient had not finished")
+    return (f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
+            + f" · {(tablet(row) or 'no tablet').translate(_MARKDOWN)} · {minutes_waiting(row, now)} min{overdue}  \n"
+            + concerns.translate(_MARKDOWN))
+
+
 def enable_alerts_button() -> None:
     """The coordinator's first click turns on the chime and asks for notification permission."""
     st.iframe(ENABLE_ALERTS_HTML, height=48)
@@ -100,16 +114,10 @@ def live_urgent_list() -> None:
         "Open each and acknowledge it." + (f" {demo} on this page are DEMO data." if demo else ""),
         icon=":material/warning:",
     )
-    for row in result.rows:
-        cols = st.columns([1.2, 1.2, 4, 0.8])
-        label = f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
-        cols[0].markdown(label)
-        waiting = minutes_waiting(row, now)
-        overdue = " · OVERDUE" if is_overdue(row, now, zone) else ""
-        cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min{overdue}")
-        cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en"))
-                     + ("" if row.complete else " · patient had not finished"))
-        if cols[3].button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
+    for row in result.rows:  # two columns and one line of text per row: 20 rows are most of the page's run
+        line, button = st.columns([6.4, 0.8], vertical_alignment="center")
+        line.markdown(urgent_line(row, questionnaire, now, zone))
+        if button.button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
             from ui.coordinator.screening import open_screening
 
             open_screening(row.id)
