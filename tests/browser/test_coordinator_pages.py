@@ -99,7 +99,8 @@ def test_new_urgent_submission_appears_without_a_click(
     page.get_by_text(urgent.reference).first.wait_for(timeout=60_000)  # 5-second refresh; slow when loaded
     banner = page.get_by_text("URGENT:", exact=False).first
     assert banner.is_visible()
-    assert banner.bounding_box()["y"] < page.get_by_text("Today by suggestion").bounding_box()["y"]  # pinned on top
+    today = page.get_by_text("clinic time) by suggestion")  # "Today (YYYY-MM-DD, clinic time) by suggestion"
+    assert banner.bounding_box()["y"] < today.bounding_box()["y"]  # pinned on top
     settle(page)
     page.screenshot(path=str(artifacts_dir / "coordinator-queue-urgent.png"), full_page=True)
     assert serious_violations(page) == []
