@@ -9,7 +9,8 @@ past days are cached by storage, warm here as on a live page), and the filtered 
 test's main thread sleeps while it waits), because the machine may be shared. Target (issue 4):
 p95 ≤ 200 ms.
 
-    .venv/bin/python -m bench queue_render     (BENCH_QUEUE_ROWS, BENCH_QUEUE_RUNS to change)
+    .venv/bin/python -m bench queue_render     (BENCH_QUEUE_ROWS, _RUNS, _DAYS to change;
+    CLINIC_TIMEZONE as for the app)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROWS = int(os.environ.get("BENCH_QUEUE_ROWS", "100000"))
 RUNS = int(os.environ.get("BENCH_QUEUE_RUNS", "60"))
+DAYS = int(os.environ.get("BENCH_QUEUE_DAYS", "42"))  # the rows are spread over this many days
 TIER = "clinician_review"
 
 
@@ -75,7 +77,7 @@ def main() -> None:
 
         st.cache_resource.clear()
         storage = Storage(os.environ["DATABASE_URL"])
-        fill(storage, ROWS)
+        fill(storage, ROWS, days=DAYS)
         matching = storage.list_submissions(QueueFilter(tier=TIER), page_size=1).total
         urgent = storage.open_urgent(page_size=1).total
 
@@ -99,7 +101,7 @@ def main() -> None:
         connection.close()
         wall, cpu = [w for w, _ in ours], [c for _, c in ours]
         bare_wall = statistics.median(w for w, _ in bare)
-        print(f"queue page render ({ROWS:,} rows since {(datetime.now(UTC) - timedelta(days=42)):%d %b}, "
+        print(f"queue page render ({ROWS:,} rows since {(datetime.now(UTC) - timedelta(days=DAYS)):%d %b %Y}, "
               f"tier filter matching {matching:,}, {urgent:,} open urgents; {RUNS} runs): "
               f"wall median {statistics.median(wall):.0f} ms, p95 {_p95(wall):.0f} ms (target ≤ 200); "
               f"CPU median {statistics.median(cpu):.0f} ms, p95 {_p95(cpu):.0f} ms; "

@@ -94,15 +94,21 @@ def test_today_counts_use_the_clinic_day(
     assert f"{label}: 1" in text
 
 
-def test_clinic_day_counts_at_its_edges(chicago: None, storage: Storage, submit: Callable[..., Submission]) -> None:
+@pytest.mark.parametrize("rows_per_query", [1, 2, 500])  # paging through the day's rows, or one page
+def test_clinic_day_counts_at_its_edges(
+    chicago: None, storage: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch,
+    rows_per_query: int,
+) -> None:
     """2026-03-08 in Chicago is 23 hours (summer time starts): 06:00 UTC to 05:00 UTC next day."""
+    monkeypatch.setattr(clinic_clock, "_PAGE", rows_per_query)
     day = datetime(2026, 3, 8).date()
-    inside = [datetime(2026, 3, 8, 6, 0, tzinfo=UTC), datetime(2026, 3, 9, 4, 59, 59, tzinfo=UTC)]
+    inside = [datetime(2026, 3, 8, 6, 0, tzinfo=UTC), datetime(2026, 3, 8, 17, 0, tzinfo=UTC),
+              datetime(2026, 3, 9, 4, 59, 59, tzinfo=UTC)]
     outside = [datetime(2026, 3, 8, 5, 59, 59, tzinfo=UTC), datetime(2026, 3, 9, 5, 0, tzinfo=UTC)]
     for moment in inside + outside:
         move(storage, submit("sensory", "vasomotor"), moment)
     counts = clinic_clock.counts_for_clinic_day(storage, day, CHICAGO)
-    assert sum(counts["tier"].values()) == 2 and sum(counts["status"].values()) == 2
+    assert sum(counts["tier"].values()) == 3 and sum(counts["status"].values()) == 3
     assert clinic_clock.counts_for_clinic_day(storage, day, ZoneInfo("UTC")) == storage.counts_for_day(day)
 
 

@@ -1,7 +1,7 @@
 """The clinic's clock for the coordinator pages: times shown in CLINIC_TIMEZONE (with its
 abbreviation, as on the PDF) and "today" as the clinic's calendar day. Storage counts by UTC day
 (`created_day`); where the clinic's day is not a UTC day, today's counts are made here from the
-rows of the (at most two) UTC days it overlaps."""
+rows it holds, newest first (storage has no time-zone parameter)."""
 
 from __future__ import annotations
 
@@ -47,11 +47,17 @@ def counts_for_clinic_day(storage: Storage, day: date, clinic_zone: tzinfo) -> d
         return storage.counts_for_day(start.date())
     counts: dict[str, dict[str, int]] = {"tier": {}, "status": {}}
     span = QueueFilter(date_from=start.date(), date_to=(end - timedelta(microseconds=1)).date())
-    for chunk in storage.iter_export_rows(span):
-        for row in chunk:
-            created = row["created_at"]
-            created = created if created.tzinfo else created.replace(tzinfo=UTC)  # SQLite: naive UTC
-            if start <= created < end:
-                for name in ("tier", "status"):
-                    counts[name][str(row[name])] = counts[name].get(str(row[name]), 0) + 1
-    return counts
+    number = 1
+    while True:  # newest first on the created_at index, stopping at the clinic day's start
+        page = storage.list_submissions(span, page=number, page_size=_PAGE)
+        for row in page.rows:
+            if start <= row.created_at < end:
+                for name, value in (("tier", row.tier), ("status", row.status)):
+                    counts[name][str(value)] = counts[name].get(str(value), 0) + 1
+        if len(page.rows) < _PAGE or page.rows[-1].created_at < start:
+            return counts
+        number += 1
+
+
+_PAGE = 500
+"""Rows read per query for a clinic day that is not a UTC day (one page covers a clinic's day)."""
