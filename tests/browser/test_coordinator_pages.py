@@ -119,6 +119,9 @@ def test_detail_page_and_accessibility(
     page.screenshot(path=str(artifacts_dir / "coordinator-sign-in.png"), full_page=True)
     sign_in(page, server.url)
     open_urgent(page, row)
+    # The detail page streams in: no stale element does not mean the run has drawn everything yet.
+    page.get_by_text("Suggestion: Referral suggested").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Downloads").wait_for(timeout=20_000)
     settle(page)
     body = page.inner_text("body")
     assert "Suggestion: Referral suggested" in body and "not a diagnosis" in body
