@@ -99,7 +99,8 @@ def test_new_urgent_submission_appears_without_a_click(
     page.get_by_text(urgent.reference).first.wait_for(timeout=60_000)  # 5-second refresh; slow when loaded
     banner = page.get_by_text("URGENT:", exact=False).first
     assert banner.is_visible()
-    assert banner.bounding_box()["y"] < page.get_by_text("Today by suggestion").bounding_box()["y"]  # pinned on top
+    today = page.get_by_text("clinic time) by suggestion")  # "Today (YYYY-MM-DD, clinic time) by suggestion"
+    assert banner.bounding_box()["y"] < today.bounding_box()["y"]  # pinned on top
     settle(page)
     page.screenshot(path=str(artifacts_dir / "coordinator-queue-urgent.png"), full_page=True)
     assert serious_violations(page) == []
@@ -118,6 +119,9 @@ def test_detail_page_and_accessibility(
     page.screenshot(path=str(artifacts_dir / "coordinator-sign-in.png"), full_page=True)
     sign_in(page, server.url)
     open_urgent(page, row)
+    # The detail page streams in: no stale element does not mean the run has drawn everything yet.
+    page.get_by_text("Suggestion: Referral suggested").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Downloads").wait_for(timeout=20_000)
     settle(page)
     body = page.inner_text("body")
     assert "Suggestion: Referral suggested" in body and "not a diagnosis" in body

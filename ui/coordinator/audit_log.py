@@ -3,12 +3,10 @@ and download, newest first, paged; screenings named by their reference. Viewing 
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import streamlit as st
 
 from ui import resources
-from ui.coordinator import guard, header
+from ui.coordinator import clinic_clock, guard, header
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 100
@@ -31,11 +29,12 @@ def render() -> None:
         st.session_state[viewed] = page
     events = storage.list_audit(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     references = _references({e.submission_id for e in events if e.submission_id is not None})
+    zone = clinic_clock.zone()
     st.caption(f"{total} events, newest first · page {page} of {pages}")
     st.table(
         [
             {
-                "When (UTC)": event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                "When": clinic_clock.shown(event.at, zone, seconds=True),
                 "Who": event.actor,
                 "What": event.event.replace("_", " "),
                 "Screening": references.get(event.submission_id, "") if event.submission_id is not None else "",

@@ -28,12 +28,14 @@ def build_csv(storage: Storage, query: QueueFilter, item_ids: list[str], actor: 
     return buffer.getvalue().encode("utf-8")
 
 
-def offer(query: QueueFilter, matching: int, actor: str) -> None:
+def offer(query: QueueFilter, matching: int, actor: str, *, capped: bool = False) -> None:
+    """`capped`: `matching` is a floor (storage stopped counting), so the export may be larger."""
     st.markdown("**Export**")
     limit = max_rows()
-    if matching > limit:
-        st.info(f"{matching:,} screenings match: more than this page exports ({limit:,}, EXPORT_MAX_ROWS). "
-                "Narrow the filter, or on the server run `python -m storage export --output FILE` "
+    if matching > limit or capped:
+        how_many = (f"{matching:,}+ screenings match (the whole queue is counted only this far)" if capped
+                    else f"{matching:,} screenings match: more than this page exports ({limit:,}, EXPORT_MAX_ROWS)")
+        st.info(f"{how_many}. Narrow the filter, or on the server run `python -m storage export --output FILE` "
                 "(it streams any number of rows).")
         return
     item_ids = [item.id for item in resources.questionnaire().items]

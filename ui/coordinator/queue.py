@@ -3,14 +3,15 @@ then the filtered, paged table (click a row to open it) and the CSV export."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta, tzinfo
 
 import pandas as pd
 import streamlit as st
 
-from storage import STATUSES, QueueFilter, QueuePage
+from scoring import Questionnaire
+from storage import STATUSES, QueueFilter, QueuePage, Storage
 from ui import alerting, resources
-from ui.coordinator import export, guard, header
+from ui.coordinator import clinic_clock, export, guard, header
 from ui.coordinator import session as staff
 from ui.coordinator.chart import daily_svg
 from ui.coordinator.screening import open_screening
@@ -18,7 +19,7 @@ from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list
 from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
 
 PAGE_SIZE = 25
-COLUMNS = ["Reference", "Submitted (UTC)", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
+COLUMNS = ["Reference", "Submitted", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
 
 
 def render() -> None:
@@ -30,11 +31,13 @@ def render() -> None:
     enable_alerts_button()
     alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
     live_urgent_list()
-    _today()
-    _chart()
-    session.queue_filter = _filters()
-    page = _table(session)
-    export.offer(session.queue_filter, page.total, session.actor)
+    # Read once per run and passed on: each of these reads the settings (about a millisecond).
+    storage, questionnaire, zone = resources.storage(), resources.questionnaire(), clinic_clock.zone()
+    _today(storage, questionnaire, zone)
+    _chart(storage, questionnaire, zone)
+    session.queue_filter = _filters(questionnaire)
+    page = _table(session, storage, questionnaire, zone)
+    export.offer(session.queue_filter, page.total, session.actor, capped=page.total_is_capped)
     _audit_view(session)
 
 
@@ -46,11 +49,11 @@ def _audit_view(session: staff.StaffSession) -> None:
         st.session_state[staff.widget_key("queue-viewed")] = view
 
 
-def _today() -> None:
-    questionnaire = resources.questionnaire()
-    counts = resources.storage().counts_for_day(datetime.now(UTC).date())
+def _today(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None:
+    today = clinic_clock.today(zone)
+    counts = clinic_clock.counts_for_clinic_day(storage, today, zone)
     tiers, statuses = st.columns(2)
-    tiers.markdown("**Today by suggestion**")
+    tiers.markdown(f"**Today ({today:%Y-%m-%d}, clinic time) by suggestion**")
     for tier in questionnaire.tiers:
         tiers.text(f"{tier.label['en']}: {counts['tier'].get(tier.id, 0)}")
     statuses.markdown("**Today by status**")
@@ -58,17 +61,15 @@ def _today() -> None:
         statuses.text(f"{status_label(status)}: {counts['status'].get(status, 0)}")
 
 
-def _chart() -> None:
-    rows = resources.storage().daily_counts(datetime.now(UTC).date() - timedelta(weeks=6))
+def _chart(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None:
+    rows = storage.daily_counts(clinic_clock.today(zone) - timedelta(weeks=6))
     if not rows:
         return
-    questionnaire = resources.questionnaire()
-    st.markdown("**Screenings per day, last 6 weeks**")
+    st.markdown("**Screenings per day (UTC days), last 6 weeks**")
     st.html(daily_svg(rows, {tier.id: tier.label["en"] for tier in questionnaire.tiers}))
 
 
-def _filters() -> QueueFilter:
-    questionnaire = resources.questionnaire()
+def _filters(questionnaire: Questionnaire) -> QueueFilter:
     key = staff.widget_key
     with st.expander("Filter and search", expanded=False):
         reference = st.text_input("Reference code", key=key("filter:reference"), max_chars=12)
@@ -92,21 +93,18 @@ def _filters() -> QueueFilter:
     )
 
 
-def _table(session: staff.StaffSession) -> QueuePage:
-    storage = resources.storage()
-    questionnaire = resources.questionnaire()
+def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> QueuePage:
     page = storage.list_submissions(session.queue_filter, page=session.queue_page, page_size=PAGE_SIZE)
     if session.queue_page > 1 and not page.rows:  # the filter changed under an old page number
         session.queue_page = 1
         page = storage.list_submissions(session.queue_filter, page=1, page_size=PAGE_SIZE)
-    pages = max(1, -(-page.total // PAGE_SIZE))
-    st.markdown(f"**{page.total} screening(s)** · page {session.queue_page} of {pages} · "
-                "click a row to open it")
+    st.markdown(f"**{total_label(page)} screening(s)** · page {session.queue_page}"
+                + ("" if page.total_is_capped else f" of {last_page(page)}") + " · click a row to open it")
     frame = pd.DataFrame(
         [
             {
                 "Reference": row.reference,
-                "Submitted (UTC)": row.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                "Submitted": clinic_clock.shown(row.created_at, zone),
                 "Language": language_name(row.language),
                 "Suggestion": tier_label(questionnaire, row.tier),
                 "Urgent": "URGENT" if row.urgent else "",
@@ -128,7 +126,23 @@ def _table(session: staff.StaffSession) -> QueuePage:
     if back.button("Previous page", disabled=session.queue_page <= 1, key=staff.widget_key("prev")):
         session.queue_page -= 1
         st.rerun()
-    if forward.button("Next page", disabled=session.queue_page >= pages, key=staff.widget_key("next")):
+    if forward.button("Next page", disabled=not has_next(page), key=staff.widget_key("next")):
         session.queue_page += 1
         st.rerun()
     return page
+
+
+def total_label(page: QueuePage) -> str:
+    """"1,234", or "100,000+" when storage stopped counting the unfiltered queue at its cap."""
+    return f"{page.total:,}" + ("+" if page.total_is_capped else "")
+
+
+def last_page(page: QueuePage) -> int:
+    return max(1, -(-page.total // page.page_size))
+
+
+def has_next(page: QueuePage) -> bool:
+    """Past a capped total the last page is unknown: a full page may have more after it."""
+    if page.total_is_capped:
+        return len(page.rows) == page.page_size
+    return page.page < last_page(page)

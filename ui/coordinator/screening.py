@@ -6,7 +6,7 @@ row as saved. Nothing here words the result as a diagnosis."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from html import escape
 
@@ -17,7 +17,7 @@ from scoring import Questionnaire, answer_text, red_flag_concerns
 from scoring.fhir import screening_bundle
 from storage import STATUSES, InvalidInput, Submission
 from ui import resources
-from ui.coordinator import guard, header
+from ui.coordinator import clinic_clock, guard, header
 from ui.coordinator import session as staff
 from ui.coordinator.wording import language_name, status_label, text, tier_label
 
@@ -51,11 +51,12 @@ def render() -> None:
     if session.viewed_id != row.id:  # one audit row per opening, not per rerun
         storage.record_event("viewed", actor=session.actor, submission_id=row.id)
         session.viewed_id = row.id
+    zone = clinic_clock.zone()  # once per run: reading the settings is not free
     message = st.session_state.pop(_MESSAGE, None)
     if isinstance(message, tuple):
         (st.success if message[0] else st.warning)(message[1])
     st.caption(
-        f"Submitted {row.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · {language_name(row.language)} · "
+        f"Submitted {clinic_clock.shown(row.created_at, zone)} · {language_name(row.language)} · "
         f"questionnaire {row.questionnaire_id} version {row.questionnaire_version} · "
         f"status: {status_label(row.status)}"
         + (f" · tablet {row.tablet}" if row.tablet else "")
@@ -64,16 +65,16 @@ def render() -> None:
     if row.questionnaire_hash != questionnaire.content_hash:
         st.warning("This screening was made with another version of the questionnaire; "
                    "questions are shown with today's wording.")
-    _urgent(row, questionnaire)
+    _urgent(row, questionnaire, zone)
     _outcome(row, questionnaire)
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
     _chart_number(row)
-    _downloads(row, questionnaire, session.actor)
+    _downloads(row, questionnaire, session.actor, zone)
 
 
-def _urgent(row: Submission, questionnaire: Questionnaire) -> None:
+def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None:
     if not row.urgent:
         return
     lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
@@ -82,7 +83,7 @@ def _urgent(row: Submission, questionnaire: Questionnaire) -> None:
         st.button("Acknowledge this urgent alert", type="primary", key=staff.widget_key("acknowledge"),
                   on_click=_acknowledge, args=(row.id,))
     else:
-        st.text(f"Acknowledged by {row.acknowledged_by} at {row.acknowledged_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC.")
+        st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at, zone)}.")
 
 
 def _short(questionnaire: Questionnaire, item_id: str) -> str:
@@ -208,7 +209,7 @@ def summary_header(row: Submission) -> SummaryHeader:
                          status=row.status, note=row.note)
 
 
-def _downloads(row: Submission, questionnaire: Questionnaire, actor: str) -> None:
+def _downloads(row: Submission, questionnaire: Questionnaire, actor: str, zone: tzinfo) -> None:
     st.subheader("Downloads")
     head = summary_header(row)
     storage = resources.storage()
@@ -222,6 +223,7 @@ def _downloads(row: Submission, questionnaire: Questionnaire, actor: str) -> Non
             clinic_name=resources.settings().clinic_name,
             clinic_address=resources.settings().clinic_address,
             generated_at=datetime.now(UTC),
+            timezone=zone,
         )
         column.download_button(
             f"Download {label}",

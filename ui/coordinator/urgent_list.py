@@ -1,17 +1,19 @@
 """The queue's live urgent list: every open (unacknowledged) urgent screening, exact count, oldest
-first, paged, with the tablet, minutes waiting and "overdue" for those from before today (UTC).
+first, paged, with the tablet, minutes waiting and "overdue" for those from before the clinic's
+today (CLINIC_TIMEZONE).
 Re-runs every 5 s; a new one rings a short chime and raises a browser notification (where the
 coordinator allowed it with a first click). The alert snippet carries no patient data."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import streamlit as st
 
-from scoring import red_flag_concerns
+from scoring import Questionnaire, red_flag_concerns
 from storage import QueuePage, Submission
 from ui import resources
+from ui.coordinator import clinic_clock
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 20
@@ -67,9 +69,23 @@ def minutes_waiting(submission: Submission, now: datetime) -> int:
     return max(0, int((now - submission.created_at).total_seconds() // 60))
 
 
-def is_overdue(submission: Submission, now: datetime) -> bool:
-    """Raised before today (UTC) and still open."""
-    return submission.created_at.astimezone(UTC).date() < now.astimezone(UTC).date()
+def is_overdue(submission: Submission, now: datetime, clinic_zone: tzinfo) -> bool:
+    """Raised before the clinic's today and still open."""
+    return clinic_clock.today(clinic_zone, submission.created_at) < clinic_clock.today(clinic_zone, now)
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
+
+
+def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
+    """One urgent screening as Markdown: reference (DEMO), tablet, minutes waiting (OVERDUE), then
+    the red-flag concerns, most severe first (text from the questionnaire, escaped)."""
+    overdue = " · OVERDUE" if is_overdue(row, now, zone) else ""
+    concerns = "; ".join(red_flag_concerns(questionnaire, row.result, "en")) + (
+        "" if row.complete else " · patient had not finished")
+    return (f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
+            + f" · {(tablet(row) or 'no tablet').translate(_MARKDOWN)} · {minutes_waiting(row, now)} min{overdue}  \n"
+            + concerns.translate(_MARKDOWN))
 
 
 def enable_alerts_button() -> None:
@@ -92,22 +108,17 @@ def live_urgent_list() -> None:
     if not result.total:
         st.success("No open urgent screenings.")
         return
-    now = datetime.now(UTC)
+    now, zone = datetime.now(UTC), clinic_clock.zone()
     demo = sum(1 for row in result.rows if is_demo(row))
     st.error(
         f"URGENT: {result.total} open urgent screening(s) need staff now, oldest first. "
         "Open each and acknowledge it." + (f" {demo} on this page are DEMO data." if demo else ""),
         icon=":material/warning:",
     )
-    for row in result.rows:
-        cols = st.columns([1.2, 1.2, 4, 0.8])
-        label = f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
-        cols[0].markdown(label)
-        waiting = minutes_waiting(row, now)
-        cols[1].text(f"{tablet(row) or 'no tablet'} · {waiting} min" + (" · OVERDUE" if is_overdue(row, now) else ""))
-        cols[2].text("; ".join(red_flag_concerns(questionnaire, row.result, "en"))
-                     + ("" if row.complete else " · patient had not finished"))
-        if cols[3].button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
+    for row in result.rows:  # two columns and one line of text per row: 20 rows are most of the page's run
+        line, button = st.columns([6.4, 0.8], vertical_alignment="center")
+        line.markdown(urgent_line(row, questionnaire, now, zone))
+        if button.button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
             from ui.coordinator.screening import open_screening
 
             open_screening(row.id)
