@@ -12,12 +12,12 @@ import streamlit as st
 
 from scoring import Questionnaire, red_flag_concerns
 from storage import QueuePage, Submission
+from storage.demo import DEMO_TABLET  # the tablet name `make demo-data` gives its rows
 from ui import resources
 from ui.coordinator import clinic_clock
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 20
-DEMO_TABLET = "demo"
 
 ENABLE_ALERTS_HTML = """
 <button id="on" style="font:inherit;padding:.3rem .8rem">Turn on sound and desktop alerts</button>
