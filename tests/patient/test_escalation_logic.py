@@ -6,9 +6,8 @@ import itertools
 
 import pytest
 
-from scoring import AnswersInvalid, Questionnaire, score
+from scoring import AnswersInvalid, Questionnaire, escalation, flow, score
 from tests.patient.plans import NO_PAIN, REFERRAL
-from ui.patient import escalation, flow
 
 EXPECTED_LEVELS = {
     "cold_pale_numb_limb": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs": "emergency",
