@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import Item, Questionnaire
+from scoring import Item, Questionnaire, flow
 from ui import resources
-from ui.patient import flow, state, submission, taps
+from ui.patient import state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 

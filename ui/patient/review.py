@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import Questionnaire, answer_text
-from ui.patient import flow, state, submission, taps
+from scoring import Questionnaire, answer_text, flow
+from ui.patient import state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 

@@ -16,9 +16,9 @@ import streamlit as st
 
 import access
 from access.credentials import KIOSK_WRONG
-from scoring import Questionnaire
+from scoring import Questionnaire, escalation
 from ui import resources
-from ui.patient import escalation, state, submission, thanks
+from ui.patient import state, submission, thanks
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 

@@ -6,9 +6,9 @@ import html
 
 import streamlit as st
 
-from scoring import Questionnaire
+from scoring import Questionnaire, flow
 from ui import resources
-from ui.patient import flow, state, taps
+from ui.patient import state, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import LANGUAGES, text
 
