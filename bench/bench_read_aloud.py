@@ -100,10 +100,11 @@ def main() -> None:
         wav_path = cache.path(question_text(questionnaire, FIRST, "en"), "en", questionnaire.version)
         bare = Path(folder) / "bare.py"
         bare.write_text(BARE_SCRIPT, encoding="utf-8")
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.db", "SPEECH_CACHE_DIR": str(Path(folder) / "speech"),
-               "BENCH_WAV": str(wav_path)}
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+               "SPEECH_CACHE_DIR": str(Path(folder) / "speech"), "BENCH_WAV": str(wav_path)}
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                 args=["--no-sandbox", "--disable-dev-shm-usage"])
             with _server("app.py", env) as url:
                 app = _taps(browser, f"{url}/?tablet=bench-read", "Read aloud")
             with _server(str(bare), env) as url:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import speech
-from scoring import Questionnaire, load_questionnaire
+from scoring import load_questionnaire
 from speech import AudioCache, SpeechUnavailable, question_text, render_wav
 
 REPO = Path(__file__).resolve().parents[2]
