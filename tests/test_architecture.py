@@ -72,6 +72,8 @@ DOCSTRING_RULES = [
     ("report", {"__main__.py"}, {"storage", "streamlit", "ui"}, "the PDF is a pure function of the result"),
     ("access", set(), {"streamlit", "ui", "report", "sqlalchemy"}, "sign-in rules hold without a web page"),
     ("storage", set(), {"streamlit", "ui", "report", "access"}, "storage is below everything else"),
+    ("speech", set(), {"streamlit", "ui", "storage", "sqlalchemy", "report", "access"},
+     "read-aloud audio is made from static text only, without a page or the database"),
 ]
 
 
