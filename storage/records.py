@@ -7,14 +7,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from scoring import RED_FLAG_LEVELS as RED_FLAG_LEVELS  # re-exported: storage's callers use it
 from scoring import AnswerValue, ScreeningResult
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
 
 
-RED_FLAG_LEVELS = ("emergency", "same_day", "talk_now")
-"""Red-flag levels, most severe first (911-class, seen today, talk to someone now)."""
+# RED_FLAG_LEVELS (most severe first: emergency, talk_now, same_day) is scoring's: one owner. The
+# copy that stood here put same_day before talk_now, so a later same-day flag lowered a saved
+# self-harm screening's level (issue 20 item 5).
 NOTE_MAX_CHARS = 2000
 IDENTIFIER_MAX_CHARS = 64
 _TABLET = re.compile(r"[a-z0-9-]{1,32}")
