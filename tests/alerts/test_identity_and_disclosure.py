@@ -122,3 +122,30 @@ def test_the_app_logs_a_line_at_start_when_no_channel_is_set_up_or_mail_is_plain
     finally:
         st.cache_resource.clear()
     assert worker is not None
+
+
+def test_the_readme_receiver_example_accepts_a_real_post_and_refuses_a_replay(
+    storage: Storage, save_urgent: Callable[[str], object], webhook: WebhookReceiver,
+    make_worker: Callable[..., AlertWorker], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    alerts_section = readme[readme.index("## Alerts"):readme.index("\n## ", readme.index("## Alerts") + 3)]
+    block = alerts_section[alerts_section.index("```python") + len("```python"):]
+    code = "\n".join(line[2:] for line in block[:block.index("```")].splitlines())
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README's example, run as a receiver would
+    verify = namespace["verify"]
+
+    worker = make_worker(storage, AlertConfig(webhook_url=webhook.url, webhook_secret="s3cret"))
+    worker.run_once()
+    save_urgent("k")
+    assert worker.run_once() == 1
+    [(headers, body, _)] = webhook.requests
+    assert verify(b"s3cret", headers, body) is True  # type: ignore[operator]
+    assert verify(b"other", headers, body) is False  # type: ignore[operator]
+    assert verify(b"s3cret", headers, body + b" ") is False  # type: ignore[operator]
+    later = time.time() + 3600  # the same POST replayed an hour later
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert verify(b"s3cret", headers, body) is False  # type: ignore[operator]
