@@ -25,8 +25,8 @@ types: $(DEV_STAMP)
 bench: $(DEV_STAMP)  ## run every benchmark in bench/ and print its figures
 	$(PY) -m bench
 
-demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default)
-	$(PY) -m storage demo-data --count $${N:-1000}
+demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default; FORCE=1 beside real ones)
+	$(PY) -m storage demo-data --count $${N:-1000} $${FORCE:+--force}
 
 migrate: $(RUN_STAMP)  ## bring the database schema to the latest revision (run before starting several servers)
 	$(PY) -m storage migrate

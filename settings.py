@@ -226,7 +226,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("SMTP_PORT", "25", _whole(1, 65535, "a port number")),
     Spec("SMTP_USER", "", _text),
     Spec("SMTP_PASSWORD", "", _text, secret=True),
-    Spec("SMTP_STARTTLS", "false", _bool),
+    Spec("SMTP_STARTTLS", "true", _bool),  # off only by this setting: alerts.config warns at start
     Spec("READ_ALOUD", "false", _bool),
     Spec("SPEECH_CACHE_DIR", "data/speech", _folder),
 )

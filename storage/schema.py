@@ -154,6 +154,9 @@ alert_deliveries = Table(
     Column("last_attempt_at", DateTime(timezone=True)),
     Column("last_error", String(300)),
     Column("delivered_at", DateTime(timezone=True)),
+    # The alert's id as receivers see it (0006): a random UUID given at the first attempt and
+    # kept for retries, so it is unique across databases, rebuilt and restored ones too.
+    Column("alert_uuid", String(36)),
     UniqueConstraint("submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"),
     Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )
