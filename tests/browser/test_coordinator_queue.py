@@ -1,0 +1,121 @@
+"""The queue as a new user met it (issue 20, items 10-12), in Chromium: the "Screenings per day"
+chart draws its bars, a click on a row (or Enter) opens that screening, and the staff pages stay
+wide after a filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from access import add_staff
+from storage import Storage, Submission
+from tests.browser.conftest import StreamlitServer, _require_chromium, settle, start_server
+from tests.browser.test_coordinator_pages import PASSCODE, USERNAME, desk, save, sign_in
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    _require_chromium()
+    started = start_server(tmp_path_factory.mktemp("queue"))
+    add_staff(Storage(started.env["DATABASE_URL"]), USERNAME, PASSCODE, role="admin", actor="test")
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def storage(server: StreamlitServer) -> Storage:
+    return Storage(server.env["DATABASE_URL"])
+
+
+@pytest.fixture(scope="module")
+def rows(storage: Storage) -> list[Submission]:
+    return [save(storage, f"queue-{n}", "sensory", "vasomotor", *(["sudomotor_edema"] if n % 2 else []))
+            for n in range(11)]
+
+
+BAR_PIXELS = """async (image) => {
+  // Draw the chart as the browser rendered it and count the pixels in a bar colour (chart.py's
+  // COLOURS): the marks, not only the heading and the legend.
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const colours = [[0x1d, 0x4e, 0xd8], [0xb4, 0x53, 0x09], [0x04, 0x78, 0x57]];
+  let count = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (colours.some(([r, g, b]) => Math.abs(pixels[i] - r) < 8 && Math.abs(pixels[i + 1] - g) < 8
+        && Math.abs(pixels[i + 2] - b) < 8 && pixels[i + 3] > 200)) count++;
+  }
+  return count;
+}"""
+
+
+def test_screenings_per_day_chart_draws_its_bars(browser: Browser, server: StreamlitServer,
+                                                 rows: list[Submission]) -> None:
+    """Issue 20.10: heading and legend only. st.html sanitises with DOMPurify's HTML profile,
+    which drops every <svg> element; the chart is now an image of the same SVG."""
+    page = desk(browser)
+    sign_in(page, server.url)
+    page.get_by_text("Screenings per day").wait_for(timeout=20_000)
+    settle(page)
+    chart = page.get_by_role("img", name="Screenings per day")
+    chart.wait_for(timeout=20_000)
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 400 and box["height"] > 50
+    assert chart.evaluate(BAR_PIXELS) > 200  # 11 screenings today: one visible stacked bar
+    page.context.close()
+
+
+def _filter_to(page: Page, reference: str) -> None:
+    page.get_by_text("Filter and search").click()
+    page.get_by_label("Reference code").fill(reference)
+    page.get_by_label("Reference code").press("Enter")
+    page.get_by_text("1 screening(s)").wait_for(timeout=20_000)
+    settle(page)
+
+
+def test_a_click_anywhere_on_a_row_opens_it(browser: Browser, server: StreamlitServer,
+                                           rows: list[Submission]) -> None:
+    """Issue 20.11: a click on the row's cells only selected a cell (the row's tick box opened it)."""
+    page = desk(browser)
+    sign_in(page, server.url)
+    _filter_to(page, rows[3].reference)
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + 52)  # the "Suggestion" cell, mid-row
+    page.get_by_role("heading", name=f"Screening {rows[3].reference}").wait_for(timeout=20_000)
+    page.context.close()
+
+
+def test_enter_on_a_row_opens_it(browser: Browser, server: StreamlitServer, rows: list[Submission]) -> None:
+    page = desk(browser)
+    sign_in(page, server.url)
+    _filter_to(page, rows[4].reference)
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.locator("canvas, [role='grid'], table").first.focus()
+    page.keyboard.press("ArrowDown")  # the first row (from the header)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"Screening {rows[4].reference}").wait_for(timeout=20_000)
+    page.context.close()
+
+
+def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: StreamlitServer,
+                                                rows: list[Submission]) -> None:
+    """Issue 20.12: after a filter the page fell back to the patient's narrow width and the
+    header's buttons were cut to "Qu…"."""
+    page = desk(browser)  # 1280 px wide
+    sign_in(page, server.url)
+    _filter_to(page, rows[5].reference)
+    page.get_by_role("button", name="Next page").wait_for(timeout=20_000)
+    settle(page)
+    width = page.get_by_test_id("stMainBlockContainer").evaluate("e => e.getBoundingClientRect().width")
+    assert width > 1000
+    queue_button = page.get_by_role("button", name="Queue", exact=True)
+    assert queue_button.inner_text().strip() == "Queue"
+    assert queue_button.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # not cut off
+    page.context.close()
