@@ -206,7 +206,7 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
 def summary_header(row: Submission) -> SummaryHeader:
     """The PDF's header from the row as it is in the database now."""
     return SummaryHeader(reference=row.reference, submitted_at=row.created_at, language=row.language,
-                         status=row.status, note=row.note)
+                         status=row.status, note=row.note, patient_identifier=row.patient_identifier)
 
 
 def _downloads(row: Submission, questionnaire: Questionnaire, actor: str, zone: tzinfo) -> None:
