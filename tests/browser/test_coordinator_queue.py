@@ -85,9 +85,10 @@ def test_a_click_anywhere_on_a_row_opens_it(browser: Browser, server: StreamlitS
     sign_in(page, server.url)
     _filter_to(page, rows[3].reference)
     grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + 52)  # the "Suggestion" cell, mid-row
+    page.mouse.click(box["x"] + 200, box["y"] + 52)  # the "Submitted" cell of the first row
     page.get_by_role("heading", name=f"Screening {rows[3].reference}").wait_for(timeout=20_000)
     page.context.close()
 
@@ -104,18 +105,46 @@ def test_enter_on_a_row_opens_it(browser: Browser, server: StreamlitServer, rows
     page.context.close()
 
 
+NARROWEST = """() => {
+  // Every frame, the main block's width: a run that puts the patient's narrow layout up even for
+  // a moment (a "centered" page config before the "wide" one) is caught, not only the last state.
+  window.__narrowest = Infinity;
+  const look = () => {
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    if (block) window.__narrowest = Math.min(window.__narrowest, block.getBoundingClientRect().width);
+    requestAnimationFrame(look);
+  };
+  look();
+}"""
+
+
 def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: StreamlitServer,
                                                 rows: list[Submission]) -> None:
     """Issue 20.12: after a filter the page fell back to the patient's narrow width and the
     header's buttons were cut to "Qu…"."""
     page = desk(browser)  # 1280 px wide
     sign_in(page, server.url)
+    page.evaluate(NARROWEST)
     _filter_to(page, rows[5].reference)
-    page.get_by_role("button", name="Next page").wait_for(timeout=20_000)
+    page.get_by_label("Reference code").fill("")
+    page.get_by_label("Reference code").press("Enter")
+    page.get_by_text("11 screening(s)").wait_for(timeout=20_000)
     settle(page)
-    width = page.get_by_test_id("stMainBlockContainer").evaluate("e => e.getBoundingClientRect().width")
-    assert width > 1000
+    assert page.evaluate("() => window.__narrowest") > 1000
     queue_button = page.get_by_role("button", name="Queue", exact=True)
     assert queue_button.inner_text().strip() == "Queue"
     assert queue_button.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # not cut off
+    page.context.close()
+
+
+def test_turn_on_alerts_looks_like_the_pages_buttons(browser: Browser, server: StreamlitServer) -> None:
+    """Issue 20.15: "Turn on sound and desktop alerts" was the browser's bare grey button."""
+    page = desk(browser)
+    sign_in(page, server.url)
+    ours = page.frame_locator("iframe").first.get_by_role("button", name="Turn on sound and desktop alerts")
+    ours.wait_for(timeout=20_000)
+    look = "e => { const s = getComputedStyle(e); return [s.borderTopLeftRadius, s.borderTopColor, " \
+           "s.backgroundColor, Math.round(e.getBoundingClientRect().height)]; }"
+    theirs = page.get_by_role("button", name="Queue", exact=True).evaluate(look)
+    assert ours.evaluate(look) == theirs
     page.context.close()
