@@ -7,8 +7,12 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test check lint types bench demo-data migrate staff deploy-test clean
 
-run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
-	$(PY) -m streamlit run app.py
+# Where `make run` listens: this machine only, unless told (ADDRESS=0.0.0.0 make run). Tablets
+# and staff reach it through HTTPS (deploy/single-server.Caddyfile), not plain HTTP on the network.
+ADDRESS ?= 127.0.0.1
+
+run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/, on localhost (ADDRESS=0.0.0.0 for every interface)
+	$(PY) -m streamlit run app.py --server.address=$(ADDRESS)
 
 test: $(DEV_STAMP)  ## set up and run every test (browser tests skip without /usr/bin/chromium)
 	$(PY) -m pytest
