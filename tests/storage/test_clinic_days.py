@@ -123,3 +123,13 @@ def test_the_audit_log_describes_a_filter_in_words() -> None:
     described = describe_filter(QueueFilter(date_from=DAY, urgent=True, status="new", reference="k7m"))
     assert described == "from 2026-11-24 (clinic days); urgent only; status new; reference starting 'k7m'"
     assert "QueueFilter" not in described and "None" not in described
+
+
+def test_the_clinics_day_on_postgresql(postgres_url: str, make_result: Callable[..., ScreeningResult]) -> None:
+    """The same zone-taking queries on PostgreSQL (timestamptz ranges, the loose index scan)."""
+    storage = Storage(postgres_url)
+    late = _at(storage, "pg-evening", datetime(2026, 11, 25, 1, 30, tzinfo=UTC), make_result("sensory", "vasomotor"))
+    one_day = QueueFilter(date_from=DAY, date_to=DAY)
+    assert [row.reference for row in storage.list_submissions(one_day, zone=CHICAGO).rows] == [late.reference]
+    assert storage.counts_for_day(DAY, CHICAGO) == {"tier": {late.tier: 1}, "status": {"new": 1}}
+    assert storage.daily_counts(DAY - timedelta(days=2), CHICAGO)[:1] == [(DAY, late.tier, 1)]
