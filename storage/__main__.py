@@ -38,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     export = verbs.add_parser("export", help="write screenings to a file (audited), a chunk at a time")
     export.add_argument("--output", required=True, metavar="FILE")
     export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv")
-    export.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="first day, the clinic's (CLINIC_TIMEZONE)")
+    export.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="last day, the clinic's (CLINIC_TIMEZONE)")
     export.add_argument("--tier", default=None)
     export.add_argument("--status", choices=STATUSES, default=None)
     urgent = export.add_mutually_exclusive_group()
