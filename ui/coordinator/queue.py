@@ -1,5 +1,6 @@
 """The queue (url /queue): the live urgent list pinned on top, today's counts, screenings per day,
-then the filtered, paged table (click a row, or press Enter on it, to open it) and the CSV export.
+then the filtered, paged table (click a row, or move onto it with the arrow keys, to open it) and
+the CSV export.
 Every day here is the clinic's (CLINIC_TIMEZONE), counted and filtered by storage in that zone."""
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
         session.queue_page = 1
         page = storage.list_submissions(session.queue_filter, page=1, page_size=PAGE_SIZE, zone=zone)
     st.markdown(f"**{total_label(page)} screening(s)** · page {session.queue_page}"
-                + ("" if page.total_is_capped else f" of {last_page(page)}") + " · click a row to open it")
+                + ("" if page.total_is_capped else f" of {last_page(page)}")
+                + " · click a row (or move onto it with the arrow keys) to open it")
     frame = pd.DataFrame(
         [
             {
@@ -127,8 +129,9 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
         columns=COLUMNS,
     )
     # The table's key changes with the page, so coming back to the queue starts with no row picked.
-    # A click on any cell (or moving onto a row with the keyboard and Enter) selects a cell, the
-    # row's tick box selects the row: either opens that screening (issue 20.11).
+    # A click on any cell, or the arrow keys moving onto it, selects a cell (the grid's selection
+    # follows the keyboard: st.dataframe reports no separate Enter); the row's tick box selects the
+    # row: either opens that screening (issue 20.11; 1.1 opened only on the tick box).
     key = staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}")
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode=["single-row", "single-cell"], key=key)
