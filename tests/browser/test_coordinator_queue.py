@@ -5,6 +5,7 @@ the staff pages stay wide after a filter, and the alerts button looks like the p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -13,6 +14,7 @@ from access import add_staff
 from storage import Storage, Submission
 from tests.browser.conftest import StreamlitServer, _require_chromium, settle, start_server
 from tests.browser.test_coordinator_pages import PASSCODE, USERNAME, desk, save, sign_in
+from tests.storage.test_start_up_checks import damaged_database
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +151,26 @@ def test_turn_on_alerts_looks_like_the_pages_buttons(browser: Browser, server: S
     theirs = page.get_by_role("button", name="Queue", exact=True).evaluate(look)
     assert ours.evaluate(look) == theirs
     page.context.close()
+
+
+def test_a_damaged_database_is_one_line_for_staff(browser: Browser, tmp_path: Path) -> None:
+    """Issue 20: a damaged SQLite file was used without complaint; now `PRAGMA quick_check` at start
+    refuses it, staff on /staff read the one line, and the tablet says only "tell the front desk"."""
+    _require_chromium()
+    url = damaged_database(tmp_path)
+    server = start_server(tmp_path, "damaged")  # its own file, then pointed at the damaged one
+    server.stop()
+    server = StreamlitServer({**server.env, "DATABASE_URL": url}, tmp_path / "damaged-app.log")
+    try:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(f"{server.url}/staff")
+        page.get_by_text("cannot start").first.wait_for(timeout=30_000)
+        settle(page)
+        shown = page.inner_text("body")
+        assert "is damaged" in shown and "restore it from a backup" in shown and "Traceback" not in shown
+        page.goto(server.url)
+        page.get_by_text("Please tell the front desk").first.wait_for(timeout=30_000)
+        assert "damaged" not in page.inner_text("body")
+        page.context.close()
+    finally:
+        server.stop()

@@ -26,7 +26,7 @@ def _storage_command(*argv: str, **env: str) -> subprocess.CompletedProcess[str]
                           capture_output=True, text=True, timeout=120)
 
 
-def _damaged(tmp_path: Path) -> str:
+def damaged_database(tmp_path: Path) -> str:
     """A real database with a page in the middle overwritten: SQLite opens it without a word."""
     path = tmp_path / "damaged.db"
     url = f"sqlite:///{path}"
@@ -41,7 +41,7 @@ def _damaged(tmp_path: Path) -> str:
 
 
 def test_a_damaged_sqlite_file_is_refused_in_one_line(tmp_path: Path) -> None:
-    url = _damaged(tmp_path)
+    url = damaged_database(tmp_path)
     with pytest.raises(DatabaseUnusable) as refused:
         Storage(url)
     message = str(refused.value)
@@ -50,7 +50,7 @@ def test_a_damaged_sqlite_file_is_refused_in_one_line(tmp_path: Path) -> None:
 
 
 def test_make_migrate_on_a_damaged_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    finished = _storage_command("migrate", "--url", _damaged(tmp_path))
+    finished = _storage_command("migrate", "--url", damaged_database(tmp_path))
     assert finished.returncode == 2
     assert len(finished.stderr.strip().splitlines()) == 1 and "damaged" in finished.stderr
     assert "Traceback" not in finished.stderr
@@ -60,7 +60,7 @@ def test_the_app_shows_staff_the_one_line_for_a_damaged_file(tmp_path: Path, mon
     from ui import resources
 
     monkeypatch.chdir(REPO)
-    monkeypatch.setenv("DATABASE_URL", _damaged(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", damaged_database(tmp_path))
     streamlit.cache_resource.clear()
     try:
         problem = resources.start_up_problem()
