@@ -7,9 +7,13 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test check lint types bench demo-data migrate staff deploy-test safety-case speech clean
 
-run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
+# Where `make run` listens: this machine only, unless told (ADDRESS=0.0.0.0 make run). Tablets
+# and staff reach it through HTTPS (deploy/single-server.Caddyfile), not plain HTTP on the network.
+ADDRESS ?= 127.0.0.1
+
+run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/, on localhost (ADDRESS=0.0.0.0 for every interface)
 	$(PY) -m speech prepare
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run app.py --server.address=$(ADDRESS)
 
 test: $(DEV_STAMP)  ## set up and run every test (browser tests skip without /usr/bin/chromium)
 	$(PY) -m pytest

@@ -10,10 +10,12 @@ import logging
 import streamlit as st
 
 from ui import alerting, resources
-from ui.coordinator import guard, pages, wording
+from ui.coordinator import clinic_clock, guard, pages, wording
 from ui.patient import page as patient
 
-st.set_page_config(page_title="Pain symptom check", layout="centered", initial_sidebar_state="collapsed")
+# No layout here: it is set once per run below, for the chosen page (a "centered" first and "wide"
+# after it left staff pages narrow after a filter's rerun: issue 20.12).
+st.set_page_config(page_title="Pain symptom check", initial_sidebar_state="collapsed")
 # No built-in CSV download or copy on any table: every way data leaves is an audited button.
 st.set_option("client.disableDataExport", True)
 
@@ -29,11 +31,11 @@ if problem is not None:
     st.stop()
 
 alerting.start()  # one alert worker per server process (no-op when no channel is set up)
+clinic_clock.announce()  # a log line at start: the clinic's clock, and whether it is the server's zone
 
 PATIENT = st.Page(patient.render, title="Pain symptom check", default=True)
 chosen = st.navigation([PATIENT, *pages.for_session(guard.current())], position="hidden")
 if guard.take_sign_in_redirect():
     st.switch_page(pages.SIGN_IN)  # "You were signed out after N minutes", not the patient's page
-if chosen is not PATIENT:
-    st.set_page_config(page_title=chosen.title, layout="wide")
+st.set_page_config(page_title=chosen.title, layout="centered" if chosen is PATIENT else "wide")
 chosen.run()

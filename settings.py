@@ -120,10 +120,13 @@ def _database_url(raw: str) -> str:
     from sqlalchemy.exc import ArgumentError
 
     try:
-        make_url(raw.strip())
+        backend = make_url(raw.strip()).get_backend_name()
     except ArgumentError:
         raise ValueError("is not a database URL (e.g. sqlite:///data/screening.db, "
                          "postgresql+psycopg://user@host/db)") from None
+    if backend not in ("sqlite", "postgresql"):  # storage.database.SUPPORTED_ENGINES
+        raise ValueError("is not a supported database: use SQLite (sqlite:///FILE) or PostgreSQL "
+                         "(postgresql+psycopg://USER@HOST/DB)")
     return raw.strip()
 
 
@@ -136,9 +139,27 @@ def _questionnaire(raw: str) -> Path:
     return path.resolve()
 
 
+def server_timezone_name() -> str:
+    """The server's own time zone (the default CLINIC_TIMEZONE), by `tzlocal`; UTC when the
+    server's zone has no IANA name."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except (ZoneInfoNotFoundError, ValueError, LookupError):
+        return "UTC"
+
+
+def timezone_is_the_servers(environ: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> bool:
+    """True when CLINIC_TIMEZONE is not set, so the clinic's clock is the server's zone (said at
+    start and on the staff pages: a server kept on UTC would put the evening in tomorrow)."""
+    environ = os.environ if environ is None else environ
+    return not (environ.get("CLINIC_TIMEZONE") or _secret_text(read_secrets(secrets_path).get("CLINIC_TIMEZONE")))
+
+
 def _timezone(raw: str) -> ZoneInfo:
     try:
-        return ZoneInfo(raw.strip())
+        return ZoneInfo(raw.strip() or server_timezone_name())
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError("is not an IANA time zone name (e.g. America/Chicago, UTC)") from None
 
@@ -205,7 +226,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("AUTO_MIGRATE", "true", _bool),
     Spec("CLINIC_NAME", "", _text),
     Spec("CLINIC_ADDRESS", "", _text),
-    Spec("CLINIC_TIMEZONE", "UTC", _timezone),
+    Spec("CLINIC_TIMEZONE", "", _timezone),  # empty: the server's zone (no silent UTC: issue 17)
     Spec("IDLE_TIMEOUT_SECONDS", "180", _number(5, 3600, "seconds")),
     Spec("IDLE_WARNING_SECONDS", "30", _number(1, 600, "seconds")),
     Spec("SHOW_OUTCOME_TO_PATIENT", "true", _bool),

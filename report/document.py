@@ -52,6 +52,8 @@ class SummaryHeader:
     language: str
     status: str | None = None
     note: str | None = None
+    patient_identifier: str | None = None
+    """The clinic's chart number, as staff saved it on the screening's page (clinician copy only)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
             words: dict[str, Any]) -> None:
     generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
     footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
+    if options.variant == "clinician" and header.patient_identifier:  # on every page, as filed
+        footer = f"{words['chart_number']} {header.patient_identifier} · {footer}"
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -231,7 +235,8 @@ class _Sections:
             [words["submitted"], clinic_time(header.submitted_at, self.options.timezone)],
             [words["language"], language],
         ]
-        if clinician:
+        if clinician:  # the chart number files the copy with the right patient (hazard H64)
+            rows.insert(1, [words["chart_number"], header.patient_identifier or words["no_chart_number"]])
             rows.append([words["questionnaire"], f"{self.result.questionnaire_id}, version "
                          f"{self.result.questionnaire_version}"])
             if header.status:

@@ -22,9 +22,9 @@ from datetime import date
 from scoring import load_questionnaire
 from settings import Settings, settings_or_exit
 from storage import STATUSES, QueueFilter, migrations
-from storage.database import COUNT_CAP, Storage, prepare_sqlite_file
+from storage.database import COUNT_CAP, Storage, check_engine, check_sqlite_file, prepare_sqlite_file
 from storage.demo import fill, refuse_real_database
-from storage.export import EXPORT_FORMATS
+from storage.export import EXPORT_FORMATS, describe_filter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,15 +33,17 @@ def main(argv: list[str] | None = None) -> int:
     migrate = verbs.add_parser("migrate", help="bring the database schema to the latest revision")
     migrate.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     demo = verbs.add_parser("demo-data", help="insert made-up screenings (never real patients)")
-    demo.add_argument("--count", type=int, default=1000)
+    demo.add_argument("--count", type=_positive, default=1000)
     demo.add_argument("--days", type=int, default=42)
     demo.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     demo.add_argument("--force", action="store_true", help="add demo rows even beside real screenings")
     export = verbs.add_parser("export", help="write screenings to a file (audited), a chunk at a time")
     export.add_argument("--output", required=True, metavar="FILE")
     export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv")
-    export.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    export.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="first day, the clinic's (CLINIC_TIMEZONE)")
+    export.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="last day, the clinic's (CLINIC_TIMEZONE)")
     export.add_argument("--tier", default=None)
     export.add_argument("--status", choices=STATUSES, default=None)
     urgent = export.add_mutually_exclusive_group()
@@ -56,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.verb == "migrate":
+            check_engine(url)
             prepare_sqlite_file(url)  # a new SQLite file: 0600 in a 0700 folder
+            check_sqlite_file(url)  # PRAGMA quick_check: a damaged file is one line, exit 2
             before = migrations.current_revision(url) or "none"
             migrations.upgrade(url)
             print(f"migrate: database at revision {migrations.head_revision()} (was {before})", file=sys.stderr)
@@ -75,11 +79,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """--count: a whole number of at least 1 (argparse turns the ValueError into one line, exit 2)."""
+    number = int(text)
+    if number < 1:
+        raise ValueError(text)
+    return number
+
+
+_positive.__name__ = "positive whole number"  # argparse names the type in its one-line error
+
+
 def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> int:
     query = QueueFilter(date_from=args.date_from, date_to=args.date_to, tier=args.tier, urgent=args.urgent,
                         status=args.status, reference=args.reference)
     limit = args.max_rows or settings.export_max_rows
-    page = storage.list_submissions(query, page_size=1, count_cap=max(limit, COUNT_CAP))  # capped if unfiltered
+    zone = settings.clinic_timezone  # --from and --to are the clinic's days
+    page = storage.list_submissions(query, page_size=1, count_cap=max(limit, COUNT_CAP), zone=zone)
     matched = f"{page.total}+" if page.total_is_capped else str(page.total)
     if page.total > limit or page.total_is_capped:
         print(f"export: {matched} screenings match, more than the {limit} allowed (EXPORT_MAX_ROWS or --max-rows); "
@@ -88,8 +104,10 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
     questionnaire = load_questionnaire(settings.questionnaire)
     descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
     with open(descriptor, "w", encoding="utf-8", newline="") as out:
-        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query), out, questionnaire=questionnaire)
-    storage.record_event("exported", actor="command line", detail=f"{written} rows, {args.format}, {query}")
+        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query, zone=zone), out,
+                                              questionnaire=questionnaire, zone=zone)
+    storage.record_event("exported", actor="command line",
+                         detail=f"{written} rows, {args.format}, {describe_filter(query)}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)
     return 0
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as clock_time
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, RowMapping, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
 from scoring import ScreeningResult
 from storage import migrations
+from storage.migrations import MigrationError
 from storage.records import (
     RED_FLAG_LEVELS,
     STATUSES,
@@ -45,12 +48,51 @@ _SAVE_ATTEMPTS = 5
 PAST_DAYS_SECONDS = 300.0  # the chart's days before today are recounted this often
 COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
 CONFLICT = "Someone else changed this submission; here is its current state."
+SUPPORTED_ENGINES = ("sqlite", "postgresql")
+"""The databases this code is tested on (settings.py checks DATABASE_URL against it)."""
+DEFAULT_FOLDER = REPO / "data"
+"""The only folder a SQLite file's path may make: any other must exist (a typo is not a new database)."""
+
+
+class DatabaseUnusable(MigrationError):  # a MigrationError, so every start-up check reports it alike
+    """The database cannot be used as it is (an unsupported engine, a SQLite file that is damaged
+    or whose folder does not exist); str() is one line saying what to do."""
+
+
+def check_engine(url: str) -> None:
+    """Raise `DatabaseUnusable` unless `url` is for a supported engine (SQLite, PostgreSQL)."""
+    backend = make_url(url).get_backend_name()
+    if backend not in SUPPORTED_ENGINES:
+        raise DatabaseUnusable(f"the {backend} database engine is not supported: use SQLite (sqlite:///FILE) or "
+                               "PostgreSQL (postgresql+psycopg://USER@HOST/DB)")
+
+
+def check_sqlite_file(url: str) -> None:
+    """`PRAGMA quick_check` on a SQLite file (at start and in `make migrate`): a damaged file is
+    refused in one line instead of being used (and written to) without complaint."""
+    if not url.startswith("sqlite"):
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            found = [line for row in connection.execute(text("PRAGMA quick_check")).scalars()
+                     for line in str(row).splitlines() if line.strip() and not line.startswith("***")]
+    except DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        found = [str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__]
+    finally:
+        engine.dispose()
+    if found != ["ok"]:
+        raise DatabaseUnusable(f"the SQLite file {make_url(url).database} is damaged ({found[0]}"
+                               f"{f'; {len(found) - 1} more problems' if len(found) > 1 else ''}): "
+                               "restore it from a backup")
 
 
 def prepare_sqlite_file(url: str) -> None:
     """For a SQLite file URL: create its folder (0700) and the file (0600) before SQLite does,
     so the screenings and password hashes are readable by the app's user only. A 1.0 file made
-    world-readable is tightened; the default data/ folder too."""
+    world-readable is tightened; the default data/ folder too. Only the default data/ folder is
+    made: a path in a folder that does not exist is refused (`DatabaseUnusable`), so a typo in
+    DATABASE_URL never starts an empty database."""
     parsed = make_url(url)
     database = parsed.database
     if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:" \
@@ -58,7 +100,10 @@ def prepare_sqlite_file(url: str) -> None:
         return
     path = Path(database)
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+        if path.parent.absolute() != DEFAULT_FOLDER:
+            raise DatabaseUnusable(f"the folder of the SQLite file does not exist: {path.parent} "
+                                   "(check DATABASE_URL; only the default data/ folder is created)")
+        path.parent.mkdir(mode=0o700)
         path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
     elif path.parent.resolve() == (REPO / "data").resolve():
         path.parent.chmod(0o700)
@@ -82,9 +127,11 @@ class Storage:
         brought to the latest schema revision; without, it must already be there. Either way a
         database newer than this code is refused (`MigrationError`, one line)."""
         self.url = url
+        check_engine(url)
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             prepare_sqlite_file(url)
+            check_sqlite_file(url)
         if migrate:
             migrations.upgrade(url)
         else:
@@ -94,7 +141,7 @@ class Storage:
                                             hide_parameters=True, echo=False)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._past_days: dict[date, tuple[date, float, list[tuple[date, str, int]]]] = {}
+        self._past_days: dict[tuple[date, str], tuple[date, float, list[tuple[date, str, int]]]] = {}
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -201,13 +248,13 @@ class Storage:
         return None if row is None else _submission(row)
 
     def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
-                         count_cap: int = COUNT_CAP) -> QueuePage:
+                         count_cap: int = COUNT_CAP, zone: tzinfo = UTC) -> QueuePage:
         """One page of matching submissions, newest first; filtering and paging done in SQL.
         With a filter the total is exact; without one it is counted up to `count_cap` only
         (`total_is_capped` then says "count_cap or more"), so the bare queue stays fast at
-        millions of rows."""
+        millions of rows. The filter's dates are days in `zone` (the clinic's: CLINIC_TIMEZONE)."""
         page = max(page, 1)
-        conditions = _conditions(query)
+        conditions = _conditions(query, zone)
         with self.engine.connect() as connection:
             counted = select(submissions.c.id).where(*conditions)
             if not conditions:
@@ -254,32 +301,45 @@ class Storage:
             ).mappings().first()
         return None if row is None else _submission(row)
 
-    def counts_for_day(self, day: date) -> dict[str, dict[str, int]]:
-        """Counts by tier and by status for one UTC day."""
+    def counts_for_day(self, day: date, zone: tzinfo = UTC) -> dict[str, dict[str, int]]:
+        """Counts by tier and by status for one day in `zone` (the clinic's), on indexes only:
+        a UTC day by `created_day`; another zone's day by a created_at range per tier and per
+        status (the (tier, created_at) and (status, created_at) indexes)."""
         counts: dict[str, dict[str, int]] = {"tier": {}, "status": {}}
+        columns = (("tier", submissions.c.tier), ("status", submissions.c.status))
         with self.engine.connect() as connection:
-            for name, column in (("tier", submissions.c.tier), ("status", submissions.c.status)):
-                for value, count in connection.execute(
-                    select(column, func.count()).where(submissions.c.created_day == day).group_by(column)
-                ):
-                    counts[name][str(value)] = int(count)
+            if is_utc_day(day, zone):
+                for name, column in columns:
+                    for value, count in connection.execute(
+                        select(column, func.count()).where(submissions.c.created_day == day).group_by(column)
+                    ):
+                        counts[name][str(value)] = int(count)
+                return counts
+            start, end = clinic_day_bounds(day, zone)
+            for name, column in columns:
+                for value in _distinct(connection, column):
+                    count = _count_between(connection, column, value, start, end)
+                    if count:
+                        counts[name][value] = count
         return counts
 
-    def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
-        """(UTC day, tier, count) from `since` on, for the chart; grouped in SQL on an index.
-        Days before today are counted once per PAST_DAYS_SECONDS (at a million rows that is the
-        slow part, and those days hardly change); today is counted on every call."""
-        today = utc_now().date()
-        cached = self._past_days.get(since)
+    def daily_counts(self, since: date, zone: tzinfo = UTC) -> list[tuple[date, str, int]]:
+        """(day in `zone`, tier, count) from `since` on, for the chart, counted on indexes (see
+        `counts_for_day`). Days before today are counted once per PAST_DAYS_SECONDS (at a million
+        rows that is the slow part, and those days hardly change); today on every call."""
+        today = utc_now().astimezone(zone).date()
+        window = (since, str(zone))
+        cached = self._past_days.get(window)
         if cached is None or cached[0] != today or time.monotonic() > cached[1]:
-            cached = (today, time.monotonic() + PAST_DAYS_SECONDS, self._daily_counts(since, today))
-            self._past_days = {since: cached}  # one entry: the chart asks for one window
-        return cached[2] + self._daily_counts(max(since, today), None)
+            cached = (today, time.monotonic() + PAST_DAYS_SECONDS, self._daily_counts(since, today, zone))
+            self._past_days = {window: cached}  # one entry: the chart asks for one window
+        return cached[2] + self._daily_counts(max(since, today), today + timedelta(days=1), zone)
 
-    def _daily_counts(self, since: date, before: date | None) -> list[tuple[date, str, int]]:
-        conditions = [submissions.c.created_day >= since]
-        if before is not None:
-            conditions.append(submissions.c.created_day < before)
+    def _daily_counts(self, since: date, before: date, zone: tzinfo) -> list[tuple[date, str, int]]:
+        days = [since + timedelta(days=n) for n in range((before - since).days)]
+        if not all(is_utc_day(day, zone) for day in days):
+            return self._zoned_daily_counts(days, zone)
+        conditions = [submissions.c.created_day >= since, submissions.c.created_day < before]
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(submissions.c.created_day, submissions.c.tier, func.count())
@@ -289,11 +349,26 @@ class Storage:
             ).all()
         return [(day, str(tier), int(count)) for day, tier, count in rows]
 
+    def _zoned_daily_counts(self, days: list[date], zone: tzinfo) -> list[tuple[date, str, int]]:
+        """The clinic's days are not UTC days (created_day): per tier and day, a count of a
+        created_at range on the (tier, created_at) index, never reading a row."""
+        found: list[tuple[date, str, int]] = []
+        with self.engine.connect() as connection:
+            tiers = sorted(_distinct(connection, submissions.c.tier))
+            for day in days:
+                start, end = clinic_day_bounds(day, zone)
+                for tier in tiers:
+                    count = _count_between(connection, submissions.c.tier, tier, start, end)
+                    if count:
+                        found.append((day, tier, count))
+        return found
+
     def iter_export_rows(
-        self, query: QueueFilter, *, chunk_size: int = 5000
+        self, query: QueueFilter, *, chunk_size: int = 5000, zone: tzinfo = UTC
     ) -> Iterator[list[Mapping[str, Any]]]:
-        """Matching rows in chunks (keyset paging on id), never all in memory at once."""
-        conditions = _conditions(query)
+        """Matching rows in chunks (keyset paging on id), never all in memory at once; the
+        filter's dates are days in `zone`."""
+        conditions = _conditions(query, zone)
         last_id = 0
         while True:
             with self.engine.connect() as connection:
@@ -311,13 +386,16 @@ class Storage:
             last_id = chunk[-1]["id"]
 
     def export_csv(
-        self, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str], chunk_size: int = 5000
+        self, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str], chunk_size: int = 5000,
+        zone: tzinfo = UTC,
     ) -> int:
         """Write the matching submissions as CSV (UTF-8 with BOM for Excel); returns rows written.
-        The caller records the export in the audit trail (it knows who asked)."""
+        Dates (the filter's and each row's time) are the clinic's, `zone`. The caller records the
+        export in the audit trail (it knows who asked)."""
         from storage.export import write_csv  # pandas is needed only here
 
-        return write_csv(self.iter_export_rows(query, chunk_size=chunk_size), out, item_ids=item_ids)
+        return write_csv(self.iter_export_rows(query, chunk_size=chunk_size, zone=zone), out, item_ids=item_ids,
+                         zone=zone)
 
     # -- review actions (single conditional updates) ----------------------------------------
 
@@ -453,12 +531,12 @@ def _audit(
     )
 
 
-def _conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
+def _conditions(query: QueueFilter, zone: tzinfo = UTC) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.date_from is not None:
-        conditions.append(submissions.c.created_at >= _day_bounds(query.date_from)[0])
+        conditions.append(submissions.c.created_at >= clinic_day_bounds(query.date_from, zone)[0])
     if query.date_to is not None:
-        conditions.append(submissions.c.created_at < _day_bounds(query.date_to)[1])
+        conditions.append(submissions.c.created_at < clinic_day_bounds(query.date_to, zone)[1])
     if query.tier:
         conditions.append(submissions.c.tier == query.tier)
     if query.urgent is not None:
@@ -495,9 +573,39 @@ def _reference_starts(typed: str) -> ColumnElement[bool]:
 _SORTED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return start, start + timedelta(days=1)
+def clinic_day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The day `day` in `zone` as a UTC half-open interval [start, end): 24 hours, or 23 or 25
+    across a daylight-saving change."""
+    start = datetime.combine(day, clock_time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), clock_time(), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def is_utc_day(day: date, zone: tzinfo) -> bool:
+    """True when `day` in `zone` is exactly the UTC day (so the `created_day` column counts it)."""
+    start, end = clinic_day_bounds(day, zone)
+    return start == datetime.combine(day, clock_time(), tzinfo=UTC) and end - start == timedelta(days=1)
+
+
+def _distinct(connection: Connection, column: Any) -> list[str]:
+    """The values of an indexed column, one index seek each (a loose index scan: there are a few)."""
+    found: list[str] = []
+    while True:
+        after = select(func.min(column))
+        if found:
+            after = after.where(column > found[-1])
+        value = connection.execute(after).scalar_one_or_none()
+        if value is None:
+            return found
+        found.append(str(value))
+
+
+def _count_between(connection: Connection, column: Any, value: str, start: datetime, end: datetime) -> int:
+    """Rows with `column` = value created in [start, end): a range on its (column, created_at) index."""
+    return int(connection.execute(
+        select(func.count()).select_from(submissions)
+        .where(column == value, submissions.c.created_at >= start, submissions.c.created_at < end)
+    ).scalar_one())
 
 
 def _aware(moment: datetime) -> datetime:

@@ -107,7 +107,8 @@ class Submission:
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """The coordinator's filters; None means "any". Dates are UTC calendar days, inclusive."""
+    """The coordinator's filters; None means "any". Dates are calendar days, inclusive, in the zone
+    the query is run with (`Storage.list_submissions(..., zone=)`: the clinic's)."""
 
     date_from: date | None = None
     date_to: date | None = None

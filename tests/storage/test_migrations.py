@@ -142,8 +142,9 @@ def test_migrate_command(tmp_path: Path, v1_results: list[ScreeningResult]) -> N
     assert Storage(url, migrate=False).list_submissions(QueueFilter()).total == 2
 
 
-def test_new_sqlite_file_is_private(tmp_path: Path) -> None:
+def test_new_sqlite_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "data"
+    monkeypatch.setattr("storage.database.DEFAULT_FOLDER", folder)  # the one folder made (issue 20)
     storage = Storage(f"sqlite:///{folder / 'screening.db'}")
     storage.record_event("check", actor="test")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700

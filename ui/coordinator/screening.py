@@ -110,8 +110,9 @@ def _outcome(row: Submission, questionnaire: Questionnaire) -> None:
         for f in result.findings
     ]
     st.markdown("\n".join(lines))
-    label = "Reasons as given to the patient" + (
-        f" ({language_name(row.language)})" if row.language != "en" else "")
+    # The scoring's reasons, in the screening's language; the patient never sees them (issue 20.15).
+    label = "Reasons for the suggestion (the screen's rules" + (
+        f", in {language_name(row.language)}" if row.language != "en" else "") + ")"
     with st.expander(label, expanded=row.language == "en"):
         for reason in result.reasons:
             st.text(reason)
@@ -206,7 +207,7 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
 def summary_header(row: Submission) -> SummaryHeader:
     """The PDF's header from the row as it is in the database now."""
     return SummaryHeader(reference=row.reference, submitted_at=row.created_at, language=row.language,
-                         status=row.status, note=row.note)
+                         status=row.status, note=row.note, patient_identifier=row.patient_identifier)
 
 
 def _downloads(row: Submission, questionnaire: Questionnaire, actor: str, zone: tzinfo) -> None:

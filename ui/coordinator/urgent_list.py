@@ -23,8 +23,16 @@ from ui.coordinator import session as staff
 PAGE_SIZE = 20
 
 ENABLE_ALERTS_HTML = """
-<button id="on" style="font:inherit;padding:.3rem .8rem">Turn on sound and desktop alerts</button>
-<span id="state" style="font:inherit;margin-left:.5rem"></span>
+<style>
+  #on {font-family: 'Source Sans', sans-serif; font-size: 20px; line-height: 32px; min-height: 50px;
+       padding: 5px 15px; border: 1px solid rgba(17, 24, 39, .2); border-radius: 10px; background: #fff;
+       color: #111827; cursor: pointer; box-sizing: border-box; margin: 0}
+  body {margin: 0; padding: 2px}
+  #on:hover {border-color: #1d4ed8; color: #1d4ed8}
+  #state {font-family: 'Source Sans', sans-serif; font-size: 20px; margin-left: 10px}
+</style>
+<button id="on">Turn on sound and desktop alerts</button>
+<span id="state"></span>
 <script>
 const state = document.getElementById("state");
 function show() { state.textContent = localStorage.getItem("crpsAlerts") === "on" ? "Alerts are on." : ""; }
@@ -93,7 +101,9 @@ def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zo
 
 def enable_alerts_button() -> None:
     """The coordinator's first click turns on the chime and asks for notification permission."""
-    st.iframe(ENABLE_ALERTS_HTML, height=48)
+    # Styled as the pages' own secondary buttons (.streamlit/config.toml: baseFontSize 20, text #111827;
+    # the frame has none of the page's CSS): issue 20.15.
+    st.iframe(ENABLE_ALERTS_HTML, height=56)
 
 
 LEVEL_WORDS = {"emergency": "emergency", "talk_now": "talk-now", "same_day": "same-day"}
