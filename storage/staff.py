@@ -107,7 +107,8 @@ def account_state(storage: Storage, username: str) -> tuple[bool, str, int] | No
     accounts = staff_accounts
     with storage.engine.connect() as connection:
         row = connection.execute(
-            select(accounts.c.disabled, accounts.c.role, accounts.c.session_version).where(accounts.c.username == username)
+            select(accounts.c.disabled, accounts.c.role, accounts.c.session_version)
+            .where(accounts.c.username == username)
         ).first()
     return None if row is None else (bool(row[0]), str(row[1]), int(row[2]))
 
@@ -288,10 +289,12 @@ def start_session(
     `handover_seconds`. Returns the row's id."""
     now = utc_now()
     with storage.engine.begin() as connection:
-        return int(connection.execute(insert(staff_sessions).values(
+        key = connection.execute(insert(staff_sessions).values(
             username=username, kind=kind, session_version=session_version, handover_hash=handover_hash,
             handover_until=now + timedelta(seconds=handover_seconds), created_at=now, last_seen_at=now,
-        )).inserted_primary_key[0])
+        )).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def take_handover(storage: Storage, handover_hash: str, token_hash: str) -> bool:
