@@ -125,7 +125,9 @@ def _wait_when_full(storage: Storage, keys: list[tuple[str, Limit]]) -> int:
 
 def sign_in(storage: Storage, username: str, password: str, *, client_address: str) -> SignInOutcome:
     """Check a username and password, throttled per account+address and per address."""
-    name = normalise_username(username)
+    # A control character (a NUL byte) never reaches the database: no account has one, so the
+    # name is looked up as "?" in its place and found by none (issue 20).
+    name = re.sub(r"[\x00-\x1f\x7f]", "?", normalise_username(username))
     client_address = _printable(client_address, 64)
     keys = [(address_key(client_address), ADDRESS_LIMIT), (account_key(name, client_address), ACCOUNT_LIMIT)]
     found = staff_store.account_with_hash(storage, name) if name else None
@@ -198,7 +200,7 @@ def staff_for_email(
     its role. An account with that e-mail that is disabled refuses, whatever the lists say; the
     higher of the list's role and the account's role wins."""
     address = email.strip().lower()
-    if not address:
+    if not address or re.search(r"[\x00-\x1f\x7f]", address):
         return None
     staff_emails, admin_emails = _email_lists(settings_or_lists)
     account = staff_store.account_for_email(storage, address)

@@ -54,11 +54,12 @@ def _insert_unless_taken(connection: Connection, table: Table, values: dict[str,
     is raised, so PostgreSQL writes no "Key (username)=(...) already exists" line, with what was
     typed, into its server log (issue 20)."""
     dialect = connection.dialect.name
-    if dialect == "postgresql":
-        return bool(connection.execute(postgresql.insert(table).values(values).on_conflict_do_nothing()).rowcount)
-    if dialect == "sqlite":
-        return bool(connection.execute(sqlite.insert(table).values(values).on_conflict_do_nothing()).rowcount)
-    return bool(connection.execute(insert(table).values(values)).rowcount)  # pragma: no cover (unsupported)
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover (only SQLite and PostgreSQL are supported)
+        return bool(connection.execute(insert(table).values(values)).rowcount)
+    guarded = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(values)
+    # RETURNING the key says whether a row went in (rowcount is -1 under PostgreSQL's RETURNING).
+    returned = connection.execute(guarded.on_conflict_do_nothing().returning(*table.primary_key.columns))
+    return returned.first() is not None
 
 
 # -- accounts -----------------------------------------------------------------------------------
