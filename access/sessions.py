@@ -58,13 +58,22 @@ def open_session(storage: Storage, member: StaffMember) -> Handover:
     return Handover(session_id, code)
 
 
-def cookie_token(storage: Storage, code: str) -> str | None:
+@dataclass(frozen=True)
+class Grant:
+    """What the route puts in cookies: the session's token, for this account."""
+
+    token: str
+    username: str
+
+
+def cookie_token(storage: Storage, code: str) -> Grant | None:
     """The route's half: a fresh random token for a live one-time code (its session row now
     holds the token's hash), or None for a used, late or made-up code."""
     if not code or len(code) > 200:
         return None
     token = secrets.token_urlsafe(_TOKEN_BYTES)
-    return token if staff_store.take_handover(storage, _digest(code), _digest(token)) else None
+    username = staff_store.take_handover(storage, _digest(code), _digest(token))
+    return Grant(token, username) if username is not None else None
 
 
 @dataclass(frozen=True)

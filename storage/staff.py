@@ -298,16 +298,19 @@ def start_session(
     return int(key[0])
 
 
-def take_handover(storage: Storage, handover_hash: str, token_hash: str) -> bool:
-    """Swap a live one-time code for the cookie's token (one conditional UPDATE: a code works once)."""
+def take_handover(storage: Storage, handover_hash: str, token_hash: str) -> str | None:
+    """Swap a live one-time code for the cookie's token (one conditional UPDATE: a code works
+    once); returns the session's username, or None."""
     now = utc_now()
     sessions = staff_sessions
     until = sessions.c.handover_until
     with storage.engine.begin() as connection:
-        return bool(connection.execute(
+        if not connection.execute(
             update(sessions).where(sessions.c.handover_hash == handover_hash, until > literal(now, until.type))
             .values(token_hash=token_hash, handover_hash=None, handover_until=None, last_seen_at=now)
-        ).rowcount)
+        ).rowcount:
+            return None
+        return connection.execute(select(sessions.c.username).where(sessions.c.token_hash == token_hash)).scalar()
 
 
 def session_for_token(storage: Storage, token_hash: str) -> StoredSession | None:

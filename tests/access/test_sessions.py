@@ -19,9 +19,9 @@ IDLE = 15 * 60.0
 
 def _cookie(storage: Storage, member: StaffMember) -> tuple[sessions.Handover, str]:
     handover = sessions.open_session(storage, member)
-    token = sessions.cookie_token(storage, handover.code)
-    assert token is not None
-    return handover, token
+    grant = sessions.cookie_token(storage, handover.code)
+    assert grant is not None and grant.username == member.username
+    return handover, grant.token
 
 
 def test_the_account_check_follows_disable_role_and_password_changes(storage: Storage, alice: StaffMember) -> None:
@@ -65,8 +65,9 @@ def test_only_hashes_are_stored(storage: Storage, alice: StaffMember) -> None:
     handover = sessions.open_session(storage, alice)
     with storage.engine.connect() as connection:
         before = [tuple(map(str, row)) for row in connection.execute(staff_sessions.select())]
-    token = sessions.cookie_token(storage, handover.code)
-    assert token is not None
+    grant = sessions.cookie_token(storage, handover.code)
+    assert grant is not None
+    token = grant.token
     with storage.engine.connect() as connection:
         after = [tuple(map(str, row)) for row in connection.execute(staff_sessions.select())]
     assert not any(handover.code in cell for row in before + after for cell in row)

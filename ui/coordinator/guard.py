@@ -20,8 +20,9 @@ from html import escape
 import streamlit as st
 
 import access
-from access import StaffMember
+from access import StaffMember, devices
 from access import sessions as staff_sessions
+from access.throttle import normalise_username
 from ui import resources, session_route
 from ui.coordinator import session as staff
 from ui.coordinator.session import Role, SignInKind, StaffSession
@@ -174,7 +175,10 @@ def _idle_watch() -> None:
 def sign_in_with_password(username: str, password: str) -> access.SignInOutcome:
     """Check a named account (throttled and audited by `access`); on success the session starts."""
     storage = resources.storage()
-    outcome = access.sign_in(storage, username, password, client_address=client_address())
+    cookies: dict[str, str] = dict(st.context.cookies or {})
+    device = cookies.get(devices.cookie_name(normalise_username(username)))
+    outcome = access.sign_in(storage, username, password, client_address=client_address(), device_cookie=device,
+                             device_secret=session_route.device_secret())
     if outcome.ok and outcome.member is not None:
         session = _from_member(outcome.member, SignInKind.PASSWORD)
         handover = staff_sessions.open_session(storage, outcome.member)
