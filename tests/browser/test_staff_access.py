@@ -5,13 +5,14 @@ is never rendered as Markdown (no image fetched, no bold)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
-from access import add_staff, disable_staff, list_staff, set_staff_role
+from access import add_staff, devices, disable_staff, list_staff, set_staff_role
 from access.sessions import SESSION_COOKIE
 from scoring import score
 from storage import Storage, Submission
@@ -116,6 +117,10 @@ def test_reload_keeps_the_sign_in_until_sign_out_or_disable(
     _sign_in(page, server.url, "cory")
     cookie = _wait_for_cookie(page)
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["expires"] == -1  # a session cookie: gone when the browser closes
+    device = [c for c in page.context.cookies() if c["name"] == devices.cookie_name("cory")]
+    assert len(device) == 1 and device[0]["httpOnly"] and device[0]["sameSite"] == "Strict"
+    assert device[0]["expires"] > time.time() + 170 * 86400  # the device cookie lasts (item 2)
     assert page.evaluate("document.cookie").find(SESSION_COOKIE) == -1  # no script can read it
     assert _queue_after_reload(page)
     assert _queue_after_reload(page)  # twice: the cookie is not a one-off
