@@ -28,13 +28,19 @@ from access import devices, sessions
 from ui import resources
 
 PATH = "/crps/staff-session"
+"""Under `server.baseUrlPath` when that is set (`path`), like Streamlit's own routes."""
 # A 1x1 transparent GIF: what the page's image request gets back, cookie or not.
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
+def path() -> str:
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{PATH}" if base else PATH
+
+
 def handover_url(code: str) -> str:
     """The address a page asks for (same origin, so the SameSite=Strict cookie is stored)."""
-    return f"{PATH}?code={quote(code, safe='')}"
+    return f"{path()}?code={quote(code, safe='')}"
 
 
 def device_secret() -> bytes:
@@ -66,4 +72,4 @@ async def _handover(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     """The routes app.py gives `st.App`."""
-    return [Route(PATH, _handover, methods=["GET"])]
+    return [Route(path(), _handover, methods=["GET"])]
