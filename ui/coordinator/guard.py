@@ -125,7 +125,7 @@ def _resumed_from_cookie() -> StaffSession | None:
         return None
     session = _from_member(resumed.member, SignInKind.PASSWORD)
     session.stored_id = resumed.session_id
-    session.checked_in = staff._this_run()  # resume just read the account
+    session.checked_in = staff.this_run()  # resume just read the account
     staff.start(session)
     resources.storage().record_event("sign_in", actor=session.actor,
                                      detail=f"session resumed after a reload from {client_address()}")

@@ -82,7 +82,7 @@ def current() -> StaffSession | None:
     session = st.session_state.get(_SESSION_KEY)
     if not isinstance(session, StaffSession):
         return None
-    run = _this_run()
+    run = this_run()
     if run is None or session.checked_in is not run:
         from ui.coordinator import guard  # guard imports this module
 
@@ -92,7 +92,7 @@ def current() -> StaffSession | None:
     return session
 
 
-def _this_run() -> object | None:
+def this_run() -> object | None:
     """An object that is new for every script run (Streamlit's per-run cursor map), or None."""
     ctx = get_script_run_ctx()
     return None if ctx is None else ctx.cursors
