@@ -525,8 +525,9 @@ def _audit(
     connection: Connection, event_name: str, actor: str, submission_id: int | None, detail: str, at: datetime
 ) -> None:
     connection.execute(
-        insert(audit_events).values(
-            at=at, actor=actor, event=event_name, submission_id=submission_id, detail=detail
+        insert(audit_events).values(  # PostgreSQL cannot store a NUL byte: shown as \0 (issue 20)
+            at=at, actor=actor.replace("\x00", "\\0"), event=event_name, submission_id=submission_id,
+            detail=detail.replace("\x00", "\\0"),
         )
     )
 

@@ -105,7 +105,28 @@ staff_accounts = Table(
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # 0007: raised by disable, enable, role change and password reset; a session started at an
+    # older version is over at its next click (issue 20 item 1).
+    Column("session_version", Integer, nullable=False, server_default="1"),
     Index("ix_staff_accounts_email", "email"),
+)
+
+# -- staff sessions (issue 20 item 3; revision 0007_staff_sessions): one row per signed-in
+# browser; the HttpOnly cookie holds a random token, only its SHA-256 is here. The hand-over
+# code (SHA-256 too, valid a minute) is how a page asks the app's route to set that cookie.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(254), nullable=False),  # the account, or an OIDC e-mail
+    Column("kind", String(20), nullable=False),  # password | oidc
+    Column("session_version", Integer, nullable=False),  # the account's when the session started
+    Column("token_hash", String(64), unique=True),
+    Column("handover_hash", String(64), unique=True),
+    Column("handover_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_staff_sessions_username", "username"),
 )
 
 sign_in_attempts = Table(

@@ -7,13 +7,14 @@ import streamlit as st
 from ui import alerting
 from ui.coordinator import guard
 from ui.coordinator import session as staff
+from ui.coordinator.as_text import as_text
 
 
 def render(session: staff.StaffSession) -> None:
     from ui.coordinator import pages  # here, not at the top: pages imports this module
 
     left, *buttons = st.columns([4, 1, 1, 1, 1])
-    left.caption(f"Signed in as {session.display_name} ({session.username}, {session.role}). "
+    left.caption(f"Signed in as {as_text(session.display_name)} ({as_text(session.username)}, {session.role}). "
                  "A screening aid: no screen here is a diagnosis.")
     if buttons[0].button("Queue", key=staff.widget_key("nav:queue")):
         st.switch_page(pages.QUEUE)
