@@ -1,6 +1,7 @@
 """`python -m storage VERB`: database chores from the command line.
 
     python -m storage migrate [--url URL]                  bring the schema to the latest revision
+    python -m storage accuracy [--from DAY] [--to DAY] [--format table|json] [--url URL]   (issue 18)
     python -m storage demo-data --count N [--url URL] [--days D]   made-up screenings
     python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
                              [--urgent | --not-urgent] [--reference R] [--format csv|ndjson]
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = verbs.add_parser("demo-data", help="insert made-up screenings (never real patients)")
     demo.add_argument("--count", type=int, default=1000)
     demo.add_argument("--days", type=int, default=42)
+    demo.add_argument("--examined-share", type=float, default=0.1, help="made-up examinations for this share")
     demo.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     export = verbs.add_parser("export", help="write screenings to a file (audited), a chunk at a time")
     export.add_argument("--output", required=True, metavar="FILE")
@@ -48,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--max-rows", type=int, default=None, help="default: EXPORT_MAX_ROWS")
     export.add_argument("--reference", default=None, help="a whole reference code, or its first characters")
     export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
+    _accuracy_verb(verbs)  # issue 18
     args = parser.parse_args(argv)
     settings = settings_or_exit(args.verb)
     url = args.url or settings.database_url
@@ -59,9 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             migrations.upgrade(url)
             print(f"migrate: database at revision {migrations.head_revision()} (was {before})", file=sys.stderr)
             return 0
+        if args.verb == "accuracy":
+            return _accuracy(args, Storage(url))
         if args.verb == "export":
             return _export(args, Storage(url), settings)
-        count = fill(Storage(url), args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire))
+        count = fill(Storage(url), args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire),
+                     examined_share=args.examined_share)
     except Exception as exc:  # a one-line message, never a traceback
         print(f"{args.verb}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 2
@@ -87,6 +93,31 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
         written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query), out, questionnaire=questionnaire)
     storage.record_event("exported", actor="command line", detail=f"{written} rows, {args.format}, {query}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _accuracy_verb(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    accuracy = verbs.add_parser("accuracy", help="the screen's accuracy per questionnaire version (audited)")
+    accuracy.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    accuracy.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    accuracy.add_argument("--format", choices=("table", "json"), default="table")
+    accuracy.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
+
+
+def _accuracy(args: argparse.Namespace, storage: Storage) -> int:
+    """Counts only (no patient in them), to standard output; the look is audited."""
+    import json
+
+    from scoring.accuracy import VERIFICATION_BIAS, as_text
+    from storage.examinations import accuracy
+
+    figures = accuracy(storage, date_from=args.date_from, date_to=args.date_to)
+    storage.record_event("accuracy_viewed", actor="command line",
+                         detail=f"from {args.date_from or 'start'} to {args.date_to or 'today'}")
+    if args.format == "json":
+        print(json.dumps({"note": VERIFICATION_BIAS, "versions": [v.as_dict() for v in figures]}, indent=2))
+    else:
+        print(as_text(figures))
     return 0
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from storage.database import Storage, _audit, _aware, utc_now
 from storage.schema import kiosk_code, sign_in_attempts, staff_accounts
 
-ROLES = ("coordinator", "admin")
+ROLES = ("coordinator", "admin", "clinician")  # clinician: issue 18
 
 
 class StaffError(ValueError):
