@@ -158,8 +158,8 @@ def accuracy(storage: Storage, *, date_from: date | None = None, date_to: date |
                 .join(submissions, submissions.c.id == examinations.c.submission_id))
     version = submissions.c.questionnaire_version
     with storage.engine.connect() as connection:
-        screened: dict[str, int] = dict(connection.execute(
-            select(version, func.count()).where(*when).group_by(version)).tuples().all())
+        screened: dict[str, int] = {str(name): int(count) for name, count in connection.execute(
+            select(version, func.count()).where(*when).group_by(version))}
         cells: dict[str, dict[tuple[str, str], int]] = {}
         for row in connection.execute(
             select(version, submissions.c.tier, examinations.c.conclusion, func.count())
