@@ -24,6 +24,7 @@ from settings import Settings, settings_or_exit
 from storage import STATUSES, QueueFilter, migrations
 from storage.database import COUNT_CAP, Storage, prepare_sqlite_file
 from storage.demo import fill
+from storage.examinations import with_examinations
 from storage.export import EXPORT_FORMATS
 
 
@@ -90,7 +91,8 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
     questionnaire = load_questionnaire(settings.questionnaire)
     descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
     with open(descriptor, "w", encoding="utf-8", newline="") as out:
-        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query), out, questionnaire=questionnaire)
+        written = EXPORT_FORMATS[args.format](with_examinations(storage, storage.iter_export_rows(query)), out,
+                                              questionnaire=questionnaire)
     storage.record_event("exported", actor="command line", detail=f"{written} rows, {args.format}, {query}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)
     return 0

@@ -315,9 +315,11 @@ class Storage:
     ) -> int:
         """Write the matching submissions as CSV (UTF-8 with BOM for Excel); returns rows written.
         The caller records the export in the audit trail (it knows who asked)."""
+        from storage.examinations import with_examinations  # issue 18: the exam_ columns
         from storage.export import write_csv  # pandas is needed only here
 
-        return write_csv(self.iter_export_rows(query, chunk_size=chunk_size), out, item_ids=item_ids)
+        return write_csv(with_examinations(self, self.iter_export_rows(query, chunk_size=chunk_size)), out,
+                         item_ids=item_ids)
 
     # -- review actions (single conditional updates) ----------------------------------------
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
+from scoring import Questionnaire
 from scoring.accuracy import RedFlagTally, VersionAccuracy, version_accuracy
 from scoring.examination import ExaminationFindings
 from storage.database import Storage, _audit, _aware, _day_bounds, utc_now
@@ -122,6 +123,19 @@ def with_examinations(storage: Storage, chunks: Iterable[list[Mapping[str, Any]]
     for chunk in chunks:
         latest = latest_for(storage, [row["id"] for row in chunk])
         yield [{**row, "examination": latest.get(row["id"])} for row in chunk]
+
+
+def examination_fhir(questionnaire: Questionnaire, row: Any, record: Examination, base_url: str = "",
+                     ) -> Iterator[dict[str, Any]]:
+    """FHIR Observations for `record`, an examination of screening `row` (a Submission or export row)."""
+    from scoring.fhir.examination import examination_resources
+
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    return examination_resources(
+        questionnaire, record.findings, response_id=str(get("reference")), examination_id=record.id,
+        recorded_at=record.recorded_at, clinician=record.clinician, clinician_name=record.clinician_name,
+        severity_score=record.severity_score, patient_identifier=get("patient_identifier"), base_url=base_url,
+    )
 
 
 def _red_flags(connection: Any, examination_ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:

@@ -14,6 +14,10 @@ FIXED_COLUMNS = (
     "categories_met", "red_flags", "reasons", "status", "note", "chart_number", "questionnaire_id",
     "questionnaire_version",
 )
+EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when none (storage.examinations)
+    "exam_recorded_at", "exam_clinician", "exam_conclusion", "exam_criterion_d", "exam_other_diagnosis",
+    "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
@@ -22,7 +26,7 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
     The standard csv writer, chunk by chunk (pandas wrote byte-identical text 2.2x slower)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *item_ids])
+    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS])
     written = 0
     for chunk in chunks:
         writer.writerows(_row(row, item_ids) for row in chunk)
@@ -55,6 +59,20 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
         row["questionnaire_id"],
         row["questionnaire_version"],
         *(_answer(answers.get(item_id)) for item_id in item_ids),
+        *_examination(row.get("examination")),
+    ]
+
+
+def _examination(record: Any) -> list[object]:
+    """The exam_ cells of one row: its latest examination (`storage.examinations.Examination`)."""
+    if record is None:
+        return [""] * len(EXAM_COLUMNS)
+    findings = record.findings
+    measured = findings.temperature_difference_c
+    return [
+        record.recorded_at.isoformat(), record.clinician, findings.conclusion, findings.criterion_d,
+        _inert(findings.other_diagnosis), ";".join(sorted(findings.signs)), "" if measured is None else measured,
+        record.severity_score, ";".join(f"{flag}:{finding}" for flag, finding in findings.red_flags),
     ]
 
 
@@ -91,6 +109,10 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                 patient_identifier=row["patient_identifier"], base_url=base_url,
             )
             out.writelines(ndjson_lines(resources))
+            if row.get("examination") is not None:  # issue 18: the latest examination's Observations
+                from storage.examinations import examination_fhir
+
+                out.writelines(ndjson_lines(examination_fhir(questionnaire, row, row["examination"], base_url)))
             written += 1
     return written
 

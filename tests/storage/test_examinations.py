@@ -113,3 +113,34 @@ def test_accuracy_command_prints_json_and_is_audited(
     assert "too few to tell (1 of 1)" in capsys.readouterr().out
     assert [event.actor for event in storage.list_audit() if event.event == "accuracy_viewed"] == \
         ["command line", "command line"]
+
+
+def test_csv_and_ndjson_exports_carry_the_latest_examination(
+    database_url: str, make_result: Callable[..., ScreeningResult], tmp_path, questionnaire,  # type: ignore[no-untyped-def]
+) -> None:
+    import csv
+    import io
+
+    from storage import QueueFilter
+    from storage.export import EXAM_COLUMNS
+
+    storage = Storage(database_url)
+    examined = _save(storage, make_result("sensory", "vasomotor", "motor_trophic"), "k1")
+    _save(storage, make_result(), "k2")
+    _examine(storage, examined, "not_yet_decided")
+    _examine(storage, examined, "does_not_meet", criterion_d="yes", other_diagnosis="=gout")
+    buffer = io.StringIO()
+    storage.export_csv(QueueFilter(), buffer, item_ids=[item.id for item in questionnaire.items])
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue().lstrip("\ufeff"))))
+    assert all(column in rows[0] for column in EXAM_COLUMNS)
+    by_reference = {row["reference"]: row for row in rows}
+    row = by_reference[examined.reference]
+    assert (row["exam_conclusion"], row["exam_clinician"], row["exam_severity_score"]) == ("does_not_meet", "cleo", "7")
+    assert row["exam_signs"] == "hyperalgesia_pinprick;oedema"
+    assert row["exam_other_diagnosis"] == "'=gout"  # a spreadsheet formula made inert
+    assert all(value == "" for key, value in next(r for r in rows if r is not row).items() if key.startswith("exam_"))
+    output = tmp_path / "out.ndjson"
+    assert storage_command(["export", "--url", database_url, "--output", str(output), "--format", "ndjson"]) == 0
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    conclusions = [r for r in lines if r["id"].endswith("-conclusion")]
+    assert len(conclusions) == 1 and conclusions[0]["performer"][0]["identifier"]["value"] == "cleo"

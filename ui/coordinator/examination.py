@@ -29,8 +29,9 @@ from scoring.examination import (
     read_findings,
     reported_symptoms,
 )
+from scoring.fhir import FhirNames
 from storage import InvalidInput, SaveFailed, Submission
-from storage.examinations import Examination, examinations_for, save_examination
+from storage.examinations import Examination, examination_fhir, examinations_for, latest_for, save_examination
 from ui import resources
 from ui.coordinator import clinic_clock
 from ui.coordinator import session as staff
@@ -177,6 +178,19 @@ def _save(submission_id: int, reference: str, findings: ExaminationFindings, sev
         st.session_state[_MESSAGE] = (False, f"Examination not saved: {exc}")
         return
     st.session_state[_MESSAGE] = (True, "Examination saved. Earlier records are kept; this one now counts.")
+
+
+def fhir_entries(row: Submission, questionnaire: Questionnaire, base_url: str) -> list[dict[str, object]]:
+    """Bundle entries for the screening's latest examination (none without one)."""
+    latest = latest_for(resources.storage(), [row.id]).get(row.id)
+    if latest is None:
+        return []
+    names = FhirNames.of(questionnaire, base_url)
+    entries: list[dict[str, object]] = []
+    for resource in examination_fhir(questionnaire, row, latest, base_url):
+        full_url = names.full_url(resource["resourceType"], resource["id"])
+        entries.append({"fullUrl": full_url, "resource": resource} if full_url else {"resource": resource})
+    return entries
 
 
 def _history(history: list[Examination], questionnaire: Questionnaire, *, with_details: bool) -> None:

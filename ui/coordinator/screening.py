@@ -256,4 +256,5 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
         complete=row.complete, patient_identifier=row.patient_identifier,
         base_url=base_url,
     )
+    bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)  # issue 18
     return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")
