@@ -190,22 +190,22 @@ def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: 
     with storage.engine.connect() as connection:
         rows = connection.execute(
             select(submissions.c.id, submissions.c.reference, submissions.c.tier, submissions.c.urgent,
-                   submissions.c.result)
+                   submissions.c.result, submissions.c.questionnaire_version, submissions.c.created_at)
             .where(submissions.c.tablet == DEMO_TABLET, submissions.c.id.not_in(examined))
         ) if share >= 1 else connection.execute(
             select(submissions.c.id, submissions.c.reference, submissions.c.tier, submissions.c.urgent,
-                   submissions.c.result)
+                   submissions.c.result, submissions.c.questionnaire_version, submissions.c.created_at)
             .where(submissions.c.tablet == DEMO_TABLET, submissions.c.id.not_in(examined),
                    (submissions.c.id * 7919) % 1000 < int(share * 1000))
         )
-        picked = [(row[0], row[1], row[2], row[4]["red_flags"] if row[3] else []) for row in rows]
+        picked = [(row[0], row[1], row[2], row[4]["red_flags"] if row[3] else [], row[5], row[6]) for row in rows]
     now = utc_now()
     total = 0
     for begin in range(0, len(picked), BATCH):
         exams: list[dict[str, Any]] = []
         with storage.engine.begin() as connection:
             raised_by_row = []
-            for submission_id, reference, tier, raised in picked[begin:begin + BATCH]:
+            for submission_id, reference, tier, raised, version, screened_at in picked[begin:begin + BATCH]:
                 roll = rng.random()
                 conclusion = "not_yet_decided" if roll < 0.1 else (
                     "meets_budapest_clinical" if rng.random() < _MEETS_SHARE.get(tier, 0.05) else "does_not_meet")
@@ -218,6 +218,7 @@ def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: 
                     "signs": signs, "temperature_difference_c": None,
                     "criterion_d": "no" if conclusion == "meets_budapest_clinical" else "not_yet_known",
                     "other_diagnosis": "", "conclusion": conclusion, "severity_score": len(signs) + rng.randint(0, 8),
+                    "questionnaire_version": version, "tier": tier, "screened_at": screened_at,
                 })
                 raised_by_row.append(raised)
             # The database numbers them (a PostgreSQL sequence must move on); ids come back in order.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
@@ -68,10 +68,11 @@ def _insert(
 ) -> Examination:
     now = utc_now()
     with storage.engine.begin() as connection:
-        stored = connection.execute(
-            select(submissions.c.reference).where(submissions.c.id == submission_id)
-        ).scalar_one_or_none()
-        if stored is None or stored != reference:
+        screening = connection.execute(
+            select(submissions.c.reference, submissions.c.questionnaire_version, submissions.c.tier,
+                   submissions.c.created_at).where(submissions.c.id == submission_id)
+        ).one_or_none()
+        if screening is None or screening.reference != reference:
             raise InvalidInput(f"screening {reference} is not the one open (id {submission_id}); nothing saved")
         examination_id = connection.execute(
             insert(examinations).values(
@@ -79,7 +80,8 @@ def _insert(
                 clinician_name=clinician_name, signs=sorted(findings.signs),
                 temperature_difference_c=findings.temperature_difference_c, criterion_d=findings.criterion_d,
                 other_diagnosis=findings.other_diagnosis, conclusion=findings.conclusion,
-                severity_score=severity_score,
+                severity_score=severity_score, questionnaire_version=screening.questionnaire_version,
+                tier=screening.tier, screened_at=screening.created_at,
             ).returning(examinations.c.id)
         ).scalar_one()
         if findings.red_flags:
@@ -165,30 +167,18 @@ def _examination(row: RowMapping, flags: tuple[tuple[str, str], ...]) -> Examina
 
 def accuracy(storage: Storage, *, date_from: date | None = None, date_to: date | None = None) -> list[VersionAccuracy]:
     """Per questionnaire version, screenings made in the dates and their latest examinations,
-    counted in three GROUP BY queries (the arithmetic is `scoring.accuracy`)."""
-    when = _dates(date_from, date_to)
-    latest = select(func.max(examinations.c.id).label("id")).group_by(examinations.c.submission_id).subquery()
-    examined = (latest.join(examinations, examinations.c.id == latest.c.id)
-                .join(submissions, submissions.c.id == examinations.c.submission_id))
-    version = submissions.c.questionnaire_version
+    counted in three GROUP BY queries (`accuracy_statements`; the arithmetic is `scoring.accuracy`)."""
+    screened_sql, cells_sql, flags_sql = accuracy_statements(date_from, date_to)
     with storage.engine.connect() as connection:
-        screened: dict[str, int] = {str(name): int(count) for name, count in connection.execute(
-            select(version, func.count()).where(*when).group_by(version))}
+        screened = {str(name): int(count) for name, count in connection.execute(screened_sql)}
         cells: dict[str, dict[tuple[str, str], int]] = {}
-        for row in connection.execute(
-            select(version, submissions.c.tier, examinations.c.conclusion, func.count())
-            .select_from(examined).where(*when).group_by(version, submissions.c.tier, examinations.c.conclusion)
-        ):
-            cells.setdefault(row[0], {})[(row[1], row[2])] = int(row[3])
+        for name, tier, conclusion, count in connection.execute(cells_sql):
+            cells.setdefault(name, {})[(tier, conclusion)] = int(count)
         flags: dict[str, dict[str, dict[str, int]]] = {}
-        for row in connection.execute(
-            select(version, examination_red_flags.c.red_flag, examination_red_flags.c.finding, func.count())
-            .select_from(examined.join(examination_red_flags, examination_red_flags.c.examination_id == latest.c.id))
-            .where(*when).group_by(version, examination_red_flags.c.red_flag, examination_red_flags.c.finding)
-        ):
-            flags.setdefault(row[0], {}).setdefault(row[1], {})[row[2]] = int(row[3])
+        for name, flag, finding, count in connection.execute(flags_sql):
+            flags.setdefault(name, {}).setdefault(flag, {})[finding] = int(count)
     return [
-        version_accuracy(name, int(screened.get(name, 0)), cells.get(name, {}), [
+        version_accuracy(name, screened.get(name, 0), cells.get(name, {}), [
             RedFlagTally(flag, sum(found.values()), found.get("confirmed", 0), found.get("false_alarm", 0))
             for flag, found in flags.get(name, {}).items()
         ])
@@ -196,10 +186,37 @@ def accuracy(storage: Storage, *, date_from: date | None = None, date_to: date |
     ]
 
 
-def _dates(date_from: date | None, date_to: date | None) -> list[ColumnElement[bool]]:
+def accuracy_statements(date_from: date | None = None, date_to: date | None = None) -> tuple[Select[Any], ...]:
+    """The three aggregates: screenings per version (an index-only scan); (version, tier,
+    conclusion) counts of each screening's latest examination; (version, red flag, finding) counts
+    of those examinations, driven by the few red-flag rows. Examinations carry the screening's
+    version, tier and time, so neither touches the million screenings' rows."""
+    screened = _dates(submissions.c.created_at, date_from, date_to)
+    examined = _dates(examinations.c.screened_at, date_from, date_to)
+    version = submissions.c.questionnaire_version
+    latest = select(func.max(examinations.c.id).label("id")).group_by(examinations.c.submission_id).subquery()
+    newer = examinations.alias("newer")
+    exam = examinations.c
+    is_latest = exam.id == select(func.max(newer.c.id)).where(newer.c.submission_id == exam.submission_id) \
+        .scalar_subquery()
+    exam_version, tier, conclusion = exam.questionnaire_version, exam.tier, exam.conclusion
+    flags = examination_red_flags
+    flag, finding = flags.c.red_flag, flags.c.finding
+    return (
+        select(version, func.count()).where(*screened).group_by(version),
+        select(exam_version, tier, conclusion, func.count())
+        .select_from(latest.join(examinations, examinations.c.id == latest.c.id))
+        .where(*examined).group_by(exam_version, tier, conclusion),
+        select(exam_version, flag, finding, func.count())
+        .select_from(flags.join(examinations, exam.id == flags.c.examination_id))
+        .where(is_latest, *examined).group_by(exam_version, flag, finding),
+    )
+
+
+def _dates(column: Any, date_from: date | None, date_to: date | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if date_from is not None:
-        conditions.append(submissions.c.created_at >= _day_bounds(date_from)[0])
+        conditions.append(column >= _day_bounds(date_from)[0])
     if date_to is not None:
-        conditions.append(submissions.c.created_at < _day_bounds(date_to)[1])
+        conditions.append(column < _day_bounds(date_to)[1])
     return [and_(*conditions)] if conditions else []

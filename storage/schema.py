@@ -177,6 +177,12 @@ examinations = Table(
     Column("other_diagnosis", Text, nullable=False, server_default=""),
     Column("conclusion", String(30), nullable=False),  # the clinician's own
     Column("severity_score", Integer, nullable=False),  # CSS 0-17 as shown at the save
+    # The screening as the clinician saw it, copied in the save's transaction (a screening's
+    # version and time never change; its tier is final once complete): the accuracy counts read
+    # 100,000 examinations without 100,000 lookups into a million screenings.
+    Column("questionnaire_version", String(50), nullable=False),
+    Column("tier", String(50), nullable=False),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
     Index("ix_examinations_submission_latest", "submission_id", "id"),
 )
 

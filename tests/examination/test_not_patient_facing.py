@@ -64,8 +64,8 @@ def test_the_patient_copy_of_an_examined_screening_shows_no_examination() -> Non
     header = SummaryHeader(reference="K7M-4PX", submitted_at=datetime(2026, 12, 1, tzinfo=UTC), language="en",
                            status="reviewed", note=None)
     for variant in ("patient", "clinician"):
-        options = SummaryOptions(variant=variant, clinic_name="Clinic", clinic_address="", generated_at=datetime.now(UTC),  # type: ignore[arg-type]
-                                 timezone=UTC)
+        options = SummaryOptions(variant=variant, clinic_name="Clinic", clinic_address="",  # type: ignore[arg-type]
+                                 generated_at=datetime.now(UTC), timezone=UTC)
         pdf = build_summary(result, questionnaire, header, options)
         from io import BytesIO
 

@@ -51,9 +51,12 @@ def may_examine(session: staff.StaffSession) -> bool:
 def render(row: Submission, questionnaire: Questionnaire, session: staff.StaffSession) -> None:
     """The examination section of one screening's page."""
     st.subheader("Clinician's examination")
-    if questionnaire.examination is None or row.questionnaire_version != questionnaire.version:
-        st.info("This questionnaire version has no examination form; record the examination in the clinic's record.")
+    if questionnaire.examination is None or row.questionnaire_id != questionnaire.id:
+        st.info("This questionnaire has no examination form; record the examination in the clinic's record.")
         return
+    if row.questionnaire_version != questionnaire.version:
+        st.caption(f"Screened with version {row.questionnaire_version}; the form is version {questionnaire.version}'s. "
+                   "A symptom that version did not ask counts 0 in the CRPS Severity Score.")
     history = examinations_for(resources.storage(), row.id)
     message = st.session_state.pop(_MESSAGE, None)
     if isinstance(message, tuple):

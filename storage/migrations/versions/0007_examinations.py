@@ -32,6 +32,9 @@ def upgrade() -> None:
         sa.Column("other_diagnosis", sa.Text, nullable=False, server_default=""),
         sa.Column("conclusion", sa.String(30), nullable=False),
         sa.Column("severity_score", sa.Integer, nullable=False),
+        sa.Column("questionnaire_version", sa.String(50), nullable=False),
+        sa.Column("tier", sa.String(50), nullable=False),
+        sa.Column("screened_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_examinations_submission_latest", "examinations", ["submission_id", "id"])
     op.create_table(
