@@ -196,7 +196,7 @@ def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: 
             select(submissions.c.id, submissions.c.reference, submissions.c.tier, submissions.c.urgent,
                    submissions.c.result, submissions.c.questionnaire_version, submissions.c.created_at)
             .where(submissions.c.tablet == DEMO_TABLET, submissions.c.id.not_in(examined),
-                   (submissions.c.id * 7919) % 1000 < int(share * 1000))
+                   ((submissions.c.id % 1000) * 7919) % 1000 < int(share * 1000))  # no int32 overflow
         )
         picked = [(row[0], row[1], row[2], row[4]["red_flags"] if row[3] else [], row[5], row[6]) for row in rows]
     now = utc_now()
