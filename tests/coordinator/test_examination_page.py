@@ -125,3 +125,21 @@ def test_screen_accuracy_page_shows_figures_and_the_bias_sentence(
     assert "Screen accuracy" in text and "verification bias" in text
     assert "too few to tell (1 of 1)" in text
     assert any(event.event == "accuracy_viewed" and event.actor == COORDINATOR for event in staffed.list_audit())
+
+
+def test_a_change_made_just_before_save_is_what_is_saved(
+    app: AppTest, staffed: Storage, submit: Callable[..., Submission]
+) -> None:
+    """A radio changed and Save clicked at once (the change's own rerun cut short by the click, as
+    a quick clinician does in the browser): the saved record is what the form shows, not the
+    values of the run before."""
+    row = submit("sensory", "vasomotor", "motor_trophic")
+    _open(sign_in(app, username=CLINICIAN), row)
+    app.button(key=f"staff:examination:start:{row.id}").click().run()
+    app.checkbox(key=_key(app, row, "sign:oedema")).check()
+    app.radio(key=_key(app, row, "conclusion")).set_value("does_not_meet")
+    app.button(key=f"staff:examination:save:{row.id}").click().run()
+    (saved,) = examinations_for(staffed, row.id)
+    assert saved.findings.conclusion == "does_not_meet"
+    assert saved.findings.signs == {"oedema"}
+    assert saved.severity_score == 4  # three reported symptoms + the oedema sign

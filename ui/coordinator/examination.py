@@ -72,26 +72,34 @@ def render(row: Submission, questionnaire: Questionnaire, session: staff.StaffSe
             st.rerun()
         _history(history, questionnaire, with_details=True)
         return
-    findings = _form(row, questionnaire, history[0] if history else None)
-    readout = read_findings(questionnaire, row.result, findings)
-    _readout(readout, questionnaire)
+    latest = history[0] if history else None
+    _form(row, questionnaire, latest)
+    latest_id = latest.id if latest else 0
+    findings = collected(row.id, row.result.red_flags, latest_id)
+    _readout(read_findings(questionnaire, row.result, findings), questionnaire)
     st.caption(CONCLUSION_IS_THE_CLINICIANS)
+    # Only ids go to the callback: it reads the widgets as they are at the click, so a change made
+    # just before clicking (its own rerun cut short by the click) is what gets saved.
     st.button("Save examination", type="primary", key=staff.widget_key(f"examination:save:{row.id}"),
-              on_click=_save, args=(row.id, row.reference, findings, readout.severity_score))
+              on_click=_save, args=(row.id, row.reference, latest_id))
     _history(history, questionnaire, with_details=True)
 
 
 def _key(row: Submission, latest: Examination | None, name: str) -> str:
+    return _form_key(row.id, latest.id if latest else 0, name)
+
+
+def _form_key(submission_id: int, latest_id: int, name: str) -> str:
     # The latest record's id is in every key: after a save the form starts from what was saved.
-    return staff.widget_key(f"examination:{row.id}:{latest.id if latest else 0}:{name}")
+    return staff.widget_key(f"examination:{submission_id}:{latest_id}:{name}")
 
 
-def _form(row: Submission, questionnaire: Questionnaire, latest: Examination | None) -> ExaminationFindings:
+def _form(row: Submission, questionnaire: Questionnaire, latest: Examination | None) -> None:
+    """Draw the form's widgets, starting from the latest record; `collected` reads them."""
     spec = questionnaire.examination
     assert spec is not None
     before = latest.findings if latest else None
     reported = reported_symptoms(questionnaire, row.result)
-    chosen: set[str] = set()
     st.markdown("**Signs seen at examination**, beside the symptoms the patient reported")
     for category in questionnaire.categories:
         left, right = st.columns(2)
@@ -100,39 +108,47 @@ def _form(row: Submission, questionnaire: Questionnaire, latest: Examination | N
                 if item_id in questionnaire.items_by_id]
         left.text("Patient reported: " + ("; ".join(said) if said else "nothing in this group"))
         for sign in (sign for sign in spec.signs if sign.category == category.id):
-            if right.checkbox(sign.label, value=bool(before and sign.id in before.signs),
-                              key=_key(row, latest, f"sign:{sign.id}")):
-                chosen.add(sign.id)
+            right.checkbox(sign.label, value=bool(before and sign.id in before.signs),
+                           key=_key(row, latest, f"sign:{sign.id}"))
             if sign.id == spec.measured_temperature_sign:
                 right.number_input("Measured difference between sides, °C (optional)", min_value=0.0,
                                    max_value=20.0, step=0.1, format="%.1f",
                                    value=before.temperature_difference_c if before else None,
                                    key=_key(row, latest, "temperature"))
-    measured = st.session_state.get(_key(row, latest, "temperature"))
     criterion_d = st.radio(
         "Criterion D: another diagnosis better explains the signs and symptoms", CRITERION_D_ANSWERS,
         index=CRITERION_D_ANSWERS.index(before.criterion_d) if before else 2, format_func=CRITERION_D_LABELS.get,
         horizontal=True, key=_key(row, latest, "criterion_d"))
-    other = ""
     if criterion_d == "yes":
-        other = st.text_input("Which diagnosis (free text)", value=before.other_diagnosis if before else "",
-                              max_chars=500, key=_key(row, latest, "other"))
-    flags: list[tuple[str, str]] = []
+        st.text_input("Which diagnosis (free text)", value=before.other_diagnosis if before else "",
+                      max_chars=500, key=_key(row, latest, "other"))
     previous_flags = dict(before.red_flags) if before else {}
     for flag in row.result.red_flags:
         item = questionnaire.items_by_id.get(flag)
         name = str(item.short["en"]) if item else flag
-        finding = st.radio(f"Red flag raised by the screening: {name}", RED_FLAG_FINDINGS,
-                           index=RED_FLAG_FINDINGS.index(previous_flags.get(flag, "not_assessed")),
-                           format_func=RED_FLAG_FINDING_LABELS.get, horizontal=True,
-                           key=_key(row, latest, f"flag:{flag}"))
-        flags.append((flag, str(finding)))
-    conclusion = st.radio("The clinician's conclusion", CONCLUSIONS,
-                          index=CONCLUSIONS.index(before.conclusion) if before else 2,
-                          format_func=CONCLUSION_LABELS.get, key=_key(row, latest, "conclusion"))
+        st.radio(f"Red flag raised by the screening: {name}", RED_FLAG_FINDINGS,
+                 index=RED_FLAG_FINDINGS.index(previous_flags.get(flag, "not_assessed")),
+                 format_func=RED_FLAG_FINDING_LABELS.get, horizontal=True, key=_key(row, latest, f"flag:{flag}"))
+    st.radio("The clinician's conclusion", CONCLUSIONS, index=CONCLUSIONS.index(before.conclusion) if before else 2,
+             format_func=CONCLUSION_LABELS.get, key=_key(row, latest, "conclusion"))
+
+
+def collected(submission_id: int, red_flags: tuple[str, ...], latest_id: int) -> ExaminationFindings:
+    """The findings as the form's widgets hold them now (at render, and in the save callback)."""
+    state = st.session_state
+
+    def value(name: str) -> object:
+        return state.get(_form_key(submission_id, latest_id, name))
+
+    prefix = _form_key(submission_id, latest_id, "sign:")
+    signs = frozenset(str(key)[len(prefix):] for key in list(state.keys())
+                      if str(key).startswith(prefix) and state[key] is True)
+    criterion_d = str(value("criterion_d"))
+    measured = value("temperature")
     return ExaminationFindings(
-        signs=frozenset(chosen), criterion_d=str(criterion_d), conclusion=str(conclusion),
-        other_diagnosis=str(other or "").strip(), red_flags=tuple(flags),
+        signs=signs, criterion_d=criterion_d, conclusion=str(value("conclusion")),
+        other_diagnosis=str(value("other") or "").strip() if criterion_d == "yes" else "",
+        red_flags=tuple((flag, str(value(f"flag:{flag}"))) for flag in red_flags),
         temperature_difference_c=float(measured) if isinstance(measured, (int, float)) else None,
     )
 
@@ -157,7 +173,7 @@ def _readout(readout: ExaminationReadout, questionnaire: Questionnaire) -> None:
     st.text("\n".join(lines))
 
 
-def _save(submission_id: int, reference: str, findings: ExaminationFindings, severity_score: int) -> None:
+def _save(submission_id: int, reference: str, latest_id: int) -> None:
     """Runs before the page is drawn; checks the role again (the button is not the only way in)."""
     session = staff.current()
     if session is None:
@@ -173,7 +189,9 @@ def _save(submission_id: int, reference: str, findings: ExaminationFindings, sev
     try:
         if row is None or row.reference != reference:
             raise InvalidInput(f"screening {reference} is not the one open; nothing saved")
+        findings = collected(submission_id, row.result.red_flags, latest_id)
         check_findings(questionnaire, row.result, findings)
+        severity_score = read_findings(questionnaire, row.result, findings).severity_score
         save_examination(storage, submission_id=submission_id, reference=reference, findings=findings,
                          severity_score=severity_score, clinician=session.actor,
                          clinician_name=session.display_name)
