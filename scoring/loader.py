@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from scoring._examination import read_examination
 from scoring._fields import as_written
 from scoring._rules import RulesReader
 from scoring._yaml_guard import MAX_BYTES, TOO_BIG, YamlRefused, read_yaml
@@ -25,6 +26,7 @@ from scoring.wording import reason_phrases
 _TOP_KEYS = {
     "id", "version", "source", "languages", "title", "answer_sets", "categories", "items",
     "scoring", "messages",
+    "examination",  # issue 18: the clinician's examination (scoring._examination)
 }
 _TOP_REQUIRED = {"id", "version", "source", "languages", "title", "categories", "items", "scoring"}
 
@@ -144,4 +146,5 @@ class _Builder(RulesReader):
             content_hash=content_hash(document),
             path=self.name,
             items_by_id=items_by_id,
+            examination=read_examination(self, top.get("examination"), categories, items_by_id),
         )

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from scoring._examination import ExaminationSpec
 
 ItemKind = Literal["single", "multiple", "integer"]
 RedFlagLevel = Literal["emergency", "same_day", "talk_now"]
@@ -165,6 +168,8 @@ class Questionnaire:
         default=(), compare=False, repr=False
     )
     """Runs of consecutive items sharing one `show_if`, so scoring checks each run once."""
+    examination: ExaminationSpec | None = field(default=None, compare=False, repr=False)
+    """The clinician's examination form and the CRPS Severity Score items (`examination:`, staff only)."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]

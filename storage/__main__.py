@@ -1,6 +1,7 @@
 """`python -m storage VERB`: database chores from the command line.
 
     python -m storage migrate [--url URL]                  bring the schema to the latest revision
+    python -m storage accuracy [--from DAY] [--to DAY] [--format table|json] [--url URL]   (issue 18)
     python -m storage demo-data --count N [--url URL] [--days D] [--force]   made-up screenings
                              (refuses a database with real screenings unless --force)
     python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
@@ -24,6 +25,7 @@ from settings import Settings, settings_or_exit
 from storage import STATUSES, QueueFilter, migrations
 from storage.database import COUNT_CAP, Storage, check_engine, check_sqlite_file, prepare_sqlite_file
 from storage.demo import fill, refuse_real_database
+from storage.examinations import with_examinations
 from storage.export import EXPORT_FORMATS, describe_filter
 
 
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = verbs.add_parser("demo-data", help="insert made-up screenings (never real patients)")
     demo.add_argument("--count", type=_positive, default=1000)
     demo.add_argument("--days", type=int, default=42)
+    demo.add_argument("--examined-share", type=float, default=0.1, help="made-up examinations for this share")
     demo.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     demo.add_argument("--force", action="store_true", help="add demo rows even beside real screenings")
     export = verbs.add_parser("export", help="write screenings to a file (audited), a chunk at a time")
@@ -52,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--max-rows", type=int, default=None, help="default: EXPORT_MAX_ROWS")
     export.add_argument("--reference", default=None, help="a whole reference code, or its first characters")
     export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
+    _accuracy_verb(verbs)  # issue 18
     args = parser.parse_args(argv)
     settings = settings_or_exit(args.verb)
     url = args.url or settings.database_url
@@ -65,11 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             migrations.upgrade(url)
             print(f"migrate: database at revision {migrations.head_revision()} (was {before})", file=sys.stderr)
             return 0
+        if args.verb == "accuracy":
+            return _accuracy(args, Storage(url))
         if args.verb == "export":
             return _export(args, Storage(url), settings)
         demo_storage = Storage(url)
         refuse_real_database(demo_storage, force=args.force)  # demo rows never mix into a clinic's list
-        count = fill(demo_storage, args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire))
+        count = fill(demo_storage, args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire),
+                     examined_share=args.examined_share)
     except Exception as exc:  # a one-line message, never a traceback
         print(f"{args.verb}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 2
@@ -104,11 +111,36 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
     questionnaire = load_questionnaire(settings.questionnaire)
     descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
     with open(descriptor, "w", encoding="utf-8", newline="") as out:
-        written = EXPORT_FORMATS[args.format](storage.iter_export_rows(query, zone=zone), out,
-                                              questionnaire=questionnaire, zone=zone)
+        rows = with_examinations(storage, storage.iter_export_rows(query, zone=zone))
+        written = EXPORT_FORMATS[args.format](rows, out, questionnaire=questionnaire, zone=zone)
     storage.record_event("exported", actor="command line",
                          detail=f"{written} rows, {args.format}, {describe_filter(query)}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _accuracy_verb(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    accuracy = verbs.add_parser("accuracy", help="the screen's accuracy per questionnaire version (audited)")
+    accuracy.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    accuracy.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    accuracy.add_argument("--format", choices=("table", "json"), default="table")
+    accuracy.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
+
+
+def _accuracy(args: argparse.Namespace, storage: Storage) -> int:
+    """Counts only (no patient in them), to standard output; the look is audited."""
+    import json
+
+    from scoring.accuracy import VERIFICATION_BIAS, as_text
+    from storage.examinations import accuracy
+
+    figures = accuracy(storage, date_from=args.date_from, date_to=args.date_to)
+    storage.record_event("accuracy_viewed", actor="command line",
+                         detail=f"from {args.date_from or 'start'} to {args.date_to or 'today'}")
+    if args.format == "json":
+        print(json.dumps({"note": VERIFICATION_BIAS, "versions": [v.as_dict() for v in figures]}, indent=2))
+    else:
+        print(as_text(figures))
     return 0
 
 

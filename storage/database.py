@@ -392,10 +392,11 @@ class Storage:
         """Write the matching submissions as CSV (UTF-8 with BOM for Excel); returns rows written.
         Dates (the filter's and each row's time) are the clinic's, `zone`. The caller records the
         export in the audit trail (it knows who asked)."""
+        from storage.examinations import with_examinations  # the exam_ columns
         from storage.export import write_csv  # pandas is needed only here
 
-        return write_csv(self.iter_export_rows(query, chunk_size=chunk_size, zone=zone), out, item_ids=item_ids,
-                         zone=zone)
+        rows = with_examinations(self, self.iter_export_rows(query, chunk_size=chunk_size, zone=zone))
+        return write_csv(rows, out, item_ids=item_ids, zone=zone)
 
     # -- review actions (single conditional updates) ----------------------------------------
 

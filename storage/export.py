@@ -17,6 +17,10 @@ FIXED_COLUMNS = (
     "categories_met", "red_flags", "reasons", "status", "note", "chart_number", "questionnaire_id",
     "questionnaire_version",
 )
+EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when none (storage.examinations)
+    "exam_recorded_at", "exam_clinician", "exam_conclusion", "exam_criterion_d", "exam_other_diagnosis",
+    "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
+)
 
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str],
@@ -27,7 +31,7 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
     slower)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *item_ids])
+    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS])
     written = 0
     for chunk in chunks:
         writer.writerows([inert_cell(cell) if isinstance(cell, str) else cell for cell in _row(row, item_ids, zone)]
@@ -61,6 +65,20 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) ->
         row["questionnaire_id"],
         row["questionnaire_version"],
         *(_answer(answers.get(item_id)) for item_id in item_ids),
+        *_examination(row.get("examination")),
+    ]
+
+
+def _examination(record: Any) -> list[object]:
+    """The exam_ cells of one row: its latest examination (`storage.examinations.Examination`)."""
+    if record is None:
+        return [""] * len(EXAM_COLUMNS)
+    findings = record.findings
+    measured = findings.temperature_difference_c
+    return [
+        record.recorded_at.isoformat(), record.clinician, findings.conclusion, findings.criterion_d,
+        findings.other_diagnosis, ";".join(sorted(findings.signs)), "" if measured is None else measured,
+        record.severity_score, ";".join(f"{flag}:{finding}" for flag, finding in findings.red_flags),
     ]
 
 
@@ -93,6 +111,10 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                 patient_identifier=row["patient_identifier"], base_url=base_url,
             )
             out.writelines(ndjson_lines(resources))
+            if row.get("examination") is not None:  # issue 18: the latest examination's Observations
+                from storage.examinations import examination_fhir
+
+                out.writelines(ndjson_lines(examination_fhir(questionnaire, row, row["examination"], base_url)))
             written += 1
     return written
 

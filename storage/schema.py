@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -181,3 +182,40 @@ alert_deliveries = Table(
     UniqueConstraint("submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"),
     Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )
+
+# -- the clinician's examination (issue 18; revision 0008_examinations). Append-only: a later
+# examination of the same screening is a new row; the latest (highest id) counts, the earlier
+# ones stay as they were. Red-flag findings hang off the examination they were recorded with.
+examinations = Table(
+    "examinations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("submission_reference", String(16), nullable=False),  # the reference the clinician saw
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("clinician", String(64), nullable=False),  # the staff username
+    Column("clinician_name", String(200), nullable=False),
+    Column("signs", JSON, nullable=False),  # sign ids from the questionnaire's examination section
+    Column("temperature_difference_c", Float),
+    Column("criterion_d", String(20), nullable=False),  # yes | no | not_yet_known
+    Column("other_diagnosis", Text, nullable=False, server_default=""),
+    Column("conclusion", String(30), nullable=False),  # the clinician's own
+    Column("severity_score", Integer, nullable=False),  # CSS 0-17 as shown at the save
+    # The screening as the clinician saw it, copied in the save's transaction (a screening's
+    # version and time never change; its tier is final once complete): the accuracy counts read
+    # 100,000 examinations without 100,000 lookups into a million screenings.
+    Column("questionnaire_version", String(50), nullable=False),
+    Column("tier", String(50), nullable=False),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
+    Index("ix_examinations_submission_latest", "submission_id", "id"),
+)
+
+examination_red_flags = Table(
+    "examination_red_flags",
+    metadata,
+    Column("examination_id", Integer, ForeignKey("examinations.id"), primary_key=True),
+    Column("red_flag", String(100), primary_key=True),
+    Column("finding", String(20), nullable=False),  # confirmed | false_alarm | not_assessed
+)
+# Screenings per questionnaire version over a date range (the accuracy page's denominator).
+Index("ix_submissions_version_created", submissions.c.questionnaire_version, submissions.c.created_at)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from storage.database import Storage, _audit, _aware, utc_now
 from storage.schema import kiosk_code, sign_in_attempts, staff_accounts, staff_sessions
 
-ROLES = ("coordinator", "admin")
+ROLES = ("coordinator", "admin", "clinician")  # clinician: issue 18
 
 
 class StaffError(ValueError):

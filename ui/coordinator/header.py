@@ -18,6 +18,8 @@ def render(session: staff.StaffSession) -> None:
                  "A screening aid: no screen here is a diagnosis.")
     if buttons[0].button("Queue", key=staff.widget_key("nav:queue")):
         st.switch_page(pages.QUEUE)
+    if left.button("Screen accuracy", key=staff.widget_key("nav:accuracy")):  # issue 18
+        st.switch_page(pages.ACCURACY)
     if session.is_admin and buttons[1].button("Audit log", key=staff.widget_key("nav:audit")):
         st.switch_page(pages.AUDIT)
     if session.is_admin and buttons[2].button("Staff accounts", key=staff.widget_key("nav:accounts")):

@@ -18,6 +18,7 @@ from scoring.fhir import screening_bundle
 from storage import STATUSES, InvalidInput, Submission
 from ui import resources
 from ui.coordinator import clinic_clock, guard, header
+from ui.coordinator import examination as clinician_examination
 from ui.coordinator import session as staff
 from ui.coordinator.wording import language_name, status_label, text, tier_label
 
@@ -70,6 +71,7 @@ def render() -> None:
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
+    clinician_examination.render(row, questionnaire, session)  # issue 18: staff only
     _chart_number(row)
     _downloads(row, questionnaire, session.actor, zone)
 
@@ -255,4 +257,5 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
         complete=row.complete, patient_identifier=row.patient_identifier,
         base_url=base_url,
     )
+    bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)  # issue 18
     return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

@@ -24,6 +24,7 @@ _WIDGET_PREFIX = "staff:"
 class Role(StrEnum):
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    CLINICIAN = "clinician"  # issue 18: records examinations
 
 
 class SignInKind(StrEnum):
