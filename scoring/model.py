@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from scoring._examination import ExaminationSpec
 
 ItemKind = Literal["single", "multiple", "integer"]
+BODY_REGIONS: tuple[str, ...] = ("right_arm", "left_arm", "right_leg", "left_leg")
+"""The regions a body map draws, named from the patient's point of view (`right_arm` is the
+patient's own right arm or hand). A questionnaire maps each to one of its answer codes."""
 RedFlagLevel = Literal["emergency", "same_day", "talk_now"]
 RED_FLAG_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "talk_now", "same_day")
 """Most severe first. `talk_now` (self-harm) ranks above `same_day` (clot, infection): staff must
@@ -88,6 +91,9 @@ class Item:
     min_label: Text | None = None
     max_label: Text | None = None
     codes: frozenset[str] = field(default=frozenset(), compare=False)
+    body_map: tuple[tuple[str, str], ...] = ()
+    """(region, answer code) pairs: a multiple-choice item answered by tapping a body outline;
+    answers with no region are offered beside it. Empty: a plain list."""
 
     def choice(self, code: str) -> Choice:
         for choice in self.choices:

@@ -74,7 +74,14 @@ def tap_answer(page: Page, item_id: str, value: AnswerValue, language: str) -> N
     item = QUESTIONNAIRE.item(item_id)
     if item.kind == "multiple":
         assert isinstance(value, tuple)
+        regions = {code for _, code in item.body_map}
         for code in value:
+            label = item.choice(code).label[language]
+            if code in regions:  # a body-map region: a button that says "(chosen)" once tapped
+                page.get_by_role("button", name=label, exact=True).click()
+                chosen = text("body_map_chosen", language, label=label)
+                page.get_by_role("button", name=chosen).wait_for()
+                continue
             page.get_by_test_id("stCheckbox").get_by_text(item.choice(code).label[language], exact=True).click()
             checked = page.get_by_role("checkbox", name=item.choice(code).label[language], checked=True)
             checked.wait_for(state="attached")

@@ -58,8 +58,8 @@ def test_back_returns_to_the_previous_answer_then_the_welcome(kiosk: Kiosk) -> N
     kiosk.tap(kiosk.words("back"))
 
     assert kiosk.current_item().id == "pain_location"
-    ticked = {box.label for box in kiosk.at.checkbox if box.value}
-    assert ticked == {"Left arm or hand", "Right leg or foot"}
+    chosen = {button.label for button in kiosk.at.button if button.label.endswith("(chosen)")}  # the body map
+    assert chosen == {"Left arm or hand (chosen)", "Right leg or foot (chosen)"}
     kiosk.tap(kiosk.words("back"))
     assert kiosk.at.radio[0].value == "yes"
     kiosk.tap(kiosk.words("back"))

@@ -69,6 +69,8 @@ class PatientSession:
     """An urgent screening is not in the database yet; the urgent screen keeps retrying."""
     staff_code_problem: str | None = None
     """Why the kiosk staff code was refused (wrong, locked for a while), in `access`'s words."""
+    body_map_as_list: bool = False
+    """The patient chose the plain list over the body picture for where the pain is."""
     read_aloud: bool | None = None
     """The patient's own choice on the welcome screen to hear each question; None: the clinic's."""
     read_aloud_plays: int = 0
