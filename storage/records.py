@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from scoring import AnswerValue, ScreeningResult
+from scoring import ScreeningResult
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
@@ -74,7 +74,8 @@ def most_severe(*levels: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Submission:
-    """One stored screening: the answers, the full result, and where review has got to."""
+    """One stored screening: its result (answers, tier, urgent: `result` owns them) and where
+    review has got to."""
 
     id: int
     reference: str
@@ -84,10 +85,10 @@ class Submission:
     questionnaire_version: str
     questionnaire_hash: str
     language: str
-    answers: dict[str, AnswerValue]
     result: ScreeningResult
-    tier: str
-    urgent: bool
+    """The one result every reader reads (answers, tier, urgent, red flags): the stored scoring
+    result with the sticky facts put back: urgent and the most severe level ever raised, and
+    every red-flag answer kept since each flag was raised (`result.red_flag_history`)."""
     status: str
     note: str | None
     acknowledged_at: datetime | None
@@ -97,8 +98,6 @@ class Submission:
     """False: saved when a red flag was answered, before the patient finished (or walked away)."""
     tablet: str | None = None
     tablet_cleared_at: datetime | None = None
-    red_flag_level: str | None = None
-    """The most severe red flag's level ever raised on this screening; never lowered."""
     patient_identifier: str | None = None
     """The clinic's chart number, set by staff (for FHIR); None until then."""
 

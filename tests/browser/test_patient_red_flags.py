@@ -131,7 +131,7 @@ def test_closing_the_browser_after_a_same_day_flag_still_leaves_the_alert(
     context.close()  # the patient walks away; the tab is gone
 
     row = wait_for_row(storage, "front-2")
-    assert row.urgent and row.complete is False
+    assert row.result.urgent and row.complete is False
     assert row.result.red_flags == ("sudden_leg_swelling_or_breathless",)
     assert row.result.red_flag_level == "same_day"
 
@@ -175,4 +175,4 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
         lock.close()
     reference = reference_on_screen(page)  # the background retry saved it
     row = Storage(server.env["DATABASE_URL"]).get_by_reference(reference)
-    assert row is not None and row.urgent and row.result.red_flags == ("stroke_signs",)
+    assert row is not None and row.result.urgent and row.result.red_flags == ("stroke_signs",)

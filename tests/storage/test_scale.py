@@ -37,7 +37,7 @@ def test_unfiltered_count_is_capped_and_filtered_counts_are_exact(demo: Storage)
     exact = demo.list_submissions(QueueFilter(), count_cap=600)
     assert exact.total == 600 and not exact.total_is_capped
     with demo.engine.connect() as connection:
-        tiers = [row.tier for row in connection.execute(select(submissions.c.tier))]
+        tiers = [row.result.tier for row in connection.execute(select(submissions.c.tier))]
     busiest = max(set(tiers), key=tiers.count)
     assert tiers.count(busiest) > 100  # more than the cap: a filtered page still counts them all
     filtered = demo.list_submissions(QueueFilter(tier=busiest), count_cap=100)
@@ -194,4 +194,4 @@ def test_chart_counts_past_days_once_but_today_on_every_call(demo: Storage, make
     saved = demo.save_submission(idempotency_key="today-1", result=make_result("sensory"), language="en")
     after = demo.daily_counts(since)
     assert sum(count for _, _, count in after) == 601
-    assert (saved.created_at.date(), saved.tier) in {(day, tier) for day, tier, _ in after}
+    assert (saved.created_at.date(), saved.result.tier) in {(day, tier) for day, tier, _ in after}

@@ -52,7 +52,7 @@ def counts_for_clinic_day(storage: Storage, day: date, clinic_zone: tzinfo) -> d
         page = storage.list_submissions(span, page=number, page_size=_PAGE)
         for row in page.rows:
             if start <= row.created_at < end:
-                for name, value in (("tier", row.tier), ("status", row.status)):
+                for name, value in (("tier", row.result.tier), ("status", row.status)):
                     counts[name][str(value)] = counts[name].get(str(value), 0) + 1
         if len(page.rows) < _PAGE or page.rows[-1].created_at < start:
             return counts

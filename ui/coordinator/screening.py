@@ -75,7 +75,7 @@ def render() -> None:
 
 
 def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None:
-    if not row.urgent:
+    if not row.result.urgent:
         return
     lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
     st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
@@ -131,7 +131,7 @@ def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
     for item in items:
         flag = item.id in raised
         mark = "<strong>RED FLAG</strong> " if flag else ""
-        value = row.answers.get(item.id)
+        value = row.result.answer(item.id)
         row_cells = [mark + escape(str(item.text["en"])),
                      escape(answer_text(questionnaire, row.result, item, value, "en"))]
         if second:

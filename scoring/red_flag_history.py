@@ -1,0 +1,108 @@
+"""A red flag, once raised, is never taken back: which red-flag answers to keep, and the result
+as every reader must see it once they are put back.
+
+CLINICAL.md section 4 ("Never lost, never taken back"): a red flag answered yes stays raised even
+if the patient changes the answer; both answers are kept, with their times (NIMH ASQ treats a
+retraction as positive). `storage` keeps the answers (`RedFlagAnswer`) in their own table;
+`with_history` puts them back into the one `ScreeningResult` that the coordinator page, the PDF,
+the CSV, the FHIR export and the alerts read. Pure Python: no Streamlit, SQLAlchemy or reportlab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from scoring.engine import shown_items
+from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagAnswer, ScreeningResult
+
+
+def most_severe(levels: Iterable[str | None]) -> str | None:
+    """The most severe of some red-flag levels in `RED_FLAG_LEVELS` order (None: none)."""
+    found = [level for level in levels if level in RED_FLAG_LEVELS]
+    return min(found, key=RED_FLAG_LEVELS.index) if found else None
+
+
+def _raises(item: Item, value: AnswerValue) -> bool:
+    assert item.red_flag is not None
+    if isinstance(value, tuple):
+        return not item.red_flag.urgent_if.isdisjoint(value)
+    return isinstance(value, str) and value in item.red_flag.urgent_if
+
+
+def answers_to_keep(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    answered_at: Mapping[str, datetime],
+    earlier: Sequence[RedFlagAnswer],
+    now: datetime,
+) -> tuple[RedFlagAnswer, ...]:
+    """The red-flag answers to add to those kept (`earlier`): an answer that raises its flag the
+    first time, and every later answer to a raised flag that differs from the last one kept.
+    A "no" to a flag never raised is not kept (it is in the answers). `answered_at` gives when
+    each answer was given (default `now`)."""
+    last: dict[str, RedFlagAnswer] = {}
+    for kept in earlier:
+        last[kept.item] = kept
+    new: list[RedFlagAnswer] = []
+    for item in questionnaire.red_flag_items:
+        assert item.red_flag is not None
+        value = answers.get(item.id)
+        if value is None:
+            continue
+        raises = _raises(item, value)
+        before = last.get(item.id)
+        if (before is None and raises) or (before is not None and before.answer != value):
+            new.append(RedFlagAnswer(item=item.id, answer=value, level=item.red_flag.level,
+                                     at=answered_at.get(item.id, now), raises=raises))
+    return tuple(new)
+
+
+def with_history(
+    result: ScreeningResult, history: Sequence[RedFlagAnswer], *, urgent: bool, level: str | None
+) -> ScreeningResult:
+    """The result as read back: `history` attached, every flag it ever raised in `red_flags`,
+    `urgent` and `red_flag_level` the most severe ever stored (`urgent`/`level` are the stored,
+    never-lowered facts). A result is never made less urgent than it was."""
+    raised = [answer.item for answer in history if answer.raises]
+    flags = tuple(dict.fromkeys((*result.red_flags, *raised)))
+    most = most_severe([level, result.red_flag_level, *(answer.level for answer in history if answer.raises)])
+    is_urgent = urgent or result.urgent or bool(flags)
+    if is_urgent and most is None:
+        most = "emergency"  # urgent with no known level: never understated
+    return replace(result, red_flags=flags, urgent=is_urgent, red_flag_level=most,  # type: ignore[arg-type]
+                   red_flag_history=tuple(history))
+
+
+def timeline(result: ScreeningResult, item_id: str, clock: Callable[[datetime], str],
+             answer_words: Callable[[AnswerValue], str]) -> str:
+    """One flag's kept answers in staff English: "answered yes at 10:02, changed to no at 10:04"
+    ("" when none were kept). `clock` words a time, `answer_words` an answer."""
+    kept = [answer for answer in result.red_flag_history if answer.item == item_id]
+    return ", ".join(f"{'changed to' if number else 'answered'} {answer_words(answer.answer)} at {clock(answer.at)}"
+                     for number, answer in enumerate(kept))
+
+
+def taken_back(result: ScreeningResult) -> tuple[str, ...]:
+    """The raised flags whose last kept answer no longer raises them (the patient took it back)."""
+    last: dict[str, RedFlagAnswer] = {}
+    for answer in result.red_flag_history:
+        last[answer.item] = answer
+    return tuple(item for item, answer in last.items() if not answer.raises)
+
+
+def not_asked(questionnaire: Questionnaire, result: ScreeningResult) -> tuple[Item, ...]:
+    """The red-flag questions an unfinished screening never asked (the patient stopped at an
+    emergency, or walked away), which staff must ask in person. A question its branching rules
+    out by an answer given is not listed; one behind an unanswered question is (when in doubt,
+    ask). A finished screening asked every red flag (all are required)."""
+    if result.complete:
+        return ()
+    answers = dict(result.answers)
+    shown = {item.id for item in shown_items(questionnaire, answers)}
+    return tuple(
+        item for item in questionnaire.red_flag_items
+        if item.id not in answers
+        and (item.id in shown or any(condition.item not in answers for condition in item.show_if))
+    )
