@@ -39,6 +39,21 @@ def valid_tablet(name: str | None) -> str | None:
     return name
 
 
+def normalise_tablet(name: str) -> str:
+    """A tablet's name from its URL as the app stores it: spaces around it dropped, lower case,
+    "_" made "-" (`Front_1` -> `front-1`). Raises `InvalidInput` (one line saying why) for what
+    is still not 1-32 of a-z, 0-9 and "-": too long or other characters are refused, never cut
+    or changed, so two tablets cannot end up with one name."""
+    normal = name.strip().lower().replace("_", "-")
+    if not normal:
+        raise InvalidInput("the name is empty")
+    if len(normal) > 32:
+        raise InvalidInput(f"the name has {len(normal)} characters, at most 32 are allowed")
+    if not _TABLET.fullmatch(normal):
+        raise InvalidInput("the name may hold only the letters a-z, the digits 0-9 and '-'")
+    return normal
+
+
 def _bad_characters(text: str, allowed: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
