@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from scoring.engine import shown_items
 from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagAnswer, ScreeningResult
@@ -79,7 +80,12 @@ def timeline(result: ScreeningResult, item_id: str, clock: Callable[[datetime], 
              answer_words: Callable[[AnswerValue], str]) -> str:
     """One flag's kept answers in staff English: "answered yes at 10:02, changed to no at 10:04"
     ("" when none were kept). `clock` words a time, `answer_words` an answer."""
-    kept = [answer for answer in result.red_flag_history if answer.item == item_id]
+    return describe([answer for answer in result.red_flag_history if answer.item == item_id], clock, answer_words)
+
+
+def describe(kept: Sequence[RedFlagAnswer], clock: Callable[[datetime], str],
+             answer_words: Callable[[AnswerValue], str]) -> str:
+    """Some kept answers of one flag, oldest first, as `timeline` words them."""
     return ", ".join(f"{'changed to' if number else 'answered'} {answer_words(answer.answer)} at {clock(answer.at)}"
                      for number, answer in enumerate(kept))
 
@@ -106,3 +112,34 @@ def not_asked(questionnaire: Questionnaire, result: ScreeningResult) -> tuple[It
         if item.id not in answers
         and (item.id in shown or any(condition.item not in answers for condition in item.show_if))
     )
+
+
+def staff_lines(
+    questionnaire: Questionnaire, result: ScreeningResult, clock: Callable[[datetime], str]
+) -> tuple[str, ...]:
+    """What staff read under the urgent heading (coordinator page, clinician PDF), in English:
+    each raised flag's kept answers ('thoughts of self-harm: answered "Yes" at 10:02 EST, changed
+    to "No" at 10:04 EST'), most severe first; each red-flag question not asked ("Not asked:
+    thoughts of self-harm: ask in person"); and, for an urgent screening whose flag is not
+    recorded (saved before 1.2 lost it), a line saying so."""
+    lines = []
+    for item_id in sorted(result.red_flags, key=lambda flag: _rank(questionnaire, flag)):
+        item = questionnaire.items_by_id.get(item_id)
+        words = timeline(result, item_id, clock, partial(_quoted, item))
+        if words:
+            lines.append(f"{item.short['en'] if item else item_id}: {words}")
+    lines += [f"Not asked: {item.short['en']}: ask in person" for item in not_asked(questionnaire, result)]
+    if result.urgent and not result.red_flags:
+        lines.append("A red flag was raised, but which question is not recorded (saved by an older version): "
+                     "ask in person")
+    return tuple(lines)
+
+
+def _quoted(item: Item | None, value: AnswerValue) -> str:
+    return f'"{item.answer_label(value, "en")}"' if item is not None else f'"{value}"'
+
+
+def _rank(questionnaire: Questionnaire, item_id: str) -> int:
+    item = questionnaire.items_by_id.get(item_id)
+    level = item.red_flag.level if item is not None and item.red_flag is not None else None
+    return RED_FLAG_LEVELS.index(level) if level is not None else len(RED_FLAG_LEVELS)

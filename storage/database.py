@@ -311,7 +311,8 @@ class Storage:
     def iter_export_rows(
         self, query: QueueFilter, *, chunk_size: int = 5000
     ) -> Iterator[list[Mapping[str, Any]]]:
-        """Matching rows in chunks (keyset paging on id), never all in memory at once."""
+        """Matching rows in chunks (keyset paging on id), never all in memory at once. An urgent
+        row also carries "red_flag_history" (its kept red-flag answers, `stored_result`)."""
         conditions = _conditions(query)
         last_id = 0
         while True:
@@ -324,8 +325,13 @@ class Storage:
                         .limit(chunk_size)
                     ).mappings()  # type: ignore[arg-type]
                 )
+                # The kept red-flag answers of the urgent rows (one query a chunk), for the
+                # red_flags column and FHIR: a flag taken back is still exported (issue 16).
+                histories = _histories(connection, [row["id"] for row in chunk if row["urgent"]])
             if not chunk:
                 return
+            chunk = [{**row, "red_flag_history": histories[row["id"]]} if row["id"] in histories else row
+                     for row in chunk]
             yield chunk
             last_id = chunk[-1]["id"]
 
