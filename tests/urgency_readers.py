@@ -70,14 +70,17 @@ def fhir_level(observation: dict[str, Any]) -> str:
     return str(observation["component"][0]["valueCodeableConcept"]["coding"][0]["code"])
 
 
-def alerted_levels(storage: Storage, since: datetime) -> set[str | None]:
-    """The levels the alert worker would send for urgents saved after `since` (webhook channel)."""
+def alerted_levels(storage: Storage, since: datetime, submission_id: int) -> set[str | None]:
+    """The levels the alert worker would send for this screening (webhook channel, urgents saved
+    after `since`), read from the alert's own JSON body."""
     from alerts.message import AlertMessage
     from storage import alerts as deliveries
 
     deliveries.enqueue_new_urgent(storage, "webhook", since=since)
     levels: set[str | None] = set()
     for claim in deliveries.claim_due(storage, "webhook", worker="test", lease_seconds=60, limit=100):
+        if claim.submission_id != submission_id:
+            continue
         message = AlertMessage.build(alert_id=str(claim.delivery_id), reference=claim.reference, tablet=claim.tablet,
                                      level=claim.red_flag_level, saved_at=claim.submission_created_at,
                                      base_url="http://clinic.example")
