@@ -15,7 +15,7 @@ from scoring import AnswerValue
 from storage import QueueFilter, Storage, Submission
 from tests.browser.conftest import StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import QUESTIONNAIRE, tap_answer, tap_button, wait_for_question
-from tests.browser.test_patient_red_flags import NO_PAIN, answer_until, start
+from tests.browser.test_patient_red_flags import NO_PAIN, answer_until, start, wait_for_row
 from tests.urgency_readers import (
     ANSWERED,
     CHANGED,
@@ -158,8 +158,7 @@ def test_the_urgent_screen_left_after_the_idle_time_out_says_nothing_answered(
     start(page, f"{server.url}/?tablet=walk-away")
     answer_until(page, NO_PAIN, "self_harm_thoughts", "yes")  # the last question; then the patient leaves
     page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")
-    row = Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("walk-away")
-    assert row is not None
+    row = wait_for_row(Storage(server.env["DATABASE_URL"]), "walk-away")
     heading = " / ".join(text("bring_tablet", language) for language in ("en", "es"))
     page.get_by_role("heading", name=heading).wait_for(timeout=30_000)  # after the time-out
     settle(page)
