@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint types bench demo-data migrate staff deploy-test clean
+.PHONY: run test check lint types bench demo-data migrate staff deploy-test safety-case speech clean
 
 run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
+	$(PY) -m speech prepare
 	$(PY) -m streamlit run app.py
 
 test: $(DEV_STAMP)  ## set up and run every test (browser tests skip without /usr/bin/chromium)
@@ -24,8 +25,8 @@ types: $(DEV_STAMP)
 bench: $(DEV_STAMP)  ## run every benchmark in bench/ and print its figures
 	$(PY) -m bench
 
-demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default)
-	$(PY) -m storage demo-data --count $${N:-1000}
+demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default; FORCE=1 beside real ones)
+	$(PY) -m storage demo-data --count $${N:-1000} $${FORCE:+--force}
 
 migrate: $(RUN_STAMP)  ## bring the database schema to the latest revision (run before starting several servers)
 	$(PY) -m storage migrate
@@ -43,6 +44,12 @@ $(RUN_STAMP): requirements.txt | $(PY)
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(RUN_STAMP)
+
+speech: $(RUN_STAMP)  ## render the read-aloud audio of every question in both languages (espeak-ng)
+	$(PY) -m speech prepare
+
+safety-case: $(DEV_STAMP)  ## run the tests the hazard log names; write docs/safety/safety-case.md
+	$(PY) docs/safety/safety_case.py
 
 deploy-test: $(DEV_STAMP)  ## PostgreSQL + two app servers + Caddy on loopback, driven in Chromium (needs caddy, postgresql, chromium)
 	$(PY) -m pytest tests/deploy -m deploy -v

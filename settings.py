@@ -66,6 +66,8 @@ class Settings:
     smtp_user: str
     smtp_password: str = field(repr=False)
     smtp_starttls: bool
+    read_aloud: bool
+    speech_cache_dir: Path
 
 
 # -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
@@ -105,6 +107,12 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
         return int(text)
 
     return parse
+
+
+def _folder(raw: str) -> Path:
+    if not raw.strip() or "\x00" in raw:
+        raise ValueError("is not a folder path")
+    return Path(raw.strip())
 
 
 def _database_url(raw: str) -> str:
@@ -218,7 +226,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("SMTP_PORT", "25", _whole(1, 65535, "a port number")),
     Spec("SMTP_USER", "", _text),
     Spec("SMTP_PASSWORD", "", _text, secret=True),
-    Spec("SMTP_STARTTLS", "false", _bool),
+    Spec("SMTP_STARTTLS", "true", _bool),  # off only by this setting: alerts.config warns at start
+    Spec("READ_ALOUD", "false", _bool),
+    Spec("SPEECH_CACHE_DIR", "data/speech", _folder),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 

@@ -4,11 +4,16 @@ Pure Python plus PyYAML. This package must never import Streamlit, SQLAlchemy or
 (`tests/test_architecture.py` enforces it); the command line's `batch` verb alone uses pandas,
 imported inside that verb. It screens; it never diagnoses: results suggest a referral or a
 clinician review and never say a patient has the condition.
+
+`scoring` owns every rule about answers and red flags (`scoring.matching`: `holds`, `raises`,
+`read_red_flags`, `most_severe`; `RED_FLAG_LEVELS` in `scoring.model`), and the patient flow's
+pure logic (`scoring.flow`: branching and progress; `scoring.escalation`: red flags at the answer).
 """
 
 from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
 from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
+from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
 from scoring.model import (
     RED_FLAG_LEVELS,
     AnswerValue,
@@ -38,6 +43,7 @@ __all__ = [
     "Item",
     "Questionnaire",
     "QuestionnaireError",
+    "RaisedFlag",
     "RedFlag",
     "RedFlagLevel",
     "ScreeningResult",
@@ -45,9 +51,13 @@ __all__ = [
     "Tier",
     "TierRule",
     "answer_text",
+    "holds",
     "load_questionnaire",
+    "most_severe",
     "normalise_answers",
     "parse_questionnaire",
+    "raises",
+    "read_red_flags",
     "red_flag_concerns",
     "red_flag_messages",
     "score",

@@ -10,26 +10,14 @@ the CSV, the FHIR export and the alerts read. Pure Python: no Streamlit, SQLAlch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
 from scoring.engine import shown_items
+from scoring.matching import most_severe, raises
 from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagAnswer, ScreeningResult
-
-
-def most_severe(levels: Iterable[str | None]) -> str | None:
-    """The most severe of some red-flag levels in `RED_FLAG_LEVELS` order (None: none)."""
-    found = [level for level in levels if level in RED_FLAG_LEVELS]
-    return min(found, key=RED_FLAG_LEVELS.index) if found else None
-
-
-def _raises(item: Item, value: AnswerValue) -> bool:
-    assert item.red_flag is not None
-    if isinstance(value, tuple):
-        return not item.red_flag.urgent_if.isdisjoint(value)
-    return isinstance(value, str) and value in item.red_flag.urgent_if
 
 
 def answers_to_keep(
@@ -52,11 +40,11 @@ def answers_to_keep(
         value = answers.get(item.id)
         if value is None:
             continue
-        raises = _raises(item, value)
+        raised = raises(item, value)
         before = last.get(item.id)
-        if (before is None and raises) or (before is not None and before.answer != value):
+        if (before is None and raised) or (before is not None and before.answer != value):
             new.append(RedFlagAnswer(item=item.id, answer=value, level=item.red_flag.level,
-                                     at=answered_at.get(item.id, now), raises=raises))
+                                     at=answered_at.get(item.id, now), raises=raised))
     return tuple(new)
 
 
@@ -68,11 +56,11 @@ def with_history(
     never-lowered facts). A result is never made less urgent than it was."""
     raised = [answer.item for answer in history if answer.raises]
     flags = tuple(dict.fromkeys((*result.red_flags, *raised)))
-    most = most_severe([level, result.red_flag_level, *(answer.level for answer in history if answer.raises)])
+    most = most_severe(level, result.red_flag_level, *(answer.level for answer in history if answer.raises))
     is_urgent = urgent or result.urgent or bool(flags)
     if is_urgent and most is None:
         most = "emergency"  # urgent with no known level: never understated
-    return replace(result, red_flags=flags, urgent=is_urgent, red_flag_level=most,  # type: ignore[arg-type]
+    return replace(result, red_flags=flags, urgent=is_urgent, red_flag_level=most,
                    red_flag_history=tuple(history))
 
 

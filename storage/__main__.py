@@ -1,7 +1,8 @@
 """`python -m storage VERB`: database chores from the command line.
 
     python -m storage migrate [--url URL]                  bring the schema to the latest revision
-    python -m storage demo-data --count N [--url URL] [--days D]   made-up screenings
+    python -m storage demo-data --count N [--url URL] [--days D] [--force]   made-up screenings
+                             (refuses a database with real screenings unless --force)
     python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
                              [--urgent | --not-urgent] [--reference R] [--format csv|ndjson]
                              [--max-rows N] [--url URL]      a new file, owner-only (0600)
@@ -22,7 +23,7 @@ from scoring import load_questionnaire
 from settings import Settings, settings_or_exit
 from storage import STATUSES, QueueFilter, migrations
 from storage.database import COUNT_CAP, Storage, prepare_sqlite_file
-from storage.demo import fill
+from storage.demo import fill, refuse_real_database
 from storage.export import EXPORT_FORMATS
 
 
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--count", type=int, default=1000)
     demo.add_argument("--days", type=int, default=42)
     demo.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
+    demo.add_argument("--force", action="store_true", help="add demo rows even beside real screenings")
     export = verbs.add_parser("export", help="write screenings to a file (audited), a chunk at a time")
     export.add_argument("--output", required=True, metavar="FILE")
     export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv")
@@ -61,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.verb == "export":
             return _export(args, Storage(url), settings)
-        count = fill(Storage(url), args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire))
+        demo_storage = Storage(url)
+        refuse_real_database(demo_storage, force=args.force)  # demo rows never mix into a clinic's list
+        count = fill(demo_storage, args.count, days=args.days, questionnaire=load_questionnaire(settings.questionnaire))
     except Exception as exc:  # a one-line message, never a traceback
         print(f"{args.verb}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 2

@@ -19,9 +19,9 @@ from sqlalchemy.engine import Connection, RowMapping, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
-from scoring import RED_FLAG_LEVELS, Questionnaire, ScreeningResult
+from scoring import RED_FLAG_LEVELS, Questionnaire, ScreeningResult, most_severe
 from scoring.model import RedFlagAnswer
-from scoring.red_flag_history import answers_to_keep, most_severe, with_history
+from scoring.red_flag_history import answers_to_keep, with_history
 from storage import migrations
 from storage.records import (
     STATUSES,
@@ -119,7 +119,7 @@ class Storage:
         levels = (red_flag_level, getattr(result, "red_flag_level", None))
         if any(level is not None and level not in RED_FLAG_LEVELS for level in levels):
             raise InvalidInput(f"red-flag level must be one of {', '.join(RED_FLAG_LEVELS)}")
-        level = most_severe(levels)
+        level = most_severe(*levels)
         kept = _Keeping(questionnaire, answered_at or {})
         failures = 0
         for _ in range(_SAVE_ATTEMPTS * 10):  # a lost race means another save got through: bounded
@@ -174,7 +174,7 @@ class Storage:
                 return new_id
             if row["complete"]:
                 return int(row["id"])  # a repeat of a finished save (double tap, rerun, retry)
-            kept_level = most_severe((row["red_flag_level"], level))
+            kept_level = most_severe(row["red_flag_level"], level)
             earlier = _histories(connection, [int(row["id"])]).get(int(row["id"]), ())
             new_answers = kept.new_answers(result, level, now, earlier=earlier)
             before = {answer.item for answer in earlier if answer.raises}

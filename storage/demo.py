@@ -6,8 +6,9 @@ Rows are inserted in batches (executemany; PostgreSQL `COPY` measured no faster 
 memory stays flat at any count.
 Nothing here is a real patient, and every row says so: tablet "demo", reference starting with
 "D", idempotency key "demo-N". Urgent demo rows older than a day are acknowledged by
-"demo-data", so a million of them never flood the live urgent list; the recent ones show there
-labelled DEMO (the coordinator's urgent list checks the tablet).
+"demo-data", so a million of them never flood the live urgent list; the recent ones are hidden
+from the urgent list unless the coordinator asks for them, and then labelled DEMO. The command
+refuses a database that holds real screenings unless forced (`refuse_real_database`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, or_, select
 
 from scoring import Questionnaire, load_questionnaire, score, shown_items
 from storage.database import Storage, utc_now
@@ -62,6 +63,26 @@ def demo_reference(number: int) -> str:
         value, digit = divmod(value, len(ALPHABET))
         code += ALPHABET[digit]
     return f"D{code[:2]}-{code[2:]}"
+
+
+class RealScreeningsPresent(RuntimeError):
+    """`make demo-data` was pointed at a database that holds real screenings (one line, no data)."""
+
+
+def real_screenings(storage: Storage) -> bool:
+    """True when the database holds any screening that `fill` did not make (a real clinic's)."""
+    with storage.engine.connect() as connection:
+        return bool(connection.execute(select(exists().where(
+            or_(submissions.c.tablet.is_(None), submissions.c.tablet != DEMO_TABLET)))).scalar())
+
+
+def refuse_real_database(storage: Storage, *, force: bool) -> None:
+    """Demo rows are never mixed into a clinic's list by accident (issue 20 item 5): refuse a
+    database with real screenings unless `force` (`--force`) says this is meant."""
+    if not force and real_screenings(storage):
+        raise RealScreeningsPresent(
+            "this database holds real screenings; demo data would mix into the clinic's lists. "
+            "Use an empty or demo database (--url), or add --force if this is really meant")
 
 
 def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
@@ -166,4 +187,5 @@ def is_demo(tablet: str | None) -> bool:
     return tablet == DEMO_TABLET
 
 
-__all__ = ["DEMO_ACTOR", "DEMO_TABLET", "demo_reference", "fill", "is_demo", "random_answers"]
+__all__ = ["DEMO_ACTOR", "DEMO_TABLET", "RealScreeningsPresent", "demo_reference", "fill", "is_demo",
+           "random_answers", "real_screenings", "refuse_real_database"]

@@ -70,7 +70,7 @@ _OPEN_URGENT = and_(submissions.c.urgent.is_(True), submissions.c.acknowledged_a
 Index("ix_submissions_open_urgent", submissions.c.created_at, submissions.c.id,
       sqlite_where=_OPEN_URGENT, postgresql_where=_OPEN_URGENT)
 
-# -- red flags, once raised, never taken back (issue 16; revision 0006_red_flag_events): one row
+# -- red flags, once raised, never taken back (issue 16; revision 0007_red_flag_events): one row
 # per red-flag answer kept for staff: the answer that raised a flag, and every later change of it.
 red_flag_events = Table(
     "red_flag_events",
@@ -169,6 +169,9 @@ alert_deliveries = Table(
     Column("last_attempt_at", DateTime(timezone=True)),
     Column("last_error", String(300)),
     Column("delivered_at", DateTime(timezone=True)),
+    # The alert's id as receivers see it (0006): a random UUID given at the first attempt and
+    # kept for retries, so it is unique across databases, rebuilt and restored ones too.
+    Column("alert_uuid", String(36)),
     UniqueConstraint("submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"),
     Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )

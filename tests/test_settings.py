@@ -92,7 +92,7 @@ def test_defaults() -> None:
     assert (loaded.idle_timeout_seconds, loaded.idle_warning_seconds, loaded.tap_guard_seconds) == (180, 30, 0.5)
     assert loaded.staff_idle_minutes == 15 and loaded.show_outcome_to_patient is True
     assert loaded.clinic_timezone == ZoneInfo("UTC") and loaded.auto_migrate is True
-    assert (loaded.smtp_port, loaded.smtp_starttls, loaded.export_max_rows) == (25, False, 50000)
+    assert (loaded.smtp_port, loaded.smtp_starttls, loaded.export_max_rows) == (25, True, 50000)
     assert loaded.app_base_url == "http://localhost:8501" and loaded.fhir_base_url == ""
     assert loaded.staff_emails == () and loaded.alert_email_to == () and loaded.trusted_proxies == ()
 

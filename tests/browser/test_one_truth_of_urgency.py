@@ -11,7 +11,7 @@ import pytest
 import streamlit
 from playwright.sync_api import Page
 
-from scoring import AnswerValue
+from scoring import AnswerValue, flow
 from storage import QueueFilter, Storage, Submission
 from tests.browser.conftest import StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import QUESTIONNAIRE, tap_answer, tap_button, wait_for_question
@@ -27,7 +27,6 @@ from tests.urgency_readers import (
     fhir_red_flags,
     pdf_text,
 )
-from ui.patient import flow
 from ui.patient.strings import text
 from ui.patient.urgent import staff_words
 

@@ -6,9 +6,8 @@ import itertools
 
 import pytest
 
-from scoring import AnswersInvalid, Questionnaire, score
+from scoring import AnswersInvalid, Questionnaire, escalation, flow, score
 from tests.patient.plans import NO_PAIN, REFERRAL
-from ui.patient import escalation, flow
 
 EXPECTED_LEVELS = {
     "cold_pale_numb_limb": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs": "emergency",
@@ -94,3 +93,21 @@ def test_answering_yes_on_the_first_screen_does_not_change_its_progress(question
     before = flow.progress(questionnaire, {}, "pain_present")
     assert flow.progress(questionnaire, {"pain_present": "yes"}, "pain_present") == before
     assert flow.progress(questionnaire, {"pain_present": "no"}, "pain_present") == before
+
+
+HIDDEN_CAST = {**NO_PAIN, "cast_or_tight_bandage": "no", "tight_cast_worsening_pain": "yes"}
+TWO = {**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say", "fever_with_hot_red_limb": "yes"}
+
+
+@pytest.mark.parametrize(("answers", "expected"), [
+    pytest.param(HIDDEN_CAST, ("tight_cast_worsening_pain",), id="hidden-by-branching"),
+    pytest.param(TWO, ("fever_with_hot_red_limb", "self_harm_thoughts"), id="two"),
+    pytest.param(NO_PAIN, (), id="none"),
+])
+def test_escalation_reads_red_flags_as_score_does(
+    questionnaire: Questionnaire, answers: dict, expected: tuple[str, ...]  # type: ignore[type-arg]
+) -> None:
+    """Issue 16: one owner. 1.1 dropped a hidden "yes" on the tablet and in `score` alike."""
+    result = escalation.result_so_far(questionnaire, answers, "en")
+    assert tuple(item.id for item in escalation.raised(questionnaire, answers)) == result.red_flags == expected
+    assert escalation.level_raised(questionnaire, answers) == result.red_flag_level

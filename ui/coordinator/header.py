@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import alerting
 from ui.coordinator import guard
 from ui.coordinator import session as staff
 
@@ -23,3 +24,4 @@ def render(session: staff.StaffSession) -> None:
     if buttons[3].button("Sign out", key=staff.widget_key("nav:sign-out")):
         guard.sign_out()
         st.switch_page(pages.SIGN_IN)
+    alerting.show_no_channel_banner()  # every staff page: no alert channel at all is a banner

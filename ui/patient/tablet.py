@@ -18,10 +18,9 @@ import unicodedata
 
 import streamlit as st
 
-from scoring import Questionnaire
+from scoring import Questionnaire, escalation
 from storage.records import InvalidInput, normalise_tablet
 from ui import resources
-from ui.patient import escalation
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import LANGUAGES, text
 

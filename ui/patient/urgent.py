@@ -20,9 +20,9 @@ import streamlit as st
 
 import access
 from access.credentials import KIOSK_WRONG
-from scoring import Questionnaire
+from scoring import Questionnaire, escalation, flow
 from ui import resources
-from ui.patient import escalation, flow, state, submission, thanks
+from ui.patient import read_aloud, state, submission, thanks
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import LANGUAGES, text
 
@@ -36,6 +36,8 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
         _left_behind(session)
         return
     st.title(text("urgent_title", language), anchor=False)
+    read_aloud.offer(session, "urgent", " ".join([text("urgent_title", language), *messages(session, questionnaire)]),
+                     language)
     with st.container(key="urgent-message"):
         for message in messages(session, questionnaire):
             st.markdown(message)

@@ -6,8 +6,8 @@ answer at the time the screening was saved (the only time known), with the answe
 result (or "yes" when none is stored) and the level of the default
 questionnaire's flag (else the row's own level, else `emergency`: never understated).
 
-Revision ID: 0006_red_flag_events
-Revises: 0005_queue_indexes
+Revision ID: 0007_red_flag_events
+Revises: 0006_alert_identity
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_red_flag_events"
-down_revision = "0005_queue_indexes"
+revision = "0007_red_flag_events"
+down_revision = "0006_alert_identity"
 branch_labels = None
 depends_on = None
 

@@ -3,17 +3,26 @@
 Pure: no Streamlit, so it is tested alone. A red flag escalates at the answer (CLINICAL.md
 section 4), before the patient has answered everything, so `result_so_far` scores the answers
 so far with `scoring.score(..., partial=True)`: the questions not reached yet are left
-unanswered, never invented. Levels and their order come from the questionnaire and `scoring`.
+unanswered, never invented. Levels and their order come from the questionnaire and
+`scoring.matching` (`RED_FLAG_LEVELS`, `most_severe`, `raises`). (Moved from
+`ui/patient/escalation.py` in 1.2: `scoring` owns every rule about answers and red flags.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scoring import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, ScreeningResult, score, shown_items
+from scoring.engine import score
+from scoring.matching import most_severe, raises
+from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, ScreeningResult
 
 LEVELS: tuple[str, ...] = RED_FLAG_LEVELS
 """Most urgent first. `emergency` interrupts the flow at once; the others let the patient finish."""
+
+
+def most_urgent(levels: Iterable[str | None]) -> str | None:
+    """The most urgent of some levels, None for none: `scoring.most_severe` over an iterable."""
+    return most_severe(*levels)
 
 
 def level_of(item: Item) -> str:
@@ -23,17 +32,9 @@ def level_of(item: Item) -> str:
 
 
 def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item, ...]:
-    """The red-flag questions asked so far whose answer makes the screening urgent."""
-    return tuple(
-        item for item in shown_items(questionnaire, answers)
-        if item.red_flag is not None and _hits(answers.get(item.id), item.red_flag.urgent_if)
-    )
-
-
-def most_urgent(levels: Iterable[str | None]) -> str | None:
-    """The most urgent of some levels, None for none."""
-    present = set(levels)
-    return next((level for level in LEVELS if level in present), None)
+    """The red-flag questions answered so far whose answer makes the screening urgent, in
+    questionnaire order: as `score` reads them, so also one answered while branching hides it."""
+    return tuple(item for item in questionnaire.red_flag_items if raises(item, answers.get(item.id)))
 
 
 def level_raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> str | None:
@@ -57,9 +58,3 @@ def patient_messages(questionnaire: Questionnaire, item_ids: Iterable[str], lang
     flags = sorted((item.red_flag for item in items if item.red_flag is not None),
                    key=lambda flag: LEVELS.index(flag.level))
     return list(dict.fromkeys(flag.message[language] for flag in flags if flag.message.languages))
-
-
-def _hits(value: AnswerValue | None, urgent_if: frozenset[str]) -> bool:
-    if isinstance(value, tuple):
-        return not urgent_if.isdisjoint(value)
-    return isinstance(value, str) and value in urgent_if
