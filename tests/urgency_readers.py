@@ -72,8 +72,8 @@ def fhir_level(observation: dict[str, Any]) -> str:
 
 
 def alerted_levels(storage: Storage, since: datetime, submission_id: int) -> set[str | None]:
-    """The levels the alert worker would send for this screening (webhook channel, urgents saved
-    after `since`), read from the alert's own JSON body."""
+    """The levels the alert worker sends this screening at (webhook channel, urgents saved after
+    `since`); each alert's own JSON body is checked to say the same urgency."""
     from alerts.message import AlertMessage
     from storage import alerts as deliveries
 
@@ -85,7 +85,12 @@ def alerted_levels(storage: Storage, since: datetime, submission_id: int) -> set
         message = AlertMessage.build(alert_id=str(claim.delivery_id), reference=claim.reference, tablet=claim.tablet,
                                      level=claim.red_flag_level, saved_at=claim.submission_created_at,
                                      base_url="http://clinic.example")
-        levels.add(json.loads(message.json_body())["level"])
+        body = json.loads(message.json_body())
+        if "urgency" in body:  # 1.2 alerts never name the level (it would disclose self-harm)
+            assert body["urgency"] == ("today" if claim.red_flag_level == "same_day" else "now"), body
+        else:
+            assert body["level"] == claim.red_flag_level, body
+        levels.add(claim.red_flag_level)
     return levels
 
 

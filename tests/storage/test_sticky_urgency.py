@@ -1,7 +1,7 @@
 """Issue 16: once any red flag has been answered in its `urgent_if`, every reader says urgent at the
 most severe level ever raised, whatever was answered after, and in whatever order (hypothesis).
 Readers: the read-back result, the clinician PDF's text, the CSV row, the FHIR Bundle and the
-alert's level. Plus the revision 0006 upgrade of urgent rows saved before it."""
+alert's level. Plus the red_flag_events revision's upgrade of urgent rows saved before it."""
 
 from __future__ import annotations
 
@@ -114,18 +114,21 @@ def test_self_harm_after_fever_is_stored_as_talk_now_not_same_day(storage: Stora
 
 
 def _upgrade_keeps_urgent_flags(url: str) -> None:
-    """A database at 0005 with urgent rows: after 0006 each stored red flag is a kept answer."""
+    """A database just before revision 0006_red_flag_events with urgent rows: after it, each
+    stored red flag is a kept answer."""
     from alembic import command
 
-    from storage.migrations import _config
+    from storage.migrations import _config, _scripts
 
+    ours = next(script for script in _scripts().walk_revisions() if script.revision.endswith("_red_flag_events"))
+    before = str(ours.down_revision)  # 0005_queue_indexes on this branch; whatever precedes it after a merge
     engine = create_engine(url, poolclass=NullPool)
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0005_queue_indexes")
+        command.upgrade(config, before)
     engine.dispose()
-    assert migrations.current_revision(url) == "0005_queue_indexes"
+    assert migrations.current_revision(url) == before
     stroke = score(QUESTIONNAIRE, {"stroke_signs": "yes", "self_harm_thoughts": "yes"}, "en", partial=True)
     plain = score(QUESTIONNAIRE, {"stroke_signs": "no"}, "en", partial=True)
     created = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -152,16 +155,16 @@ def _upgrade_keeps_urgent_flags(url: str) -> None:
     first = storage.get_by_reference("AAA-000")
     assert first is not None and first.result.red_flag_history[0].at == created
     assert set(first.result.red_flags) == {"stroke_signs", "self_harm_thoughts"}
-    lost = storage.get_by_reference("AAA-002")  # urgent, its flag lost before 0006: still urgent, and says so
+    lost = storage.get_by_reference("AAA-002")  # urgent, its flag lost before the revision: still urgent, and says so
     assert lost is not None and lost.result.urgent and lost.result.red_flag_level == "talk_now"
     with storage.engine.begin() as connection:  # the table takes new kept answers
         connection.execute(insert(red_flag_events).values(submission_id=first.id, item="stroke_signs", answer="no",
                                                            level="emergency", raises=False, at=created))
 
 
-def test_revision_0006_keeps_the_flags_of_urgent_rows_on_sqlite(tmp_path: Path) -> None:
-    _upgrade_keeps_urgent_flags(f"sqlite:///{tmp_path / 'at-0005.db'}")
+def test_the_red_flag_events_revision_keeps_the_flags_of_urgent_rows_on_sqlite(tmp_path: Path) -> None:
+    _upgrade_keeps_urgent_flags(f"sqlite:///{tmp_path / 'before.db'}")
 
 
-def test_revision_0006_keeps_the_flags_of_urgent_rows_on_postgresql(postgres_url: str) -> None:
+def test_the_red_flag_events_revision_keeps_the_flags_of_urgent_rows_on_postgresql(postgres_url: str) -> None:
     _upgrade_keeps_urgent_flags(postgres_url)
