@@ -36,6 +36,7 @@ from report import fonts
 from report.chart import bar_chart
 from report.styles import BOX, FACTS, GRID, HEADING, SMALL, TITLE, URGENT, URGENT_LEVEL, WIDTH, paragraph, wording
 from scoring import Item, Questionnaire, ScreeningResult, answer_text, red_flag_concerns
+from scoring.red_flag_history import staff_lines
 
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
@@ -129,6 +130,11 @@ def clinic_time(moment: datetime, zone: tzinfo) -> str:
     """A time as the clinic reads it: "2026-11-24 04:30 EST" (a naive time is taken as UTC)."""
     local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def _time_of_day(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
 
 
 # -- wording ----------------------------------------------------------------------------------
@@ -252,9 +258,13 @@ class _Sections:
             return []
         level = self.words["levels"][self.result.red_flag_level or "emergency"]
         concerns = red_flag_concerns(self.questionnaire, self.result, "en")
+        zone = self.options.timezone
+        # Issue 16: answers changed after a flag was raised, and red-flag questions not asked.
+        history = staff_lines(self.questionnaire, self.result, lambda moment: _time_of_day(moment, zone))
         banner = [wording(self.words["urgent_title"], URGENT),
                   wording(self.words["most_severe"].format(level=level), URGENT_LEVEL),
-                  wording(self.words["red_flags"], BOX), *(wording(f"• {line}", BOX) for line in concerns)]
+                  wording(self.words["red_flags"], BOX), *(wording(f"• {line}", BOX) for line in concerns),
+                  *(paragraph(f"• {line}", BOX) for line in history)]
         return [_boxed(banner, border=4, background=colors.Color(0.92, 0.92, 0.92)), Spacer(1, 8)]
 
     def outcome(self) -> list[Flowable]:

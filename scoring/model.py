@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -210,6 +211,25 @@ class CategoryFinding(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class RedFlagAnswer:
+    """One answer to a red-flag question, kept for staff once that flag was raised: the answer
+    that raised it, or a later change ("answered yes at 10:02, changed to no at 10:04").
+
+    Stored by `storage` in its own table (never in `ScreeningResult.to_dict`) and put back into
+    the result when a screening is read (`scoring.red_flag_history.with_history`).
+    """
+
+    item: str
+    answer: AnswerValue
+    level: RedFlagLevel
+    """The flag's level (the same for its raising answer and a later change)."""
+    at: datetime
+    """When the patient gave this answer (timezone-aware)."""
+    raises: bool
+    """True when this answer is in the flag's `urgent_if` (it raised the flag)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ScreeningResult:
     """What `score()` returns; the screen, the database and the PDF all show this one object.
 
@@ -238,6 +258,11 @@ class ScreeningResult:
     """The most severe level among `red_flags` (see `RED_FLAG_LEVELS`); None when not urgent."""
     complete: bool = True
     """False when scored with `partial=True` (a red flag raised before the patient sent the answers)."""
+    red_flag_history: tuple[RedFlagAnswer, ...] = ()
+    """Read back from storage only: every red-flag answer since each flag was first raised, oldest
+    first. A flag in it that was raised stays in `red_flags` (and `urgent`, `red_flag_level`) even
+    when the final answer took it back (CLINICAL.md section 4: a retraction counts as positive).
+    Not part of `to_dict`: storage keeps it in its own table, once."""
 
     def was_shown(self, item_id: str) -> bool:
         return item_id in self.shown

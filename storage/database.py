@@ -21,11 +21,12 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
-from scoring import ScreeningResult
+from scoring import RED_FLAG_LEVELS, Questionnaire, ScreeningResult, most_severe
+from scoring.model import RedFlagAnswer
+from scoring.red_flag_history import answers_to_keep, with_history
 from storage import migrations
 from storage.migrations import MigrationError
 from storage.records import (
-    RED_FLAG_LEVELS,
     STATUSES,
     AuditEvent,
     InvalidInput,
@@ -34,13 +35,12 @@ from storage.records import (
     SaveFailed,
     Submission,
     UpdateOutcome,
-    most_severe,
     valid_identifier,
     valid_note,
     valid_tablet,
 )
 from storage.reference import new_reference, normalise_reference
-from storage.schema import audit_events, staff_passcode, submissions
+from storage.schema import audit_events, red_flag_events, staff_passcode, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
@@ -148,21 +148,30 @@ class Storage:
     def save_submission(
         self, *, idempotency_key: str, result: ScreeningResult, language: str, complete: bool = True,
         tablet: str | None = None, red_flag_level: str | None = None,
+        questionnaire: Questionnaire | None = None, answered_at: Mapping[str, datetime] | None = None,
     ) -> Submission:
         """Save a screening exactly once per key. The first call inserts; a later call with the
         same key updates that same row (result, tier, complete) until it is complete, after
         which repeats return it unchanged. `urgent` and `red_flag_level` never go down: a red
         flag once raised stays for staff. `red_flag_level` defaults to the result's own, if any.
+
+        In the same transaction the red-flag answers worth keeping are added to the screening's
+        `red_flag_events` (`scoring.red_flag_history.answers_to_keep`, with `questionnaire`): the
+        answer that raised a flag and any later change of it, at the times in `answered_at`
+        (default: now). Without `questionnaire` the result's raised flags are kept at its level.
+        A flag raised for the first time re-opens a screening staff had already acknowledged or
+        cleared on the tablet: it is news to them.
         Raises `SaveFailed` (one line, no answers) when the database stays unavailable."""
         tablet = valid_tablet(tablet)
         levels = (red_flag_level, getattr(result, "red_flag_level", None))
         if any(level is not None and level not in RED_FLAG_LEVELS for level in levels):
             raise InvalidInput(f"red-flag level must be one of {', '.join(RED_FLAG_LEVELS)}")
         level = most_severe(*levels)
+        kept = _Keeping(questionnaire, answered_at or {})
         failures = 0
         for _ in range(_SAVE_ATTEMPTS * 10):  # a lost race means another save got through: bounded
             try:
-                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level)
+                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level, kept)
             except IntegrityError:
                 continue  # same key inserted by a concurrent tap (updated next time), or a reference clash
             except OperationalError as exc:
@@ -180,7 +189,7 @@ class Storage:
 
     def _insert_or_update(
         self, key: str, result: ScreeningResult, language: str, complete: bool, tablet: str | None,
-        level: str | None,
+        level: str | None, kept: _Keeping,
     ) -> int | None:
         """One transaction: insert, or a conditional update of the row with this key. Returns
         the row id, or None when a concurrent write won (the caller tries again)."""
@@ -188,7 +197,8 @@ class Storage:
         with self.engine.begin() as connection:
             row = connection.execute(
                 select(submissions.c.id, submissions.c.complete, submissions.c.urgent,
-                       submissions.c.red_flag_level, submissions.c.row_version)
+                       submissions.c.red_flag_level, submissions.c.row_version, submissions.c.acknowledged_at,
+                       submissions.c.tablet_cleared_at)
                 .where(submissions.c.idempotency_key == key)
                 .with_for_update()  # PostgreSQL: concurrent saves of one key queue here
             ).mappings().first()
@@ -205,12 +215,18 @@ class Storage:
                 ).inserted_primary_key
                 assert inserted is not None
                 new_id = int(inserted[0])
+                _insert_answers(connection, new_id, kept.new_answers(result, level, now, earlier=()))
                 event_name = "submitted" if complete else "saved-incomplete"
                 _audit(connection, event_name, PATIENT_KIOSK, new_id, _save_detail(result, level), now)
                 return new_id
             if row["complete"]:
                 return int(row["id"])  # a repeat of a finished save (double tap, rerun, retry)
             kept_level = most_severe(row["red_flag_level"], level)
+            earlier = _histories(connection, [int(row["id"])]).get(int(row["id"]), ())
+            new_answers = kept.new_answers(result, level, now, earlier=earlier)
+            before = {answer.item for answer in earlier if answer.raises}
+            newly_raised = any(answer.raises and answer.item not in before for answer in new_answers)
+            reopen = dict.fromkeys(("acknowledged_at", "acknowledged_by", "tablet_cleared_at")) if newly_raised else {}
             changed = connection.execute(
                 update(submissions)
                 .where(submissions.c.id == row["id"], submissions.c.row_version == row["row_version"])
@@ -218,11 +234,14 @@ class Storage:
                     result=result.to_dict(), tier=result.tier, urgent=bool(row["urgent"]) or result.urgent,
                     red_flag_level=kept_level, complete=complete, updated_at=now,
                     row_version=submissions.c.row_version + 1,
-                    **({"tablet": tablet} if tablet is not None else {}),
+                    **({"tablet": tablet} if tablet is not None else {}), **reopen,
                 )
             ).rowcount
             if not changed:
                 return None
+            _insert_answers(connection, int(row["id"]), new_answers)
+            if newly_raised and (row["acknowledged_at"] is not None or row["tablet_cleared_at"] is not None):
+                _audit(connection, "reopened", PATIENT_KIOSK, int(row["id"]), "a new red flag was raised", now)
             event_name = "completed" if complete else "saved-incomplete"
             _audit(connection, event_name, PATIENT_KIOSK, int(row["id"]), _save_detail(result, kept_level), now)
             return int(row["id"])
@@ -245,7 +264,7 @@ class Storage:
     def _one(self, condition: ColumnElement[bool]) -> Submission | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(submissions).where(condition)).mappings().first()
-        return None if row is None else _submission(row)
+            return None if row is None else _submissions(connection, [row])[0]
 
     def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
                          count_cap: int = COUNT_CAP, zone: tzinfo = UTC) -> QueuePage:
@@ -267,8 +286,8 @@ class Storage:
                 .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
                 .limit(page_size)
                 .offset((page - 1) * page_size)
-            ).mappings()
-            found = [_submission(row) for row in rows]
+            ).mappings().all()
+            found = _submissions(connection, rows)
         return QueuePage(rows=found, total=min(int(total), count_cap) if capped else int(total), page=page,
                          page_size=page_size, total_is_capped=capped)
 
@@ -283,8 +302,8 @@ class Storage:
                 select(submissions).where(*condition)
                 .order_by(submissions.c.created_at, submissions.c.id)
                 .limit(page_size).offset((page - 1) * page_size)
-            ).mappings()
-            found = [_submission(row) for row in rows]
+            ).mappings().all()
+            found = _submissions(connection, rows)
         return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
 
     def open_urgent_for_tablet(self, tablet: str) -> Submission | None:
@@ -299,7 +318,7 @@ class Storage:
                 .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
                 .limit(1)
             ).mappings().first()
-        return None if row is None else _submission(row)
+            return None if row is None else _submissions(connection, [row])[0]
 
     def counts_for_day(self, day: date, zone: tzinfo = UTC) -> dict[str, dict[str, int]]:
         """Counts by tier and by status for one day in `zone` (the clinic's), on indexes only:
@@ -367,7 +386,8 @@ class Storage:
         self, query: QueueFilter, *, chunk_size: int = 5000, zone: tzinfo = UTC
     ) -> Iterator[list[Mapping[str, Any]]]:
         """Matching rows in chunks (keyset paging on id), never all in memory at once; the
-        filter's dates are days in `zone`."""
+        filter's dates are days in `zone`. An urgent row also carries "red_flag_history" (its kept
+        red-flag answers, `stored_result`)."""
         conditions = _conditions(query, zone)
         last_id = 0
         while True:
@@ -380,8 +400,13 @@ class Storage:
                         .limit(chunk_size)
                     ).mappings()  # type: ignore[arg-type]
                 )
+                # The kept red-flag answers of the urgent rows (one query a chunk), for the
+                # red_flags column and FHIR: a flag taken back is still exported (issue 16).
+                histories = _histories(connection, [row["id"] for row in chunk if row["urgent"]])
             if not chunk:
                 return
+            chunk = [{**row, "red_flag_history": histories[row["id"]]} if row["id"] in histories else row
+                     for row in chunk]
             yield chunk
             last_id = chunk[-1]["id"]
 
@@ -522,6 +547,52 @@ class Storage:
             ).scalar_one_or_none()
 
 
+class _Keeping:
+    """What one save needs to decide which red-flag answers to keep (see `save_submission`)."""
+
+    def __init__(self, questionnaire: Questionnaire | None, answered_at: Mapping[str, datetime]) -> None:
+        self.questionnaire, self.answered_at = questionnaire, answered_at
+
+    def new_answers(self, result: ScreeningResult, level: str | None, now: datetime,
+                    earlier: Sequence[RedFlagAnswer]) -> tuple[RedFlagAnswer, ...]:
+        if self.questionnaire is not None and self.questionnaire.id == result.questionnaire_id:
+            return answers_to_keep(self.questionnaire, dict(result.answers), self.answered_at, earlier, now)
+        raised = {answer.item for answer in earlier if answer.raises}
+        return tuple(
+            RedFlagAnswer(item=item, answer=result.answer(item) or "yes",
+                          level=level or "emergency",  # type: ignore[arg-type]  # checked by the caller
+                          at=self.answered_at.get(item, now), raises=True)
+            for item in result.red_flags if item not in raised
+        )
+
+
+def _insert_answers(connection: Connection, submission_id: int, answers: Sequence[RedFlagAnswer]) -> None:
+    if answers:
+        connection.execute(insert(red_flag_events), [
+            {"submission_id": submission_id, "item": answer.item,
+             "answer": list(answer.answer) if isinstance(answer.answer, tuple) else answer.answer,
+             "level": answer.level, "raises": answer.raises, "at": answer.at}
+            for answer in answers
+        ])
+
+
+def _histories(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[RedFlagAnswer, ...]]:
+    """The kept red-flag answers of these screenings, oldest first (one query)."""
+    if not ids:
+        return {}
+    found: dict[int, list[RedFlagAnswer]] = {}
+    for row in connection.execute(
+        select(red_flag_events).where(red_flag_events.c.submission_id.in_(list(ids)))
+        .order_by(red_flag_events.c.submission_id, red_flag_events.c.id)
+    ).mappings():
+        answer = row["answer"]
+        found.setdefault(row["submission_id"], []).append(RedFlagAnswer(
+            item=row["item"], answer=tuple(answer) if isinstance(answer, list) else answer,
+            level=row["level"], at=_aware(row["at"]), raises=bool(row["raises"]),
+        ))
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def _audit(
     connection: Connection, event_name: str, actor: str, submission_id: int | None, detail: str, at: datetime
 ) -> None:
@@ -615,8 +686,21 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _submission(row: RowMapping) -> Submission:
-    result = ScreeningResult.from_dict(row["result"])
+def _submissions(connection: Connection, rows: Sequence[RowMapping]) -> list[Submission]:
+    """Rows as `Submission`s, each result with its kept red-flag answers put back (one query)."""
+    histories = _histories(connection, [row["id"] for row in rows if row["urgent"]])
+    return [_submission(row, histories.get(row["id"], ())) for row in rows]
+
+
+def stored_result(row: Mapping[str, Any] | RowMapping, history: Sequence[RedFlagAnswer]) -> ScreeningResult:
+    """The one result every reader reads: the stored scoring result with the sticky facts of the
+    row (urgent, the most severe level ever raised) and its kept red-flag answers put back."""
+    return with_history(ScreeningResult.from_dict(row["result"]), history, urgent=bool(row["urgent"]),
+                        level=row["red_flag_level"])
+
+
+def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission:
+    result = stored_result(row, history)
     return Submission(
         id=row["id"],
         reference=row["reference"],
@@ -626,10 +710,7 @@ def _submission(row: RowMapping) -> Submission:
         questionnaire_version=row["questionnaire_version"],
         questionnaire_hash=row["questionnaire_hash"],
         language=row["language"],
-        answers=dict(result.answers),
         result=result,
-        tier=row["tier"],
-        urgent=bool(row["urgent"]),
         status=row["status"],
         note=row["note"],
         acknowledged_at=None if row["acknowledged_at"] is None else _aware(row["acknowledged_at"]),
@@ -638,7 +719,6 @@ def _submission(row: RowMapping) -> Submission:
         complete=bool(row["complete"]),
         tablet=row["tablet"],
         tablet_cleared_at=None if row["tablet_cleared_at"] is None else _aware(row["tablet_cleared_at"]),
-        red_flag_level=row["red_flag_level"],
         patient_identifier=row["patient_identifier"],
     )
 

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
-from scoring import Questionnaire, ScreeningResult
+from scoring import Questionnaire
+from scoring.model import RedFlagAnswer
+from scoring.red_flag_history import describe
 from scoring.safe_text import inert_cell, printable
 from storage.records import QueueFilter
 
@@ -57,7 +59,7 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) ->
         bool(row["complete"]),
         row["tablet"] or "",
         ";".join(result["categories_met"]),
-        ";".join(result["red_flags"]),
+        _red_flags(result["red_flags"], row.get("red_flag_history", ())),
         " | ".join(result["reasons"]),
         row["status"],
         row["note"] or "",
@@ -82,6 +84,24 @@ def _examination(record: Any) -> list[object]:
     ]
 
 
+def _red_flags(flags: list[str], history: Sequence[RedFlagAnswer]) -> str:
+    """Every flag ever raised, ";" between them; one whose answer changed after it was raised says
+    so with the answers (codes) and UTC times: "self_harm_thoughts (answered yes at
+    2026-12-05T15:02:00+00:00, changed to no at 2026-12-05T15:04:00+00:00)" (issue 16)."""
+    if not history:
+        return ";".join(flags)
+    ever = dict.fromkeys([*flags, *(answer.item for answer in history if answer.raises)])
+    parts = []
+    for item_id in ever:
+        kept = [answer for answer in history if answer.item == item_id]
+        if len(kept) < 2:
+            parts.append(item_id)
+            continue
+        words = describe(kept, lambda moment: moment.astimezone(UTC).isoformat(), lambda value: str(_answer(value)))
+        parts.append(f"{item_id} ({words})")
+    return ";".join(parts)
+
+
 def _answer(value: object) -> object:
     if value is None:
         return ""
@@ -97,6 +117,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
     carry their offset.) Rows saved with another questionnaire
     version are refused (one line naming the reference): export them with that version."""
     from scoring.fhir import ndjson_lines, screening_resources
+    from storage.database import stored_result
 
     written = 0
     for chunk in chunks:
@@ -106,7 +127,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                                  f"{row['questionnaire_version']}, not {questionnaire.id} {questionnaire.version}")
             created: datetime = row["created_at"]
             resources = screening_resources(
-                questionnaire, ScreeningResult.from_dict(row["result"]), response_id=row["reference"],
+                questionnaire, stored_result(row, row.get("red_flag_history", ())), response_id=row["reference"],
                 authored=created if created.tzinfo else created.replace(tzinfo=UTC), complete=bool(row["complete"]),
                 patient_identifier=row["patient_identifier"], base_url=base_url,
             )

@@ -71,6 +71,21 @@ _OPEN_URGENT = and_(submissions.c.urgent.is_(True), submissions.c.acknowledged_a
 Index("ix_submissions_open_urgent", submissions.c.created_at, submissions.c.id,
       sqlite_where=_OPEN_URGENT, postgresql_where=_OPEN_URGENT)
 
+# -- red flags, once raised, never taken back (issue 16; revision 0009_red_flag_events): one row
+# per red-flag answer kept for staff: the answer that raised a flag, and every later change of it.
+red_flag_events = Table(
+    "red_flag_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("item", String(100), nullable=False),
+    Column("answer", JSON, nullable=False),  # the answer as given: a code, codes (a list) or a number
+    Column("level", String(20), nullable=False),
+    Column("raises", Boolean, nullable=False),  # the answer is in the flag's urgent_if
+    Column("at", DateTime(timezone=True), nullable=False),  # when the patient gave it (UTC)
+    Index("ix_red_flag_events_submission", "submission_id", "id"),
+)
+
 audit_events = Table(
     "audit_events",
     metadata,

@@ -191,8 +191,8 @@ def test_english_referral_every_screen_then_finish_leaves_no_trace(
     page.screenshot(path=str(artifacts_dir / "patient-thanks-en.png"))
     assert_accessible(page, "thank-you")
     saved = storage.get_by_reference(reference)
-    assert saved is not None and saved.tier == "referral_suggested" and saved.language == "en"
-    assert saved.answers["pain_location"] == ("left_arm",)
+    assert saved is not None and saved.result.tier == "referral_suggested" and saved.language == "en"
+    assert saved.result.answer("pain_location") == ("left_arm",)
 
     tap_button(page, text("finish", "en"))
     assert_no_trace(page, REFERRAL, reference, "en")
@@ -222,11 +222,11 @@ def test_spanish_clinician_review_with_a_double_tap_on_send_saves_one_row(
     assert "Next" not in body and "Thank you" not in body  # every string in the chosen language
 
     saved = storage.get_by_reference(reference)
-    assert saved is not None and (saved.tier, saved.language) == ("clinician_review", "es")
+    assert saved is not None and (saved.result.tier, saved.language) == ("clinician_review", "es")
     from storage import QueueFilter
 
     same_answers = [row for row in storage.list_submissions(QueueFilter(), page_size=100).rows
-                    if row.answers == saved.answers]
+                    if row.result.answers == saved.result.answers]
     assert len(same_answers) == 1
 
 
@@ -246,7 +246,7 @@ def test_urgent_screen_shows_the_crisis_line_and_waits_for_staff(
     page.screenshot(path=str(artifacts_dir / "patient-urgent-en.png"))
     assert_accessible(page, "urgent")
     saved: Submission | None = storage.get_by_reference(reference)
-    assert saved is not None and saved.urgent
+    assert saved is not None and saved.result.urgent
 
     page.get_by_text(text("staff_section", "en")).click()
     page.get_by_label(text("staff_code_label", "en")).fill("0000")

@@ -90,7 +90,7 @@ def test_today_counts_use_the_clinic_day(
     sign_in(app)
     text = page_text(app)
     assert f"Today ({today:%Y-%m-%d}, clinic time) by suggestion" in text
-    label = load_questionnaire(DEFAULT_QUESTIONNAIRE).tier(first.tier).label["en"]
+    label = load_questionnaire(DEFAULT_QUESTIONNAIRE).tier(first.result.tier).label["en"]
     assert f"{label}: 1" in text
 
 

@@ -118,7 +118,7 @@ def test_a_later_same_day_flag_never_lowers_a_saved_talk_now(storage: Storage) -
                             red_flag_level="talk_now")
     saved = storage.save_submission(idempotency_key="p", result=both, language="en", complete=False,
                                     red_flag_level="same_day")
-    assert saved.red_flag_level == "talk_now"  # 1.1's own copy of the order put same_day above talk_now
+    assert saved.result.red_flag_level == "talk_now"  # 1.1's own copy of the order put same_day above talk_now
     assert RED_FLAG_LEVELS == ("emergency", "talk_now", "same_day")
 
 

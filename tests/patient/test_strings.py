@@ -48,7 +48,7 @@ def test_the_patient_screens_never_use_query_params_or_caches() -> None:
         for forbidden in ("st.cache_data", "st.cache_resource", "unsafe_allow_html"):
             assert forbidden not in source, f"{path.name}: {forbidden}"
         uses = re.findall(r"query_params[^\n]*", source)
-        allowed = ['query_params.get("tablet"))'] if path.name == "tablet.py" else []
+        allowed = ['query_params.get("tablet")'] if path.name == "tablet.py" else []
         assert uses == allowed, f"{path.name}: {uses}"
 
 

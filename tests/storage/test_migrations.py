@@ -47,11 +47,11 @@ def _upgraded_v1_keeps_every_row(url: str, results: list[ScreeningResult]) -> No
     for number, reference in enumerate(written["references"]):
         saved = storage.get_by_reference(reference)
         assert saved is not None
-        assert saved.result == results[number]  # the full result, answers included, still reads
-        assert saved.answers == dict(results[number].answers)
+        assert saved.result.to_dict() == results[number].to_dict()  # the full result, answers included, still reads
+        assert saved.result.answers == results[number].answers
         assert saved.note == NOTES[number % 3]
         assert saved.status == ("new", "reviewed", "referred")[number % 3]
-        assert saved.urgent == results[number].urgent and saved.row_version == 1 + number % 3
+        assert saved.result.urgent == results[number].urgent and saved.row_version == 1 + number % 3
         assert saved.complete is True and saved.tablet is None and saved.patient_identifier is None
         assert (saved.acknowledged_by is not None) == results[number].urgent
     assert storage.count_audit() == written["audit"] + 1  # revision 0003 records making the admin account

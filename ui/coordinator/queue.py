@@ -119,8 +119,8 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
                 "Reference": row.reference,
                 "Submitted": clinic_clock.shown(row.created_at, zone),
                 "Language": language_name(row.language),
-                "Suggestion": tier_label(questionnaire, row.tier),
-                "Urgent": "URGENT" if row.urgent else "",
+                "Suggestion": tier_label(questionnaire, row.result.tier),
+                "Urgent": "URGENT" if row.result.urgent else "",
                 "Categories met": category_labels(questionnaire, row.result.categories_met),
                 "Status": status_label(row.status),
             }

@@ -15,6 +15,7 @@ import streamlit as st
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, answer_text, red_flag_concerns
 from scoring.fhir import screening_bundle
+from scoring.red_flag_history import staff_lines
 from storage import STATUSES, InvalidInput, Submission
 from ui import resources
 from ui.coordinator import clinic_clock, guard, header
@@ -77,15 +78,24 @@ def render() -> None:
 
 
 def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None:
-    if not row.urgent:
+    if not row.result.urgent:
         return
     lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
+    # Issue 16: a flag stays raised when the answer was changed ("answered yes at 10:02, changed to
+    # no at 10:04"), and red-flag questions an unfinished screening never asked are listed.
+    lines += [f"- {line}" for line in staff_lines(questionnaire, row.result, partial(clock_time, zone=zone))]
     st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
     if row.acknowledged_at is None:
         st.button("Acknowledge this urgent alert", type="primary", key=staff.widget_key("acknowledge"),
                   on_click=_acknowledge, args=(row.id,))
     else:
         st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at, zone)}.")
+
+
+def clock_time(moment: datetime, zone: tzinfo) -> str:
+    """A time of day at the clinic with its zone, "10:02 EST" (red-flag answers, issue 16)."""
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
 
 
 def _short(questionnaire: Questionnaire, item_id: str) -> str:
@@ -134,7 +144,7 @@ def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
     for item in items:
         flag = item.id in raised
         mark = "<strong>RED FLAG</strong> " if flag else ""
-        value = row.answers.get(item.id)
+        value = row.result.answer(item.id)
         row_cells = [mark + escape(str(item.text["en"])),
                      escape(answer_text(questionnaire, row.result, item, value, "en"))]
         if second:
