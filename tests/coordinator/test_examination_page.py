@@ -51,7 +51,7 @@ def test_a_clinician_records_an_examination_and_a_second_save_keeps_the_first(
     app: AppTest, staffed: Storage, submit: Callable[..., Submission]
 ) -> None:
     row = submit("sensory", "vasomotor", "motor_trophic", pain_disproportionate="yes", stroke_signs="yes")
-    assert row.tier == "referral_suggested"
+    assert row.result.tier == "referral_suggested"
     _open(sign_in(app, username=CLINICIAN), row)
     app.button(key=f"staff:examination:start:{row.id}").click().run()
     text = page_text(app)

@@ -92,7 +92,7 @@ def test_a_new_filter_starts_at_page_one(
     sign_in(app)
     app.button(key="staff:next").click().run()
     assert staff_session(app).queue_page == 2
-    app.selectbox(key="staff:filter:tier").set_value(many[0].tier).run()
+    app.selectbox(key="staff:filter:tier").set_value(many[0].result.tier).run()
     assert staff_session(app).queue_page == 1
     assert "**30 screening(s)** · page 1 of 2" in page_text(app)
 

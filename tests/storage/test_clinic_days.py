@@ -131,5 +131,5 @@ def test_the_clinics_day_on_postgresql(postgres_url: str, make_result: Callable[
     late = _at(storage, "pg-evening", datetime(2026, 11, 25, 1, 30, tzinfo=UTC), make_result("sensory", "vasomotor"))
     one_day = QueueFilter(date_from=DAY, date_to=DAY)
     assert [row.reference for row in storage.list_submissions(one_day, zone=CHICAGO).rows] == [late.reference]
-    assert storage.counts_for_day(DAY, CHICAGO) == {"tier": {late.tier: 1}, "status": {"new": 1}}
-    assert storage.daily_counts(DAY - timedelta(days=2), CHICAGO)[:1] == [(DAY, late.tier, 1)]
+    assert storage.counts_for_day(DAY, CHICAGO) == {"tier": {late.result.tier: 1}, "status": {"new": 1}}
+    assert storage.daily_counts(DAY - timedelta(days=2), CHICAGO)[:1] == [(DAY, late.result.tier, 1)]
