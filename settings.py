@@ -66,6 +66,11 @@ class Settings:
     smtp_user: str
     smtp_password: str = field(repr=False)
     smtp_starttls: bool
+    backup_dir: Path
+    backup_key: str = field(repr=False)
+    backup_keep_daily: int
+    backup_keep_weekly: int
+    retention_period: str
 
 
 # -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
@@ -179,6 +184,50 @@ def _host(raw: str) -> str:
     return text
 
 
+def _folder(raw: str) -> Path:
+    text = raw.strip()
+    if not text or "\x00" in text:
+        raise ValueError("is not a folder path")
+    path = Path(text).expanduser()
+    return (path if path.is_absolute() else REPO / path).resolve()
+
+
+def _backup_key(raw: str) -> str:
+    """Empty (backups unencrypted) or 32 random bytes in base64 (`openssl rand -base64 32`)."""
+    import base64
+    import binascii
+
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        key = base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise ValueError("is not 32 bytes in base64 (make one with: openssl rand -base64 32), or empty")
+    return text
+
+
+_PERIOD = re.compile(r"(\d{1,4})\s*([ymd])")
+_PERIOD_DAYS = {"y": 365, "m": 30, "d": 1}
+
+
+def retention_days(period: str) -> int:
+    """About how many days a period like "7y", "84m" or "2557d" is (for comparing two)."""
+    found = _PERIOD.fullmatch(period.strip().lower())
+    if found is None:
+        raise ValueError("is not a period like 7y, 84m or 2557d (years, months, days)")
+    return int(found[1]) * _PERIOD_DAYS[found[2]]
+
+
+def _retention_period(raw: str) -> str:
+    text = raw.strip().lower()
+    if retention_days(text) < 365:
+        raise ValueError("is shorter than a year (records are kept at least a year)")
+    return text
+
+
 @dataclass(frozen=True)
 class Spec:
     name: str
@@ -219,6 +268,11 @@ SPECS: tuple[Spec, ...] = (
     Spec("SMTP_USER", "", _text),
     Spec("SMTP_PASSWORD", "", _text, secret=True),
     Spec("SMTP_STARTTLS", "false", _bool),
+    Spec("BACKUP_DIR", "backups", _folder),
+    Spec("BACKUP_KEY", "", _backup_key, secret=True),
+    Spec("BACKUP_KEEP_DAILY", "14", _whole(1, 3650, "a whole number of daily copies")),
+    Spec("BACKUP_KEEP_WEEKLY", "8", _whole(0, 520, "a whole number of weekly copies")),
+    Spec("RETENTION_PERIOD", "7y", _retention_period),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 
