@@ -78,13 +78,17 @@ def _restore(args: argparse.Namespace, key: bytes | None) -> int:
     print(f"{'table':<24} {'in copy':>12} {'restored':>12}", file=sys.stderr)
     differ = []
     for name, expected, found in rows:
-        mark = "" if found == expected or name == "alembic_version" else "  DIFFERS"
-        if mark:
+        mark = ""
+        if name != "alembic_version" and (found is None or found < expected):
+            mark = "  ROWS MISSING"
             differ.append(name)
+        elif name != "alembic_version" and found > expected:
+            mark = f"  +{found - expected} (added by the upgrade to the current schema)"
+
         shown = "-" if found is None else str(found)
         print(f"{name:<24} {expected:>12} {shown:>12}{mark}", file=sys.stderr)
     if differ:
-        print(f"restore: row counts differ from the manifest in {', '.join(differ)}", file=sys.stderr)
+        print(f"restore: fewer rows than the manifest in {', '.join(differ)}", file=sys.stderr)
         return 1
     print("restore: every row of the copy is in the database, now at the current schema", file=sys.stderr)
     return 0

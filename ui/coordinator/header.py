@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.coordinator import guard
+from ui.coordinator import backup_status, guard
 from ui.coordinator import session as staff
 
 
@@ -23,3 +23,4 @@ def render(session: staff.StaffSession) -> None:
     if buttons[3].button("Sign out", key=staff.widget_key("nav:sign-out")):
         guard.sign_out()
         st.switch_page(pages.SIGN_IN)
+    backup_status.show(session)  # the last good backup; admins warned after 26 hours without
