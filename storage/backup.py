@@ -48,6 +48,7 @@ _FINAL = re.compile(r"backup-(\d{8}T\d{6}\.\d{3})Z")
 _PARTIAL = re.compile(r"\.partial-backup-.*-(\d+)")
 _FILE_NAMES = {"sqlite": "screening.sqlite3", "postgresql": "screening.pgdump"}
 _SEALED = ".sealed"
+DEBIAN_POSTGRESQL = Path("/usr/lib/postgresql")  # <version>/bin/pg_dump, not on PATH on Debian
 
 
 class BackupError(RuntimeError):
@@ -219,7 +220,7 @@ def postgres_tool(name: str) -> str:
     """pg_dump / pg_restore from PATH, else Debian's /usr/lib/postgresql/<newest>/bin."""
     found = shutil.which(name)
     if found is None:
-        candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        candidates = sorted(DEBIAN_POSTGRESQL.glob(f"*/bin/{name}"),
                             key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
         found = str(candidates[-1]) if candidates else None
     if found is None:

@@ -78,13 +78,13 @@ def _restore(args: argparse.Namespace, key: bytes | None) -> int:
     print(f"{'table':<24} {'in copy':>12} {'restored':>12}", file=sys.stderr)
     differ = []
     for name, expected, found in rows:
+        now = -1 if found is None else found
         mark = ""
-        if name != "alembic_version" and (found is None or found < expected):
+        if name != "alembic_version" and now < expected:
             mark = "  ROWS MISSING"
             differ.append(name)
-        elif name != "alembic_version" and found > expected:
-            mark = f"  +{found - expected} (added by the upgrade to the current schema)"
-
+        elif name != "alembic_version" and now > expected:
+            mark = f"  +{now - expected} (added by the upgrade to the current schema)"
         shown = "-" if found is None else str(found)
         print(f"{name:<24} {expected:>12} {shown:>12}{mark}", file=sys.stderr)
     if differ:
