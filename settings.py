@@ -324,6 +324,12 @@ def fingerprint(environ: Mapping[str, str] | None = None, secrets_path: Path = S
     return (secrets_changed, *(environ.get(name) for name in SETTING_NAMES))
 
 
+def child_environment(extra: Mapping[str, str], *, drop_prefix: str) -> dict[str, str]:
+    """This process's environment for a helper program (pg_dump), without the variables starting
+    with `drop_prefix` and with `extra` added (settings are read above, never from here)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(drop_prefix)} | dict(extra)
+
+
 def settings_or_exit(program: str) -> Settings:
     """For command lines: the settings, or the one-line problem on stderr and exit status 2."""
     try:

@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, func, insert, inspect, select, table, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from settings import child_environment
 from storage import migrations
 from storage.backup_crypt import SealError, open_sealed, seal
 from storage.schema import audit_events
@@ -231,13 +232,11 @@ def postgres_tool(name: str) -> str:
 
 def _libpq_environment(url: URL) -> dict[str, str]:
     """The connection for pg_dump / pg_restore in libpq variables (no password on a command line)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
     query_host = url.query.get("host")
     values = {"PGHOST": url.host or (query_host if isinstance(query_host, str) else None),
               "PGPORT": str(url.port) if url.port else None, "PGUSER": url.username,
               "PGPASSWORD": url.password, "PGDATABASE": url.database}
-    env.update({name: value for name, value in values.items() if value})
-    return env
+    return child_environment({name: value for name, value in values.items() if value}, drop_prefix="PG")
 
 
 def _record(url: str, final: Path, manifest: dict[str, Any]) -> None:

@@ -301,3 +301,20 @@ def test_latest_backup_read_uses_the_event_index(filled: Storage) -> None:
         plan = connection.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT max(at) FROM audit_events WHERE event = 'backed_up'").all()
     assert "ix_audit_event_at" in " ".join(str(row) for row in plan)
+
+
+def test_backup_settings_defaults_and_a_bad_key_hidden(tmp_path: Path) -> None:
+    from settings import SettingsError, load_settings
+
+    loaded = load_settings({}, tmp_path / "none.toml")
+    assert (loaded.backup_keep_daily, loaded.backup_keep_weekly, loaded.retention_period) == (14, 8, "7y")
+    assert loaded.backup_key == "" and loaded.backup_dir == REPO / "backups"
+    good = base64.b64encode(KEY).decode()
+    assert load_settings({"BACKUP_KEY": good}, tmp_path / "none.toml").backup_key == good
+    for bad in ("too-short", base64.b64encode(bytes(31)).decode(), "not base64 at all!!"):
+        with pytest.raises(SettingsError) as caught:
+            load_settings({"BACKUP_KEY": bad}, tmp_path / "none.toml")
+        assert str(caught.value).startswith("BACKUP_KEY: (hidden) is not 32 bytes in base64") and bad not in str(
+            caught.value)
+    with pytest.raises(SettingsError, match="RETENTION_PERIOD: '6m' is shorter than a year"):
+        load_settings({"RETENTION_PERIOD": "6m"}, tmp_path / "none.toml")
