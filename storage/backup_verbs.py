@@ -4,6 +4,7 @@ exit status 2; a restore whose row counts differ from the manifest exits 1)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(url: str, folder: Path, key: bytes | None, settings: Settings, started: float) -> int:
+    os.nice(10)  # the app's saves come first: the copy, checks and encryption yield the CPU (pg_dump too)
     if key is None:
         print("backup: BACKUP_KEY is not set: this copy is UNENCRYPTED (keep it on a disk only the clinic "
               "can read)", file=sys.stderr)
