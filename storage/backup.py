@@ -334,9 +334,10 @@ def read_manifest(path: Path) -> tuple[Path, dict[str, Any]]:
 
 
 @contextmanager
-def opened_copy(path: Path, key: bytes | None) -> Iterator[tuple[Path, dict[str, Any]]]:
+def opened_copy(path: Path, key: bytes | None, *, work_in: Path | None = None
+                ) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Checksum first; then (a plain file of the database, the manifest), decrypted into a
-    private temporary folder when sealed, removed afterwards."""
+    private temporary folder (in `work_in`, default the system's) when sealed, removed afterwards."""
     stored, manifest = read_manifest(path)
     _check_checksum(stored, manifest)
     if not manifest.get("encrypted"):
@@ -344,7 +345,7 @@ def opened_copy(path: Path, key: bytes | None) -> Iterator[tuple[Path, dict[str,
         return
     if key is None:
         raise BackupError(f"{stored.name} is encrypted: set BACKUP_KEY to the key it was made with")
-    work = Path(tempfile.mkdtemp(prefix="crps-restore-"))  # 0700
+    work = Path(tempfile.mkdtemp(prefix=".crps-restore-", dir=work_in))  # 0700
     try:
         plain = work / stored.name.removesuffix(_SEALED)
         try:
@@ -408,10 +409,14 @@ def restore(path: Path, url: str, *, key: bytes | None, force: bool = False) -> 
                           f"not {engine_name}")
     if not force and not is_empty(url):
         raise BackupError("the target database is not empty; nothing changed (add --force to replace it)")
-    with opened_copy(path, key) as (plain, _):
+    work_in = None
+    if engine_name == "sqlite":  # decrypt beside the target: one write of a big file, then a rename
+        work_in = _sqlite_path(url).parent
+        work_in.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with opened_copy(path, key, work_in=work_in) as (plain, _):
         if engine_name == "sqlite":
             _check_sqlite_file(plain)
-            _restore_sqlite(plain, url)
+            _restore_sqlite(plain, url, move=bool(manifest.get("encrypted")))
         else:
             _restore_postgresql(plain, url)
     migrations.upgrade(url)
@@ -425,14 +430,20 @@ def restore(path: Path, url: str, *, key: bytes | None, force: bool = False) -> 
     return [(name, manifest["tables"].get(name, 0), now.get(name)) for name in names]
 
 
-def _restore_sqlite(plain: Path, url: str) -> None:
+def _restore_sqlite(plain: Path, url: str, *, move: bool) -> None:
+    """Put `plain` in place of the target file (moved when it is our decrypted temporary file,
+    else copied: the backup itself is never moved)."""
     target = _sqlite_path(url)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(f".{target.name}.restore-{os.getpid()}")
     try:
-        with plain.open("rb") as source, _new_private_file(partial) as out:
-            shutil.copyfileobj(source, out, 1 << 20)
-            _flush(out)
+        if move:
+            os.replace(plain, partial)
+            _fsync_file(partial)
+        else:
+            with plain.open("rb") as source, _new_private_file(partial) as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+                _flush(out)
         for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm"),
                          target.with_name(target.name + "-journal")):
             leftover.unlink(missing_ok=True)  # the replaced database's, never to be replayed on the copy

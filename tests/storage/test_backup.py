@@ -118,6 +118,8 @@ def test_encrypted_copy_holds_no_plain_database_and_restores_with_the_key(filled
     target = f"sqlite:///{tmp_path / 'r.db'}"
     counts = restore(done.file, target, key=KEY)
     assert all(found == expected for name, expected, found in counts if name != "alembic_version")
+    assert stat.S_IMODE((tmp_path / "r.db").stat().st_mode) == 0o600
+    assert not list(tmp_path.glob(".crps-restore-*")) and not list(tmp_path.glob(".r.db.restore-*"))
     assert _rows(target) == {name: rows for name, rows in _rows(filled.url).items()
                              if name != "audit_events"} | {"audit_events": _rows(target)["audit_events"]}
     assert Storage(target).count_audit() == filled.count_audit() - 1
