@@ -62,6 +62,7 @@ class BackupDone:
     file: Path
     manifest: dict[str, Any]
     deleted: list[Path] = field(default_factory=list)
+    not_recorded: str | None = None  # why the audit row was not written (the copy is still good)
 
 
 # -- making a copy ----------------------------------------------------------------------------
@@ -112,10 +113,14 @@ def backup(url: str, to: Path, *, key: bytes | None = None, keep_daily: int = 14
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
+        not_recorded = None
         if record:
-            _record(url, final, manifest)
+            try:
+                _record(url, final, manifest)
+            except Exception as exc:  # e.g. a read-only database: the copy is good all the same
+                not_recorded = f"{type(exc).__name__}: {_first_line(str(exc))}"
         deleted = rotate(to, keep_daily=keep_daily, keep_weekly=keep_weekly, newest=final)
-    return BackupDone(final, final / stored.name, manifest, deleted)
+    return BackupDone(final, final / stored.name, manifest, deleted, not_recorded)
 
 
 def _copy_sqlite(url: str, plain: Path) -> tuple[dict[str, int], str | None, list[str]]:

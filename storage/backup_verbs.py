@@ -72,6 +72,10 @@ def _backup(url: str, folder: Path, key: bytes | None, settings: Settings, start
     print(f"backup: {done.file} ({manifest['size']:,} bytes, {manifest['tables'].get('submissions', 0)} screenings, "
           f"{'encrypted' if manifest['encrypted'] else 'unencrypted'}) in {time.perf_counter() - started:.1f} s; "
           f"checked; {len(done.deleted)} old copies removed by rotation", file=sys.stderr)
+    if done.not_recorded:
+        print(f"backup: the copy is good but was not recorded in the audit trail ({done.not_recorded}): "
+              "the staff pages will not show it", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -320,3 +320,16 @@ def test_backup_settings_defaults_and_a_bad_key_hidden(tmp_path: Path) -> None:
             caught.value)
     with pytest.raises(SettingsError, match="RETENTION_PERIOD: '6m' is shorter than a year"):
         load_settings({"RETENTION_PERIOD": "6m"}, tmp_path / "none.toml")
+
+
+def test_a_copy_that_cannot_be_recorded_is_still_kept_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "bare.db"
+    with sqlite3.connect(path) as bare:
+        bare.execute("CREATE TABLE submissions (id INTEGER PRIMARY KEY, questionnaire_id TEXT, "
+                     "questionnaire_version TEXT)")
+    done = backup(f"sqlite:///{path}", tmp_path / "b")
+    assert done.not_recorded is not None and "audit_events" in done.not_recorded
+    assert verify(done.folder, None)["tables"] == {"submissions": 0}
+    ran = run_storage("backup", "--to", str(tmp_path / "c"), env={"DATABASE_URL": f"sqlite:///{path}"})
+    assert ran.returncode == 1 and "not recorded in the audit trail" in ran.stderr
+    assert len(good_copies(tmp_path / "c")) == 1
