@@ -333,3 +333,14 @@ def test_a_copy_that_cannot_be_recorded_is_still_kept_and_said(tmp_path: Path) -
     ran = run_storage("backup", "--to", str(tmp_path / "c"), env={"DATABASE_URL": f"sqlite:///{path}"})
     assert ran.returncode == 1 and "not recorded in the audit trail" in ran.stderr
     assert len(good_copies(tmp_path / "c")) == 1
+
+
+def test_verify_without_the_key_checks_an_encrypted_copys_checksum_only(filled: Storage, tmp_path: Path) -> None:
+    done = backup(filled.url, tmp_path / "b", key=KEY)
+    ran = run_storage("verify", str(done.folder), env={"DATABASE_URL": filled.url, "BACKUP_KEY": ""})
+    assert ran.returncode == 0 and "checksum only, no BACKUP_KEY" in ran.stderr
+    data = bytearray(done.file.read_bytes())
+    data[-1] ^= 0x01
+    done.file.write_bytes(bytes(data))
+    with pytest.raises(BackupError, match="SHA-256 does not match"):
+        verify(done.folder, None)
