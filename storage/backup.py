@@ -102,7 +102,8 @@ def backup(url: str, to: Path, *, key: bytes | None = None, keep_daily: int = 14
                 "schema_revision": revision, "tables": tables, "questionnaire_versions": versions,
                 "encrypted": key is not None,
                 "encryption": "AES-256-GCM, 1 MiB chunks (storage/backup_crypt.py)" if key is not None else None,
-                "size": stored.stat().st_size, "sha256": _sha256(stored), "plain_sha256": plain_sha,
+                "size": stored.stat().st_size, "sha256": _sha256(stored) if key is not None else plain_sha,
+                "plain_sha256": plain_sha,
             }
             with _new_private_file(partial / MANIFEST) as out:
                 out.write(json.dumps(manifest, indent=2, sort_keys=True).encode())
