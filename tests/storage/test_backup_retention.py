@@ -103,6 +103,9 @@ def test_dry_run_and_real_run_agree_and_leave_one_event(storage: Storage, clinic
     assert "3 screenings" in events[0].detail and "1 open urgent kept" in events[0].detail
     assert "seen" not in events[0].detail and "tier" not in events[0].detail  # the count, not the content
     assert purge(storage.engine, cutoff, "7y").screenings == 0  # nothing more to do
+    with storage.engine.connect() as connection:  # the pooled connection checks foreign keys again
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
 
 
 def test_command_refuses_without_a_dry_run_today_then_agrees_with_it(
