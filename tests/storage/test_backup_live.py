@@ -145,13 +145,18 @@ def test_kill_9_at_random_points_leaves_old_copies_whole_and_no_half_copy_under_
     duration = time.monotonic() - writing  # from the partial folder's appearance to the end
     originals = {path: (path / MANIFEST).read_bytes() for _, path in good_copies(folder)}
     chooser = random.Random(int(os.environ.get("BACKUP_KILL_SEED", "22")))
+    size = (tmp_path / "db.sqlite").stat().st_size
     killed = half_written = 0
     partials_seen: set[str] = set()
-    for _ in range(8):
+    stages = ["copying", "checking", "sealing", "sealing", "manifest", "any time", "copying", "sealing"]
+    for stage in stages:  # a random point within each stage of the backup
         process = subprocess.Popen(_backup_command(url, folder), env=_env(url, key), cwd=REPO,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait_for_partial(process, folder)  # past Python's start-up (slow on a loaded machine)
-        time.sleep(chooser.uniform(0.0, 1.1) * duration)
+        if stage == "any time":
+            time.sleep(chooser.uniform(0.0, 1.0) * duration)
+        else:
+            _wait_for_stage(process, folder, stage, chooser.random() * size)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             killed += 1
@@ -170,7 +175,7 @@ def test_kill_9_at_random_points_leaves_old_copies_whole_and_no_half_copy_under_
         left = {path.name for path in folder.iterdir() if path.name.startswith(".partial")}
         half_written += bool(left - partials_seen)
         partials_seen |= left
-    assert killed >= 3 and half_written >= 3  # most runs were interrupted part-way, mid-write
+    assert killed >= 5 and half_written >= 5  # most runs were interrupted part-way, mid-write
     assert all(path.exists() for path in originals)
     done = subprocess.run(_backup_command(url, folder), env=_env(url, key), capture_output=True, text=True,
                           cwd=REPO, timeout=300)
@@ -187,3 +192,21 @@ def _wait_for_partial(process: subprocess.Popen[bytes], folder: Path) -> float:
             break
         time.sleep(0.005)
     return time.monotonic()
+
+
+def _wait_for_stage(process: subprocess.Popen[bytes], folder: Path, stage: str, bytes_written: float) -> None:
+    """Until the running backup reaches `stage` (the copy or the sealed file `bytes_written` long,
+    the copy whole but not yet sealed, or the manifest written), or ends."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        for partial in folder.glob(f".partial-*-{process.pid}"):
+            plain, sealed = partial / "screening.sqlite3", partial / "screening.sqlite3.sealed"
+            reached = {
+                "copying": plain.exists() and plain.stat().st_size >= bytes_written * 0.9,
+                "checking": plain.exists() and plain.stat().st_size > 0 and not sealed.exists(),
+                "sealing": sealed.exists() and sealed.stat().st_size >= bytes_written * 0.9,
+                "manifest": (partial / MANIFEST).exists(),
+            }
+            if reached[stage]:
+                return
+        time.sleep(0.002)
