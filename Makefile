@@ -32,6 +32,10 @@ bench: $(DEV_STAMP)  ## run every benchmark in bench/ and print its figures
 demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default; FORCE=1 beside real ones)
 	$(PY) -m storage demo-data --count $${N:-1000} $${FORCE:+--force}
 
+.PHONY: backup
+backup: $(RUN_STAMP)  ## a checked copy of the database into BACKUP_DIR, then rotation (README: Backups)
+	$(PY) -m storage backup
+
 migrate: $(RUN_STAMP)  ## bring the database schema to the latest revision (run before starting several servers)
 	$(PY) -m storage migrate
 

@@ -68,6 +68,11 @@ class Settings:
     smtp_starttls: bool
     read_aloud: bool
     speech_cache_dir: Path
+    backup_dir: Path
+    backup_key: str = field(repr=False)
+    backup_keep_daily: int
+    backup_keep_weekly: int
+    retention_period: str
 
 
 # -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
@@ -107,12 +112,6 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
         return int(text)
 
     return parse
-
-
-def _folder(raw: str) -> Path:
-    if not raw.strip() or "\x00" in raw:
-        raise ValueError("is not a folder path")
-    return Path(raw.strip())
 
 
 def _database_url(raw: str) -> str:
@@ -208,6 +207,50 @@ def _host(raw: str) -> str:
     return text
 
 
+def _folder(raw: str) -> Path:
+    text = raw.strip()
+    if not text or "\x00" in text:
+        raise ValueError("is not a folder path")
+    path = Path(text).expanduser()
+    return (path if path.is_absolute() else REPO / path).resolve()
+
+
+def _backup_key(raw: str) -> str:
+    """Empty (backups unencrypted) or 32 random bytes in base64 (`openssl rand -base64 32`)."""
+    import base64
+    import binascii
+
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        key = base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise ValueError("is not 32 bytes in base64 (make one with: openssl rand -base64 32), or empty")
+    return text
+
+
+_PERIOD = re.compile(r"(\d{1,4})\s*([ymd])")
+_PERIOD_DAYS = {"y": 365, "m": 30, "d": 1}
+
+
+def retention_days(period: str) -> int:
+    """About how many days a period like "7y", "84m" or "2557d" is (for comparing two)."""
+    found = _PERIOD.fullmatch(period.strip().lower())
+    if found is None:
+        raise ValueError("is not a period like 7y, 84m or 2557d (years, months, days)")
+    return int(found[1]) * _PERIOD_DAYS[found[2]]
+
+
+def _retention_period(raw: str) -> str:
+    text = raw.strip().lower()
+    if retention_days(text) < 365:
+        raise ValueError("is shorter than a year (records are kept at least a year)")
+    return text
+
+
 @dataclass(frozen=True)
 class Spec:
     name: str
@@ -250,6 +293,11 @@ SPECS: tuple[Spec, ...] = (
     Spec("SMTP_STARTTLS", "true", _bool),  # off only by this setting: alerts.config warns at start
     Spec("READ_ALOUD", "false", _bool),
     Spec("SPEECH_CACHE_DIR", "data/speech", _folder),
+    Spec("BACKUP_DIR", "backups", _folder),
+    Spec("BACKUP_KEY", "", _backup_key, secret=True),
+    Spec("BACKUP_KEEP_DAILY", "14", _whole(1, 3650, "a whole number of daily copies")),
+    Spec("BACKUP_KEEP_WEEKLY", "8", _whole(0, 520, "a whole number of weekly copies")),
+    Spec("RETENTION_PERIOD", "7y", _retention_period),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 
@@ -299,6 +347,12 @@ def fingerprint(environ: Mapping[str, str] | None = None, secrets_path: Path = S
     except OSError:
         secrets_changed = None
     return (secrets_changed, *(environ.get(name) for name in SETTING_NAMES))
+
+
+def child_environment(extra: Mapping[str, str], *, drop_prefix: str) -> dict[str, str]:
+    """This process's environment for a helper program (pg_dump), without the variables starting
+    with `drop_prefix` and with `extra` added (settings are read above, never from here)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(drop_prefix)} | dict(extra)
 
 
 def settings_or_exit(program: str) -> Settings:

@@ -7,6 +7,10 @@
     python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
                              [--urgent | --not-urgent] [--reference R] [--format csv|ndjson]
                              [--max-rows N] [--url URL]      a new file, owner-only (0600)
+    python -m storage backup [--to DIR] [--url URL]         a checked copy (BACKUP_DIR), then rotation
+    python -m storage verify FILE                           check a copy without restoring it
+    python -m storage restore FILE --to URL [--force]       restore a copy, migrate, compare row counts
+    python -m storage purge [--older-than 7y] [--dry-run | --yes] [--url URL]   retention (audited)
 
 Settings (DATABASE_URL, QUESTIONNAIRE, ...) are read and checked first: a bad one is one line
 and exit status 2, as is any failure here.
@@ -22,7 +26,7 @@ from datetime import date
 
 from scoring import load_questionnaire
 from settings import Settings, settings_or_exit
-from storage import STATUSES, QueueFilter, migrations
+from storage import STATUSES, QueueFilter, backup_verbs, migrations
 from storage.database import COUNT_CAP, Storage, check_engine, check_sqlite_file, prepare_sqlite_file
 from storage.demo import fill, refuse_real_database
 from storage.examinations import with_examinations
@@ -56,8 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--reference", default=None, help="a whole reference code, or its first characters")
     export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     _accuracy_verb(verbs)  # issue 18
+    backup_verbs.add_verbs(verbs)
     args = parser.parse_args(argv)
     settings = settings_or_exit(args.verb)
+    if args.verb in backup_verbs.VERBS:
+        return backup_verbs.run(args, settings)
     url = args.url or settings.database_url
     started = time.perf_counter()
     try:

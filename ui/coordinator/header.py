@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import alerting
-from ui.coordinator import guard
+from ui.coordinator import backup_status, guard
 from ui.coordinator import session as staff
 from ui.coordinator.as_text import as_text
 
@@ -28,3 +28,4 @@ def render(session: staff.StaffSession) -> None:
         guard.sign_out()
         st.switch_page(pages.SIGN_IN)
     alerting.show_no_channel_banner()  # every staff page: no alert channel at all is a banner
+    backup_status.show(session)  # the last good backup; admins warned after 26 hours without
