@@ -517,6 +517,7 @@ def _flush(out: Any) -> None:
 
 
 def _fsync_file(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename), to the disk."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -524,12 +525,7 @@ def _fsync_file(path: Path) -> None:
         os.close(descriptor)
 
 
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+_fsync_folder = _fsync_file  # a folder is opened and flushed the same way
 
 
 def _sha256(path: Path) -> str:
