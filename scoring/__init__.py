@@ -6,7 +6,9 @@ imported inside that verb. It screens; it never diagnoses: results suggest a ref
 clinician review and never say a patient has the condition.
 """
 
+from scoring._questions_seen import QuestionText, archived_version, question_text
 from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
+from scoring._red_flag_rules import rules_raised
 from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from scoring.model import (
@@ -18,8 +20,10 @@ from scoring.model import (
     Condition,
     Item,
     Questionnaire,
+    QuestionSeen,
     RedFlag,
     RedFlagLevel,
+    RedFlagRule,
     ScreeningResult,
     Text,
     Tier,
@@ -36,20 +40,26 @@ __all__ = [
     "Choice",
     "Condition",
     "Item",
+    "QuestionSeen",
+    "QuestionText",
     "Questionnaire",
     "QuestionnaireError",
     "RedFlag",
     "RedFlagLevel",
+    "RedFlagRule",
     "ScreeningResult",
     "Text",
     "Tier",
     "TierRule",
     "answer_text",
+    "archived_version",
     "load_questionnaire",
     "normalise_answers",
     "parse_questionnaire",
+    "question_text",
     "red_flag_concerns",
     "red_flag_messages",
+    "rules_raised",
     "score",
     "shown_items",
 ]

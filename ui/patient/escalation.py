@@ -10,24 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scoring import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, ScreeningResult, score, shown_items
+from scoring import (
+    RED_FLAG_LEVELS,
+    AnswerValue,
+    Item,
+    Questionnaire,
+    RedFlagRule,
+    ScreeningResult,
+    rules_raised,
+    score,
+    shown_items,
+)
 
 LEVELS: tuple[str, ...] = RED_FLAG_LEVELS
 """Most urgent first. `emergency` interrupts the flow at once; the others let the patient finish."""
 
 
-def level_of(item: Item) -> str:
+def level_of(item: Item | RedFlagRule) -> str:
     """The red flag's level from the questionnaire (CLINICAL.md section 4)."""
     assert item.red_flag is not None
     return item.red_flag.level
 
 
-def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item, ...]:
-    """The red-flag questions asked so far whose answer makes the screening urgent."""
-    return tuple(
-        item for item in shown_items(questionnaire, answers)
+def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item | RedFlagRule, ...]:
+    """The red-flag questions asked so far whose answer makes the screening urgent, then the
+    red-flag rules whose conditions the answers so far meet (escalated at that answer)."""
+    shown = shown_items(questionnaire, answers)
+    items = tuple(
+        item for item in shown
         if item.red_flag is not None and _hits(answers.get(item.id), item.red_flag.urgent_if)
     )
+    rule_ids = rules_raised(questionnaire, {item.id: answers.get(item.id) for item in shown})
+    return items + tuple(source for rule_id in rule_ids
+                         if isinstance(source := questionnaire.red_flag_source(rule_id), RedFlagRule))
 
 
 def most_urgent(levels: Iterable[str | None]) -> str | None:
@@ -53,8 +68,8 @@ def result_so_far(questionnaire: Questionnaire, answers: Mapping[str, AnswerValu
 
 def patient_messages(questionnaire: Questionnaire, item_ids: Iterable[str], language: str) -> list[str]:
     """What the patient is told for these raised red flags, most urgent first, each once."""
-    items = [questionnaire.item(item_id) for item_id in item_ids if item_id in questionnaire.items_by_id]
-    flags = sorted((item.red_flag for item in items if item.red_flag is not None),
+    raised = [questionnaire.red_flag_of(flag_id) for flag_id in item_ids]  # items and rules alike
+    flags = sorted((flag for flag in raised if flag is not None),
                    key=lambda flag: LEVELS.index(flag.level))
     return list(dict.fromkeys(flag.message[language] for flag in flags if flag.message.languages))
 

@@ -1,0 +1,75 @@
+"""The words each patient saw, kept with the answers, and read back for staff.
+
+From 1.2 every result keeps the text of each question asked (`ScreeningResult.questions_seen`:
+id, questionnaire version, language, text), so the coordinator page and the PDF show the
+question as that patient read it, not today's wording. A result stored before 1.2 has none: its
+text is read from the frozen copy of its questionnaire version in `questionnaires/archive/`
+(`<id>-<version>.yaml`, never edited), and only when that is missing from today's file, each
+labelled so staff know which it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from scoring.model import Questionnaire, QuestionSeen, ScreeningResult
+
+ARCHIVE = "archive"
+"""The folder, beside the questionnaire file, holding frozen copies of earlier versions."""
+
+Source = Literal["as_shown", "archived_version", "current_version"]
+
+
+class QuestionText(NamedTuple):
+    """A question's words for staff, and where they come from."""
+
+    text: str
+    source: Source
+    """`as_shown`: kept with the answers; `archived_version`: the frozen file of the version the
+    patient answered (stored before 1.2); `current_version`: today's wording, version unknown."""
+
+
+def questions_seen(questionnaire: Questionnaire, shown: Sequence[str], language: str) -> tuple[QuestionSeen, ...]:
+    """The words of each shown question in `language`, for the result to keep."""
+    items = questionnaire.items_by_id
+    version = questionnaire.version
+    return tuple(QuestionSeen(item_id, version, language, items[item_id].text[language]) for item_id in shown)
+
+
+def question_text(questionnaire: Questionnaire, result: ScreeningResult, item_id: str) -> QuestionText | None:
+    """The words the patient saw for `item_id` (see the module docstring); None if unknown."""
+    for seen in result.questions_seen:
+        if seen.item == item_id:
+            return QuestionText(seen.text, "as_shown")
+    source: Source = "current_version"
+    words = questionnaire
+    if result.questionnaire_version != questionnaire.version:
+        archived = archived_version(questionnaire.path, result.questionnaire_id, result.questionnaire_version)
+        if archived is not None:
+            words, source = archived, "archived_version"
+    elif result.questionnaire_hash == questionnaire.content_hash:
+        source = "archived_version"  # the very file the patient answered
+    item = words.items_by_id.get(item_id)
+    if item is None or result.language not in item.text.languages:
+        return None
+    return QuestionText(item.text[result.language], source)
+
+
+@cache  # frozen files, read once per process; questionnaire wording only, never answers
+def archived_version(path: str, questionnaire_id: str, version: str) -> Questionnaire | None:
+    """The frozen copy of an earlier version beside `path`, or None when there is none."""
+    from scoring.loader import QuestionnaireError, load_questionnaire
+
+    if not path:
+        return None
+    candidate = Path(path).parent / ARCHIVE / f"{questionnaire_id}-{version}.yaml"
+    if not candidate.is_file():
+        return None
+    try:
+        archived = load_questionnaire(candidate)
+    except QuestionnaireError:
+        return None
+    return archived if archived.id == questionnaire_id and archived.version == version else None
