@@ -32,11 +32,11 @@ st.button("Next", key="next")
 FLOW: dict[str, object] = {
     "pain_present": "yes", "pain_location": None, "inciting_event": "yes", "pain_disproportionate": "yes",
     "pain_duration": "3_6m", "pain_intensity": 7, "burning_pain": "yes", "touch_sensitivity": "no",
-    "temperature_difference": "yes", "color_change": "unsure", "sweating_change": "no", "swelling": "yes",
-    "stiffness": "yes", "weakness_tremor_spasm": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
-    "mood_low": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no",
-    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no",
-    "cast_or_tight_bandage": "no", "stroke_signs": "no", "self_harm_thoughts": "no",
+    "temperature_difference": "yes", "skin_color_change": "unsure", "sweating_change": "no", "swelling": "yes",
+    "stiffness": "yes", "weakness_tremor_or_odd_position": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
+    "mood_low": "no", "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no",
+    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no",
+    "cast_or_tight_bandage": "no", "stroke_signs_last_hours": "no", "self_harm_thoughts": "no",
 }
 BROWSER_REPEATS = 5
 

@@ -23,22 +23,22 @@ FULL_ANSWERS: dict[str, object] = {
     "pain_present": "yes", "pain_location": ["left_arm", "right_leg"], "inciting_event": "yes",
     "pain_disproportionate": "unsure", "pain_duration": "3_6m", "pain_intensity": 7,
     "burning_pain": "yes", "touch_sensitivity": "no", "temperature_difference": "yes",
-    "color_change": "unsure", "sweating_change": "no", "swelling": "yes", "stiffness": "yes",
-    "weakness_tremor_spasm": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
-    "mood_low": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no",
-    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no",
-    "cast_or_tight_bandage": "yes", "tight_cast_worsening_pain": "no", "stroke_signs": "no",
+    "skin_color_change": "unsure", "sweating_change": "no", "swelling": "yes", "stiffness": "yes",
+    "weakness_tremor_or_odd_position": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
+    "mood_low": "no", "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no",
+    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no",
+    "cast_or_tight_bandage": "yes", "tight_cast_worsening_pain": "no", "stroke_signs_last_hours": "no",
     "self_harm_thoughts": "no",
 }
 _CATEGORIES = {
     "sensory": ("touch_sensitivity",),
-    "vasomotor": ("temperature_difference", "color_change"),
+    "vasomotor": ("temperature_difference", "skin_color_change"),
     "sudomotor_edema": ("sweating_change", "swelling"),
-    "motor_trophic": ("stiffness", "weakness_tremor_spasm", "skin_hair_nail_change"),
+    "motor_trophic": ("stiffness", "weakness_tremor_or_odd_position", "skin_hair_nail_change"),
 }
 _RED_FLAGS = (
-    "cold_pale_numb_limb", "sudden_leg_swelling_or_breathless", "breathless_or_chest_pain",
-    "fever_with_hot_red_limb", "spreading_redness_or_pus", "tight_cast_worsening_pain", "stroke_signs",
+    "hand_or_foot_newly_pale", "arm_or_leg_newly_swollen", "breathless_or_chest_pain",
+    "fever_with_hot_red_limb", "redness_spreading_fast", "tight_cast_worsening_pain", "stroke_signs_last_hours",
 )
 
 

@@ -78,7 +78,7 @@ def serious_violations(page: Page) -> list[str]:
 def test_direct_url_without_sign_in_shows_no_patient_data(
     browser: Browser, server: StreamlitServer, storage: Storage, path: str
 ) -> None:
-    secret = save(storage, f"direct-{path}", "sensory", "vasomotor", cold_pale_numb_limb="yes")
+    secret = save(storage, f"direct-{path}", "sensory", "vasomotor", hand_or_foot_newly_pale="yes")
     page = desk(browser)
     page.goto(f"{server.url}{path}")
     page.get_by_role("button").first.wait_for(timeout=20_000)
@@ -133,7 +133,7 @@ def test_detail_page_and_accessibility(
 
 def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer, storage: Storage) -> None:
     hostile = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script>**bold**'
-    row = save(storage, "hostile", "sensory", stroke_signs="yes")
+    row = save(storage, "hostile", "sensory", stroke_signs_last_hours="yes")
     page = desk(browser)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -196,7 +196,7 @@ def test_sixty_open_urgents_all_listed_oldest_first(
     quick = streamlit_server()
     storage = Storage(quick.env["DATABASE_URL"])
     add_staff(storage, USERNAME, PASSCODE, role="admin", actor="test")
-    rows = [save(storage, f"sixty-{n}", "sensory", cold_pale_numb_limb="yes") for n in range(60)]
+    rows = [save(storage, f"sixty-{n}", "sensory", hand_or_foot_newly_pale="yes") for n in range(60)]
     page = desk(browser)
     sign_in(page, quick.url)
     page.get_by_text("URGENT: 60 open urgent screening(s)").wait_for(timeout=20_000)

@@ -26,9 +26,9 @@ LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
 SERIOUS = {"serious", "critical"}
 
 NO_RED_FLAGS: dict[str, AnswerValue] = {
-    "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no", "breathless_or_chest_pain": "no",
-    "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no", "cast_or_tight_bandage": "no",
-    "stroke_signs": "no", "self_harm_thoughts": "no",
+    "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no", "breathless_or_chest_pain": "no",
+    "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no", "cast_or_tight_bandage": "no",
+    "stroke_signs_last_hours": "no", "self_harm_thoughts": "no",
 }
 REFERRAL: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_location": ("left_arm",), "pain_disproportionate": "yes", "pain_intensity": 7,
@@ -36,7 +36,7 @@ REFERRAL: dict[str, AnswerValue] = {
     **NO_RED_FLAGS,
 }
 CLINICIAN_REVIEW: dict[str, AnswerValue] = {
-    "pain_present": "yes", "pain_disproportionate": "unsure", "touch_sensitivity": "yes", "color_change": "yes",
+    "pain_present": "yes", "pain_disproportionate": "unsure", "touch_sensitivity": "yes", "skin_color_change": "yes",
     **NO_RED_FLAGS,
 }
 URGENT: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS, "self_harm_thoughts": "yes"}

@@ -86,8 +86,14 @@ NO_PAIN: dict[str, object] = {"pain_present": "no", **SAFETY_NO}
 
 
 def answers(**overrides: object) -> dict[str, object]:
-    """BASE_ANSWERS with some answers changed; a value of None removes the answer."""
+    """BASE_ANSWERS with some answers changed; a value of None removes the answer.
+
+    A yes (or a refusal) to self_harm_thoughts asks self_harm_now (required): it is answered
+    "no" here unless given, like every other red flag in BASE_ANSWERS.
+    """
     merged = {**BASE_ANSWERS, **overrides}
+    if merged.get("self_harm_thoughts") in ("yes", "prefer_not_to_say") and "self_harm_now" not in overrides:
+        merged["self_harm_now"] = "no"
     return {key: value for key, value in merged.items() if value is not None}
 
 

@@ -67,7 +67,7 @@ def test_score_accepts_a_questionnaire_response(
 def test_score_reads_an_in_progress_response_as_the_answers_so_far(
     questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, partial=True)
+    result = score(questionnaire, {"pain_present": "no", "hand_or_foot_newly_pale": "yes"}, partial=True)
     response = next(screening_resources(questionnaire, result, response_id="stop", authored=AUTHORED))
     path = tmp_path / "response.json"
     path.write_text(json.dumps(response), encoding="utf-8")
@@ -133,7 +133,7 @@ def test_batch_scores_ndjson_of_responses(
     questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Our own NDJSON export (responses and Observations mixed) scores back; bad lines are rows."""
-    flats = [answers(), with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs="yes")]
+    flats = [answers(), with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs_last_hours="yes")]
     lines: list[str] = []
     for number, flat in enumerate(flats):
         result = score(questionnaire, flat)

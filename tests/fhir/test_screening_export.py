@@ -84,7 +84,7 @@ def test_observations_tier_urgent_and_each_red_flag(
 
 def test_in_progress_screening(questionnaire: Questionnaire) -> None:
     """Saved at a red flag before the end: the response is in progress, the findings preliminary."""
-    result = score(questionnaire, answers(stroke_signs="yes"))
+    result = score(questionnaire, answers(stroke_signs_last_hours="yes"))
     resources = list(screening_resources(questionnaire, result, response_id="early", authored=AUTHORED,
                                          complete=False))
     assert resources[0]["status"] == "in-progress"
@@ -95,7 +95,7 @@ def test_in_progress_screening(questionnaire: Questionnaire) -> None:
 def test_saved_at_a_red_flag_is_in_progress_and_scores_back_partial(questionnaire: Questionnaire) -> None:
     """A screening stopped at an emergency red flag: `result.complete` is False, so the response
     is in progress, and scoring it back (partial) gives the same result, not a missing-answer error."""
-    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, partial=True)
+    result = score(questionnaire, {"pain_present": "no", "hand_or_foot_newly_pale": "yes"}, partial=True)
     assert result.complete is False
     response = next(screening_resources(questionnaire, result, response_id="stop", authored=AUTHORED))
     assert response["status"] == "in-progress"
@@ -155,7 +155,7 @@ def test_ndjson_is_one_resource_per_line(questionnaire: Questionnaire, urgent_re
         with_categories("sensory", "vasomotor"),
         with_categories("sensory", "vasomotor", "motor_trophic", fever_with_hot_red_limb="yes"),
         answers(self_harm_thoughts="prefer_not_to_say", pain_location=["other", "left_leg"]),
-        {**NO_PAIN, "sudden_leg_swelling_or_breathless": "yes"},
+        {**NO_PAIN, "arm_or_leg_newly_swollen": "yes"},
     ],
     ids=["base", "two-categories", "three-and-flag", "prefer-not", "no-pain-flag"],
 )

@@ -11,9 +11,9 @@ from tests.patient.plans import NO_PAIN, REFERRAL
 from ui.patient import escalation, flow
 
 EXPECTED_LEVELS = {
-    "cold_pale_numb_limb": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs": "emergency",
-    "sudden_leg_swelling_or_breathless": "same_day", "fever_with_hot_red_limb": "same_day",
-    "breathless_or_chest_pain": "emergency", "spreading_redness_or_pus": "same_day",
+    "hand_or_foot_newly_pale": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs_last_hours": "emergency",
+    "arm_or_leg_newly_swollen": "same_day", "fever_with_hot_red_limb": "same_day",
+    "breathless_or_chest_pain": "emergency", "redness_spreading_fast": "same_day",
     "self_harm_thoughts": "talk_now",
 }
 
@@ -41,18 +41,18 @@ def test_no_and_unanswered_raise_nothing(questionnaire: Questionnaire) -> None:
 
 
 def test_the_most_urgent_level_wins(questionnaire: Questionnaire) -> None:
-    answers = {**NO_PAIN, "self_harm_thoughts": "yes", "fever_with_hot_red_limb": "yes", "stroke_signs": "yes"}
+    answers = {**NO_PAIN, "self_harm_thoughts": "yes", "fever_with_hot_red_limb": "yes", "stroke_signs_last_hours": "yes"}
     assert escalation.level_raised(questionnaire, answers) == "emergency"
     assert escalation.most_urgent(["same_day", None, "talk_now"]) == "talk_now"  # staff act before they leave
     assert escalation.most_urgent([None]) is None
 
 
 def test_an_incomplete_screening_is_scored_without_inventing_answers(questionnaire: Questionnaire) -> None:
-    so_far = {"pain_present": "yes", "pain_disproportionate": "yes", "stroke_signs": "yes"}
+    so_far = {"pain_present": "yes", "pain_disproportionate": "yes", "stroke_signs_last_hours": "yes"}
     with pytest.raises(AnswersInvalid):  # the full scoring rightly refuses it
         score(questionnaire, so_far, "en")
     result = escalation.result_so_far(questionnaire, so_far, "es")
-    assert result.urgent and result.red_flags == ("stroke_signs",)
+    assert result.urgent and result.red_flags == ("stroke_signs_last_hours",)
     assert result.complete is False and result.red_flag_level == "emergency"
     assert dict(result.answers) == so_far  # nothing made up for the questions not reached
     assert result.questionnaire_hash == questionnaire.content_hash and result.language == "es"
@@ -63,8 +63,8 @@ def test_a_complete_set_scores_as_score_does(questionnaire: Questionnaire) -> No
 
 
 def test_a_bad_answer_is_still_an_error(questionnaire: Questionnaire) -> None:
-    with pytest.raises(AnswersInvalid, match="stroke_signs"):
-        escalation.result_so_far(questionnaire, {"stroke_signs": "maybe"}, "en")
+    with pytest.raises(AnswersInvalid, match="stroke_signs_last_hours"):
+        escalation.result_so_far(questionnaire, {"stroke_signs_last_hours": "maybe"}, "en")
 
 
 def _walk(questionnaire: Questionnaire, plan: dict) -> list[flow.Progress]:  # type: ignore[type-arg]

@@ -13,14 +13,14 @@ def test_progress_counts_the_longest_path_still_possible(questionnaire: Question
     no_pain_longest = len(flow.asked(questionnaire, {"pain_present": "no", "cast_or_tight_bandage": "yes"}))
     assert flow.progress(questionnaire, {}, "pain_present") == flow.Progress(1, every)
     assert flow.progress(questionnaire, {"pain_present": "yes"}, "pain_location") == flow.Progress(2, every)
-    no_pain = flow.progress(questionnaire, {"pain_present": "no"}, "cold_pale_numb_limb")
+    no_pain = flow.progress(questionnaire, {"pain_present": "no"}, "hand_or_foot_newly_pale")
     assert no_pain == flow.Progress(2, no_pain_longest)
     assert no_pain_longest < every
 
 
 @pytest.mark.parametrize(
     ("pain", "after_first"),
-    [pytest.param("no", "cold_pale_numb_limb", id="no-pain→safety"), pytest.param("yes", "pain_location", id="pain")],
+    [pytest.param("no", "hand_or_foot_newly_pale", id="no-pain→safety"), pytest.param("yes", "pain_location", id="pain")],
 )
 def test_branching_comes_from_the_questionnaire(questionnaire: Questionnaire, pain: str, after_first: str) -> None:
     assert flow.item_after(questionnaire, {"pain_present": pain}, "pain_present") == after_first
@@ -37,6 +37,6 @@ def test_first_missing_names_the_first_required_unanswered(questionnaire: Questi
 
 
 def test_answers_to_questions_no_longer_asked_are_dropped(questionnaire: Questionnaire) -> None:
-    answers = {"pain_present": "no", "burning_pain": "yes", "stroke_signs": "no"}
-    assert flow.asked_answers(questionnaire, answers) == {"pain_present": "no", "stroke_signs": "no"}
+    answers = {"pain_present": "no", "burning_pain": "yes", "stroke_signs_last_hours": "no"}
+    assert flow.asked_answers(questionnaire, answers) == {"pain_present": "no", "stroke_signs_last_hours": "no"}
 

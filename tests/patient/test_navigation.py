@@ -16,9 +16,9 @@ def test_no_pain_skips_to_the_safety_questions(kiosk: Kiosk, questionnaire: Ques
     assert kiosk.current_item().id == "pain_present"
     kiosk.answer("no")
 
-    assert kiosk.current_item().id == "cold_pale_numb_limb"
+    assert kiosk.current_item().id == "hand_or_foot_newly_pale"
     assert kiosk.current_item().red_flag is not None
-    longest = flow.progress(questionnaire, {"pain_present": "no"}, "cold_pale_numb_limb").total
+    longest = flow.progress(questionnaire, {"pain_present": "no"}, "hand_or_foot_newly_pale").total
     assert kiosk.progress() == f"Question 2 of {longest}"
     assert longest < len(questionnaire.items)
 

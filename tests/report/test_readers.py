@@ -57,13 +57,13 @@ def test_times_are_in_the_clinic_time_zone() -> None:
 
 
 def test_urgent_banner_says_now_and_names_the_level_emergency_first() -> None:
-    result = score(QUESTIONNAIRE, with_categories("sensory", sudden_leg_swelling_or_breathless="yes",
-                                                  stroke_signs="yes"))
+    result = score(QUESTIONNAIRE, with_categories("sensory", arm_or_leg_newly_swollen="yes",
+                                                  stroke_signs_last_hours="yes"))
     assert result.red_flag_level == "emergency"
     banner = text_of(build(result)).split("Outcome of the screen")[0]
     assert "URGENT: talk with the patient now" in banner and "today" not in banner.split("Most severe")[0]
     assert "Most severe: EMERGENCY" in banner
-    stroke, clot = (QUESTIONNAIRE.item(i).red_flag for i in ("stroke_signs", "sudden_leg_swelling_or_breathless"))
+    stroke, clot = (QUESTIONNAIRE.item(i).red_flag for i in ("stroke_signs_last_hours", "arm_or_leg_newly_swollen"))
     assert stroke is not None and clot is not None
     assert banner.index(stroke.concern["en"]) < banner.index(clot.concern["en"])
 
