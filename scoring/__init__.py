@@ -6,7 +6,7 @@ imported inside that verb. It screens; it never diagnoses: results suggest a ref
 clinician review and never say a patient has the condition.
 """
 
-from scoring._questions_seen import QuestionText, archived_version, question_text
+from scoring._questions_seen import QuestionText, answered_under, archived_version, question_text, wording_note
 from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
 from scoring._red_flag_rules import rules_raised
 from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
@@ -52,6 +52,7 @@ __all__ = [
     "Tier",
     "TierRule",
     "answer_text",
+    "answered_under",
     "archived_version",
     "load_questionnaire",
     "normalise_answers",
@@ -62,4 +63,5 @@ __all__ = [
     "rules_raised",
     "score",
     "shown_items",
+    "wording_note",
 ]

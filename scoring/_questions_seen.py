@@ -39,23 +39,46 @@ def questions_seen(questionnaire: Questionnaire, shown: Sequence[str], language:
     return tuple(QuestionSeen(item_id, version, language, items[item_id].text[language]) for item_id in shown)
 
 
-def question_text(questionnaire: Questionnaire, result: ScreeningResult, item_id: str) -> QuestionText | None:
-    """The words the patient saw for `item_id` (see the module docstring); None if unknown."""
+def answered_under(questionnaire: Questionnaire, result: ScreeningResult) -> Questionnaire:
+    """The questionnaire version the patient answered: its archived copy when the result is of
+    another version and the copy exists, else `questionnaire` (so retired items still list)."""
+    if result.questionnaire_version == questionnaire.version:
+        return questionnaire
+    archived = archived_version(questionnaire.path, result.questionnaire_id, result.questionnaire_version)
+    return archived if archived is not None else questionnaire
+
+
+def question_text(
+    questionnaire: Questionnaire, result: ScreeningResult, item_id: str, language: str | None = None
+) -> QuestionText | None:
+    """The words of `item_id` as this patient saw them (in `language`, default the patient's):
+    kept with the answers, else from the archived copy of the version answered, else today's
+    wording (see the module docstring). None when no version has the item in that language."""
+    language = language or result.language
     for seen in result.questions_seen:
-        if seen.item == item_id:
+        if seen.item == item_id and seen.language == language:
             return QuestionText(seen.text, "as_shown")
-    source: Source = "current_version"
-    words = questionnaire
-    if result.questionnaire_version != questionnaire.version:
-        archived = archived_version(questionnaire.path, result.questionnaire_id, result.questionnaire_version)
-        if archived is not None:
-            words, source = archived, "archived_version"
-    elif result.questionnaire_hash == questionnaire.content_hash:
-        source = "archived_version"  # the very file the patient answered
-    item = words.items_by_id.get(item_id)
-    if item is None or result.language not in item.text.languages:
+    words = answered_under(questionnaire, result)
+    same_version = words.version == result.questionnaire_version
+    source: Source = "archived_version" if same_version else "current_version"
+    item = words.items_by_id.get(item_id) or questionnaire.items_by_id.get(item_id)
+    if item is None or language not in item.text.languages:
         return None
-    return QuestionText(item.text[result.language], source)
+    if result.questions_seen and same_version:
+        source = "as_shown"  # kept for the patient's language; the same version's words in another
+    return QuestionText(item.text[language], source)
+
+
+def wording_note(questionnaire: Questionnaire, result: ScreeningResult) -> str | None:
+    """A line for staff when the questions shown are not the words kept with the answers, or None."""
+    if result.questions_seen:
+        return None
+    version = result.questionnaire_version
+    if answered_under(questionnaire, result).version == version:
+        return (f"Questions as worded in questionnaire {version} (stored before answers kept their "
+                "wording; read from that version's file).")
+    return (f"Questions in today's wording (questionnaire {questionnaire.version}); the wording of "
+            f"version {version}, which this patient answered, was not found.")
 
 
 @cache  # frozen files, read once per process; questionnaire wording only, never answers

@@ -116,7 +116,8 @@ def test_overdue_means_before_the_clinic_today(
     chicago: None, storage: Storage, submit: Callable[..., Submission]
 ) -> None:
     now = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)  # 21:00 on the 14th in Chicago
-    earlier_that_evening = move(storage, submit(stroke_signs_last_hours="yes"), datetime(2026, 1, 14, 23, 0, tzinfo=UTC))
+    earlier_that_evening = move(storage, submit(stroke_signs_last_hours="yes"),
+                                datetime(2026, 1, 14, 23, 0, tzinfo=UTC))
     the_day_before = move(storage, submit(stroke_signs_last_hours="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
     assert not urgent_list.is_overdue(earlier_that_evening, now, CHICAGO)  # the same clinic day
     assert urgent_list.is_overdue(the_day_before, now, CHICAGO)  # 23:00 on the 13th, clinic time

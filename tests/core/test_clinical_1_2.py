@@ -198,7 +198,9 @@ def test_a_retired_id_cannot_come_back_with_another_meaning() -> None:
         "questionnaires/test.yaml: items[cold_pale_numb_limb].id: 'cold_pale_numb_limb' is a retired id"
     )
     rule_problems = problems_after(lambda d: _rule(d, "deep_infection").update(id="stroke_signs"))
-    assert rule_problems[0].startswith("questionnaires/test.yaml: red_flag_rules[stroke_signs].id: 'stroke_signs' is a retired id")
+    assert rule_problems[0].startswith(
+        "questionnaires/test.yaml: red_flag_rules[stroke_signs].id: 'stroke_signs' is a retired id"
+    )
 
 
 RULE_ERRORS = [

@@ -11,7 +11,8 @@ from tests.patient.plans import NO_PAIN, REFERRAL
 from ui.patient import escalation, flow
 
 EXPECTED_LEVELS = {
-    "hand_or_foot_newly_pale": "emergency", "tight_cast_worsening_pain": "emergency", "stroke_signs_last_hours": "emergency",
+    "hand_or_foot_newly_pale": "emergency", "tight_cast_worsening_pain": "emergency",
+    "stroke_signs_last_hours": "emergency",
     "arm_or_leg_newly_swollen": "same_day", "fever_with_hot_red_limb": "same_day",
     "breathless_or_chest_pain": "emergency", "redness_spreading_fast": "same_day",
     "self_harm_thoughts": "talk_now",
@@ -41,7 +42,8 @@ def test_no_and_unanswered_raise_nothing(questionnaire: Questionnaire) -> None:
 
 
 def test_the_most_urgent_level_wins(questionnaire: Questionnaire) -> None:
-    answers = {**NO_PAIN, "self_harm_thoughts": "yes", "fever_with_hot_red_limb": "yes", "stroke_signs_last_hours": "yes"}
+    answers = {**NO_PAIN, "self_harm_thoughts": "yes", "fever_with_hot_red_limb": "yes",
+               "stroke_signs_last_hours": "yes"}
     assert escalation.level_raised(questionnaire, answers) == "emergency"
     assert escalation.most_urgent(["same_day", None, "talk_now"]) == "talk_now"  # staff act before they leave
     assert escalation.most_urgent([None]) is None

@@ -20,7 +20,8 @@ def test_progress_counts_the_longest_path_still_possible(questionnaire: Question
 
 @pytest.mark.parametrize(
     ("pain", "after_first"),
-    [pytest.param("no", "hand_or_foot_newly_pale", id="no-pain→safety"), pytest.param("yes", "pain_location", id="pain")],
+    [pytest.param("no", "hand_or_foot_newly_pale", id="no-pain→safety"),
+     pytest.param("yes", "pain_location", id="pain")],
 )
 def test_branching_comes_from_the_questionnaire(questionnaire: Questionnaire, pain: str, after_first: str) -> None:
     assert flow.item_after(questionnaire, {"pain_present": pain}, "pain_present") == after_first

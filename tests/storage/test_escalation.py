@@ -145,7 +145,8 @@ def test_every_open_urgent_is_listed_oldest_first_with_the_exact_total(storage: 
 
 
 def test_minutes_waiting_stops_at_acknowledgement(storage: Storage, make_result: Make) -> None:
-    saved = storage.save_submission(idempotency_key="m", result=make_result(stroke_signs_last_hours="yes"), language="en")
+    saved = storage.save_submission(idempotency_key="m", result=make_result(stroke_signs_last_hours="yes"),
+                                    language="en")
     assert saved.minutes_waiting(saved.created_at + timedelta(minutes=7, seconds=59)) == 7
     acknowledged = storage.acknowledge(saved.id, actor="c").submission
     assert acknowledged is not None
