@@ -71,9 +71,42 @@ def test_self_harm_refusal_shows_988_after_send(kiosk: Kiosk, saved: Saved) -> N
     reach(kiosk, "self_harm_thoughts", NO_PAIN)
     kiosk.choose("prefer_not_to_say")
     assert saved()[0].urgent  # saved at the answer
-    kiosk.forward().submit()
+    kiosk.forward()
+    assert kiosk.current_item().id == "self_harm_now"  # the ASQ acuity question follows a refusal
+    kiosk.answer("no").submit()
     assert "988" in kiosk.screen_text()
     assert len(saved()) == 1
+    assert saved()[0].result.red_flag_level == "talk_now"  # "no" leaves talk_now as it is
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_acuity_yes_interrupts_at_once_with_911_and_988(kiosk: Kiosk, saved: Saved, language: str) -> None:
+    """Issue 17: "thoughts of killing yourself right now?" yes is an emergency: the urgent screen
+    comes at that answer, and the row is saved with the emergency level."""
+    kiosk.start(language)
+    reach(kiosk, "self_harm_thoughts", NO_PAIN)
+    kiosk.answer("yes")
+    assert kiosk.current_item().id == "self_harm_now"
+    kiosk.choose("yes")  # no Next: the answer alone escalates
+    assert kiosk.words("urgent_title") in kiosk.screen_text() and not kiosk.on_question()
+    messages = urgent_messages(kiosk)
+    assert "911" in messages and "988" in messages and "AYUDA" in messages
+    (row,) = saved()
+    assert row.urgent and row.result.red_flag_level == "emergency" and "self_harm_now" in row.result.red_flags
+
+
+def test_a_red_flag_rule_interrupts_at_the_answer_that_completes_it(kiosk: Kiosk, saved: Saved) -> None:
+    """Fever (same day alone) then spreading redness: the deep-infection rule is an emergency at once."""
+    kiosk.start("en")
+    reach(kiosk, "fever_with_hot_red_limb", BEFORE_STROKE)
+    kiosk.choose("yes")
+    assert kiosk.on_question()  # fever alone is same_day: the flow goes on
+    kiosk.forward()
+    assert kiosk.current_item().id == "redness_spreading_fast"
+    kiosk.choose("yes")
+    assert kiosk.words("urgent_title") in kiosk.screen_text() and not kiosk.on_question()
+    (row,) = saved()
+    assert "deep_infection" in row.result.red_flags and row.result.red_flag_level == "emergency"
 
 
 def test_a_changed_answer_never_takes_the_alert_back(kiosk: Kiosk, saved: Saved) -> None:
@@ -120,7 +153,7 @@ def test_a_failed_send_with_a_red_flag_still_shows_the_urgent_screen(
 ) -> None:
     real_save = Storage.save_submission
     kiosk.start("en")
-    kiosk.answer_all({**NO_PAIN, "self_harm_thoughts": "yes"})
+    kiosk.answer_all({**NO_PAIN, "self_harm_thoughts": "yes", "self_harm_now": "no"})
 
     def broken(self: Storage, **kwargs: object) -> object:
         raise OSError("disk I/O error")
@@ -173,7 +206,7 @@ def test_a_bad_tablet_name_is_ignored(kiosk: Kiosk, saved: Saved, bad: str) -> N
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_staff_box_never_tells_a_patient_how_to_dismiss_the_screen(kiosk: Kiosk, language: str) -> None:
     kiosk.start(language)
-    kiosk.answer_all({**NO_PAIN, "self_harm_thoughts": "yes"})
+    kiosk.answer_all({**NO_PAIN, "self_harm_thoughts": "yes", "self_harm_now": "no"})
     kiosk.submit()
     screen = kiosk.screen_text().lower()
     for hint in ("reload", "recargar", "vuelva a cargar", "refresh", "kiosk_staff_code"):
