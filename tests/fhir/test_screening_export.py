@@ -37,7 +37,7 @@ def test_bundle_parses_and_passes_our_checks(
     assert bundle["type"] == "collection"
     assert [e["fullUrl"] for e in bundle["entry"]] == [
         f"{BASE}/QuestionnaireResponse/K7Q-2M4", f"{BASE}/Observation/K7Q-2M4-tier",
-        f"{BASE}/Observation/K7Q-2M4-urgent", f"{BASE}/Observation/K7Q-2M4-cold-pale-numb-limb",
+        f"{BASE}/Observation/K7Q-2M4-urgent", f"{BASE}/Observation/K7Q-2M4-hand-or-foot-newly-pale",
         f"{BASE}/Observation/K7Q-2M4-self-harm-thoughts",
     ]
 
@@ -89,7 +89,20 @@ def test_in_progress_screening(questionnaire: Questionnaire) -> None:
                                          complete=False))
     assert resources[0]["status"] == "in-progress"
     assert {r["status"] for r in resources[1:]} == {"preliminary"}
-    assert resources[2]["valueBoolean"] is True and resources[3]["id"] == "early-stroke-signs"
+    assert resources[2]["valueBoolean"] is True and resources[3]["id"] == "early-stroke-signs-last-hours"
+
+
+def test_a_red_flag_rule_is_an_observation_with_its_concern_and_level(questionnaire: Questionnaire) -> None:
+    """Issue 17: a combination (red_flag_rules) exports like an item's red flag: its id, its
+    concern for staff and its level, and the Observation is valid R4B."""
+    result = score(questionnaire, answers(fever_with_hot_red_limb="yes", redness_spreading_fast="yes"))
+    resources = list(screening_resources(questionnaire, result, response_id="rule", authored=AUTHORED))
+    (rule,) = [r for r in resources if r["id"] == "rule-deep-infection"]
+    Observation.model_validate(rule)
+    coding = rule["valueCodeableConcept"]["coding"][0]
+    assert coding["code"] == "deep_infection"
+    assert coding["display"] == "possible necrotising or deep infection: emergency now"
+    assert "emergency" in json.dumps(rule)
 
 
 def test_saved_at_a_red_flag_is_in_progress_and_scores_back_partial(questionnaire: Questionnaire) -> None:
