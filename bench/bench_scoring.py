@@ -28,6 +28,9 @@ FULL_ANSWERS: dict[str, object] = {
     "mood_low": "no", "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no",
     "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no",
     "cast_or_tight_bandage": "yes", "tight_cast_worsening_pain": "no", "stroke_signs_last_hours": "no",
+    "hand_or_foot_newly_cold": "no", "hand_or_foot_newly_numb": "no", "hand_or_foot_newly_weak": "no",
+    "chest_pain_or_breathless_2_days": "no", "wound_with_pus": "no", "injury_or_surgery_2_weeks": "no",
+    "spine_procedure_4_weeks": "no",
     "self_harm_thoughts": "no",
 }
 _CATEGORIES = {
@@ -39,6 +42,8 @@ _CATEGORIES = {
 _RED_FLAGS = (
     "hand_or_foot_newly_pale", "arm_or_leg_newly_swollen", "breathless_or_chest_pain",
     "fever_with_hot_red_limb", "redness_spreading_fast", "tight_cast_worsening_pain", "stroke_signs_last_hours",
+    "hand_or_foot_newly_cold", "hand_or_foot_newly_numb", "hand_or_foot_newly_weak", "wound_with_pus",
+    "pain_worse_fast_after_injury",
 )
 
 
@@ -48,9 +53,12 @@ def bare_rule(answers: dict[str, object]) -> tuple[str, bool]:
     gate = pain and answers.get("pain_disproportionate") in ("yes", "unsure")
     met = sum(any(answers.get(i) == "yes" for i in items) for items in _CATEGORIES.values())
     not_out_of_proportion = pain and answers.get("pain_disproportionate") == "no"
+    month = answers.get("pain_duration") in ("1_3m", "3_6m", "gt_6m")
+    unsure = sum(any(answers.get(i) in ("yes", "unsure") for i in items) for items in _CATEGORIES.values())
     tier = (
-        "referral_suggested" if gate and met >= 3
+        "referral_suggested" if gate and met >= 3 and month
         else "clinician_review" if (gate and met == 2) or (not_out_of_proportion and met >= 3)
+        or (gate and (met >= 3 or unsure >= 3))
         else "none"
     )
     urgent = any(answers.get(i) == "yes" for i in _RED_FLAGS) or answers.get("self_harm_thoughts") in (
