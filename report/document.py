@@ -49,7 +49,7 @@ from scoring import (
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
 SLEEP_MOOD_ITEMS = ("sleep_problems", "mood_low")
-TAKE_HOME_LEFT_OUT = ("self_harm_thoughts",)
+TAKE_HOME_LEFT_OUT = ("self_harm_thoughts", "self_harm_now")
 """Items whose question and answer the patient's copy leaves out: it goes home, others may read it."""
 
 @dataclass(frozen=True)

@@ -35,6 +35,19 @@ def test_patient_copy_leaves_out_the_self_harm_answer(answer: str, language: str
     assert SELF_HARM.answer_label(answer, "en") in clinician
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_patient_copy_leaves_out_the_suicide_acuity_question_too(language: str) -> None:
+    """Issue 17: "thoughts of killing yourself right now?" (self_harm_now) follows a yes; the
+    take-home copy, which others may read, prints neither question nor answer."""
+    now = QUESTIONNAIRE.item("self_harm_now")
+    result = score(QUESTIONNAIRE, with_categories("sensory", self_harm_thoughts="yes", self_harm_now="no"), language)
+    assert "self_harm_now" in result.shown
+    take_home = text_of(build(result, variant="patient", language=language))
+    assert _flat(now.text[language])[:30] not in take_home
+    clinician = text_of(build(result, language=language))
+    assert _flat(now.text["en"])[:30] in clinician
+
+
 def test_clinician_copy_of_a_spanish_screening_shows_both_languages() -> None:
     result = score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", swelling="unsure"), "es")
     text = text_of(build(result, language="es"))
