@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from scoring import Questionnaire, load_questionnaire, score
+from scoring import Questionnaire, load_questionnaire, score, shown_items
 
 QUESTIONNAIRE = "questionnaires/crps.yaml"
 FULL_ANSWERS: dict[str, object] = {
@@ -84,27 +84,30 @@ def write_answers_csv(questionnaire: Questionnaire, path: Path, rows: int, seed:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["respondent_id", *ids])
+        # Questions behind a red flag or a red-flag rule (1.2) are "yes" one time in a hundred;
+        # every shown question is answered, hidden ones left empty (branching from the questionnaire).
+        rare = {c.item for rule in questionnaire.red_flag_rules for c in (*rule.all, *rule.any)}
+        rare |= {c.item for item in questionnaire.items for c in item.show_if if c.item != "pain_present"}
         for number in range(rows):
             pain = rng.random() < 0.8
-            row: list[str] = [f"r{number}"]
+            answers: dict[str, object] = {}
             for item in questionnaire.items:
                 codes = sorted(item.codes)
                 if item.id == "pain_present":
-                    row.append("yes" if pain else "no")
-                elif item.id == "cast_or_tight_bandage":
-                    row.append("yes" if rng.random() < 0.05 else "no")
-                elif item.id == "tight_cast_worsening_pain":
-                    row.append("no" if row[ids.index("cast_or_tight_bandage") + 1] == "yes" else "")
-                elif item.show_if and not pain:
-                    row.append("")
+                    answers[item.id] = "yes" if pain else "no"
                 elif item.kind == "integer":
-                    row.append(str(rng.randint(0, 10)))
+                    answers[item.id] = rng.randint(0, 10)
                 elif item.kind == "multiple":
-                    row.append(";".join(rng.sample(codes, 2)))
-                elif item.red_flag is not None:
-                    row.append("yes" if rng.random() < 0.01 else "no")
+                    answers[item.id] = tuple(rng.sample(codes, 2))
+                elif item.red_flag is not None or item.id in rare:
+                    answers[item.id] = "yes" if rng.random() < 0.01 else "no"
                 else:
-                    row.append(rng.choice(codes))
+                    answers[item.id] = rng.choice(codes)
+            shown = {item.id for item in shown_items(questionnaire, answers)}  # type: ignore[arg-type]
+            row: list[str] = [f"r{number}"]
+            for item_id in ids:
+                value = answers[item_id] if item_id in shown else ""
+                row.append(";".join(value) if isinstance(value, tuple) else str(value))
             if number % 1000 == 999:
                 row[ids.index("pain_intensity") + 1] = "seven"
             writer.writerow(row)

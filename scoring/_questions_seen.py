@@ -32,11 +32,23 @@ class QuestionText(NamedTuple):
     patient answered (stored before 1.2); `current_version`: today's wording, version unknown."""
 
 
+def seen_texts(questionnaire: Questionnaire) -> dict[str, dict[str, QuestionSeen]]:
+    """Every question's `QuestionSeen`, per language: built once at load, so scoring only looks up."""
+    return {
+        language: {
+            item.id: QuestionSeen(item.id, questionnaire.version, language, item.text[language])
+            for item in questionnaire.items
+        }
+        for language in questionnaire.languages
+    }
+
+
 def questions_seen(questionnaire: Questionnaire, shown: Sequence[str], language: str) -> tuple[QuestionSeen, ...]:
     """The words of each shown question in `language`, for the result to keep."""
-    items = questionnaire.items_by_id
-    version = questionnaire.version
-    return tuple(QuestionSeen(item_id, version, language, items[item_id].text[language]) for item_id in shown)
+    table = questionnaire.seen_texts.get(language)
+    if table is None:  # a questionnaire built without the loader
+        table = seen_texts(questionnaire)[language]
+    return tuple(map(table.__getitem__, shown))
 
 
 def answered_under(questionnaire: Questionnaire, result: ScreeningResult) -> Questionnaire:

@@ -9,7 +9,7 @@ each answer alone is same-day). The engine's condition check is the one it uses 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
 from scoring._items import ItemReader
@@ -106,17 +106,27 @@ class RuleFlagReader(ItemReader):
         return retired
 
 
-def rules_raised(questionnaire: Questionnaire, shown: Mapping[str, AnswerValue | None]) -> list[str]:
+def rules_raised(
+    questionnaire: Questionnaire,
+    shown: Mapping[str, AnswerValue | None],
+    holds: Callable[[Condition, Mapping[str, AnswerValue | None]], bool] | None = None,
+) -> list[str]:
     """The ids of the red-flag rules that hold on the answers to shown items, in file order.
 
     An unanswered or hidden item holds no condition, so a rule is raised once the answers that
-    make it are given (the patient flow escalates at that answer).
+    make it are given (the patient flow escalates at that answer). `holds` is the engine's one
+    condition check (the engine passes it; looked up here otherwise, as the engine imports this).
     """
-    from scoring.engine import _holds  # the engine's one condition check (becomes `holds`)
+    if not questionnaire.red_flag_rules:
+        return []
+    if holds is None:
+        from scoring.engine import _holds  # the engine's one condition check
 
+        holds = _holds
+    check = holds
     return [
         rule.id
         for rule in questionnaire.red_flag_rules
-        if all(_holds(condition, shown) for condition in rule.all)
-        and (not rule.any or any(_holds(condition, shown) for condition in rule.any))
+        if all(check(condition, shown) for condition in rule.all)
+        and (not rule.any or any(check(condition, shown) for condition in rule.any))
     ]

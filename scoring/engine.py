@@ -154,7 +154,7 @@ def score(
                 red_flags.append(item.id)
     if problems or (missing and not partial):
         raise AnswersInvalid(problems + missing)
-    red_flags += rules_raised(questionnaire, shown)  # combinations (red_flag_rules)
+    red_flags += rules_raised(questionnaire, shown, _holds)  # combinations (red_flag_rules)
     shown_ids = tuple(shown)
     if partial:  # asked so far: up to the last answered item
         last = max((index for index, value in enumerate(shown.values()) if value is not None), default=-1)

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from scoring._fields import as_written
+from scoring._questions_seen import seen_texts
 from scoring._red_flag_rules import RuleFlagReader
 from scoring._rules import RulesReader
 from scoring._yaml_guard import MAX_BYTES, TOO_BIG, YamlRefused, read_yaml
@@ -68,7 +69,8 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
     if builder.problems or questionnaire is None:
         raise QuestionnaireError(builder.problems or [f"{name}: empty questionnaire"])
     return dataclasses.replace(
-        questionnaire, phrases=reason_phrases(questionnaire), groups=_visibility_groups(questionnaire.items)
+        questionnaire, phrases=reason_phrases(questionnaire), groups=_visibility_groups(questionnaire.items),
+        seen_texts=seen_texts(questionnaire),
     )
 
 

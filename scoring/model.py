@@ -197,6 +197,8 @@ class Questionnaire:
     """Red flags raised by a combination of answers, in file order."""
     retired_ids: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Ids given up (id -> why); never used again with another meaning."""
+    seen_texts: Mapping[str, Mapping[str, QuestionSeen]] = field(default_factory=dict, compare=False, repr=False)
+    """Language -> item id -> the `QuestionSeen` a result keeps, built once at load."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
