@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint types bench demo-data migrate staff deploy-test clean
+.PHONY: run test check lint types bench demo-data migrate staff deploy-test safety-case speech clean
 
 run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
+	$(PY) -m speech prepare
 	$(PY) -m streamlit run app.py
 
 test: $(DEV_STAMP)  ## set up and run every test (browser tests skip without /usr/bin/chromium)
@@ -43,6 +44,12 @@ $(RUN_STAMP): requirements.txt | $(PY)
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(RUN_STAMP)
+
+speech: $(RUN_STAMP)  ## render the read-aloud audio of every question in both languages (espeak-ng)
+	$(PY) -m speech prepare
+
+safety-case: $(DEV_STAMP)  ## run the tests the hazard log names; write docs/safety/safety-case.md
+	$(PY) docs/safety/safety_case.py
 
 deploy-test: $(DEV_STAMP)  ## PostgreSQL + two app servers + Caddy on loopback, driven in Chromium (needs caddy, postgresql, chromium)
 	$(PY) -m pytest tests/deploy -m deploy -v

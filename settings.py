@@ -71,6 +71,8 @@ class Settings:
     smtp_user: str
     smtp_password: str = field(repr=False)
     smtp_starttls: bool
+    read_aloud: bool
+    speech_cache_dir: Path
 
 
 # -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
@@ -110,6 +112,12 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
         return int(text)
 
     return parse
+
+
+def _folder(raw: str) -> Path:
+    if not raw.strip() or "\x00" in raw:
+        raise ValueError("is not a folder path")
+    return Path(raw.strip())
 
 
 def _database_url(raw: str) -> str:
@@ -224,6 +232,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("SMTP_USER", "", _text),
     Spec("SMTP_PASSWORD", "", _text, secret=True),
     Spec("SMTP_STARTTLS", "false", _bool),
+    Spec("READ_ALOUD", "false", _bool),
+    Spec("SPEECH_CACHE_DIR", "data/speech", _folder),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 

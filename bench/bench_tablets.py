@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bench.bench_patient import CHROMIUM, FLOW
-from scoring import AnswerValue
+from scoring import AnswerValue, flow
 from storage import QueueFilter, Storage
 from tests.browser.conftest import SCRIPT_FINISHED, TABLET
 from tests.browser.test_patient_kiosk import (
@@ -46,7 +46,6 @@ from tests.browser.test_patient_kiosk import (
     wait_for_question,
 )
 from tests.postgres_cluster import throwaway_cluster
-from ui.patient import flow
 from ui.patient.strings import text
 
 # Loaded by name: mypy checks bench/ but not tests/deploy/, whose Popen typing it would flag here.

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, get_args
+from typing import Any
 
 from scoring._fields import FieldReader, as_written, listify
-from scoring.model import Choice, Condition, Item, ItemKind, RedFlag, RedFlagLevel
+from scoring.model import RED_FLAG_LEVELS, Choice, Condition, Item, ItemKind, RedFlag, RedFlagLevel
 
 _ITEM_KEYS = {
     "id", "type", "text", "short", "help", "answers", "required", "category", "red_flag",
     "show_if", "min", "max", "min_label", "max_label",
 }
 _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
-_LEVELS: tuple[RedFlagLevel, ...] = get_args(RedFlagLevel)
+_LEVELS: tuple[RedFlagLevel, ...] = RED_FLAG_LEVELS  # the one list of levels, most severe first
 
 
 class ItemReader(FieldReader):

@@ -1,23 +1,24 @@
 """Red flags raised by a combination of answers (`red_flag_rules:`), and ids never reused.
 
 Read by the loader (`RuleFlagReader`, mixed into its builder) and applied by the engine
-(`rules_raised`). A rule is data in the questionnaire: `all` conditions that must every one hold,
-optional `any` conditions of which one must hold, a `level`, and `short`, `concern` and `message`
-in every language (CLINICAL.md section 4: fever with spreading redness is an emergency where
-each answer alone is same-day). The engine's condition check is the one it uses for `show_if`.
+(`rules_raised`, with `scoring.matching.holds`). A rule is data in the questionnaire: `all`
+conditions that must every one hold, optional `any` conditions of which one must hold, a
+`level`, and `short`, `concern` and `message` in every language (CLINICAL.md section 4: fever
+with spreading redness is an emergency where each answer alone is same-day).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, get_args
+from collections.abc import Mapping
+from typing import Any
 
 from scoring._items import ItemReader
-from scoring.model import AnswerValue, Condition, Item, Questionnaire, RedFlag, RedFlagLevel, RedFlagRule
+from scoring.matching import holds
+from scoring.model import RED_FLAG_LEVELS, Condition, Item, Questionnaire, RedFlag, RedFlagLevel, RedFlagRule
 
 _RULE_KEYS = {"id", "all", "any", "level", "short", "concern", "message"}
 _RULE_REQUIRED = {"id", "all", "level", "short", "concern", "message"}
-_LEVELS: tuple[RedFlagLevel, ...] = get_args(RedFlagLevel)
+_LEVELS: tuple[RedFlagLevel, ...] = RED_FLAG_LEVELS  # the one list of levels, most severe first
 
 
 class RuleFlagReader(ItemReader):
@@ -106,23 +107,16 @@ class RuleFlagReader(ItemReader):
         return retired
 
 
-def rules_raised(
-    questionnaire: Questionnaire,
-    shown: Mapping[str, AnswerValue | None],
-    holds: Callable[[Condition, Mapping[str, AnswerValue | None]], bool] | None = None,
-) -> list[str]:
-    """The ids of the red-flag rules that hold on the answers to shown items, in file order.
+def rules_raised(questionnaire: Questionnaire, shown: Mapping[str, object]) -> list[str]:
+    """The ids of the red-flag rules that hold on these answers, in file order (the engine passes
+    the answers to shown items; `scoring.read_red_flags` the raw answers).
 
     An unanswered or hidden item holds no condition, so a rule is raised once the answers that
-    make it are given (the patient flow escalates at that answer). `holds` is the engine's one
-    condition check (the engine passes it; looked up here otherwise, as the engine imports this).
+    make it are given (the patient flow escalates at that answer). Conditions are checked by
+    `scoring.matching.holds`, the one condition check.
     """
     if not questionnaire.red_flag_rules:
         return []
-    if holds is None:
-        from scoring.engine import _holds  # the engine's one condition check
-
-        holds = _holds
     check = holds
     return [
         rule.id

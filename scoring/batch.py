@@ -2,7 +2,10 @@
 into a CSV of results. Read with the `csv` module, row by row, checking every row's field count:
 a column is never shifted (1.0's pandas took a trailing comma's extra field as the index).
 
-Every input row appears in the output, scored or with its problem in the `error` column. CSV
+Every input row appears in the output, scored or with its problem in the `error` column. A red
+flag is never lost to another problem: a row with an error still says `urgent` (true/false from
+its red-flag answers alone, read first: `scoring.read_red_flags`) and why, in `warnings`; a row
+that cannot be read at all (its fields do not line up, or not JSON) is urgent in doubt. CSV
 cells are text, so each item's column is read by its type: an empty cell is no answer, a
 multiple choice is codes separated by ";", a number must be written as digits. Every output
 cell is made inert for spreadsheets (`scoring.safe_text.inert_cell`).
@@ -21,13 +24,18 @@ from typing import IO
 
 from scoring.engine import AnswersInvalid, score
 from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
+from scoring.matching import RaisedFlag
 from scoring.model import Item, Questionnaire, ScreeningResult
 from scoring.safe_text import inert_cell, printable
 
 RESPONDENT = "respondent_id"
 LANGUAGE = "language"
-"""Optional columns: passed through (`respondent_id`) or choosing the reasons' language."""
-RESULT_COLUMNS = ("tier", "referral_suggested", "urgent", "red_flags", "categories_met", "error")
+VERSION = "questionnaire_version"
+"""Optional columns: passed through (`respondent_id`), choosing the reasons' language, or saying
+which questionnaire version the row answers (a different one refuses the file)."""
+RESULT_COLUMNS = ("tier", "referral_suggested", "urgent", "red_flags", "categories_met", "error", "warnings")
+UNREADABLE = ("this row cannot be read, so its red-flag answers cannot be checked: "
+              "treated as urgent (when in doubt, urgent); check it by hand")
 MAX_LINE_CHARS = 1_000_000
 """An NDJSON line (one response) longer than this is refused: ours are about 10 kB."""
 _WHOLE_NUMBER = re.compile(r"^\s*-?\d{1,9}\s*$")
@@ -45,6 +53,8 @@ class BatchSummary:
     scored: int = 0
     errors: int = 0
     urgent: int = 0
+    urgent_errors: int = 0
+    """Urgent rows among those with errors (urgent from their red-flag answers alone)."""
     skipped: int = 0
     tiers: Counter[str] = field(default_factory=Counter)
 
@@ -53,21 +63,36 @@ class BatchSummary:
         skipped = f"; skipped {self.skipped} other resources" if self.skipped else ""
         return (
             f"batch: {self.rows} rows, {self.scored} scored, {self.errors} errors; "
-            f"by tier: {by_tier or 'none'}; urgent {self.urgent}{skipped}"
+            f"by tier: {by_tier or 'none'}; urgent {self.urgent}"
+            f"{f' ({self.urgent_errors} in rows with errors)' if self.errors else ''}{skipped}"
         )
 
-    def add(self, result: ScreeningResult | None) -> tuple[object, ...]:
-        """Count one outcome; the result columns (an error row is filled in by the caller)."""
-        if result is None:
-            self.errors += 1
-            return ("", "", "", "", "")
+    def add(self, result: ScreeningResult) -> tuple[object, ...]:
+        """Count one scored row; its result columns."""
         self.scored += 1
         self.tiers[result.tier] += 1
         self.urgent += result.urgent
         return (
             result.tier, result.referral_suggested, result.urgent,
-            ";".join(result.red_flags), ";".join(result.categories_met),
+            ";".join(result.red_flags), ";".join(result.categories_met), "", "; ".join(result.warnings),
         )
+
+    def error(
+        self, message: str, flags: tuple[RaisedFlag, ...] = (), *, unreadable: bool = False
+    ) -> tuple[object, ...]:
+        """Count one row with an error; its result columns: urgent from its red flags alone."""
+        self.errors += 1
+        urgent = bool(flags) or unreadable
+        self.urgent += urgent
+        self.urgent_errors += urgent
+        if unreadable:
+            warning = UNREADABLE
+        elif flags:
+            warning = ("urgent from the red-flag answers alone (the row has errors; not scored): "
+                       + "; ".join(str(flag) for flag in flags))
+        else:
+            warning = ""
+        return ("", "", urgent, ";".join(flag.item for flag in flags), "", message, warning)
 
 
 def score_csv(questionnaire: Questionnaire, source: Path, target: Path) -> BatchSummary:
@@ -81,6 +106,7 @@ def score_csv(questionnaire: Questionnaire, source: Path, target: Path) -> Batch
         raise BatchInputError(f"{source}: no header row")
     header, body = rows[0], rows[1:]
     _check_header(source, questionnaire, header, body)
+    _check_version(source, questionnaire, header, body)
     summary = BatchSummary()
     out_rows = (row[: len(header)] + [""] * (len(header) - len(row)) + list(outcome)
                 for row, outcome in zip(body, _score_rows(questionnaire, header, body, summary), strict=True))
@@ -101,7 +127,7 @@ def score_ndjson(questionnaire: Questionnaire, source: Path, target: Path, *, ba
 
 
 def _check_header(source: Path, questionnaire: Questionnaire, header: list[str], body: list[list[str]]) -> None:
-    known = {*questionnaire.items_by_id, RESPONDENT, LANGUAGE}
+    known = {*questionnaire.items_by_id, RESPONDENT, LANGUAGE, VERSION}
     for column in header:
         if column not in known:
             shown = printable(column) if column else "(empty: a trailing comma in the header?)"
@@ -115,6 +141,20 @@ def _check_header(source: Path, questionnaire: Questionnaire, header: list[str],
         )
 
 
+def _check_version(source: Path, questionnaire: Questionnaire, header: list[str], body: list[list[str]]) -> None:
+    """A `questionnaire_version` cell, when filled in, must be this questionnaire's version."""
+    if VERSION not in header:
+        return
+    at = header.index(VERSION)
+    for number, row in enumerate(body, start=2):
+        given = row[at].strip() if at < len(row) else ""
+        if given and given != questionnaire.version:
+            raise BatchInputError(
+                f"{source}: row {number}: questionnaire_version {printable(given)} is not {questionnaire.version} "
+                "(score it with that version's file); nothing scored"
+            )
+
+
 def _score_rows(
     questionnaire: Questionnaire, header: list[str], body: list[list[str]], summary: BatchSummary
 ) -> Iterator[tuple[object, ...]]:
@@ -124,16 +164,17 @@ def _score_rows(
     for number, row in enumerate(body, start=2):
         summary.rows += 1
         if len(row) != len(header):
-            yield (*summary.add(None), f"row {number}: {len(row)} fields, the header has {len(header)}; not scored")
+            yield summary.error(f"row {number}: {len(row)} fields, the header has {len(header)}; not scored",
+                                unreadable=any(cell.strip() for cell in row))
             continue
         answers = {column: read(row[index]) for index, column, read in readers if row[index]}
         language = row[language_at] if language_at is not None else ""
         try:
             result = score(questionnaire, answers, language or None)
         except AnswersInvalid as exc:
-            yield (*summary.add(None), f"row {number}: {problems_line(exc)}")
+            yield summary.error(f"row {number}: {problems_line(exc)}", exc.red_flags)
             continue
-        yield (*summary.add(result), "")
+        yield summary.add(result)
 
 
 def _score_lines(
@@ -146,7 +187,7 @@ def _score_lines(
             resource = parse_json(line, MAX_LINE_CHARS)
         except ValueError as exc:
             summary.rows += 1
-            yield (number, "", *summary.add(None), f"line {number}: {exc}")
+            yield (number, "", *summary.error(f"line {number}: {exc}", unreadable=True))
             continue
         if not is_questionnaire_response(resource):
             summary.skipped += 1
@@ -160,12 +201,12 @@ def _score_lines(
             result = score(questionnaire, answers, language if language in questionnaire.languages else None,
                            partial=is_in_progress(resource))
         except ResponseInvalid as exc:
-            yield (number, response_id, *summary.add(None), f"line {number}: {exc}")
+            yield (number, response_id, *summary.error(f"line {number}: {exc}", exc.red_flags))
             continue
         except AnswersInvalid as exc:
-            yield (number, response_id, *summary.add(None), f"line {number}: {problems_line(exc)}")
+            yield (number, response_id, *summary.error(f"line {number}: {problems_line(exc)}", exc.red_flags))
             continue
-        yield (number, response_id, *summary.add(result), "")
+        yield (number, response_id, *summary.add(result))
 
 
 def _capped_lines(handle: IO[str]) -> Iterator[str]:
@@ -212,15 +253,26 @@ def problems_line(exc: AnswersInvalid, shown: int = 3) -> str:
 
 
 def parse_json(text: str, limit: int) -> object:
-    """JSON with hostile input refused in one line (ValueError): too long, too deep, huge numbers."""
+    """JSON with hostile input refused in one line (ValueError): too long, too deep, huge numbers,
+    a key given twice in one object (which answer would count?)."""
     if len(text) > limit:
         raise ValueError(f"too large ({len(text):,} characters; at most {limit:,})")
     try:
-        return json.loads(text, parse_int=_small_int, parse_constant=_no_constant)
+        return json.loads(text, parse_int=_small_int, parse_constant=_no_constant, object_pairs_hook=_no_twice)
     except RecursionError:
         raise ValueError("nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+
+
+def _no_twice(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """One JSON object; a key given twice is refused (json.loads would keep the last silently)."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"key '{printable(key, 80)}' appears twice in one object (which answer counts?)")
+        result[key] = value
+    return result
 
 
 def _small_int(text: str) -> int:

@@ -21,6 +21,8 @@ from scoring.fhir.names import checked_base_url
 from scoring.fhir.questionnaire import FhirExportError, questionnaire_resource
 from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.loader import QuestionnaireError, load_questionnaire
+from scoring.matching import flags_line, read_red_flags
+from scoring.model import Questionnaire
 from scoring.safe_text import printable
 from settings import Settings, SettingsError, load_settings
 
@@ -45,12 +47,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
     except AnswersInvalid as exc:
-        print(f"{args.answers_name}: {problems_line(exc)}", file=sys.stderr)
+        print(_with_flags(f"{args.answers_name}: {problems_line(exc)}", flags_line(exc.red_flags)), file=sys.stderr)
     except ResponseInvalid as exc:
-        print(f"{args.answers_name}: {exc}", file=sys.stderr)
+        print(_with_flags(f"{args.answers_name}: {exc}", flags_line(exc.red_flags)), file=sys.stderr)
     except (CommandError, BatchInputError, FhirExportError) as exc:
         print(str(exc), file=sys.stderr)
     return 2
+
+
+def _with_flags(message: str, flags: str) -> str:
+    """A refusal never hides urgency: the red flags the raw answers raise end the one line."""
+    return f"{message}; {flags}" if flags else message
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,11 +136,26 @@ def _score(args: argparse.Namespace) -> int:
         language = language or (given if given in questionnaire.languages else None)
         partial = is_in_progress(document)  # saved at a red flag: the answers so far
     else:
-        answers = document
+        answers = _flat_answers(questionnaire, document, args.answers_name)
     result = score(questionnaire, answers, language, partial=partial)
     json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
+
+
+def _flat_answers(questionnaire: Questionnaire, document: dict[str, object], label: str) -> dict[str, object]:
+    """The answers of a flat JSON file; its optional `questionnaire_version` must be this one's."""
+    answers = dict(document)
+    if "questionnaire_version" not in answers:
+        return answers
+    given = answers.pop("questionnaire_version")
+    if given != questionnaire.version:
+        raise CommandError(_with_flags(
+            f"{label}: questionnaire_version {printable(given)} is not {questionnaire.version} "
+            "(score it with that version's file)",
+            flags_line(read_red_flags(questionnaire, answers)),
+        ))
+    return answers
 
 
 def _read_answers(name: str, stdin: TextIO) -> dict[str, object]:

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 from scoring._questions_seen import questions_seen
 from scoring._red_flag_rules import rules_raised
+from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
 from scoring.model import (
-    RED_FLAG_LEVELS,
     AnswerValue,
     CategoryFinding,
-    Condition,
     Item,
     Questionnaire,
-    RedFlagLevel,
     ScreeningResult,
     Tier,
 )
@@ -38,10 +36,15 @@ class AnswerProblem:
 
 
 class AnswersInvalid(ValueError):
-    """The answers cannot be scored; `problems` names each item. `str()` is one line."""
+    """The answers cannot be scored; `problems` names each item. `str()` is one line.
 
-    def __init__(self, problems: list[AnswerProblem]) -> None:
+    `red_flags` are the red flags the raw answers raise all the same (`scoring.read_red_flags`):
+    a refusal never drops urgency, so every caller can still say "urgent".
+    """
+
+    def __init__(self, problems: list[AnswerProblem], red_flags: tuple[RaisedFlag, ...] = ()) -> None:
         self.problems = tuple(problems)
+        self.red_flags = red_flags
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
@@ -71,7 +74,7 @@ def normalise_answers(
         elif checked != ():
             clean[item_id] = checked
     if problems:
-        raise AnswersInvalid(problems)
+        raise AnswersInvalid(problems, read_red_flags(questionnaire, answers))
     return clean
 
 
@@ -99,11 +102,16 @@ def score(
 
     `partial=True` scores the answers so far (a red flag raised before the end): required
     items not yet answered are not demanded, and the result says `complete=False`.
+
+    A red flag is never lost: one answered in its `urgent_if` while branching hides its item
+    still makes the result urgent (with a warning), and `AnswersInvalid` carries the red flags
+    the raw answers raise (`scoring.read_red_flags`), whatever else is wrong with them.
     """
     language = language or questionnaire.languages[0]
     if language not in questionnaire.languages:
         raise AnswersInvalid(
-            [AnswerProblem("language", f"'{language}' is not one of {', '.join(questionnaire.languages)}")]
+            [AnswerProblem("language", f"'{language}' is not one of {', '.join(questionnaire.languages)}")],
+            read_red_flags(questionnaire, answers),
         )
     unknown = answers.keys() - questionnaire.items_by_id.keys()
     problems = [AnswerProblem(str(item_id), "unknown item") for item_id in sorted(unknown, key=str)]
@@ -117,13 +125,8 @@ def score(
     red_flags: list[str] = []
     for conditions, group in questionnaire.groups:
         visible = True
-        for condition in conditions:  # inlined `_holds`, once per group of items
-            earlier = shown.get(condition.item)
-            if not (
-                not condition.any_of.isdisjoint(earlier)  # type: ignore[arg-type,unused-ignore]
-                if earlier.__class__ is tuple
-                else earlier in condition.any_of
-            ):
+        for condition in conditions:  # once per group of items
+            if not holds(condition, shown):
                 visible = False
                 break
         for item in group:
@@ -140,7 +143,12 @@ def score(
                     if value == ():  # an empty multiple choice is no answer (a 0 is an answer)
                         value = None
             if not visible:
-                if value is not None:
+                if value is not None and raises(item, value):  # a "yes" is never ignored
+                    red_flags.append(item.id)
+                    counted.append((item.id, value))
+                    hidden.append(f"{item.id}: answered {_codes(value)} though not asked (hidden by "
+                                  "branching); the red flag still counts: urgent (when in doubt, urgent)")
+                elif value is not None:
                     hidden.append(f"{item.id}: answered but not asked (hidden by branching); ignored")
                 continue
             shown[item.id] = value
@@ -150,17 +158,17 @@ def score(
                 continue
             counted.append((item.id, value))
             # Red flags are read from every shown item, whatever the tier: urgent always wins.
-            if item.red_flag is not None and value in item.red_flag.urgent_if:
+            if item.red_flag is not None and raises(item, value):  # a multiple choice: any code
                 red_flags.append(item.id)
     if problems or (missing and not partial):
-        raise AnswersInvalid(problems + missing)
-    red_flags += rules_raised(questionnaire, shown, _holds)  # combinations (red_flag_rules)
+        raise AnswersInvalid(problems + missing, read_red_flags(questionnaire, answers))
+    red_flags += rules_raised(questionnaire, shown)  # combinations (red_flag_rules)
     shown_ids = tuple(shown)
     if partial:  # asked so far: up to the last answered item
         last = max((index for index, value in enumerate(shown.values()) if value is not None), default=-1)
         shown_ids = shown_ids[: last + 1]
 
-    gate_met = all(_holds(condition, shown) for condition in questionnaire.gate)
+    gate_met = all(holds(condition, shown) for condition in questionnaire.gate)
     counting = questionnaire.category_met_if
     findings = []
     for category in questionnaire.categories:
@@ -191,7 +199,8 @@ def score(
         warnings=tuple(hidden),
         answers=tuple(counted),
         shown=shown_ids,
-        red_flag_level=_most_severe(questionnaire, red_flags),
+        red_flag_level=most_severe(*[questionnaire.red_flag_of(flag_id).level  # type: ignore[union-attr]
+                                     for flag_id in red_flags]),  # items' and red-flag rules' levels
         complete=not partial,
         questions_seen=questions_seen(questionnaire, shown_ids, language),
     )
@@ -214,15 +223,9 @@ def _tier_holds(
         met = met_counting(rule.count)
         if met < rule.min_categories or (rule.max_categories is not None and met > rule.max_categories):
             continue
-        if all(_holds(condition, shown) for condition in rule.answers):
+        if all(holds(condition, shown) for condition in rule.answers):
             return True
     return False
-
-
-def _most_severe(questionnaire: Questionnaire, red_flags: list[str]) -> RedFlagLevel | None:
-    """Items' and rules' levels alike (`Questionnaire.red_flag_source`)."""
-    levels = {questionnaire.red_flag_source(flag_id).red_flag.level for flag_id in red_flags}  # type: ignore[union-attr]
-    return next((level for level in RED_FLAG_LEVELS if level in levels), None)
 
 
 def categories_counted(
@@ -234,7 +237,7 @@ def categories_counted(
 
 def _visible(item: Item, shown: Mapping[str, AnswerValue | None]) -> bool:
     """Every condition holds on an answer to a shown item (hidden items are absent from `shown`)."""
-    return all(_holds(condition, shown) for condition in item.show_if)
+    return all(holds(condition, shown) for condition in item.show_if)
 
 
 def _reasons(
@@ -257,12 +260,8 @@ def _reasons(
     return tuple(reasons)
 
 
-def _holds(condition: Condition, answers: Mapping[str, AnswerValue | None]) -> bool:
-    value = answers.get(condition.item)
-    if value.__class__ is tuple:
-        assert isinstance(value, tuple)
-        return not condition.any_of.isdisjoint(value)
-    return value in condition.any_of
+def _codes(value: AnswerValue) -> str:
+    return repr(list(value)) if isinstance(value, tuple) else repr(value)
 
 
 def _check_value(item: Item, value: object) -> AnswerValue | None:

@@ -265,7 +265,7 @@ class ScreeningResult:
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
     answers: tuple[tuple[str, AnswerValue], ...]
-    """The answers that counted (shown items only), in questionnaire order."""
+    """The answers that counted (shown items, and a red flag raised while hidden), in questionnaire order."""
     shown: tuple[str, ...] = ()
     """The ids of the items the patient was asked (answered or skipped), in questionnaire order.
     For an incomplete result: those up to the last one answered."""

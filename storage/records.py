@@ -7,14 +7,17 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from scoring import RED_FLAG_LEVELS as RED_FLAG_LEVELS  # re-exported: the one owner is scoring
 from scoring import AnswerValue, ScreeningResult
+from scoring import most_severe as most_severe  # re-exported: the one owner is scoring
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
 
-
-RED_FLAG_LEVELS = ("emergency", "same_day", "talk_now")
-"""Red-flag levels, most severe first (911-class, seen today, talk to someone now)."""
+# Red-flag levels and their order (emergency, talk_now, same_day) have one owner: `scoring`
+# (`RED_FLAG_LEVELS`, `most_severe`), imported above and re-exported for storage's callers
+# (1.1 had a copy here ordered emergency, same_day, talk_now: a self-harm flag after a fever
+# flag was stored as same_day while the tablet showed talk_now).
 NOTE_MAX_CHARS = 2000
 IDENTIFIER_MAX_CHARS = 64
 _TABLET = re.compile(r"[a-z0-9-]{1,32}")
@@ -64,12 +67,6 @@ def valid_identifier(identifier: str | None) -> str | None:
     if len(identifier) > IDENTIFIER_MAX_CHARS or not identifier.isprintable():
         raise InvalidInput(f"the chart number must be 1-{IDENTIFIER_MAX_CHARS} printable characters")
     return identifier
-
-
-def most_severe(*levels: str | None) -> str | None:
-    """The most severe of some red-flag levels (None: no red flag)."""
-    found = [level for level in levels if level is not None]
-    return min(found, key=RED_FLAG_LEVELS.index) if found else None
 
 
 @dataclass(frozen=True)

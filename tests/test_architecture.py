@@ -72,6 +72,8 @@ DOCSTRING_RULES = [
     ("report", {"__main__.py"}, {"storage", "streamlit", "ui"}, "the PDF is a pure function of the result"),
     ("access", set(), {"streamlit", "ui", "report", "sqlalchemy"}, "sign-in rules hold without a web page"),
     ("storage", set(), {"streamlit", "ui", "report", "access"}, "storage is below everything else"),
+    ("speech", set(), {"streamlit", "ui", "storage", "sqlalchemy", "report", "access"},
+     "read-aloud audio is made from static text only, without a page or the database"),
 ]
 
 
@@ -94,5 +96,67 @@ def test_public_surface_of_scoring() -> None:
     assert sorted(scoring.__all__) == sorted(
         name for name in dir(scoring) if not name.startswith("_") and name not in {
             "engine", "loader", "model", "cli", "batch", "wording", "fhir", "safe_text",
+            "matching", "flow", "escalation",
         }
     )
+
+
+# Issue 16: one owner for every rule about answers and red flags. `scoring.matching` matches
+# answers (`holds`, `raises`, `read_red_flags`) and ranks levels (`most_severe`);
+# `scoring.model` lists the levels (`RED_FLAG_LEVELS`). 1.1 had five copies of the condition
+# check and a second level order in storage that disagreed with scoring's.
+LEVEL_NAMES = {"emergency", "same_day", "talk_now"}
+MATCHING_FUNCTIONS = {"holds", "_holds", "raises", "_hits", "_possible", "most_severe", "most_urgent",
+                      "_most_severe", "read_red_flags"}
+MATCHING_DATA = {"urgent_if", "any_of"}
+# Inside scoring: the loader builds conditions and red flags, the FHIR export writes them out;
+# only `matching` compares an answer with them.
+SCORING_READERS_OF_MATCHING_DATA = {"matching.py", "_items.py", "_rules.py", "loader.py", "questionnaire.py",
+                                    "model.py"}
+
+
+def _level_orders(tree: ast.AST) -> list[int]:
+    """Lines holding a tuple/list/set literal of two or more level names: an order of levels."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            names = {elt.value for elt in node.elts if isinstance(elt, ast.Constant) and isinstance(elt.value, str)}
+            if len(names & LEVEL_NAMES) >= 2:
+                found.append(node.lineno)
+    return found
+
+
+def _outside_scoring() -> list[Path]:
+    return [path for path in REPO.glob("*/**/*.py")
+            if path.relative_to(REPO).parts[0] not in {"scoring", "tests", "bench", ".venv"}]
+
+
+@pytest.mark.parametrize("path", _outside_scoring(), ids=lambda p: str(p.relative_to(REPO)))
+def test_only_scoring_defines_red_flag_levels_and_answer_matching(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    relative = path.relative_to(REPO)
+    assert _level_orders(tree) == [], f"{relative}: a list of red-flag levels; use scoring.RED_FLAG_LEVELS"
+    defined = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    assert defined & MATCHING_FUNCTIONS == set(), f"{relative}: answer matching belongs in scoring.matching"
+    read = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    assert read & MATCHING_DATA == set(), f"{relative}: compares answers with conditions; use scoring.holds/raises"
+
+
+def test_inside_scoring_only_matching_compares_answers() -> None:
+    for path in modules("scoring"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        read = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        if path.name not in SCORING_READERS_OF_MATCHING_DATA:
+            assert read & MATCHING_DATA == set(), path.relative_to(REPO)
+        if path.name != "model.py":
+            assert _level_orders(tree) == [], path.relative_to(REPO)
+
+
+def test_storage_uses_scorings_levels_and_order() -> None:
+    import scoring
+    import storage
+    import storage.records
+
+    assert storage.RED_FLAG_LEVELS is scoring.RED_FLAG_LEVELS
+    assert storage.records.most_severe is scoring.most_severe
+    assert storage.records.most_severe("same_day", "talk_now") == "talk_now"  # 1.1 stored same_day

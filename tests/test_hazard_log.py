@@ -65,3 +65,14 @@ def test_each_hazard_has_every_field_and_a_test_control() -> None:
 def test_the_reviewed_hazards_are_logged(words: str) -> None:
     titles = " | ".join(title.lower() for _, title, _ in _hazards())
     assert words in titles, f"no hazard titled with '{words}'"
+
+
+def test_each_hazard_has_an_owner_dates_and_a_reason_for_a_residual_risk_of_3() -> None:
+    """DCB0129: every hazard is owned and dated, and a residual risk of 3 is accepted for a reason."""
+    for hazard_id, title, body in _hazards():
+        for field in ("Owner", "Raised", "Reviewed"):
+            assert f"- **{field}**:" in body, f"{hazard_id} ({title}) has no {field}"
+        residual = body.split("**Residual risk**:", 1)[1].split("\n", 1)[0]
+        if "**3**" in residual:
+            reason = "- **Residual risk accepted because**:"
+            assert reason in body, f"{hazard_id} ({title}) accepts a 3 without a reason"

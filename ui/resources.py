@@ -8,10 +8,13 @@ the cache is keyed on their `fingerprint`, so a changed setting is read again.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from scoring import Questionnaire, QuestionnaireError, load_questionnaire
 from settings import Settings, SettingsError, fingerprint, load_settings
+from speech import AudioCache
 from storage import MigrationError, Storage
 
 
@@ -45,6 +48,16 @@ def storage() -> Storage:
     Brought to the latest schema when AUTO_MIGRATE is on; refused when newer than the code."""
     current = settings()
     return _storage(current.database_url, current.auto_migrate)
+
+
+@st.cache_resource(show_spinner=False)
+def _speech_cache(folder: str) -> AudioCache:
+    return AudioCache(Path(folder))
+
+
+def speech_cache() -> AudioCache:
+    """Read-aloud audio rendered from static text (questions, labels, screen words): no answers."""
+    return _speech_cache(str(settings().speech_cache_dir))
 
 
 def start_up_problem() -> str | None:

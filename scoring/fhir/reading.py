@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scoring.fhir.names import FhirNames
+from scoring.matching import RaisedFlag, read_red_flags
 from scoring.model import Item, Questionnaire
 from scoring.safe_text import printable
 
@@ -20,7 +21,12 @@ _MAX_NESTING = 8
 
 
 class ResponseInvalid(ValueError):
-    """The response cannot be scored against this questionnaire; `str()` is one short line."""
+    """The response cannot be scored against this questionnaire; `str()` is one short line.
+
+    `red_flags`: the red flags its raw answers raise all the same (a refusal never drops urgency).
+    """
+
+    red_flags: tuple[RaisedFlag, ...] = ()
 
 
 def is_questionnaire_response(document: object) -> bool:
@@ -35,7 +41,49 @@ def is_in_progress(response: Mapping[str, Any]) -> bool:
 def answers_from_response(
     questionnaire: Questionnaire, response: Mapping[str, Any], *, base_url: str = ""
 ) -> dict[str, object]:
-    """Item id -> answer (a code, a list of codes or a whole number), ready for `score`."""
+    """Item id -> answer (a code, a list of codes or a whole number), ready for `score`.
+
+    On a refusal, `ResponseInvalid.red_flags` holds the red flags read from the raw response
+    (any version, any status, whatever else is wrong), so the caller can still say urgent.
+    """
+    try:
+        return _answers(questionnaire, response, base_url)
+    except ResponseInvalid as exc:
+        exc.red_flags = read_red_flags(questionnaire, raw_red_flag_answers(questionnaire, response))
+        raise
+
+
+def raw_red_flag_answers(questionnaire: Questionnaire, response: Mapping[str, Any]) -> dict[str, object]:
+    """The red-flag items' answers as given (codes, or the raw value when there is no code),
+    read leniently: never raises, whatever the response looks like."""
+    found: dict[str, list[object]] = {}
+    try:
+        for entry in _items(response.get("item", []), 0):
+            link_id = entry.get("linkId")
+            answers = entry.get("answer")
+            if not isinstance(link_id, str) or not isinstance(answers, list):
+                continue
+            item = questionnaire.items_by_id.get(link_id)
+            if item is None or item.red_flag is None:
+                continue
+            for answer in answers:
+                coding = answer.get("valueCoding") if isinstance(answer, Mapping) else None
+                code = coding.get("code") if isinstance(coding, Mapping) else None
+                found.setdefault(link_id, []).append(code if code is not None else _raw_value(answer))
+    except (ResponseInvalid, AttributeError, TypeError):
+        pass  # what was read so far stands
+    return {link_id: codes[0] if len(codes) == 1 else codes for link_id, codes in found.items()}
+
+
+def _raw_value(answer: object) -> object:
+    """An answer without a code (valueString "yes", valueBoolean true): its value as given."""
+    if isinstance(answer, Mapping):
+        values = [value for key, value in answer.items() if str(key).startswith("value")]
+        return values[0] if values else answer
+    return answer
+
+
+def _answers(questionnaire: Questionnaire, response: Mapping[str, Any], base_url: str) -> dict[str, object]:
     names = FhirNames.of(questionnaire, base_url)
     if response.get("resourceType") != "QuestionnaireResponse":
         raise ResponseInvalid(f"resourceType is {printable(response.get('resourceType'))!s}, not QuestionnaireResponse")

@@ -2,7 +2,8 @@
 
 `screening_resources` yields them one by one (for NDJSON, `ndjson_lines`); `screening_bundle`
 wraps them in a Bundle of type `collection`. Answers of items the patient was not shown are
-never in a result, so never here. Every Observation carries the "not a diagnosis" note.
+never in a result, so never here (except a red flag answered yes while hidden: it counts, issue
+16). Every Observation carries the "not a diagnosis" note.
 """
 
 from __future__ import annotations

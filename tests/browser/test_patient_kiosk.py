@@ -14,10 +14,9 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
 import access
-from scoring import AnswerValue, Questionnaire, load_questionnaire
+from scoring import AnswerValue, Questionnaire, flow, load_questionnaire
 from storage import Storage, Submission
 from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
-from ui.patient import flow
 from ui.patient.strings import text
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(REPO / "questionnaires" / "crps.yaml")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from scoring import AnswerValue
+from scoring import AnswerValue, flow
 from storage import Storage, Submission
 from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import (
@@ -23,7 +23,6 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from ui.patient import flow
 from ui.patient.strings import text
 
 NO_PAIN: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS}

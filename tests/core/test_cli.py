@@ -106,11 +106,11 @@ def test_batch_scores_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0
     assert list(scored["respondent_id"]) == ["a", "b", "c", "d"]
     assert list(scored["tier"]) == ["referral_suggested", "clinician_review", "", "no_referral_suggested"]
-    assert list(scored["urgent"]) == ["False", "False", "", "True"]
+    assert list(scored["urgent"]) == ["False", "False", "False", "True"]  # an error row too (issue 16)
     assert "pain_intensity" in scored.loc[2, "error"] and "row 4" in scored.loc[2, "error"]
     assert err.strip() == (
         "batch: 4 rows, 3 scored, 1 errors; by tier: clinician_review 1, no_referral_suggested 1, "
-        "referral_suggested 1; urgent 1"
+        "referral_suggested 1; urgent 1 (0 in rows with errors)"
     )
 
 
@@ -170,8 +170,9 @@ def test_batch_row_with_extra_fields_is_that_rows_error(tmp_path: Path, capsys: 
     scored = pd.read_csv(target, dtype=str, keep_default_na=False, index_col=False)
     assert code == 0 and "Traceback" not in err
     assert list(scored["respondent_id"]) == ["r1", "r2", "r3"]
-    assert list(scored["urgent"]) == ["False", "", "True"]
+    assert list(scored["urgent"]) == ["False", "True", "True"]  # issue 16: unreadable, so urgent in doubt
     assert scored.loc[1, "error"].startswith("row 3:") and "fields" in scored.loc[1, "error"]
+    assert "when in doubt, urgent" in scored.loc[1, "warnings"]
     assert scored.loc[2, "red_flags"] == "self_harm_thoughts"
 
 

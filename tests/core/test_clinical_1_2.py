@@ -215,7 +215,7 @@ RULE_ERRORS = [
                  id="missing-language"),
     pytest.param(lambda d: _rule(d, "chest_symptoms_stopped").update(level="soon"),
                  "questionnaires/test.yaml: red_flag_rules[chest_symptoms_stopped].level: unknown level 'soon'; "
-                 "use one of emergency, same_day, talk_now", id="bad-level"),
+                 "use one of emergency, talk_now, same_day", id="bad-level"),
     pytest.param(lambda d: _rule(d, "chest_symptoms_stopped").pop("concern"),
                  "questionnaires/test.yaml: red_flag_rules[chest_symptoms_stopped].concern: missing",
                  id="missing-concern"),
@@ -243,3 +243,14 @@ def test_bad_red_flag_rule_is_one_line_naming_file_rule_and_field(mutate: Any, e
     problems = problems_after(mutate)
     assert expected in problems, problems
     assert all("\n" not in problem for problem in problems)
+
+
+def test_a_rule_in_a_refused_answer_set_still_says_urgent(questionnaire: Questionnaire) -> None:
+    """When in doubt, urgent (issue 16) for combinations too: a row with another error still
+    carries the rule its raw answers meet (neither chest answer is a red flag alone)."""
+    from scoring import AnswersInvalid
+
+    given = {**NO_PAIN, "chest_pain_or_breathless_2_days": "yes", "swelling": "maybe"}
+    with pytest.raises(AnswersInvalid) as caught:
+        score(questionnaire, given)
+    assert [(flag.item, flag.level) for flag in caught.value.red_flags] == [("chest_symptoms_stopped", "same_day")]

@@ -167,7 +167,7 @@ MUTATIONS = [
     pytest.param(
         lambda d: item(d, "stroke_signs_last_hours")["red_flag"].update(level="soon"),
         "questionnaires/test.yaml: items[stroke_signs_last_hours].red_flag.level: unknown level 'soon'; "
-        "use one of emergency, same_day, talk_now",
+        "use one of emergency, talk_now, same_day",
         id="red-flag-unknown-level",
     ),
     pytest.param(

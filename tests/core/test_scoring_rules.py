@@ -82,8 +82,13 @@ def test_burning_pain_is_shown_but_counts_nowhere(questionnaire: Questionnaire) 
 
 
 def test_cast_red_flag_is_asked_only_with_a_cast(questionnaire: Questionnaire) -> None:
+    """The cast question gates one red flag (H01); a "yes" given while it is hidden still counts."""
     no_cast = score(questionnaire, {**NO_PAIN, "tight_cast_worsening_pain": "yes"})
-    assert not no_cast.urgent and "tight_cast_worsening_pain" not in no_cast.shown
+    assert "tight_cast_worsening_pain" not in no_cast.shown
+    assert no_cast.urgent and no_cast.red_flags == ("tight_cast_worsening_pain",)
+    assert any("hidden by branching" in warning for warning in no_cast.warnings)
+    no_cast_no = score(questionnaire, {**NO_PAIN, "tight_cast_worsening_pain": "no"})
+    assert not no_cast_no.urgent and "tight_cast_worsening_pain" not in no_cast_no.shown
     with pytest.raises(AnswersInvalid, match="tight_cast_worsening_pain: required"):
         score(questionnaire, {**NO_PAIN, "cast_or_tight_bandage": "yes"})
     cast = score(questionnaire, {**NO_PAIN, "cast_or_tight_bandage": "yes", "tight_cast_worsening_pain": "yes"})

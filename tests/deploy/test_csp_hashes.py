@@ -14,6 +14,7 @@ import pytest
 import streamlit
 
 from ui.coordinator.urgent_list import ENABLE_ALERTS_HTML, NEW_URGENT_HTML
+from ui.patient.read_aloud import READ_ALOUD_SCRIPT
 from ui.patient.style import LANGUAGES
 
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
@@ -33,6 +34,7 @@ SCRIPTS = {
     "streamlit start-up": inline_scripts(STREAMLIT_INDEX.read_text(encoding="utf-8")),
     "coordinator: turn on alerts": inline_scripts(ENABLE_ALERTS_HTML),
     "coordinator: new urgent chime": inline_scripts(NEW_URGENT_HTML.replace("NONCE", "3-41")),
+    "patient: read aloud": inline_scripts(READ_ALOUD_SCRIPT),
     **{f"page language {code}": [f'document.documentElement.lang = "{code}";'] for code in LANGUAGES},
 }
 

@@ -168,3 +168,67 @@ def test_batch_refuses_an_overlong_ndjson_line_and_goes_on(
     assert [row["line"] for row in rows] == ["1", "2", "3"]
     assert [row["tier"] for row in rows] == ["no_referral_suggested", "", "no_referral_suggested"]
     assert "too large" in rows[1]["error"] and len(rows[1]["error"]) < 100
+
+
+# --- issue 16: a red-flag answer in a response is never lost -------------------------------------
+
+
+def _with_answer(response: dict[str, Any], link_id: str, code: str) -> dict[str, Any]:
+    changed = copy.deepcopy(response)
+    _edit(changed, link_id, answer=[{"valueCoding": {"code": code}}])
+    return changed
+
+
+@pytest.mark.parametrize("status", ["completed", "in-progress"])
+def test_score_response_with_a_red_flag_hidden_by_branching_is_urgent(
+    questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str
+) -> None:
+    """1.1: cast "no" hid the compartment-syndrome "yes" and the response scored not urgent."""
+    response = _with_answer(_response(questionnaire, answers()), "cast_or_tight_bandage", "no")
+    response = _with_answer(response, "tight_cast_worsening_pain", "yes")
+    response["status"] = status
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    code, out, err = run(capsys, "score", "--questionnaire", Q, "--answers", str(path), "--base-url", BASE)
+    assert code == 0, err
+    printed = json.loads(out)
+    assert printed["urgent"] is True and printed["red_flags"] == ["tight_cast_worsening_pain"]
+    assert printed["red_flag_level"] == "emergency" and printed["complete"] is (status == "completed")
+
+
+def test_score_refusing_a_response_still_says_urgent(
+    questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = _with_answer(_response(questionnaire, answers()), "stroke_signs_last_hours", "Yes")
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    code, out, err = run(capsys, "score", "--questionnaire", Q, "--answers", str(path), "--base-url", BASE)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "item stroke_signs_last_hours: code Yes is not one of: yes, no" in err
+    assert "URGENT" in err and "stroke_signs_last_hours (emergency)" in err
+
+
+def test_batch_ndjson_rows_with_errors_still_report_urgent(
+    questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1.1 left `urgent` blank for every refused response, whatever its red-flag answers said."""
+    plain = _response(questionnaire, answers(), base="")
+    near_miss = _with_answer(plain, "self_harm_thoughts", "Yes")
+    other_version = _with_answer(plain, "stroke_signs_last_hours", "yes")
+    other_version["questionnaire"] = other_version["questionnaire"].split("|")[0] + "|1.0.0"
+    in_progress = _with_answer(_with_answer(plain, "cast_or_tight_bandage", "no"), "tight_cast_worsening_pain", "yes")
+    in_progress["status"] = "in-progress"
+    no_but_broken = _with_answer(_with_answer(plain, "stroke_signs_last_hours", "No"), "burning_pain", "often")
+    lines = [json.dumps(resource) + "\n" for resource in (near_miss, other_version, in_progress, no_but_broken, plain)]
+    source, target = tmp_path / "responses.ndjson", tmp_path / "results.csv"
+    source.write_text("".join([*lines, "{not json\n"]), encoding="utf-8")
+    code, _, err = run(capsys, "batch", "--questionnaire", Q, "--input", str(source), "--output", str(target))
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert code == 0, err
+    assert [row["urgent"] for row in rows] == ["True", "True", "True", "False", "False", "True"]
+    assert [bool(row["error"]) for row in rows] == [True, True, False, True, False, True]
+    assert rows[0]["red_flags"] == "self_harm_thoughts" and "when in doubt, urgent" in rows[0]["warnings"]
+    assert rows[1]["red_flags"] == "stroke_signs_last_hours" and "version 1.0.0" in rows[1]["error"]
+    assert rows[2]["red_flags"] == "tight_cast_worsening_pain" and "hidden by branching" in rows[2]["warnings"]
+    assert "urgent 4 (3 in rows with errors)" in err

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 Saved = Callable[[], list[Submission]]
 """`saved()`: every submission in the test's database, newest first."""
 KIOSK_SETTINGS = ("IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT", "KIOSK_STAFF_CODE",
-                  "AUTO_MIGRATE")
+                  "AUTO_MIGRATE", "READ_ALOUD")
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +34,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     for name in KIOSK_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TAP_GUARD_SECONDS", "0")  # AppTest taps far faster than a person can
+    monkeypatch.setenv("SPEECH_CACHE_DIR", str(tmp_path / "speech"))  # read-aloud audio stays in the test's folder
     streamlit.cache_resource.clear()
     yield url
     streamlit.cache_resource.clear()

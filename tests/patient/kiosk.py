@@ -15,6 +15,8 @@ from scoring import AnswerValue, Item, Questionnaire
 from ui.patient.strings import text
 
 LANGUAGE_BUTTONS = {"en": "English", "es": "Español"}
+WELCOME_BUTTONS = [text("read_aloud", "en"), text("read_aloud", "es"), "English", "Español"]
+"""Every button of the welcome screen, in order: what a fresh tablet shows."""
 
 
 @dataclass

@@ -6,9 +6,8 @@ import itertools
 
 import pytest
 
-from scoring import AnswersInvalid, Questionnaire, score
+from scoring import AnswersInvalid, Questionnaire, escalation, flow, score
 from tests.patient.plans import NO_PAIN, REFERRAL
-from ui.patient import escalation, flow
 
 EXPECTED_LEVELS = {
     "hand_or_foot_newly_pale": "emergency", "tight_cast_worsening_pain": "emergency",
@@ -147,3 +146,21 @@ def test_a_red_flag_rule_escalates_at_the_answer_that_completes_it(
     assert rule in result.red_flags and result.red_flag_level == level and result.complete is False
     messages = escalation.patient_messages(questionnaire, result.red_flags, "en")
     assert messages and messages[0] == questionnaire.red_flag_of(rule).message["en"]  # type: ignore[union-attr]
+
+
+HIDDEN_CAST = {**NO_PAIN, "cast_or_tight_bandage": "no", "tight_cast_worsening_pain": "yes"}
+TWO = {**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say", "fever_with_hot_red_limb": "yes"}
+
+
+@pytest.mark.parametrize(("answers", "expected"), [
+    pytest.param(HIDDEN_CAST, ("tight_cast_worsening_pain",), id="hidden-by-branching"),
+    pytest.param(TWO, ("fever_with_hot_red_limb", "self_harm_thoughts"), id="two"),
+    pytest.param(NO_PAIN, (), id="none"),
+])
+def test_escalation_reads_red_flags_as_score_does(
+    questionnaire: Questionnaire, answers: dict, expected: tuple[str, ...]  # type: ignore[type-arg]
+) -> None:
+    """Issue 16: one owner. 1.1 dropped a hidden "yes" on the tablet and in `score` alike."""
+    result = escalation.result_so_far(questionnaire, answers, "en")
+    assert tuple(item.id for item in escalation.raised(questionnaire, answers)) == result.red_flags == expected
+    assert escalation.level_raised(questionnaire, answers) == result.red_flag_level

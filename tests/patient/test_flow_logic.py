@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import Questionnaire
-from ui.patient import flow
+from scoring import Questionnaire, flow
 
 
 def test_progress_counts_the_longest_path_still_possible(questionnaire: Questionnaire) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import Questionnaire
+from scoring import Questionnaire, flow
 from tests.patient.conftest import Saved
 from tests.patient.kiosk import Kiosk
 from tests.patient.plans import NO_PAIN, REFERRAL
-from ui.patient import flow
 
 
 def test_no_pain_skips_to_the_safety_questions(kiosk: Kiosk, questionnaire: Questionnaire) -> None:

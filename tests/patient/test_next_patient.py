@@ -7,7 +7,7 @@ import pytest
 import access
 from storage import Storage
 from tests.patient.conftest import Saved
-from tests.patient.kiosk import Kiosk
+from tests.patient.kiosk import WELCOME_BUTTONS, Kiosk
 from tests.patient.plans import REFERRAL, URGENT
 from ui.patient.urgent import staff_words
 
@@ -83,4 +83,4 @@ def test_a_new_session_starts_fresh(kiosk: Kiosk, database_url: str) -> None:
     kiosk.start("en").answer("yes")
     other = AppTest.from_file(str(kiosk.at._script_path), default_timeout=20)
     other.run()
-    assert [b.label for b in other.button] == ["English", "Español"]
+    assert [b.label for b in other.button] == WELCOME_BUTTONS

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import Item, Questionnaire
+from scoring import Item, Questionnaire, flow
+from speech import question_text
 from ui import resources
-from ui.patient import flow, state, submission, taps
+from ui.patient import read_aloud, state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
@@ -21,6 +22,7 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
     where = flow.progress(questionnaire, session.answers, item.id)
     st.progress(where.number / where.total, text=text("progress", language, n=where.number, total=where.total))
+    read_aloud.offer_new_question(session, item.id, question_text(questionnaire, item.id, language), language)
 
     with st.container(key="patient-question"):
         if item.kind == "multiple":

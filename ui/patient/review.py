@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import Questionnaire, answer_text
-from ui.patient import flow, state, submission, taps
+from scoring import Questionnaire, answer_text, flow
+from ui.patient import read_aloud, state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
@@ -16,6 +16,11 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     st.markdown(text("review_intro", language))
     asked = flow.asked(questionnaire, session.answers)
     shown = [item.id for item in asked]
+    spoken = [text("review_title", language), text("review_intro", language)]
+    for number, item in enumerate(asked, start=1):
+        spoken.append(f"{number}. {item.text[language]} "
+                    f"{answer_text(questionnaire, shown, item, session.answers.get(item.id), language)}.")
+    read_aloud.offer(session, "review", " ".join(spoken), language, keep=False)  # the patient's answers: never cached
     for number, item in enumerate(asked, start=1):
         value = session.answers.get(item.id)
         # The one wording of an answer, shared with the coordinator page and the PDF.

@@ -69,6 +69,12 @@ class PatientSession:
     """An urgent screening is not in the database yet; the urgent screen keeps retrying."""
     staff_code_problem: str | None = None
     """Why the kiosk staff code was refused (wrong, locked for a while), in `access`'s words."""
+    read_aloud: bool | None = None
+    """The patient's own choice on the welcome screen to hear each question; None: the clinic's."""
+    read_aloud_plays: int = 0
+    """Counts read-aloud plays, so each tap sends a new mark and the browser reads again."""
+    read_aloud_screen: tuple[Step, str | None] | None = None
+    """The screen last read by itself (a question is read once when it first appears)."""
     last_activity: float = field(default_factory=time.monotonic)
     screen: tuple[Step, str | None] = (Step.WELCOME, None)
     screen_since: float = field(default_factory=time.monotonic)

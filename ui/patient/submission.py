@@ -14,10 +14,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from scoring import Questionnaire, ScreeningResult, score
+from scoring import Questionnaire, ScreeningResult, escalation, flow, score
 from storage import SaveFailed
 from ui import resources
-from ui.patient import escalation, flow, state, taps
+from ui.patient import state, taps
 from ui.patient.state import PatientSession, Step
 
 _log = logging.getLogger("crps.patient")

@@ -13,9 +13,8 @@ import re
 
 import streamlit as st
 
-from scoring import Questionnaire
+from scoring import Questionnaire, escalation
 from ui import resources
-from ui.patient import escalation
 from ui.patient.state import PatientSession, Step
 
 NAME = re.compile(r"[a-z0-9-]{1,32}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from scoring import Questionnaire
 from ui import resources
-from ui.patient import state, taps
+from ui.patient import read_aloud, state, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
@@ -14,6 +14,13 @@ from ui.patient.strings import text
 def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
     st.title(text("thanks_title", language), anchor=False)
+    code = " ".join(session.reference or "")  # spelled out letter by letter
+    said = [text("thanks_title", language), text("read_aloud_reference", language, code=code),
+            text("next_steps", language)]
+    if session.result is not None and outcome_shown():
+        said.append(questionnaire.tier(session.result.tier).message[language])
+    said.append(questionnaire.messages["not_a_diagnosis"][language])
+    read_aloud.offer(session, "thanks", " ".join(said), language, keep=False)  # holds the patient's code
     reference_code(session)
     st.markdown(f"**{text('next_steps', language)}**")
     if session.result is not None and outcome_shown():

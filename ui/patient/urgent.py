@@ -16,9 +16,9 @@ import streamlit as st
 
 import access
 from access.credentials import KIOSK_WRONG
-from scoring import Questionnaire
+from scoring import Questionnaire, escalation
 from ui import resources
-from ui.patient import escalation, state, submission, thanks
+from ui.patient import read_aloud, state, submission, thanks
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
@@ -29,6 +29,8 @@ POLL_SECONDS = 2.0
 def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
     st.title(text("urgent_title", language), anchor=False)
+    read_aloud.offer(session, "urgent", " ".join([text("urgent_title", language), *messages(session, questionnaire)]),
+                     language)
     with st.container(key="urgent-message"):
         for message in messages(session, questionnaire):
             st.markdown(message)

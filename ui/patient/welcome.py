@@ -6,9 +6,9 @@ import html
 
 import streamlit as st
 
-from scoring import Questionnaire
+from scoring import Questionnaire, flow
 from ui import resources
-from ui.patient import flow, state, taps
+from ui.patient import read_aloud, state, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import LANGUAGES, text
 
@@ -27,6 +27,12 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
         )
     )
     for language in LANGUAGES:
+        read_aloud.offer(session, f"welcome:{language}",
+                         f"{text('welcome_about', language)} {text('welcome_choose', language)}", language)
+    st.checkbox(" · ".join(text("read_aloud_always", language) for language in LANGUAGES),
+                value=read_aloud.auto_on(session), key=state.widget_key(session, "read-aloud-always"),
+                on_change=_choose_read_aloud)
+    for language in LANGUAGES:
         st.button(
             LANGUAGE_NAMES[language],
             key=state.widget_key(session, f"language:{language}"),
@@ -35,6 +41,11 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
             type="primary",
             width="stretch",
         )
+
+
+def _choose_read_aloud() -> None:
+    session = state.current()
+    session.read_aloud = bool(st.session_state.get(state.widget_key(session, "read-aloud-always")))
 
 
 def _choose_language(language: str) -> None:

@@ -1,7 +1,8 @@
 """Branching and progress for the patient flow. Pure: no Streamlit, so it is tested alone.
 
 Which questions are asked comes from the questionnaire's `show_if` rules through
-`scoring.shown_items`; nothing here knows about particular items.
+`scoring.shown_items` and `scoring.matching.holds`; nothing here knows about particular items.
+(Moved from `ui/patient/flow.py` in 1.2: `scoring` owns every rule about answers.)
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scoring import AnswerValue, Item, Questionnaire, shown_items
+from scoring.engine import shown_items
+from scoring.matching import holds
+from scoring.model import AnswerValue, Item, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,7 @@ def progress(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], i
 
 def _possible(item: Item, before: Mapping[str, AnswerValue], decided: list[str]) -> bool:
     """Could `item` still be asked? Conditions on questions not answered yet may still hold."""
-    for condition in item.show_if:
-        if condition.item not in decided:
-            continue
-        value = before.get(condition.item)
-        held = (not condition.any_of.isdisjoint(value)) if isinstance(value, tuple) else value in condition.any_of
-        if not held:
-            return False
-    return True
+    return all(holds(condition, before) for condition in item.show_if if condition.item in decided)
 
 
 def item_after(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], item_id: str) -> str | None:

@@ -3,27 +3,27 @@
 Pure: no Streamlit, so it is tested alone. A red flag escalates at the answer (CLINICAL.md
 section 4), before the patient has answered everything, so `result_so_far` scores the answers
 so far with `scoring.score(..., partial=True)`: the questions not reached yet are left
-unanswered, never invented. Levels and their order come from the questionnaire and `scoring`.
+unanswered, never invented. Levels and their order come from the questionnaire and
+`scoring.matching` (`RED_FLAG_LEVELS`, `most_severe`, `raises`). (Moved from
+`ui/patient/escalation.py` in 1.2: `scoring` owns every rule about answers and red flags.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scoring import (
-    RED_FLAG_LEVELS,
-    AnswerValue,
-    Item,
-    Questionnaire,
-    RedFlagRule,
-    ScreeningResult,
-    rules_raised,
-    score,
-    shown_items,
-)
+from scoring._red_flag_rules import rules_raised
+from scoring.engine import score, shown_items
+from scoring.matching import most_severe, raises
+from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagRule, ScreeningResult
 
 LEVELS: tuple[str, ...] = RED_FLAG_LEVELS
 """Most urgent first. `emergency` interrupts the flow at once; the others let the patient finish."""
+
+
+def most_urgent(levels: Iterable[str | None]) -> str | None:
+    """The most urgent of some levels, None for none: `scoring.most_severe` over an iterable."""
+    return most_severe(*levels)
 
 
 def level_of(item: Item | RedFlagRule) -> str:
@@ -33,22 +33,15 @@ def level_of(item: Item | RedFlagRule) -> str:
 
 
 def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item | RedFlagRule, ...]:
-    """The red-flag questions asked so far whose answer makes the screening urgent, then the
-    red-flag rules whose conditions the answers so far meet (escalated at that answer)."""
-    shown = shown_items(questionnaire, answers)
-    items = tuple(
-        item for item in shown
-        if item.red_flag is not None and _hits(answers.get(item.id), item.red_flag.urgent_if)
-    )
-    rule_ids = rules_raised(questionnaire, {item.id: answers.get(item.id) for item in shown})
-    return items + tuple(source for rule_id in rule_ids
-                         if isinstance(source := questionnaire.red_flag_source(rule_id), RedFlagRule))
-
-
-def most_urgent(levels: Iterable[str | None]) -> str | None:
-    """The most urgent of some levels, None for none."""
-    present = set(levels)
-    return next((level for level in LEVELS if level in present), None)
+    """The red-flag questions answered so far whose answer makes the screening urgent, in
+    questionnaire order: as `score` reads them, so also one answered while branching hides it;
+    then the red-flag rules whose conditions the answers to shown questions meet (issue 17:
+    escalated at the answer that completes the rule)."""
+    items = tuple(item for item in questionnaire.red_flag_items if raises(item, answers.get(item.id)))
+    shown = {item.id: answers.get(item.id) for item in shown_items(questionnaire, answers)}
+    rule_ids = set(rules_raised(questionnaire, shown))
+    rules = tuple(rule for rule in questionnaire.red_flag_rules if rule.id in rule_ids)
+    return items + rules
 
 
 def level_raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> str | None:
@@ -72,9 +65,3 @@ def patient_messages(questionnaire: Questionnaire, item_ids: Iterable[str], lang
     flags = sorted((flag for flag in raised if flag is not None),
                    key=lambda flag: LEVELS.index(flag.level))
     return list(dict.fromkeys(flag.message[language] for flag in flags if flag.message.languages))
-
-
-def _hits(value: AnswerValue | None, urgent_if: frozenset[str]) -> bool:
-    if isinstance(value, tuple):
-        return not urgent_if.isdisjoint(value)
-    return isinstance(value, str) and value in urgent_if
