@@ -157,7 +157,7 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
     page = tablet_page
     start(page, f"{server.url}/?tablet=front-9")
     database = server.env["DATABASE_URL"].removeprefix("sqlite:///")
-    answer_until(page, NO_PAIN, "cast_or_tight_bandage", "no")
+    answer_until(page, NO_PAIN, "injury_or_surgery_2_weeks", "no")  # 1.2: the question before the stroke one
     page.get_by_role("radio", name="No", checked=True).wait_for(state="attached")
     tap_button(page, text("next", "en"))
     wait_for_question(page, {**NO_PAIN}, "stroke_signs_last_hours", "en")
