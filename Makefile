@@ -7,9 +7,13 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test check lint types bench demo-data migrate staff deploy-test safety-case speech clean
 
-run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/
+# Where `make run` listens: this machine only, unless told (ADDRESS=0.0.0.0 make run). Tablets
+# and staff reach it through HTTPS (deploy/single-server.Caddyfile), not plain HTTP on the network.
+ADDRESS ?= 127.0.0.1
+
+run: $(RUN_STAMP)  ## set up and start the app on the SQLite file in data/, on localhost (ADDRESS=0.0.0.0 for every interface)
 	$(PY) -m speech prepare
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run app.py --server.address=$(ADDRESS)
 
 test: $(DEV_STAMP)  ## set up and run every test (browser tests skip without /usr/bin/chromium)
 	$(PY) -m pytest
@@ -25,8 +29,12 @@ types: $(DEV_STAMP)
 bench: $(DEV_STAMP)  ## run every benchmark in bench/ and print its figures
 	$(PY) -m bench
 
-demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default)
-	$(PY) -m storage demo-data --count $${N:-1000}
+demo-data: $(RUN_STAMP)  ## fill the database with made-up screenings (N=1000 by default; FORCE=1 beside real ones)
+	$(PY) -m storage demo-data --count $${N:-1000} $${FORCE:+--force}
+
+.PHONY: backup
+backup: $(RUN_STAMP)  ## a checked copy of the database into BACKUP_DIR, then rotation (README: Backups)
+	$(PY) -m storage backup
 
 migrate: $(RUN_STAMP)  ## bring the database schema to the latest revision (run before starting several servers)
 	$(PY) -m storage migrate

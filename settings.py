@@ -73,6 +73,11 @@ class Settings:
     smtp_starttls: bool
     read_aloud: bool
     speech_cache_dir: Path
+    backup_dir: Path
+    backup_key: str = field(repr=False)
+    backup_keep_daily: int
+    backup_keep_weekly: int
+    retention_period: str
 
 
 # -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
@@ -114,21 +119,18 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
     return parse
 
 
-def _folder(raw: str) -> Path:
-    if not raw.strip() or "\x00" in raw:
-        raise ValueError("is not a folder path")
-    return Path(raw.strip())
-
-
 def _database_url(raw: str) -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        make_url(raw.strip())
+        backend = make_url(raw.strip()).get_backend_name()
     except ArgumentError:
         raise ValueError("is not a database URL (e.g. sqlite:///data/screening.db, "
                          "postgresql+psycopg://user@host/db)") from None
+    if backend not in ("sqlite", "postgresql"):  # storage.database.SUPPORTED_ENGINES
+        raise ValueError("is not a supported database: use SQLite (sqlite:///FILE) or PostgreSQL "
+                         "(postgresql+psycopg://USER@HOST/DB)")
     return raw.strip()
 
 
@@ -141,9 +143,27 @@ def _questionnaire(raw: str) -> Path:
     return path.resolve()
 
 
+def server_timezone_name() -> str:
+    """The server's own time zone (the default CLINIC_TIMEZONE), by `tzlocal`; UTC when the
+    server's zone has no IANA name."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except (ZoneInfoNotFoundError, ValueError, LookupError):
+        return "UTC"
+
+
+def timezone_is_the_servers(environ: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> bool:
+    """True when CLINIC_TIMEZONE is not set, so the clinic's clock is the server's zone (said at
+    start and on the staff pages: a server kept on UTC would put the evening in tomorrow)."""
+    environ = os.environ if environ is None else environ
+    return not (environ.get("CLINIC_TIMEZONE") or _secret_text(read_secrets(secrets_path).get("CLINIC_TIMEZONE")))
+
+
 def _timezone(raw: str) -> ZoneInfo:
     try:
-        return ZoneInfo(raw.strip())
+        return ZoneInfo(raw.strip() or server_timezone_name())
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError("is not an IANA time zone name (e.g. America/Chicago, UTC)") from None
 
@@ -192,6 +212,50 @@ def _host(raw: str) -> str:
     return text
 
 
+def _folder(raw: str) -> Path:
+    text = raw.strip()
+    if not text or "\x00" in text:
+        raise ValueError("is not a folder path")
+    path = Path(text).expanduser()
+    return (path if path.is_absolute() else REPO / path).resolve()
+
+
+def _backup_key(raw: str) -> str:
+    """Empty (backups unencrypted) or 32 random bytes in base64 (`openssl rand -base64 32`)."""
+    import base64
+    import binascii
+
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        key = base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise ValueError("is not 32 bytes in base64 (make one with: openssl rand -base64 32), or empty")
+    return text
+
+
+_PERIOD = re.compile(r"(\d{1,4})\s*([ymd])")
+_PERIOD_DAYS = {"y": 365, "m": 30, "d": 1}
+
+
+def retention_days(period: str) -> int:
+    """About how many days a period like "7y", "84m" or "2557d" is (for comparing two)."""
+    found = _PERIOD.fullmatch(period.strip().lower())
+    if found is None:
+        raise ValueError("is not a period like 7y, 84m or 2557d (years, months, days)")
+    return int(found[1]) * _PERIOD_DAYS[found[2]]
+
+
+def _retention_period(raw: str) -> str:
+    text = raw.strip().lower()
+    if retention_days(text) < 365:
+        raise ValueError("is shorter than a year (records are kept at least a year)")
+    return text
+
+
 @dataclass(frozen=True)
 class Spec:
     name: str
@@ -210,7 +274,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("AUTO_MIGRATE", "true", _bool),
     Spec("CLINIC_NAME", "", _text),
     Spec("CLINIC_ADDRESS", "", _text),
-    Spec("CLINIC_TIMEZONE", "UTC", _timezone),
+    Spec("CLINIC_TIMEZONE", "", _timezone),  # empty: the server's zone (no silent UTC: issue 17)
     Spec("IDLE_TIMEOUT_SECONDS", "180", _number(5, 3600, "seconds")),
     Spec("IDLE_WARNING_SECONDS", "30", _number(1, 600, "seconds")),
     Spec("SHOW_OUTCOME_TO_PATIENT", "true", _bool),
@@ -231,9 +295,14 @@ SPECS: tuple[Spec, ...] = (
     Spec("SMTP_PORT", "25", _whole(1, 65535, "a port number")),
     Spec("SMTP_USER", "", _text),
     Spec("SMTP_PASSWORD", "", _text, secret=True),
-    Spec("SMTP_STARTTLS", "false", _bool),
+    Spec("SMTP_STARTTLS", "true", _bool),  # off only by this setting: alerts.config warns at start
     Spec("READ_ALOUD", "false", _bool),
     Spec("SPEECH_CACHE_DIR", "data/speech", _folder),
+    Spec("BACKUP_DIR", "backups", _folder),
+    Spec("BACKUP_KEY", "", _backup_key, secret=True),
+    Spec("BACKUP_KEEP_DAILY", "14", _whole(1, 3650, "a whole number of daily copies")),
+    Spec("BACKUP_KEEP_WEEKLY", "8", _whole(0, 520, "a whole number of weekly copies")),
+    Spec("RETENTION_PERIOD", "7y", _retention_period),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 
@@ -283,6 +352,12 @@ def fingerprint(environ: Mapping[str, str] | None = None, secrets_path: Path = S
     except OSError:
         secrets_changed = None
     return (secrets_changed, *(environ.get(name) for name in SETTING_NAMES))
+
+
+def child_environment(extra: Mapping[str, str], *, drop_prefix: str) -> dict[str, str]:
+    """This process's environment for a helper program (pg_dump), without the variables starting
+    with `drop_prefix` and with `extra` added (settings are read above, never from here)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(drop_prefix)} | dict(extra)
 
 
 def settings_or_exit(program: str) -> Settings:

@@ -1,5 +1,6 @@
 """Staff access: named accounts with roles, sign-in throttled in the database, the kiosk staff
-code, OIDC e-mails mapped to roles, and the client address behind a proxy.
+code, OIDC e-mails mapped to roles, and the client address behind a proxy; sessions that end when
+access ends and survive a reload (`access.sessions`), and device cookies (`access.devices`).
 
 No Streamlit: pages call these functions. Hashing is argon2id (`access.passcode`); storing is
 `storage.staff`. `python -m access` manages accounts and the kiosk code.

@@ -15,13 +15,26 @@ from storage.staff import StaffError, StaffMember
 KIOSK_CODE_MIN_LENGTH = 6
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _no_control_characters(what: str, typed: str) -> str:
+    """Refuse a NUL byte or another control character before the database sees it (PostgreSQL
+    cannot store a NUL: it was an unhandled error, issue 20). The message never echoes the text."""
+    if _CONTROL.search(typed):
+        raise StaffError(f"{what} must not contain control characters (such as a NUL byte or a line break)")
+    return typed
 
 
 def _valid_username(typed: str) -> str:
-    name = normalise_username(typed)
+    name = normalise_username(_no_control_characters("a username", typed))
     if not _USERNAME.fullmatch(name) or len(typed.strip()) > USERNAME_MAX:
         raise StaffError(f"username '{typed.strip()[:USERNAME_MAX]}' must be 1-64 of a-z, 0-9, '.', '_' or '-'")
     return name
+
+
+def _existing_username(typed: str) -> str:
+    return normalise_username(_no_control_characters("a username", typed))
 
 
 def add_staff(
@@ -30,7 +43,8 @@ def add_staff(
 ) -> StaffMember:
     """Create an account; StaffError (one line) for a bad name, role, e-mail, short password or a taken name."""
     name = _valid_username(username)
-    address = (email or "").strip().lower() or None
+    _no_control_characters("a display name", display_name or "")
+    address = _no_control_characters("an e-mail", email or "").strip().lower() or None
     if address is not None and not _EMAIL.fullmatch(address):
         raise StaffError(f"e-mail '{address}' is not an e-mail address")
     try:
@@ -48,19 +62,19 @@ def reset_password(storage: Storage, username: str, password: str, *, actor: str
         password_hash = hash_passcode(password)
     except ValueError as exc:
         raise StaffError(str(exc).replace("passcode", "password")) from None
-    staff_store.set_password_hash(storage, normalise_username(username), password_hash, actor=actor)
+    staff_store.set_password_hash(storage, _existing_username(username), password_hash, actor=actor)
 
 
 def disable_staff(storage: Storage, username: str, *, actor: str) -> None:
-    staff_store.set_disabled(storage, normalise_username(username), True, actor=actor)
+    staff_store.set_disabled(storage, _existing_username(username), True, actor=actor)
 
 
 def enable_staff(storage: Storage, username: str, *, actor: str) -> None:
-    staff_store.set_disabled(storage, normalise_username(username), False, actor=actor)
+    staff_store.set_disabled(storage, _existing_username(username), False, actor=actor)
 
 
 def set_staff_role(storage: Storage, username: str, role: str, *, actor: str) -> None:
-    staff_store.set_role(storage, normalise_username(username), role, actor=actor)
+    staff_store.set_role(storage, _existing_username(username), role, actor=actor)
 
 
 def list_staff(storage: Storage) -> list[StaffMember]:

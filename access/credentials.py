@@ -17,14 +17,19 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Protocol
 
-from access import passcode
+from access import devices, passcode
+from access.addresses import throttle_address
 from access.throttle import (
     ACCOUNT_LIMIT,
+    ACCOUNT_WIDE_LIMIT,
     ADDRESS_LIMIT,
+    DEVICE_LIMIT,
     KIOSK_LIMIT,
     Limit,
     account_key,
+    account_wide_key,
     address_key,
+    device_key,
     kiosk_key,
     normalise_username,
 )
@@ -76,9 +81,13 @@ def _printable(text: str, longest: int) -> str:
     return re.sub(r"[^A-Za-z0-9.:_\-]", "?", text)[:longest] or "unknown"
 
 
-def _locked_message(seconds: int) -> str:
+def _locked_message(seconds: int, key: str = "") -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"Too many tries from this computer. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+    later = f"Try again in {minutes} minute{'s' if minutes > 1 else ''}"
+    if key.startswith("account-wide:"):
+        return (f"Too many tries on this account from computers it has not signed in on. {later}, "
+                "or sign in on a computer you have used before.")
+    return f"Too many tries from this computer. {later}."
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class _Check:
     matched: bool = False
     retry_after_seconds: int = 0
     busy: bool = False
+    refused_by: str = ""
 
 
 def _guarded_check(storage: Storage, keys: list[tuple[str, Limit]], check: Callable[[], bool]) -> _Check:
@@ -99,7 +109,7 @@ def _guarded_check(storage: Storage, keys: list[tuple[str, Limit]], check: Calla
             for taken in reserved:
                 staff_store.release_attempt(storage, taken)
             wait = math.ceil((reopens - datetime.now(UTC)).total_seconds())
-            return _Check(ran=False, retry_after_seconds=max(wait, 1))
+            return _Check(ran=False, retry_after_seconds=max(wait, 1), refused_by=key)
         reserved.append(key)
     if not _CHECKS.acquire(timeout=CHECK_WAIT_SECONDS):
         for taken in reserved:
@@ -112,45 +122,64 @@ def _guarded_check(storage: Storage, keys: list[tuple[str, Limit]], check: Calla
     return _Check(ran=True, matched=matched)
 
 
-def _wait_when_full(storage: Storage, keys: list[tuple[str, Limit]]) -> int:
-    """Seconds until every key that is now full opens again (0: none is full)."""
+def _wait_when_full(storage: Storage, keys: list[tuple[str, Limit]]) -> tuple[int, str]:
+    """Seconds until every key that is now full opens again (0: none is full), and the key that
+    stays shut longest."""
     now = datetime.now(UTC)
-    wait = 0
+    wait, longest = 0, ""
     for key, limit in keys:
         used, started = staff_store.attempts_used(storage, key)
         if used >= limit.attempts and started is not None:
-            wait = max(wait, math.ceil((started + timedelta(seconds=limit.window_seconds) - now).total_seconds()))
-    return wait
+            reopens = math.ceil((started + timedelta(seconds=limit.window_seconds) - now).total_seconds())
+            if reopens > wait:
+                wait, longest = reopens, key
+    return wait, longest
 
 
-def sign_in(storage: Storage, username: str, password: str, *, client_address: str) -> SignInOutcome:
-    """Check a username and password, throttled per account+address and per address."""
-    name = normalise_username(username)
+def sign_in(
+    storage: Storage, username: str, password: str, *, client_address: str, device_cookie: str | None = None,
+    device_secret: bytes = b"",
+) -> SignInOutcome:
+    """Check a username and password, throttled per address, per account+address, and per
+    account across addresses, unless the browser's device cookie for this account (signed with
+    `device_secret`) gives it its own allowance (see `access.throttle`)."""
+    # A control character (a NUL byte) never reaches the database: no account has one, so the
+    # name is looked up as "?" in its place and found by none (issue 20).
+    name = re.sub(r"[\x00-\x1f\x7f]", "?", normalise_username(username))
     client_address = _printable(client_address, 64)
-    keys = [(address_key(client_address), ADDRESS_LIMIT), (account_key(name, client_address), ACCOUNT_LIMIT)]
+    counted_as = throttle_address(client_address)  # an IPv6 /64 is one address
+    device = devices.device_id(device_cookie, name, device_secret) if name else None
+    keys = [(address_key(counted_as), ADDRESS_LIMIT), (account_key(name, counted_as), ACCOUNT_LIMIT),
+            (device_key(device), DEVICE_LIMIT) if device else (account_wide_key(name), ACCOUNT_WIDE_LIMIT)]
     found = staff_store.account_with_hash(storage, name) if name else None
     # The decoy is hashed inside the bounded section too (a hash holds as much memory as a check).
     checked = _guarded_check(
         storage, keys, lambda: passcode.verify_passcode(found[1] if found else _decoy_hash(), password)
     )
     if not checked.ran:
-        return SignInOutcome(False, None, BUSY if checked.busy else _locked_message(checked.retry_after_seconds),
-                             checked.retry_after_seconds)
+        message = BUSY if checked.busy else _locked_message(checked.retry_after_seconds, checked.refused_by)
+        return SignInOutcome(False, None, message, checked.retry_after_seconds)
     where = f"from {client_address}"
     actor = found[0].username if found else UNKNOWN_ACTOR
     if found and checked.matched and not found[0].disabled:
         staff_store.reset_attempts(storage, keys[1][0])
         staff_store.release_attempt(storage, keys[0][0])  # only failures count against an address
+        if device:
+            staff_store.reset_attempts(storage, keys[2][0])
+        else:
+            staff_store.release_attempt(storage, keys[2][0])  # nor against the account
         staff_store.forget_stale_attempts(storage, older_than_seconds=3600)  # housekeeping
         storage.record_event("sign_in", actor=actor, detail=f"password {where}")
         return SignInOutcome(True, found[0], f"Signed in as {found[0].display_name}.")
     disabled = bool(found and checked.matched)  # the right password for a disabled account
     storage.record_event("sign_in_failed", actor=actor, detail=("account disabled " if disabled else "") + where)
     message = DISABLED if disabled else WRONG
-    wait = _wait_when_full(storage, keys)
+    wait, shut = _wait_when_full(storage, keys)
     if wait > 0:
-        storage.record_event("sign_in_locked", actor=actor, detail=f"{where}: too many tries")
-        return SignInOutcome(False, None, f"{message} {_locked_message(wait)}", wait)
+        what = "too many tries on this account from new computers" if shut.startswith("account-wide:") else (
+            "too many tries")
+        storage.record_event("sign_in_locked", actor=actor, detail=f"{where}: {what}")
+        return SignInOutcome(False, None, f"{message} {_locked_message(wait, shut)}", wait)
     return SignInOutcome(False, None, message)
 
 
@@ -162,7 +191,8 @@ def check_kiosk_code(storage: Storage, code: str, *, client_address: str, tablet
     if stored is None:
         return SignInOutcome(False, None, NO_KIOSK_CODE)
     client_address, tablet = _printable(client_address, 64), _printable(tablet, 32)
-    keys = [(address_key(client_address), ADDRESS_LIMIT), (kiosk_key(tablet, client_address), KIOSK_LIMIT)]
+    counted_as = throttle_address(client_address)
+    keys = [(address_key(counted_as), ADDRESS_LIMIT), (kiosk_key(tablet, counted_as), KIOSK_LIMIT)]
     checked = _guarded_check(storage, keys, lambda: passcode.verify_passcode(stored, code))
     if not checked.ran:
         return SignInOutcome(False, None, BUSY if checked.busy else _locked_message(checked.retry_after_seconds),
@@ -174,7 +204,7 @@ def check_kiosk_code(storage: Storage, code: str, *, client_address: str, tablet
         storage.record_event("kiosk_code_ok", actor=KIOSK_ACTOR, detail=where)
         return SignInOutcome(True, None, "Staff code accepted.")
     storage.record_event("kiosk_code_failed", actor=KIOSK_ACTOR, detail=where)
-    wait = _wait_when_full(storage, keys)
+    wait, _ = _wait_when_full(storage, keys)
     if wait > 0:
         storage.record_event("kiosk_code_locked", actor=KIOSK_ACTOR, detail=f"{where}: too many tries")
         return SignInOutcome(False, None, KIOSK_WRONG + " " + _locked_message(wait), wait)
@@ -198,7 +228,7 @@ def staff_for_email(
     its role. An account with that e-mail that is disabled refuses, whatever the lists say; the
     higher of the list's role and the account's role wins."""
     address = email.strip().lower()
-    if not address:
+    if not address or re.search(r"[\x00-\x1f\x7f]", address):
         return None
     staff_emails, admin_emails = _email_lists(settings_or_lists)
     account = staff_store.account_for_email(storage, address)

@@ -9,6 +9,14 @@ Three kinds of key, each counted in the database (`storage.staff.reserve_attempt
 - ``address:<address>``: 20 attempts per 15 minutes from one client address, whatever the
   username (spraying many usernames, or unknown ones) and including the kiosk staff code.
 - ``kiosk:<tablet>@<address>``: 5 attempts per 5 minutes for the kiosk staff code on one tablet.
+- ``account-wide:<username>`` (issue 20): 30 attempts per hour on one account from every browser
+  that has no device cookie for it, whatever its address: a guesser with 1,000 addresses gets 30
+  checks an hour, not 5,000 per 5 minutes.
+- ``device:<id>`` (issue 20): a browser that signed in to the account before carries a signed
+  device cookie (`access.devices`) and has its own 10 attempts per 15 minutes instead, so the
+  account-wide limit never locks the real person out of their usual computer.
+
+An IPv6 address counts as its /64 (`access.addresses.throttle_address`).
 
 An attempt is RESERVED (one conditional UPDATE, or the INSERT of a new key) before the
 password is checked, so 40 parallel guesses get at most 5 checks; a refused reservation costs
@@ -39,6 +47,8 @@ class Limit:
 ACCOUNT_LIMIT = Limit(attempts=5, window_seconds=5 * 60)
 ADDRESS_LIMIT = Limit(attempts=20, window_seconds=15 * 60)
 KIOSK_LIMIT = Limit(attempts=5, window_seconds=5 * 60)
+ACCOUNT_WIDE_LIMIT = Limit(attempts=30, window_seconds=60 * 60)
+DEVICE_LIMIT = Limit(attempts=10, window_seconds=15 * 60)
 USERNAME_MAX = 64
 
 
@@ -53,6 +63,14 @@ def account_key(username: str, address: str) -> str:
 
 def address_key(address: str) -> str:
     return f"address:{address[:64]}"
+
+
+def account_wide_key(username: str) -> str:
+    return f"account-wide:{normalise_username(username)}"
+
+
+def device_key(device: str) -> str:
+    return f"device:{device[:64]}"
 
 
 def kiosk_key(tablet: str, address: str) -> str:

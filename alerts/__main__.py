@@ -17,7 +17,7 @@ import threading
 from types import FrameType
 
 from alerts.channels import build_channels
-from alerts.config import AlertConfig
+from alerts.config import AlertConfig, start_warnings
 from alerts.status import channel_status
 from alerts.worker import AlertWorker
 from settings import settings_or_exit
@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     if not config.channels:
         print("run: no alert channel is set up (ALERT_WEBHOOK_URL, or ALERT_EMAIL_TO and SMTP_HOST)", file=sys.stderr)
         return 2
+    for warning in start_warnings(config):  # e-mail in plain text (SMTP_STARTTLS=false)
+        print(f"run: warning: {warning}", file=sys.stderr, flush=True)
     worker = AlertWorker(storage, build_channels(config), config)
     if args.once:
         print(f"run: {worker.run_once()} alerts delivered", file=sys.stderr)

@@ -34,10 +34,12 @@ class AlertConfig:
     smtp_port: int = 25
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
-    smtp_starttls: bool = False
+    smtp_starttls: bool = True  # an alert is still an alert: off only by SMTP_STARTTLS=false
     app_base_url: str = "http://localhost:8501"
     timezone: str = "UTC"
-    timeout_seconds: float = 5.0
+    timeout_seconds: float = 10.0
+    """The whole-request deadline of one send (connect + send + answer), not a per-read
+    time-out: a receiver trickling one byte every 4 s is cut off here (issue 20 item 6)."""
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -64,7 +66,22 @@ class AlertConfig:
             smtp_port=int(getattr(settings, "smtp_port", 25) or 25),
             smtp_user=getattr(settings, "smtp_user", "") or "",
             smtp_password=getattr(settings, "smtp_password", "") or "",
-            smtp_starttls=bool(getattr(settings, "smtp_starttls", False)),
+            smtp_starttls=bool(getattr(settings, "smtp_starttls", True)),
             app_base_url=getattr(settings, "app_base_url", "") or "http://localhost:8501",
             timezone=str(getattr(settings, "clinic_timezone", "") or "UTC"),
         )
+
+
+NO_CHANNEL = ("alerts: no alert channel is set up (ALERT_WEBHOOK_URL, or ALERT_EMAIL_TO and SMTP_HOST): "
+              "urgent screenings show only on the queue page")
+PLAIN_EMAIL = ("alerts: SMTP_STARTTLS is off: alert e-mails go to {host} in plain text (set SMTP_STARTTLS=true "
+               "unless the mail server is on this machine)")
+
+
+def start_warnings(config: AlertConfig) -> list[str]:
+    """The lines to log (or print) when alerting starts: no channel at all, or e-mail in plain text."""
+    if not config.channels:
+        return [NO_CHANNEL]
+    if EMAIL in config.channels and not config.smtp_starttls:
+        return [PLAIN_EMAIL.format(host=config.smtp_host)]
+    return []

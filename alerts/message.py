@@ -1,7 +1,9 @@
-"""What an alert says: reference, tablet, red-flag level, time and a link. Nothing else.
+"""What an alert says: how soon to act, the reference, tablet, time and a link. Nothing else.
 
-Never the answers, never the note, never free text: the alert leaves the building (chat tools,
-mail servers), so it carries only what lets staff find the screening behind their sign-in.
+Never the answers, never the note, never free text, and never which red flag or its level: the
+alert leaves the building (chat tools, mail servers), and only self-harm is `talk_now`, so the
+level's name would disclose it (CLINICAL.md section 4). Emergency and talk-now both read "go to
+the patient now"; same-day reads "today". The details stay behind sign-in, at the link.
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ SCREENING_PATH = "/staff?reference={reference}"
 """Where the link points, after APP_BASE_URL: the staff sign-in page, the one staff URL that
 works in a fresh browser tab; it passes the reference on to open that screening."""
 
-LEVEL_WORDS = {
-    "emergency": "EMERGENCY red flag",
-    "same_day": "same-day red flag",
-    "talk_now": "talk-now red flag",
-}
+GO_NOW, TODAY = "urgent: go to the patient now", "urgent: today"
+URGENCY = {"emergency": GO_NOW, "talk_now": GO_NOW, "same_day": TODAY}
+"""How soon, by red-flag level; an unknown level (None) is treated as the most urgent."""
+
+
+def urgency(level: str | None) -> str:
+    """The only words an alert has about the red flag: "go to the patient now" or "today"."""
+    return URGENCY.get(level or "", GO_NOW)
 
 
 @dataclass(frozen=True)
 class AlertMessage:
-    """One alert, ready for any channel."""
+    """One alert, ready for any channel. `level` is kept for the worker, never sent."""
 
-    alert_id: str  # stable per (submission, channel): receivers can drop a repeat
+    alert_id: str  # unique across databases (see alerts.worker.alert_id): receivers can drop a repeat
     reference: str
     tablet: str | None
     level: str | None
@@ -45,14 +50,18 @@ class AlertMessage:
         return cls(alert_id, reference, tablet, level, saved_at, link, local.strftime("%H:%M %Z (%Y-%m-%d)"))
 
     @property
+    def urgency(self) -> str:
+        return urgency(self.level)
+
+    @property
     def headline(self) -> str:
-        level = LEVEL_WORDS.get(self.level or "", "red flag")
-        return f"Urgent screening {self.reference}: {level}"
+        """The e-mail subject: how soon, and the reference (no flag, no level)."""
+        return f"{self.urgency} (screening {self.reference})"
 
     @property
     def text(self) -> str:
         where = f"tablet {self.tablet}" if self.tablet else "tablet not named"
-        return f"{self.headline}, {where}, at {self.local_time}. Open: {self.link}"
+        return f"{self.headline}, {where}, at {self.local_time}. Details after sign-in: {self.link}"
 
     def json_body(self) -> bytes:
         """The webhook body; `text` is what chat tools' incoming webhooks show."""
@@ -60,10 +69,10 @@ class AlertMessage:
             {
                 "text": self.text,
                 "event": "urgent_screening",
+                "urgency": "now" if self.urgency == GO_NOW else "today",
                 "alert_id": self.alert_id,
                 "reference": self.reference,
                 "tablet": self.tablet,
-                "level": self.level,
                 "saved_at": self.saved_at.isoformat(),
                 "link": self.link,
             },

@@ -13,6 +13,9 @@ from storage.alerts import ChannelSummary
 LOOK_BACK = timedelta(hours=24)
 START_GRACE = timedelta(seconds=30)
 """An urgent with no attempt this long after saving means no worker is sending on that channel."""
+STUCK_MARGIN = timedelta(seconds=10)
+"""A send still "sending" this long after its deadline (AlertConfig.timeout_seconds) is stuck: the
+worker hung or died mid-send, so the channel is shown failing (issue 20 item 6)."""
 
 CHANNEL_NAMES = {"webhook": "Webhook alerts", "email": "E-mail alerts"}
 
@@ -32,7 +35,9 @@ class ChannelStatus:
 def channel_status(storage: Storage, config: AlertConfig | None = None) -> list[ChannelStatus]:
     """Each channel `config` sets up (or, without one, each ever set up), working or failing."""
     names = config.channels if config is not None else deliveries.enabled_channels(storage)
-    return [_status(deliveries.channel_summary(storage, name, look_back=LOOK_BACK, start_grace=START_GRACE))
+    deadline = timedelta(seconds=(config or AlertConfig()).timeout_seconds)
+    return [_status(deliveries.channel_summary(storage, name, look_back=LOOK_BACK, start_grace=START_GRACE,
+                                               stuck_after=deadline + STUCK_MARGIN))
             for name in names]
 
 
@@ -43,6 +48,8 @@ def _status(summary: ChannelSummary) -> ChannelStatus:
         problems.append(f"last attempt failed ({summary.last_error})")
     if summary.gave_up:
         problems.append(f"{summary.gave_up} not delivered after retrying for a day")
+    if summary.stuck:
+        problems.append(f"{summary.stuck} stuck sending past the deadline (a hung receiver or worker)")
     if summary.not_started:
         problems.append(f"{summary.not_started} waiting with no attempt (is the alert worker running?)")
     if summary.enabled_at is None:

@@ -4,25 +4,30 @@ Targets (issue 9, Measure): saved -> received p95 <= 5 s on each channel; 20 tab
 urgents at once: every alert delivered exactly once, none lost; the tablets' save step p95
 with the alert worker running / without it <= 1.2. Real receivers on loopback (an HTTP server
 and aiosmtpd), the worker as the app runs it (1 s polling), SQLite in a temp folder.
+Issue 20 item 6: with a webhook receiver that trickles one byte every 4 s, each webhook attempt
+ends by the 10 s deadline and the e-mail alerts still arrive on time (the baseline: the same
+e-mails with the webhook receiver answering at once).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import statistics
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from alerts import AlertConfig, AlertWorker, build_channels
+from alerts import AlertConfig, AlertMessage, AlertWorker, Channel, build_channels
 from scoring import ScreeningResult, load_questionnaire, score
 from storage import Storage
-from tests.alerts.receivers import MailReceiver, WebhookReceiver, wait_for
+from tests.alerts.receivers import MailReceiver, TrickleServer, WebhookReceiver, wait_for
 from tests.core.conftest import with_categories
 
-LATENCY_ALERTS, TABLETS, ROUNDS = 30, 20, 16
+LATENCY_ALERTS, TABLETS, ROUNDS, SLOW_ALERTS = 30, 20, 16, 8
+SUBJECT_REFERENCE = re.compile(r"\(screening ([^)]+)\)$")
 
 
 def p95(values: list[float]) -> float:
@@ -34,9 +39,10 @@ def urgent() -> ScreeningResult:
     return score(questionnaire, with_categories("sensory", stroke_signs_last_hours="yes"), "en")
 
 
-def config(webhook: WebhookReceiver, mail: MailReceiver) -> AlertConfig:
+def config(webhook: WebhookReceiver | TrickleServer, mail: MailReceiver) -> AlertConfig:
     return AlertConfig(webhook_url=webhook.url, webhook_secret="bench", email_to=("oncall@clinic.example",),
-                       email_from="screen@clinic.example", smtp_host="127.0.0.1", smtp_port=mail.port)
+                       email_from="screen@clinic.example", smtp_host="127.0.0.1", smtp_port=mail.port,
+                       smtp_starttls=False)  # the loopback test server speaks plain SMTP
 
 
 def received(webhook: WebhookReceiver, mail: MailReceiver) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
@@ -46,7 +52,9 @@ def received(webhook: WebhookReceiver, mail: MailReceiver) -> tuple[dict[str, li
         hooks.setdefault(json.loads(body)["reference"], []).append(at)
     mails: dict[str, list[float]] = {}
     for message, at in list(mail.messages):
-        mails.setdefault(str(message["Subject"]).split()[2].rstrip(":"), []).append(at)
+        found = SUBJECT_REFERENCE.search(str(message["Subject"]))
+        assert found is not None, message["Subject"]
+        mails.setdefault(found.group(1), []).append(at)
     return hooks, mails
 
 
@@ -155,12 +163,72 @@ def concurrency(folder: Path, result: ScreeningResult) -> None:
           f"(target <= 1.2; {len(times[True])} saves each)")
 
 
+class Timed:
+    """A channel that notes how long each send held its sending thread."""
+
+    def __init__(self, inner: Channel) -> None:
+        self.inner, self.name = inner, inner.name
+        self.held: list[float] = []
+
+    def send(self, message: AlertMessage) -> None:
+        started = time.perf_counter()
+        try:
+            self.inner.send(message)
+        finally:
+            self.held.append(time.perf_counter() - started)
+
+
+def slow_webhook(folder: Path, result: ScreeningResult) -> None:
+    """E-mail latency beside a webhook receiver trickling one byte every 4 s, against the same
+    e-mails beside a webhook receiver that answers at once (the baseline, same process); and how
+    long each trickled webhook attempt held its sending thread (target: <= the 10 s deadline)."""
+    delays: dict[str, list[float]] = {}
+    held: list[float] = []
+    for label, slow in (("answering", False), ("trickling", True)):
+        webhook: WebhookReceiver | TrickleServer = (TrickleServer.http(every=4.0) if slow
+                                                    else WebhookReceiver()).start()
+        mail = MailReceiver().start()
+        storage = Storage(f"sqlite:///{folder / f'slow-{label}.db'}")
+        settings = config(webhook, mail)
+        channels = [Timed(channel) for channel in build_channels(settings)]
+        worker = AlertWorker(storage, channels, settings)
+        worker.start()
+        saved: dict[str, float] = {}
+        try:
+            for n in range(SLOW_ALERTS):
+                time.sleep(0.5)
+                started = time.perf_counter()
+                submission = storage.save_submission(idempotency_key=f"slow-{n}", result=result, language="en",
+                                                     complete=False, tablet="front-1", red_flag_level="emergency")
+                saved[submission.reference] = started
+            wait_for(lambda: len(mail.messages) == SLOW_ALERTS, timeout=60)  # noqa: B023
+            if slow:  # let the first webhook attempts end: at the deadline, never later
+                wait_for(lambda: len(channels[0].held) >= SLOW_ALERTS, timeout=60)  # noqa: B023
+                held = list(channels[0].held)
+        finally:
+            worker.stop()
+            webhook.stop()
+            mail.stop()
+        mails: dict[str, float] = {}
+        for message, at in mail.messages:
+            found = SUBJECT_REFERENCE.search(str(message["Subject"]))
+            assert found is not None
+            mails.setdefault(found.group(1), at)
+        delays[label] = [mails[reference] - at for reference, at in saved.items()]
+    slow_p95, base_p95 = p95(delays["trickling"]), p95(delays["answering"])
+    print(f"e-mail saved -> received beside a webhook trickling 1 byte / 4 s: p95 {slow_p95:.2f} s; beside one "
+          f"answering at once {base_p95:.2f} s (baseline); ratio {slow_p95 / base_p95:.2f} ({SLOW_ALERTS} alerts each)")
+    print(f"trickled webhook attempts: {len(held)}, each held its sending thread {min(held):.1f}-{max(held):.1f} s "
+          f"(deadline 10 s; 1.1: 152 s for one)")
+
+
 def main() -> None:
     result = urgent()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         latency(folder, result)
         concurrency(folder, result)
+        slow_webhook(folder, result)
 
 
 if __name__ == "__main__":

@@ -39,9 +39,16 @@ def _queue_page() -> None:
 def _bare_page(connection: sqlite3.Connection) -> None:
     """What the page asks the database, with nothing of ours around it."""
     today = datetime.now(UTC).date().isoformat()
-    connection.execute("SELECT count(*) FROM submissions WHERE urgent = 1 AND acknowledged_at IS NULL").fetchone()
-    connection.execute("SELECT * FROM submissions WHERE urgent = 1 AND acknowledged_at IS NULL "
-                       "ORDER BY created_at, id LIMIT 20").fetchall()
+    # the urgent list in order of danger (issue 20): counts per level, every go-now row, a same-day page
+    level = ("CASE red_flag_level WHEN 'emergency' THEN 'emergency' WHEN 'talk_now' THEN 'talk_now' "
+             "WHEN 'same_day' THEN 'same_day' ELSE 'emergency' END")
+    rank = "CASE red_flag_level WHEN 'emergency' THEN 0 WHEN 'talk_now' THEN 1 WHEN 'same_day' THEN 2 ELSE 0 END"
+    connection.execute(f"SELECT {level}, count(*) FROM submissions WHERE urgent = 1 AND acknowledged_at IS NULL "
+                       f"GROUP BY {level}").fetchall()
+    connection.execute(f"SELECT * FROM submissions WHERE urgent = 1 AND acknowledged_at IS NULL AND {level} IN "
+                       f"('emergency', 'talk_now') ORDER BY {rank}, created_at, id LIMIT 500").fetchall()
+    connection.execute("SELECT * FROM submissions WHERE urgent = 1 AND acknowledged_at IS NULL AND "
+                       "red_flag_level = 'same_day' ORDER BY created_at, id LIMIT 20").fetchall()
     connection.execute("SELECT tier, count(*) FROM submissions WHERE created_day = ? GROUP BY tier",
                        (today,)).fetchall()
     connection.execute("SELECT status, count(*) FROM submissions WHERE created_day = ? GROUP BY status",
@@ -84,12 +91,14 @@ def main() -> None:
         at = AppTest.from_function(_queue_page, default_timeout=60)
         at.session_state["staff_session"] = StaffSession("bench", "Bench", Role.COORDINATOR, SignInKind.PASSWORD)
         at.session_state["staff:filter:tier"] = TIER
+        at.session_state["staff:urgent-show-demo"] = True  # demo rows are all there is: list them (issue 20)
         at.run()
         assert not at.exception, at.exception
         shown = [str(m.value) for m in at.markdown]
         assert any(f"**{matching:,} screening(s)**" in text or f"**{matching} screening(s)**" in text
                    for text in shown), "the tier filter is not applied"
         assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 25, "no table of 25 rows"
+        assert sum(" min" in str(m.value) for m in at.markdown) >= min(urgent, 20), "the urgent list is not drawn"
         connection = sqlite3.connect(path)
         ours: list[tuple[float, float]] = []
         bare: list[tuple[float, float]] = []

@@ -4,7 +4,8 @@
     python -m report --day 2026-11-24 --out day.zip     (a day at the clinic, CLINIC_TIMEZONE)
 
 Reads submissions through `storage` (DATABASE_URL, or --database); settings are checked first.
-Errors are one line, exit 2.
+The file is written owner-only (0600) and never through a symbolic link. Errors are one line,
+exit 2.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import argparse
 import sys
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from report.document import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, QuestionnaireError, load_questionnaire
+from scoring.safe_text import open_private
 from settings import settings_or_exit
 from storage import MigrationError, QueueFilter, Storage, Submission
 
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             submission = storage.get_by_reference(args.submission)
             if submission is None:
                 raise LookupError(f"no submission with reference '{args.submission}'")
-            with open(args.out, "wb") as out:
+            with open_private(args.out, "wb") as out:  # 0600; a link at --out is refused
                 out.write(build_summary(submission.result, questionnaire, _header(submission), options))
             storage.record_event("pdf_generated", actor="command line", submission_id=submission.id,
                                  detail=args.variant)
@@ -63,20 +65,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _header(submission: Submission) -> SummaryHeader:
     return SummaryHeader(reference=submission.reference, submitted_at=submission.created_at,
-                         language=submission.language, status=submission.status, note=submission.note)
+                         language=submission.language, status=submission.status, note=submission.note,
+                         patient_identifier=submission.patient_identifier)
 
 
 def _day(storage: Storage, questionnaire: Questionnaire, day: date, options: SummaryOptions, out: str) -> int:
-    """The clinic's calendar day: storage filters by UTC day, and any zone's day lies within the
-    UTC days either side, so ask for those three and keep the ones on `day` at the clinic."""
+    """The clinic's calendar day (storage filters by the day in the clinic's zone)."""
     count, page = 0, 1
-    around = QueueFilter(date_from=day - timedelta(days=1), date_to=day + timedelta(days=1))
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    that_day = QueueFilter(date_from=day, date_to=day)
+    with open_private(out, "wb") as handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         while True:
-            rows = storage.list_submissions(around, page=page, page_size=100).rows
+            rows = storage.list_submissions(that_day, page=page, page_size=100, zone=options.timezone).rows
             for submission in rows:
-                if submission.created_at.astimezone(options.timezone).date() != day:
-                    continue
                 pdf = build_summary(submission.result, questionnaire, _header(submission), options)
                 archive.writestr(summary_filename(submission.reference, options.variant), pdf)
                 storage.record_event("pdf_generated", actor="command line", submission_id=submission.id,

@@ -45,6 +45,7 @@ from scoring import (
     red_flag_concerns,
     wording_note,
 )
+from scoring.red_flag_history import staff_lines
 
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
@@ -61,6 +62,8 @@ class SummaryHeader:
     language: str
     status: str | None = None
     note: str | None = None
+    patient_identifier: str | None = None
+    """The clinic's chart number, as staff saved it on the screening's page (clinician copy only)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
             words: dict[str, Any]) -> None:
     generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
     footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
+    if options.variant == "clinician" and header.patient_identifier:  # on every page, as filed
+        footer = f"{words['chart_number']} {header.patient_identifier} · {footer}"
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -134,6 +139,11 @@ def clinic_time(moment: datetime, zone: tzinfo) -> str:
     """A time as the clinic reads it: "2026-11-24 04:30 EST" (a naive time is taken as UTC)."""
     local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def _time_of_day(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
 
 
 # -- wording ----------------------------------------------------------------------------------
@@ -240,7 +250,8 @@ class _Sections:
             [words["submitted"], clinic_time(header.submitted_at, self.options.timezone)],
             [words["language"], language],
         ]
-        if clinician:
+        if clinician:  # the chart number files the copy with the right patient (hazard H64)
+            rows.insert(1, [words["chart_number"], header.patient_identifier or words["no_chart_number"]])
             rows.append([words["questionnaire"], f"{self.result.questionnaire_id}, version "
                          f"{self.result.questionnaire_version}"])
             if header.status:
@@ -256,9 +267,13 @@ class _Sections:
             return []
         level = self.words["levels"][self.result.red_flag_level or "emergency"]
         concerns = red_flag_concerns(self.questionnaire, self.result, "en")
+        zone = self.options.timezone
+        # Issue 16: answers changed after a flag was raised, and red-flag questions not asked.
+        history = staff_lines(self.questionnaire, self.result, lambda moment: _time_of_day(moment, zone))
         banner = [wording(self.words["urgent_title"], URGENT),
                   wording(self.words["most_severe"].format(level=level), URGENT_LEVEL),
-                  wording(self.words["red_flags"], BOX), *(wording(f"• {line}", BOX) for line in concerns)]
+                  wording(self.words["red_flags"], BOX), *(wording(f"• {line}", BOX) for line in concerns),
+                  *(paragraph(f"• {line}", BOX) for line in history)]
         return [_boxed(banner, border=4, background=colors.Color(0.92, 0.92, 0.92)), Spacer(1, 8)]
 
     def outcome(self) -> list[Flowable]:

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from scoring._fields import FieldReader, as_written, listify
-from scoring.model import RED_FLAG_LEVELS, Choice, Condition, Item, ItemKind, RedFlag, RedFlagLevel
+from scoring.model import BODY_REGIONS, RED_FLAG_LEVELS, Choice, Condition, Item, ItemKind, RedFlag, RedFlagLevel
 
 _ITEM_KEYS = {
     "id", "type", "text", "short", "help", "answers", "required", "category", "red_flag",
-    "show_if", "min", "max", "min_label", "max_label",
+    "show_if", "min", "max", "min_label", "max_label", "body_map",
 }
 _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
 _LEVELS: tuple[RedFlagLevel, ...] = RED_FLAG_LEVELS  # the one list of levels, most severe first
@@ -90,7 +90,32 @@ class ItemReader(FieldReader):
             min_label=self.optional_text(f"{where}.min_label", fields.get("min_label")),
             max_label=self.optional_text(f"{where}.max_label", fields.get("max_label")),
             codes=frozenset(choice.code for choice in choices),
+            body_map=self.body_map(f"{where}.body_map", fields.get("body_map"), kind, choices),
         )
+
+    def body_map(
+        self, where: str, raw: object, kind: ItemKind, choices: tuple[Choice, ...],
+    ) -> tuple[tuple[str, str], ...]:
+        """`body_map: {right_arm: code, ...}`: regions of the outline mapped to this item's answers."""
+        if raw is None:
+            return ()
+        fields = self.mapping(where, raw)
+        if fields is None:
+            return ()
+        if kind != "multiple":
+            self.problem(where, "only a multiple-choice item can be answered on a body map")
+        codes = {choice.code for choice in choices}
+        pairs: list[tuple[str, str]] = []
+        for region, code in fields.items():
+            if region not in BODY_REGIONS:
+                self.problem(f"{where}.{region}", f"unknown region; use any of {', '.join(BODY_REGIONS)}")
+            elif not isinstance(code, str) or code not in codes:
+                self.problem(f"{where}.{region}", f"{code!r} is not one of this item's answers")
+            elif code in {mapped for _, mapped in pairs}:
+                self.problem(f"{where}.{region}", f"answer '{code}' is already on another region")
+            else:
+                pairs.append((str(region), code))
+        return tuple(sorted(pairs, key=lambda pair: BODY_REGIONS.index(pair[0])))
 
     def red_flag(self, where: str, raw: object, choices: tuple[Choice, ...]) -> RedFlag | None:
         if raw is None:

@@ -26,7 +26,7 @@ from scoring.engine import AnswersInvalid, score
 from scoring.fhir.reading import ResponseInvalid, answers_from_response, is_in_progress, is_questionnaire_response
 from scoring.matching import RaisedFlag
 from scoring.model import Item, Questionnaire, ScreeningResult
-from scoring.safe_text import inert_cell, printable
+from scoring.safe_text import inert_cell, open_private, printable
 
 RESPONDENT = "respondent_id"
 LANGUAGE = "language"
@@ -223,7 +223,7 @@ def _capped_lines(handle: IO[str]) -> Iterator[str]:
 
 def _write(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     try:
-        with target.open("w", encoding="utf-8", newline="") as handle:
+        with open_private(target, "w", encoding="utf-8", newline="") as handle:  # 0600, no symlink
             _write_rows(handle, header, rows)
     except OSError as exc:
         raise BatchInputError(f"{target}: cannot write CSV: {printable(exc, 120)}") from None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from scoring._examination import read_examination
 from scoring._fields import as_written
 from scoring._questions_seen import seen_texts
 from scoring._red_flag_rules import RuleFlagReader
@@ -27,6 +28,7 @@ from scoring.wording import reason_phrases
 _TOP_KEYS = {
     "id", "version", "source", "languages", "title", "answer_sets", "categories", "items",
     "scoring", "messages", "red_flag_rules", "retired_ids",
+    "examination",  # issue 18: the clinician's examination (scoring._examination)
 }
 _TOP_REQUIRED = {"id", "version", "source", "languages", "title", "categories", "items", "scoring"}
 
@@ -153,4 +155,5 @@ class _Builder(RulesReader, RuleFlagReader):
             items_by_id=items_by_id,
             red_flag_rules=red_flag_rules,
             retired_ids=retired_ids,
+            examination=read_examination(self, top.get("examination"), categories, items_by_id),
         )

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from scoring._examination import ExaminationSpec
 
 ItemKind = Literal["single", "multiple", "integer"]
+BODY_REGIONS: tuple[str, ...] = ("right_arm", "left_arm", "right_leg", "left_leg")
+"""The regions a body map draws, named from the patient's point of view (`right_arm` is the
+patient's own right arm or hand). A questionnaire maps each to one of its answer codes."""
 RedFlagLevel = Literal["emergency", "same_day", "talk_now"]
 RED_FLAG_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "talk_now", "same_day")
 """Most severe first. `talk_now` (self-harm) ranks above `same_day` (clot, infection): staff must
@@ -85,6 +92,9 @@ class Item:
     min_label: Text | None = None
     max_label: Text | None = None
     codes: frozenset[str] = field(default=frozenset(), compare=False)
+    body_map: tuple[tuple[str, str], ...] = ()
+    """(region, answer code) pairs: a multiple-choice item answered by tapping a body outline;
+    answers with no region are offered beside it. Empty: a plain list."""
 
     def choice(self, code: str) -> Choice:
         for choice in self.choices:
@@ -199,6 +209,8 @@ class Questionnaire:
     """Ids given up (id -> why); never used again with another meaning."""
     seen_texts: Mapping[str, Mapping[str, QuestionSeen]] = field(default_factory=dict, compare=False, repr=False)
     """Language -> item id -> the `QuestionSeen` a result keeps, built once at load."""
+    examination: ExaminationSpec | None = field(default=None, compare=False, repr=False)
+    """The clinician's examination form and the CRPS Severity Score items (`examination:`, staff only)."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
@@ -245,6 +257,25 @@ class CategoryFinding(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class RedFlagAnswer:
+    """One answer to a red-flag question, kept for staff once that flag was raised: the answer
+    that raised it, or a later change ("answered yes at 10:02, changed to no at 10:04").
+
+    Stored by `storage` in its own table (never in `ScreeningResult.to_dict`) and put back into
+    the result when a screening is read (`scoring.red_flag_history.with_history`).
+    """
+
+    item: str
+    answer: AnswerValue
+    level: RedFlagLevel
+    """The flag's level (the same for its raising answer and a later change)."""
+    at: datetime
+    """When the patient gave this answer (timezone-aware)."""
+    raises: bool
+    """True when this answer is in the flag's `urgent_if` (it raised the flag)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ScreeningResult:
     """What `score()` returns; the screen, the database and the PDF all show this one object.
 
@@ -276,6 +307,11 @@ class ScreeningResult:
     questions_seen: tuple[QuestionSeen, ...] = ()
     """The words of every question asked, as shown (id, version, language, text). Empty for a
     result stored before 1.2: readers then use `scoring.question_text`, which says so."""
+    red_flag_history: tuple[RedFlagAnswer, ...] = ()
+    """Read back from storage only: every red-flag answer since each flag was first raised, oldest
+    first. A flag in it that was raised stays in `red_flags` (and `urgent`, `red_flag_level`) even
+    when the final answer took it back (CLINICAL.md section 4: a retraction counts as positive).
+    Not part of `to_dict`: storage keeps it in its own table, once."""
 
     def was_shown(self, item_id: str) -> bool:
         return item_id in self.shown

@@ -8,6 +8,7 @@ per attempt ("alert_sent", "alert_failed", "alert_gave_up"), never any answer or
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,6 +35,7 @@ class ClaimedAlert:
     tablet: str | None
     red_flag_level: str | None
     submission_created_at: datetime  # first saved: when the red flag was raised
+    alert_uuid: str = ""  # the id receivers see: random, given at the first attempt, kept for retries
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class ChannelSummary:
     undelivered: int  # waiting for a retry or being sent
     gave_up: int  # given up within the look-back window
     not_started: int  # urgent, due an alert, but no worker has picked it up
+    stuck: int = 0  # being sent for longer than a send may take (the deadline): a hung channel
 
 
 def enable_channel(storage: Storage, channel: str) -> datetime:
@@ -164,6 +167,8 @@ def try_claim(storage: Storage, candidate: Candidate, *, worker: str, lease_seco
             .values(
                 status=SENDING, attempts=candidate.attempts + 1, claimed_by=worker, last_attempt_at=now,
                 lease_until=now + timedelta(seconds=lease_seconds),
+                # the first attempt gives the alert its id; a retry keeps it (receivers drop repeats)
+                alert_uuid=func.coalesce(alert_deliveries.c.alert_uuid, str(uuid.uuid4())),
             )
         ).rowcount
     if not won:
@@ -176,7 +181,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
         row = connection.execute(
             select(
                 submissions.c.id, submissions.c.reference, submissions.c.created_at,
-                submissions.c.tablet, alert_deliveries.c.level,
+                submissions.c.tablet, alert_deliveries.c.level, alert_deliveries.c.alert_uuid,
             )
             .join(alert_deliveries, alert_deliveries.c.submission_id == submissions.c.id)
             .where(alert_deliveries.c.id == delivery_id)
@@ -184,7 +189,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
     return ClaimedAlert(
         delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
         reference=row["reference"], tablet=row["tablet"], red_flag_level=row["level"] or None,
-        submission_created_at=_aware(row["created_at"]),
+        submission_created_at=_aware(row["created_at"]), alert_uuid=str(row["alert_uuid"]),
     )
 
 
@@ -236,7 +241,8 @@ def _held(claim: ClaimedAlert, worker: str) -> list:  # type: ignore[type-arg]
 
 
 def channel_summary(
-    storage: Storage, channel: str, *, look_back: timedelta, start_grace: timedelta
+    storage: Storage, channel: str, *, look_back: timedelta, start_grace: timedelta,
+    stuck_after: timedelta = timedelta(seconds=30),
 ) -> ChannelSummary:
     """Counts and the latest attempt on `channel`, for `alerts.channel_status`."""
     now = utc_now()
@@ -256,6 +262,11 @@ def channel_summary(
         gave_up = connection.execute(
             select(func.count()).where(
                 mine, alert_deliveries.c.status == GAVE_UP, alert_deliveries.c.last_attempt_at >= now - look_back
+            )
+        ).scalar_one()
+        stuck = connection.execute(
+            select(func.count()).where(
+                mine, alert_deliveries.c.status == SENDING, alert_deliveries.c.last_attempt_at < now - stuck_after
             )
         ).scalar_one()
         not_started = 0
@@ -278,6 +289,7 @@ def channel_summary(
         undelivered=int(undelivered),
         gave_up=int(gave_up),
         not_started=int(not_started),
+        stuck=int(stuck),
     )
 
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as clock_time
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, RowMapping, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
-from scoring import ScreeningResult
+from scoring import RED_FLAG_LEVELS, Questionnaire, ScreeningResult, most_severe
+from scoring.model import RedFlagAnswer
+from scoring.red_flag_history import answers_to_keep, with_history
 from storage import migrations
+from storage.migrations import MigrationError
 from storage.records import (
-    RED_FLAG_LEVELS,
     STATUSES,
     AuditEvent,
     InvalidInput,
@@ -31,13 +35,12 @@ from storage.records import (
     SaveFailed,
     Submission,
     UpdateOutcome,
-    most_severe,
     valid_identifier,
     valid_note,
     valid_tablet,
 )
 from storage.reference import new_reference, normalise_reference
-from storage.schema import audit_events, staff_passcode, submissions
+from storage.schema import audit_events, red_flag_events, staff_passcode, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
@@ -45,12 +48,51 @@ _SAVE_ATTEMPTS = 5
 PAST_DAYS_SECONDS = 300.0  # the chart's days before today are recounted this often
 COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
 CONFLICT = "Someone else changed this submission; here is its current state."
+SUPPORTED_ENGINES = ("sqlite", "postgresql")
+"""The databases this code is tested on (settings.py checks DATABASE_URL against it)."""
+DEFAULT_FOLDER = REPO / "data"
+"""The only folder a SQLite file's path may make: any other must exist (a typo is not a new database)."""
+
+
+class DatabaseUnusable(MigrationError):  # a MigrationError, so every start-up check reports it alike
+    """The database cannot be used as it is (an unsupported engine, a SQLite file that is damaged
+    or whose folder does not exist); str() is one line saying what to do."""
+
+
+def check_engine(url: str) -> None:
+    """Raise `DatabaseUnusable` unless `url` is for a supported engine (SQLite, PostgreSQL)."""
+    backend = make_url(url).get_backend_name()
+    if backend not in SUPPORTED_ENGINES:
+        raise DatabaseUnusable(f"the {backend} database engine is not supported: use SQLite (sqlite:///FILE) or "
+                               "PostgreSQL (postgresql+psycopg://USER@HOST/DB)")
+
+
+def check_sqlite_file(url: str) -> None:
+    """`PRAGMA quick_check` on a SQLite file (at start and in `make migrate`): a damaged file is
+    refused in one line instead of being used (and written to) without complaint."""
+    if not url.startswith("sqlite"):
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            found = [line for row in connection.execute(text("PRAGMA quick_check")).scalars()
+                     for line in str(row).splitlines() if line.strip() and not line.startswith("***")]
+    except DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        found = [str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__]
+    finally:
+        engine.dispose()
+    if found != ["ok"]:
+        raise DatabaseUnusable(f"the SQLite file {make_url(url).database} is damaged ({found[0]}"
+                               f"{f'; {len(found) - 1} more problems' if len(found) > 1 else ''}): "
+                               "restore it from a backup")
 
 
 def prepare_sqlite_file(url: str) -> None:
     """For a SQLite file URL: create its folder (0700) and the file (0600) before SQLite does,
     so the screenings and password hashes are readable by the app's user only. A 1.0 file made
-    world-readable is tightened; the default data/ folder too."""
+    world-readable is tightened; the default data/ folder too. Only the default data/ folder is
+    made: a path in a folder that does not exist is refused (`DatabaseUnusable`), so a typo in
+    DATABASE_URL never starts an empty database."""
     parsed = make_url(url)
     database = parsed.database
     if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:" \
@@ -58,7 +100,10 @@ def prepare_sqlite_file(url: str) -> None:
         return
     path = Path(database)
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+        if path.parent.absolute() != DEFAULT_FOLDER:
+            raise DatabaseUnusable(f"the folder of the SQLite file does not exist: {path.parent} "
+                                   "(check DATABASE_URL; only the default data/ folder is created)")
+        path.parent.mkdir(mode=0o700)
         path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
     elif path.parent.resolve() == (REPO / "data").resolve():
         path.parent.chmod(0o700)
@@ -82,9 +127,11 @@ class Storage:
         brought to the latest schema revision; without, it must already be there. Either way a
         database newer than this code is refused (`MigrationError`, one line)."""
         self.url = url
+        check_engine(url)
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             prepare_sqlite_file(url)
+            check_sqlite_file(url)
         if migrate:
             migrations.upgrade(url)
         else:
@@ -94,28 +141,37 @@ class Storage:
                                             hide_parameters=True, echo=False)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._past_days: dict[date, tuple[date, float, list[tuple[date, str, int]]]] = {}
+        self._past_days: dict[tuple[date, str], tuple[date, float, list[tuple[date, str, int]]]] = {}
 
     # -- saving -----------------------------------------------------------------------------
 
     def save_submission(
         self, *, idempotency_key: str, result: ScreeningResult, language: str, complete: bool = True,
         tablet: str | None = None, red_flag_level: str | None = None,
+        questionnaire: Questionnaire | None = None, answered_at: Mapping[str, datetime] | None = None,
     ) -> Submission:
         """Save a screening exactly once per key. The first call inserts; a later call with the
         same key updates that same row (result, tier, complete) until it is complete, after
         which repeats return it unchanged. `urgent` and `red_flag_level` never go down: a red
         flag once raised stays for staff. `red_flag_level` defaults to the result's own, if any.
+
+        In the same transaction the red-flag answers worth keeping are added to the screening's
+        `red_flag_events` (`scoring.red_flag_history.answers_to_keep`, with `questionnaire`): the
+        answer that raised a flag and any later change of it, at the times in `answered_at`
+        (default: now). Without `questionnaire` the result's raised flags are kept at its level.
+        A flag raised for the first time re-opens a screening staff had already acknowledged or
+        cleared on the tablet: it is news to them.
         Raises `SaveFailed` (one line, no answers) when the database stays unavailable."""
         tablet = valid_tablet(tablet)
         levels = (red_flag_level, getattr(result, "red_flag_level", None))
         if any(level is not None and level not in RED_FLAG_LEVELS for level in levels):
             raise InvalidInput(f"red-flag level must be one of {', '.join(RED_FLAG_LEVELS)}")
         level = most_severe(*levels)
+        kept = _Keeping(questionnaire, answered_at or {})
         failures = 0
         for _ in range(_SAVE_ATTEMPTS * 10):  # a lost race means another save got through: bounded
             try:
-                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level)
+                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level, kept)
             except IntegrityError:
                 continue  # same key inserted by a concurrent tap (updated next time), or a reference clash
             except OperationalError as exc:
@@ -133,7 +189,7 @@ class Storage:
 
     def _insert_or_update(
         self, key: str, result: ScreeningResult, language: str, complete: bool, tablet: str | None,
-        level: str | None,
+        level: str | None, kept: _Keeping,
     ) -> int | None:
         """One transaction: insert, or a conditional update of the row with this key. Returns
         the row id, or None when a concurrent write won (the caller tries again)."""
@@ -141,7 +197,8 @@ class Storage:
         with self.engine.begin() as connection:
             row = connection.execute(
                 select(submissions.c.id, submissions.c.complete, submissions.c.urgent,
-                       submissions.c.red_flag_level, submissions.c.row_version)
+                       submissions.c.red_flag_level, submissions.c.row_version, submissions.c.acknowledged_at,
+                       submissions.c.tablet_cleared_at)
                 .where(submissions.c.idempotency_key == key)
                 .with_for_update()  # PostgreSQL: concurrent saves of one key queue here
             ).mappings().first()
@@ -158,12 +215,18 @@ class Storage:
                 ).inserted_primary_key
                 assert inserted is not None
                 new_id = int(inserted[0])
+                _insert_answers(connection, new_id, kept.new_answers(result, level, now, earlier=()))
                 event_name = "submitted" if complete else "saved-incomplete"
                 _audit(connection, event_name, PATIENT_KIOSK, new_id, _save_detail(result, level), now)
                 return new_id
             if row["complete"]:
                 return int(row["id"])  # a repeat of a finished save (double tap, rerun, retry)
             kept_level = most_severe(row["red_flag_level"], level)
+            earlier = _histories(connection, [int(row["id"])]).get(int(row["id"]), ())
+            new_answers = kept.new_answers(result, level, now, earlier=earlier)
+            before = {answer.item for answer in earlier if answer.raises}
+            newly_raised = any(answer.raises and answer.item not in before for answer in new_answers)
+            reopen = dict.fromkeys(("acknowledged_at", "acknowledged_by", "tablet_cleared_at")) if newly_raised else {}
             changed = connection.execute(
                 update(submissions)
                 .where(submissions.c.id == row["id"], submissions.c.row_version == row["row_version"])
@@ -171,11 +234,14 @@ class Storage:
                     result=result.to_dict(), tier=result.tier, urgent=bool(row["urgent"]) or result.urgent,
                     red_flag_level=kept_level, complete=complete, updated_at=now,
                     row_version=submissions.c.row_version + 1,
-                    **({"tablet": tablet} if tablet is not None else {}),
+                    **({"tablet": tablet} if tablet is not None else {}), **reopen,
                 )
             ).rowcount
             if not changed:
                 return None
+            _insert_answers(connection, int(row["id"]), new_answers)
+            if newly_raised and (row["acknowledged_at"] is not None or row["tablet_cleared_at"] is not None):
+                _audit(connection, "reopened", PATIENT_KIOSK, int(row["id"]), "a new red flag was raised", now)
             event_name = "completed" if complete else "saved-incomplete"
             _audit(connection, event_name, PATIENT_KIOSK, int(row["id"]), _save_detail(result, kept_level), now)
             return int(row["id"])
@@ -198,16 +264,16 @@ class Storage:
     def _one(self, condition: ColumnElement[bool]) -> Submission | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(submissions).where(condition)).mappings().first()
-        return None if row is None else _submission(row)
+            return None if row is None else _submissions(connection, [row])[0]
 
     def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
-                         count_cap: int = COUNT_CAP) -> QueuePage:
+                         count_cap: int = COUNT_CAP, zone: tzinfo = UTC) -> QueuePage:
         """One page of matching submissions, newest first; filtering and paging done in SQL.
         With a filter the total is exact; without one it is counted up to `count_cap` only
         (`total_is_capped` then says "count_cap or more"), so the bare queue stays fast at
-        millions of rows."""
+        millions of rows. The filter's dates are days in `zone` (the clinic's: CLINIC_TIMEZONE)."""
         page = max(page, 1)
-        conditions = _conditions(query)
+        conditions = _conditions(query, zone)
         with self.engine.connect() as connection:
             counted = select(submissions.c.id).where(*conditions)
             if not conditions:
@@ -220,8 +286,8 @@ class Storage:
                 .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
                 .limit(page_size)
                 .offset((page - 1) * page_size)
-            ).mappings()
-            found = [_submission(row) for row in rows]
+            ).mappings().all()
+            found = _submissions(connection, rows)
         return QueuePage(rows=found, total=min(int(total), count_cap) if capped else int(total), page=page,
                          page_size=page_size, total_is_capped=capped)
 
@@ -236,8 +302,8 @@ class Storage:
                 select(submissions).where(*condition)
                 .order_by(submissions.c.created_at, submissions.c.id)
                 .limit(page_size).offset((page - 1) * page_size)
-            ).mappings()
-            found = [_submission(row) for row in rows]
+            ).mappings().all()
+            found = _submissions(connection, rows)
         return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
 
     def open_urgent_for_tablet(self, tablet: str) -> Submission | None:
@@ -252,34 +318,47 @@ class Storage:
                 .order_by(submissions.c.created_at.desc(), submissions.c.id.desc())
                 .limit(1)
             ).mappings().first()
-        return None if row is None else _submission(row)
+            return None if row is None else _submissions(connection, [row])[0]
 
-    def counts_for_day(self, day: date) -> dict[str, dict[str, int]]:
-        """Counts by tier and by status for one UTC day."""
+    def counts_for_day(self, day: date, zone: tzinfo = UTC) -> dict[str, dict[str, int]]:
+        """Counts by tier and by status for one day in `zone` (the clinic's), on indexes only:
+        a UTC day by `created_day`; another zone's day by a created_at range per tier and per
+        status (the (tier, created_at) and (status, created_at) indexes)."""
         counts: dict[str, dict[str, int]] = {"tier": {}, "status": {}}
+        columns = (("tier", submissions.c.tier), ("status", submissions.c.status))
         with self.engine.connect() as connection:
-            for name, column in (("tier", submissions.c.tier), ("status", submissions.c.status)):
-                for value, count in connection.execute(
-                    select(column, func.count()).where(submissions.c.created_day == day).group_by(column)
-                ):
-                    counts[name][str(value)] = int(count)
+            if is_utc_day(day, zone):
+                for name, column in columns:
+                    for value, count in connection.execute(
+                        select(column, func.count()).where(submissions.c.created_day == day).group_by(column)
+                    ):
+                        counts[name][str(value)] = int(count)
+                return counts
+            start, end = clinic_day_bounds(day, zone)
+            for name, column in columns:
+                for value in _distinct(connection, column):
+                    count = _count_between(connection, column, value, start, end)
+                    if count:
+                        counts[name][value] = count
         return counts
 
-    def daily_counts(self, since: date) -> list[tuple[date, str, int]]:
-        """(UTC day, tier, count) from `since` on, for the chart; grouped in SQL on an index.
-        Days before today are counted once per PAST_DAYS_SECONDS (at a million rows that is the
-        slow part, and those days hardly change); today is counted on every call."""
-        today = utc_now().date()
-        cached = self._past_days.get(since)
+    def daily_counts(self, since: date, zone: tzinfo = UTC) -> list[tuple[date, str, int]]:
+        """(day in `zone`, tier, count) from `since` on, for the chart, counted on indexes (see
+        `counts_for_day`). Days before today are counted once per PAST_DAYS_SECONDS (at a million
+        rows that is the slow part, and those days hardly change); today on every call."""
+        today = utc_now().astimezone(zone).date()
+        window = (since, str(zone))
+        cached = self._past_days.get(window)
         if cached is None or cached[0] != today or time.monotonic() > cached[1]:
-            cached = (today, time.monotonic() + PAST_DAYS_SECONDS, self._daily_counts(since, today))
-            self._past_days = {since: cached}  # one entry: the chart asks for one window
-        return cached[2] + self._daily_counts(max(since, today), None)
+            cached = (today, time.monotonic() + PAST_DAYS_SECONDS, self._daily_counts(since, today, zone))
+            self._past_days = {window: cached}  # one entry: the chart asks for one window
+        return cached[2] + self._daily_counts(max(since, today), today + timedelta(days=1), zone)
 
-    def _daily_counts(self, since: date, before: date | None) -> list[tuple[date, str, int]]:
-        conditions = [submissions.c.created_day >= since]
-        if before is not None:
-            conditions.append(submissions.c.created_day < before)
+    def _daily_counts(self, since: date, before: date, zone: tzinfo) -> list[tuple[date, str, int]]:
+        days = [since + timedelta(days=n) for n in range((before - since).days)]
+        if not all(is_utc_day(day, zone) for day in days):
+            return self._zoned_daily_counts(days, zone)
+        conditions = [submissions.c.created_day >= since, submissions.c.created_day < before]
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(submissions.c.created_day, submissions.c.tier, func.count())
@@ -289,11 +368,27 @@ class Storage:
             ).all()
         return [(day, str(tier), int(count)) for day, tier, count in rows]
 
+    def _zoned_daily_counts(self, days: list[date], zone: tzinfo) -> list[tuple[date, str, int]]:
+        """The clinic's days are not UTC days (created_day): per tier and day, a count of a
+        created_at range on the (tier, created_at) index, never reading a row."""
+        found: list[tuple[date, str, int]] = []
+        with self.engine.connect() as connection:
+            tiers = sorted(_distinct(connection, submissions.c.tier))
+            for day in days:
+                start, end = clinic_day_bounds(day, zone)
+                for tier in tiers:
+                    count = _count_between(connection, submissions.c.tier, tier, start, end)
+                    if count:
+                        found.append((day, tier, count))
+        return found
+
     def iter_export_rows(
-        self, query: QueueFilter, *, chunk_size: int = 5000
+        self, query: QueueFilter, *, chunk_size: int = 5000, zone: tzinfo = UTC
     ) -> Iterator[list[Mapping[str, Any]]]:
-        """Matching rows in chunks (keyset paging on id), never all in memory at once."""
-        conditions = _conditions(query)
+        """Matching rows in chunks (keyset paging on id), never all in memory at once; the
+        filter's dates are days in `zone`. An urgent row also carries "red_flag_history" (its kept
+        red-flag answers, `stored_result`)."""
+        conditions = _conditions(query, zone)
         last_id = 0
         while True:
             with self.engine.connect() as connection:
@@ -305,19 +400,28 @@ class Storage:
                         .limit(chunk_size)
                     ).mappings()  # type: ignore[arg-type]
                 )
+                # The kept red-flag answers of the urgent rows (one query a chunk), for the
+                # red_flags column and FHIR: a flag taken back is still exported (issue 16).
+                histories = _histories(connection, [row["id"] for row in chunk if row["urgent"]])
             if not chunk:
                 return
+            chunk = [{**row, "red_flag_history": histories[row["id"]]} if row["id"] in histories else row
+                     for row in chunk]
             yield chunk
             last_id = chunk[-1]["id"]
 
     def export_csv(
-        self, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str], chunk_size: int = 5000
+        self, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str], chunk_size: int = 5000,
+        zone: tzinfo = UTC,
     ) -> int:
         """Write the matching submissions as CSV (UTF-8 with BOM for Excel); returns rows written.
-        The caller records the export in the audit trail (it knows who asked)."""
+        Dates (the filter's and each row's time) are the clinic's, `zone`. The caller records the
+        export in the audit trail (it knows who asked)."""
+        from storage.examinations import with_examinations  # the exam_ columns
         from storage.export import write_csv  # pandas is needed only here
 
-        return write_csv(self.iter_export_rows(query, chunk_size=chunk_size), out, item_ids=item_ids)
+        rows = with_examinations(self, self.iter_export_rows(query, chunk_size=chunk_size, zone=zone))
+        return write_csv(rows, out, item_ids=item_ids, zone=zone)
 
     # -- review actions (single conditional updates) ----------------------------------------
 
@@ -443,22 +547,69 @@ class Storage:
             ).scalar_one_or_none()
 
 
+class _Keeping:
+    """What one save needs to decide which red-flag answers to keep (see `save_submission`)."""
+
+    def __init__(self, questionnaire: Questionnaire | None, answered_at: Mapping[str, datetime]) -> None:
+        self.questionnaire, self.answered_at = questionnaire, answered_at
+
+    def new_answers(self, result: ScreeningResult, level: str | None, now: datetime,
+                    earlier: Sequence[RedFlagAnswer]) -> tuple[RedFlagAnswer, ...]:
+        if self.questionnaire is not None and self.questionnaire.id == result.questionnaire_id:
+            return answers_to_keep(self.questionnaire, dict(result.answers), self.answered_at, earlier, now)
+        raised = {answer.item for answer in earlier if answer.raises}
+        return tuple(
+            RedFlagAnswer(item=item, answer=result.answer(item) or "yes",
+                          level=level or "emergency",  # type: ignore[arg-type]  # checked by the caller
+                          at=self.answered_at.get(item, now), raises=True)
+            for item in result.red_flags if item not in raised
+        )
+
+
+def _insert_answers(connection: Connection, submission_id: int, answers: Sequence[RedFlagAnswer]) -> None:
+    if answers:
+        connection.execute(insert(red_flag_events), [
+            {"submission_id": submission_id, "item": answer.item,
+             "answer": list(answer.answer) if isinstance(answer.answer, tuple) else answer.answer,
+             "level": answer.level, "raises": answer.raises, "at": answer.at}
+            for answer in answers
+        ])
+
+
+def _histories(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[RedFlagAnswer, ...]]:
+    """The kept red-flag answers of these screenings, oldest first (one query)."""
+    if not ids:
+        return {}
+    found: dict[int, list[RedFlagAnswer]] = {}
+    for row in connection.execute(
+        select(red_flag_events).where(red_flag_events.c.submission_id.in_(list(ids)))
+        .order_by(red_flag_events.c.submission_id, red_flag_events.c.id)
+    ).mappings():
+        answer = row["answer"]
+        found.setdefault(row["submission_id"], []).append(RedFlagAnswer(
+            item=row["item"], answer=tuple(answer) if isinstance(answer, list) else answer,
+            level=row["level"], at=_aware(row["at"]), raises=bool(row["raises"]),
+        ))
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def _audit(
     connection: Connection, event_name: str, actor: str, submission_id: int | None, detail: str, at: datetime
 ) -> None:
     connection.execute(
-        insert(audit_events).values(
-            at=at, actor=actor, event=event_name, submission_id=submission_id, detail=detail
+        insert(audit_events).values(  # PostgreSQL cannot store a NUL byte: shown as \0 (issue 20)
+            at=at, actor=actor.replace("\x00", "\\0"), event=event_name, submission_id=submission_id,
+            detail=detail.replace("\x00", "\\0"),
         )
     )
 
 
-def _conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
+def _conditions(query: QueueFilter, zone: tzinfo = UTC) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.date_from is not None:
-        conditions.append(submissions.c.created_at >= _day_bounds(query.date_from)[0])
+        conditions.append(submissions.c.created_at >= clinic_day_bounds(query.date_from, zone)[0])
     if query.date_to is not None:
-        conditions.append(submissions.c.created_at < _day_bounds(query.date_to)[1])
+        conditions.append(submissions.c.created_at < clinic_day_bounds(query.date_to, zone)[1])
     if query.tier:
         conditions.append(submissions.c.tier == query.tier)
     if query.urgent is not None:
@@ -495,9 +646,39 @@ def _reference_starts(typed: str) -> ColumnElement[bool]:
 _SORTED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return start, start + timedelta(days=1)
+def clinic_day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The day `day` in `zone` as a UTC half-open interval [start, end): 24 hours, or 23 or 25
+    across a daylight-saving change."""
+    start = datetime.combine(day, clock_time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), clock_time(), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def is_utc_day(day: date, zone: tzinfo) -> bool:
+    """True when `day` in `zone` is exactly the UTC day (so the `created_day` column counts it)."""
+    start, end = clinic_day_bounds(day, zone)
+    return start == datetime.combine(day, clock_time(), tzinfo=UTC) and end - start == timedelta(days=1)
+
+
+def _distinct(connection: Connection, column: Any) -> list[str]:
+    """The values of an indexed column, one index seek each (a loose index scan: there are a few)."""
+    found: list[str] = []
+    while True:
+        after = select(func.min(column))
+        if found:
+            after = after.where(column > found[-1])
+        value = connection.execute(after).scalar_one_or_none()
+        if value is None:
+            return found
+        found.append(str(value))
+
+
+def _count_between(connection: Connection, column: Any, value: str, start: datetime, end: datetime) -> int:
+    """Rows with `column` = value created in [start, end): a range on its (column, created_at) index."""
+    return int(connection.execute(
+        select(func.count()).select_from(submissions)
+        .where(column == value, submissions.c.created_at >= start, submissions.c.created_at < end)
+    ).scalar_one())
 
 
 def _aware(moment: datetime) -> datetime:
@@ -505,8 +686,21 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _submission(row: RowMapping) -> Submission:
-    result = ScreeningResult.from_dict(row["result"])
+def _submissions(connection: Connection, rows: Sequence[RowMapping]) -> list[Submission]:
+    """Rows as `Submission`s, each result with its kept red-flag answers put back (one query)."""
+    histories = _histories(connection, [row["id"] for row in rows if row["urgent"]])
+    return [_submission(row, histories.get(row["id"], ())) for row in rows]
+
+
+def stored_result(row: Mapping[str, Any] | RowMapping, history: Sequence[RedFlagAnswer]) -> ScreeningResult:
+    """The one result every reader reads: the stored scoring result with the sticky facts of the
+    row (urgent, the most severe level ever raised) and its kept red-flag answers put back."""
+    return with_history(ScreeningResult.from_dict(row["result"]), history, urgent=bool(row["urgent"]),
+                        level=row["red_flag_level"])
+
+
+def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission:
+    result = stored_result(row, history)
     return Submission(
         id=row["id"],
         reference=row["reference"],
@@ -516,10 +710,7 @@ def _submission(row: RowMapping) -> Submission:
         questionnaire_version=row["questionnaire_version"],
         questionnaire_hash=row["questionnaire_hash"],
         language=row["language"],
-        answers=dict(result.answers),
         result=result,
-        tier=row["tier"],
-        urgent=bool(row["urgent"]),
         status=row["status"],
         note=row["note"],
         acknowledged_at=None if row["acknowledged_at"] is None else _aware(row["acknowledged_at"]),
@@ -528,7 +719,6 @@ def _submission(row: RowMapping) -> Submission:
         complete=bool(row["complete"]),
         tablet=row["tablet"],
         tablet_cleared_at=None if row["tablet_cleared_at"] is None else _aware(row["tablet_cleared_at"]),
-        red_flag_level=row["red_flag_level"],
         patient_identifier=row["patient_identifier"],
     )
 

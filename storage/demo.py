@@ -6,8 +6,9 @@ Rows are inserted in batches (executemany; PostgreSQL `COPY` measured no faster 
 memory stays flat at any count.
 Nothing here is a real patient, and every row says so: tablet "demo", reference starting with
 "D", idempotency key "demo-N". Urgent demo rows older than a day are acknowledged by
-"demo-data", so a million of them never flood the live urgent list; the recent ones show there
-labelled DEMO (the coordinator's urgent list checks the tablet).
+"demo-data", so a million of them never flood the live urgent list; the recent ones are hidden
+from the urgent list unless the coordinator asks for them, and then labelled DEMO. The command
+refuses a database that holds real screenings unless forced (`refuse_real_database`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, or_, select
 
 from scoring import Questionnaire, load_questionnaire, score, shown_items
 from storage.database import Storage, utc_now
@@ -67,8 +68,28 @@ def demo_reference(number: int) -> str:
     return f"D{code[:2]}-{code[2:]}"
 
 
+class RealScreeningsPresent(RuntimeError):
+    """`make demo-data` was pointed at a database that holds real screenings (one line, no data)."""
+
+
+def real_screenings(storage: Storage) -> bool:
+    """True when the database holds any screening that `fill` did not make (a real clinic's)."""
+    with storage.engine.connect() as connection:
+        return bool(connection.execute(select(exists().where(
+            or_(submissions.c.tablet.is_(None), submissions.c.tablet != DEMO_TABLET)))).scalar())
+
+
+def refuse_real_database(storage: Storage, *, force: bool) -> None:
+    """Demo rows are never mixed into a clinic's list by accident (issue 20 item 5): refuse a
+    database with real screenings unless `force` (`--force`) says this is meant."""
+    if not force and real_screenings(storage):
+        raise RealScreeningsPresent(
+            "this database holds real screenings; demo data would mix into the clinic's lists. "
+            "Use an empty or demo database (--url), or add --force if this is really meant")
+
+
 def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
-         questionnaire: Questionnaire | None = None) -> int:
+         questionnaire: Questionnaire | None = None, examined_share: float = 0.0) -> int:
     """Insert `count` made-up submissions spread over the last `days` days; returns the count.
     Running it again adds more (numbering continues after the demo rows already there)."""
     if questionnaire is None:
@@ -82,6 +103,7 @@ def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
     if start + count > _CODES:
         raise ValueError(f"at most {_CODES:,} demo rows per database")
     _insert(storage, _rows(questionnaire, count, start=start, days=days, seed=seed))
+    fill_examinations(storage, questionnaire, share=examined_share, seed=seed)  # issue 18; 0: none
     return count
 
 
@@ -169,4 +191,72 @@ def is_demo(tablet: str | None) -> bool:
     return tablet == DEMO_TABLET
 
 
-__all__ = ["DEMO_ACTOR", "DEMO_TABLET", "demo_reference", "fill", "is_demo", "random_answers"]
+# -- made-up examinations (issue 18) ----------------------------------------------------------
+
+DEMO_CLINICIAN = "demo-clinician"
+DEMO_CLINICIAN_NAME = "DEMO clinician (made-up examinations)"
+_MEETS_SHARE = {"referral_suggested": 0.6, "clinician_review": 0.3}  # else 0.05: made-up, not data
+
+
+def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: float, seed: int = 1) -> int:
+    """Made-up examinations by DEMO_CLINICIAN for about `share` of the demo screenings not yet
+    examined, so the accuracy page has something to show; one audit row says how many."""
+    from storage.schema import examination_red_flags, examinations
+
+    spec = questionnaire.examination
+    if share <= 0 or spec is None:
+        return 0
+    rng = random.Random(seed)
+    signs_by_category: dict[str, list[str]] = {}
+    for sign in spec.signs:
+        signs_by_category.setdefault(sign.category, []).append(sign.id)
+    examined = select(examinations.c.submission_id)
+    with storage.engine.connect() as connection:
+        rows = connection.execute(
+            select(submissions.c.id, submissions.c.reference, submissions.c.tier, submissions.c.urgent,
+                   submissions.c.result, submissions.c.questionnaire_version, submissions.c.created_at)
+            .where(submissions.c.tablet == DEMO_TABLET, submissions.c.id.not_in(examined))
+        ) if share >= 1 else connection.execute(
+            select(submissions.c.id, submissions.c.reference, submissions.c.tier, submissions.c.urgent,
+                   submissions.c.result, submissions.c.questionnaire_version, submissions.c.created_at)
+            .where(submissions.c.tablet == DEMO_TABLET, submissions.c.id.not_in(examined),
+                   ((submissions.c.id % 1000) * 7919) % 1000 < int(share * 1000))  # no int32 overflow
+        )
+        picked = [(row[0], row[1], row[2], row[4]["red_flags"] if row[3] else [], row[5], row[6]) for row in rows]
+    now = utc_now()
+    total = 0
+    for begin in range(0, len(picked), BATCH):
+        exams: list[dict[str, Any]] = []
+        with storage.engine.begin() as connection:
+            raised_by_row = []
+            for submission_id, reference, tier, raised, version, screened_at in picked[begin:begin + BATCH]:
+                roll = rng.random()
+                conclusion = "not_yet_decided" if roll < 0.1 else (
+                    "meets_budapest_clinical" if rng.random() < _MEETS_SHARE.get(tier, 0.05) else "does_not_meet")
+                categories = rng.sample(sorted(signs_by_category), 2 if conclusion == "meets_budapest_clinical"
+                                        else rng.randint(0, 1))
+                signs = sorted(rng.choice(signs_by_category[category]) for category in categories)
+                exams.append({
+                    "submission_id": submission_id, "submission_reference": reference,
+                    "recorded_at": now, "clinician": DEMO_CLINICIAN, "clinician_name": DEMO_CLINICIAN_NAME,
+                    "signs": signs, "temperature_difference_c": None,
+                    "criterion_d": "no" if conclusion == "meets_budapest_clinical" else "not_yet_known",
+                    "other_diagnosis": "", "conclusion": conclusion, "severity_score": len(signs) + rng.randint(0, 8),
+                    "questionnaire_version": version, "tier": tier, "screened_at": screened_at,
+                })
+                raised_by_row.append(raised)
+            # The database numbers them (a PostgreSQL sequence must move on); ids come back in order.
+            ids = connection.execute(insert(examinations).returning(examinations.c.id, sort_by_parameter_order=True),
+                                     exams).scalars().all()
+            flags = [{"examination_id": examination_id, "red_flag": flag,
+                      "finding": rng.choice(("confirmed", "false_alarm", "false_alarm", "not_assessed"))}
+                     for examination_id, raised in zip(ids, raised_by_row, strict=True) for flag in raised]
+            if flags:
+                connection.execute(insert(examination_red_flags), flags)
+        total += len(exams)
+    storage.record_event("examination_recorded", actor=DEMO_CLINICIAN, detail=f"{total} made-up DEMO examinations")
+    return total
+
+
+__all__ = ["DEMO_ACTOR", "DEMO_CLINICIAN", "DEMO_TABLET", "RealScreeningsPresent", "demo_reference", "fill",
+           "fill_examinations", "is_demo", "random_answers", "real_screenings", "refuse_real_database"]

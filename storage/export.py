@@ -3,34 +3,46 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
-from scoring import Questionnaire, ScreeningResult
+from scoring import Questionnaire
+from scoring.model import RedFlagAnswer
+from scoring.red_flag_history import describe
+from scoring.safe_text import inert_cell, printable
+from storage.records import QueueFilter
 
 FIXED_COLUMNS = (
     "reference", "submitted_at", "language", "tier", "urgent", "red_flag_level", "complete", "tablet",
     "categories_met", "red_flags", "reasons", "status", "note", "chart_number", "questionnaire_id",
     "questionnaire_version",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when none (storage.examinations)
+    "exam_recorded_at", "exam_clinician", "exam_conclusion", "exam_criterion_d", "exam_other_diagnosis",
+    "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
+)
 
 
-def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str]) -> int:
-    """One row per submission, one column per item (answer codes); UTF-8 with a BOM for Excel.
-    The standard csv writer, chunk by chunk (pandas wrote byte-identical text 2.2x slower)."""
+def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str],
+              zone: tzinfo = UTC) -> int:
+    """One row per submission, one column per item (answer codes); UTF-8 with a BOM for Excel;
+    `submitted_at` in the clinic's zone (ISO 8601 with its offset). Every text cell goes through
+    `inert_cell`. The standard csv writer, chunk by chunk (pandas wrote byte-identical text 2.2x
+    slower)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *item_ids])
+    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS])
     written = 0
     for chunk in chunks:
-        writer.writerows(_row(row, item_ids) for row in chunk)
+        writer.writerows([inert_cell(cell) if isinstance(cell, str) else cell for cell in _row(row, item_ids, zone)]
+                         for row in chunk)
         written += len(chunk)
     return written
 
 
-def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
+def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) -> list[object]:
     """One CSV row straight from the stored JSON (no result objects: this runs 100,000 times)."""
     result = row["result"]
     answers = result["answers"]
@@ -39,7 +51,7 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
         created = created.replace(tzinfo=UTC)
     return [
         row["reference"],
-        created.isoformat(),
+        created.astimezone(zone).isoformat(),
         row["language"],
         row["tier"],
         bool(row["urgent"]),
@@ -47,15 +59,47 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str]) -> list[object]:
         bool(row["complete"]),
         row["tablet"] or "",
         ";".join(result["categories_met"]),
-        ";".join(result["red_flags"]),
+        _red_flags(result["red_flags"], row.get("red_flag_history", ())),
         " | ".join(result["reasons"]),
         row["status"],
-        _inert(row["note"] or ""),
-        _inert(row["patient_identifier"] or ""),
+        row["note"] or "",
+        row["patient_identifier"] or "",
         row["questionnaire_id"],
         row["questionnaire_version"],
         *(_answer(answers.get(item_id)) for item_id in item_ids),
+        *_examination(row.get("examination")),
     ]
+
+
+def _examination(record: Any) -> list[object]:
+    """The exam_ cells of one row: its latest examination (`storage.examinations.Examination`)."""
+    if record is None:
+        return [""] * len(EXAM_COLUMNS)
+    findings = record.findings
+    measured = findings.temperature_difference_c
+    return [
+        record.recorded_at.isoformat(), record.clinician, findings.conclusion, findings.criterion_d,
+        findings.other_diagnosis, ";".join(sorted(findings.signs)), "" if measured is None else measured,
+        record.severity_score, ";".join(f"{flag}:{finding}" for flag, finding in findings.red_flags),
+    ]
+
+
+def _red_flags(flags: list[str], history: Sequence[RedFlagAnswer]) -> str:
+    """Every flag ever raised, ";" between them; one whose answer changed after it was raised says
+    so with the answers (codes) and UTC times: "self_harm_thoughts (answered yes at
+    2026-12-05T15:02:00+00:00, changed to no at 2026-12-05T15:04:00+00:00)" (issue 16)."""
+    if not history:
+        return ";".join(flags)
+    ever = dict.fromkeys([*flags, *(answer.item for answer in history if answer.raises)])
+    parts = []
+    for item_id in ever:
+        kept = [answer for answer in history if answer.item == item_id]
+        if len(kept) < 2:
+            parts.append(item_id)
+            continue
+        words = describe(kept, lambda moment: moment.astimezone(UTC).isoformat(), lambda value: str(_answer(value)))
+        parts.append(f"{item_id} ({words})")
+    return ";".join(parts)
 
 
 def _answer(value: object) -> object:
@@ -66,17 +110,14 @@ def _answer(value: object) -> object:
     return value
 
 
-def _inert(text: str) -> str:
-    """A spreadsheet runs a cell starting with = + - @ as a formula: make staff text plain."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, questionnaire: Questionnaire,
-                 base_url: str = "") -> int:
+                 base_url: str = "", zone: tzinfo = UTC) -> int:
     """FHIR R4 NDJSON (`scoring.fhir`): per submission its QuestionnaireResponse and Observations,
-    one resource a line; returns the submissions written. Rows saved with another questionnaire
+    one resource a line; returns the submissions written. (`zone` is not needed: FHIR times
+    carry their offset.) Rows saved with another questionnaire
     version are refused (one line naming the reference): export them with that version."""
     from scoring.fhir import ndjson_lines, screening_resources
+    from storage.database import stored_result
 
     written = 0
     for chunk in chunks:
@@ -86,19 +127,48 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                                  f"{row['questionnaire_version']}, not {questionnaire.id} {questionnaire.version}")
             created: datetime = row["created_at"]
             resources = screening_resources(
-                questionnaire, ScreeningResult.from_dict(row["result"]), response_id=row["reference"],
+                questionnaire, stored_result(row, row.get("red_flag_history", ())), response_id=row["reference"],
                 authored=created if created.tzinfo else created.replace(tzinfo=UTC), complete=bool(row["complete"]),
                 patient_identifier=row["patient_identifier"], base_url=base_url,
             )
             out.writelines(ndjson_lines(resources))
+            if row.get("examination") is not None:  # issue 18: the latest examination's Observations
+                from storage.examinations import examination_fhir
+
+                out.writelines(ndjson_lines(examination_fhir(questionnaire, row, row["examination"], base_url)))
             written += 1
     return written
 
 
-def _csv_for(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, questionnaire: Questionnaire) -> int:
-    return write_csv(chunks, out, item_ids=[item.id for item in questionnaire.items])
+def _csv_for(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, questionnaire: Questionnaire,
+             zone: tzinfo = UTC) -> int:
+    return write_csv(chunks, out, item_ids=[item.id for item in questionnaire.items], zone=zone)
 
 
 EXPORT_FORMATS: dict[str, Callable[..., int]] = {"csv": _csv_for, "ndjson": write_ndjson}
 """`python -m storage export --format NAME`: each writer takes (chunks of rows, an open text
 file, questionnaire=...) and returns rows written, streaming chunk by chunk."""
+
+
+def describe_filter(query: QueueFilter) -> str:
+    """The filter in words for the audit log ("no filter", or "from 2026-11-01 to 2026-11-24;
+    urgent only; reference starting 'K7M'"), never Python's repr. Dates are the clinic's days."""
+    parts = []
+    if query.date_from is not None or query.date_to is not None:
+        parts.append(" ".join(part for part in (
+            f"from {query.date_from:%Y-%m-%d}" if query.date_from is not None else "",
+            f"to {query.date_to:%Y-%m-%d}" if query.date_to is not None else "") if part) + " (clinic days)")
+    if query.tier:
+        parts.append(f"suggestion {printable(query.tier)}")
+    if query.urgent is not None:
+        parts.append("urgent only" if query.urgent else "not urgent")
+    if query.status:
+        parts.append(f"status {printable(query.status)}")
+    if query.reference:
+        parts.append(f"reference starting '{printable(query.reference, 12)}'")
+    described = {"date_from", "date_to", "tier", "urgent", "status", "reference"}
+    for extra in dataclasses.fields(query):  # a filter added later is still named, never dropped
+        value = getattr(query, extra.name)
+        if extra.name not in described and value not in (None, False, ""):
+            parts.append(f"{extra.name.replace('_', ' ')} {printable(value)}")
+    return "; ".join(parts) or "no filter"

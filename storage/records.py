@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from scoring import RED_FLAG_LEVELS as RED_FLAG_LEVELS  # re-exported: the one owner is scoring
-from scoring import AnswerValue, ScreeningResult
+from scoring import ScreeningResult
 from scoring import most_severe as most_severe  # re-exported: the one owner is scoring
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
@@ -42,6 +42,21 @@ def valid_tablet(name: str | None) -> str | None:
     return name
 
 
+def normalise_tablet(name: str) -> str:
+    """A tablet's name from its URL as the app stores it: spaces around it dropped, lower case,
+    "_" made "-" (`Front_1` -> `front-1`). Raises `InvalidInput` (one line saying why) for what
+    is still not 1-32 of a-z, 0-9 and "-": too long or other characters are refused, never cut
+    or changed, so two tablets cannot end up with one name."""
+    normal = name.strip().lower().replace("_", "-")
+    if not normal:
+        raise InvalidInput("the name is empty")
+    if len(normal) > 32:
+        raise InvalidInput(f"the name has {len(normal)} characters, at most 32 are allowed")
+    if not _TABLET.fullmatch(normal):
+        raise InvalidInput("the name may hold only the letters a-z, the digits 0-9 and '-'")
+    return normal
+
+
 def _bad_characters(text: str, allowed: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
@@ -71,7 +86,8 @@ def valid_identifier(identifier: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Submission:
-    """One stored screening: the answers, the full result, and where review has got to."""
+    """One stored screening: its result (answers, tier, urgent: `result` owns them) and where
+    review has got to."""
 
     id: int
     reference: str
@@ -81,10 +97,10 @@ class Submission:
     questionnaire_version: str
     questionnaire_hash: str
     language: str
-    answers: dict[str, AnswerValue]
     result: ScreeningResult
-    tier: str
-    urgent: bool
+    """The one result every reader reads (answers, tier, urgent, red flags): the stored scoring
+    result with the sticky facts put back: urgent and the most severe level ever raised, and
+    every red-flag answer kept since each flag was raised (`result.red_flag_history`)."""
     status: str
     note: str | None
     acknowledged_at: datetime | None
@@ -94,8 +110,6 @@ class Submission:
     """False: saved when a red flag was answered, before the patient finished (or walked away)."""
     tablet: str | None = None
     tablet_cleared_at: datetime | None = None
-    red_flag_level: str | None = None
-    """The most severe red flag's level ever raised on this screening; never lowered."""
     patient_identifier: str | None = None
     """The clinic's chart number, set by staff (for FHIR); None until then."""
 
@@ -107,7 +121,8 @@ class Submission:
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """The coordinator's filters; None means "any". Dates are UTC calendar days, inclusive."""
+    """The coordinator's filters; None means "any". Dates are calendar days, inclusive, in the zone
+    the query is run with (`Storage.list_submissions(..., zone=)`: the clinic's)."""
 
     date_from: date | None = None
     date_to: date | None = None

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -70,6 +71,21 @@ _OPEN_URGENT = and_(submissions.c.urgent.is_(True), submissions.c.acknowledged_a
 Index("ix_submissions_open_urgent", submissions.c.created_at, submissions.c.id,
       sqlite_where=_OPEN_URGENT, postgresql_where=_OPEN_URGENT)
 
+# -- red flags, once raised, never taken back (issue 16; revision 0009_red_flag_events): one row
+# per red-flag answer kept for staff: the answer that raised a flag, and every later change of it.
+red_flag_events = Table(
+    "red_flag_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("item", String(100), nullable=False),
+    Column("answer", JSON, nullable=False),  # the answer as given: a code, codes (a list) or a number
+    Column("level", String(20), nullable=False),
+    Column("raises", Boolean, nullable=False),  # the answer is in the flag's urgent_if
+    Column("at", DateTime(timezone=True), nullable=False),  # when the patient gave it (UTC)
+    Index("ix_red_flag_events_submission", "submission_id", "id"),
+)
+
 audit_events = Table(
     "audit_events",
     metadata,
@@ -105,7 +121,28 @@ staff_accounts = Table(
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # 0007: raised by disable, enable, role change and password reset; a session started at an
+    # older version is over at its next click (issue 20 item 1).
+    Column("session_version", Integer, nullable=False, server_default="1"),
     Index("ix_staff_accounts_email", "email"),
+)
+
+# -- staff sessions (issue 20 item 3; revision 0007_staff_sessions): one row per signed-in
+# browser; the HttpOnly cookie holds a random token, only its SHA-256 is here. The hand-over
+# code (SHA-256 too, valid a minute) is how a page asks the app's route to set that cookie.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(254), nullable=False),  # the account, or an OIDC e-mail
+    Column("kind", String(20), nullable=False),  # password | oidc
+    Column("session_version", Integer, nullable=False),  # the account's when the session started
+    Column("token_hash", String(64), unique=True),
+    Column("handover_hash", String(64), unique=True),
+    Column("handover_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_staff_sessions_username", "username"),
 )
 
 sign_in_attempts = Table(
@@ -154,6 +191,46 @@ alert_deliveries = Table(
     Column("last_attempt_at", DateTime(timezone=True)),
     Column("last_error", String(300)),
     Column("delivered_at", DateTime(timezone=True)),
+    # The alert's id as receivers see it (0006): a random UUID given at the first attempt and
+    # kept for retries, so it is unique across databases, rebuilt and restored ones too.
+    Column("alert_uuid", String(36)),
     UniqueConstraint("submission_id", "channel", "level", name="uq_alert_deliveries_submission_channel_level"),
     Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )
+
+# -- the clinician's examination (issue 18; revision 0008_examinations). Append-only: a later
+# examination of the same screening is a new row; the latest (highest id) counts, the earlier
+# ones stay as they were. Red-flag findings hang off the examination they were recorded with.
+examinations = Table(
+    "examinations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("submission_reference", String(16), nullable=False),  # the reference the clinician saw
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("clinician", String(64), nullable=False),  # the staff username
+    Column("clinician_name", String(200), nullable=False),
+    Column("signs", JSON, nullable=False),  # sign ids from the questionnaire's examination section
+    Column("temperature_difference_c", Float),
+    Column("criterion_d", String(20), nullable=False),  # yes | no | not_yet_known
+    Column("other_diagnosis", Text, nullable=False, server_default=""),
+    Column("conclusion", String(30), nullable=False),  # the clinician's own
+    Column("severity_score", Integer, nullable=False),  # CSS 0-17 as shown at the save
+    # The screening as the clinician saw it, copied in the save's transaction (a screening's
+    # version and time never change; its tier is final once complete): the accuracy counts read
+    # 100,000 examinations without 100,000 lookups into a million screenings.
+    Column("questionnaire_version", String(50), nullable=False),
+    Column("tier", String(50), nullable=False),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
+    Index("ix_examinations_submission_latest", "submission_id", "id"),
+)
+
+examination_red_flags = Table(
+    "examination_red_flags",
+    metadata,
+    Column("examination_id", Integer, ForeignKey("examinations.id"), primary_key=True),
+    Column("red_flag", String(100), primary_key=True),
+    Column("finding", String(20), nullable=False),  # confirmed | false_alarm | not_assessed
+)
+# Screenings per questionnaire version over a date range (the accuracy page's denominator).
+Index("ix_submissions_version_created", submissions.c.questionnaire_version, submissions.c.created_at)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, insert, literal, or_, select, update
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, RowMapping
 
 from storage.database import Storage, _audit, _aware, utc_now
-from storage.schema import kiosk_code, sign_in_attempts, staff_accounts
+from storage.schema import kiosk_code, sign_in_attempts, staff_accounts, staff_sessions
 
-ROLES = ("coordinator", "admin")
+ROLES = ("coordinator", "admin", "clinician")  # clinician: issue 18
 
 
 class StaffError(ValueError):
@@ -36,13 +36,30 @@ class StaffMember:
     disabled: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    session_version: int = 1
+    """Raised by every disable, enable, role change and password reset: a session started at an
+    older version is over (issue 20 item 1)."""
 
 
 def _member(row: RowMapping) -> StaffMember:
     return StaffMember(
         username=row["username"], display_name=row["display_name"], role=row["role"], email=row["email"],
         disabled=bool(row["disabled"]), created_at=_aware(row["created_at"]), updated_at=_aware(row["updated_at"]),
+        session_version=int(row["session_version"]),
     )
+
+
+def _insert_unless_taken(connection: Connection, table: Table, values: dict[str, object]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: False when a unique key is taken. No unique-key error
+    is raised, so PostgreSQL writes no "Key (username)=(...) already exists" line, with what was
+    typed, into its server log (issue 20)."""
+    dialect = connection.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover (only SQLite and PostgreSQL are supported)
+        return bool(connection.execute(insert(table).values(values)).rowcount)
+    guarded = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(values)
+    # RETURNING the key says whether a row went in (rowcount is -1 under PostgreSQL's RETURNING).
+    returned = connection.execute(guarded.on_conflict_do_nothing().returning(*table.primary_key.columns))
+    return returned.first() is not None
 
 
 # -- accounts -----------------------------------------------------------------------------------
@@ -56,15 +73,13 @@ def add_account(
     if role not in ROLES:
         raise StaffError(f"role '{role}' is not one of {', '.join(ROLES)}")
     now = utc_now()
-    try:
-        with storage.engine.begin() as connection:
-            connection.execute(insert(staff_accounts).values(
-                username=username, display_name=display_name, role=role, password_hash=password_hash,
-                email=email, disabled=False, created_at=now, updated_at=now,
-            ))
-            _audit(connection, "staff_added", actor, None, f"account {username}, role {role}", now)
-    except IntegrityError:
-        raise StaffError(f"account '{username}' already exists") from None
+    with storage.engine.begin() as connection:
+        if not _insert_unless_taken(connection, staff_accounts, dict(
+            username=username, display_name=display_name, role=role, password_hash=password_hash,
+            email=email, disabled=False, created_at=now, updated_at=now,
+        )):
+            raise StaffError(f"that username is taken: account '{username}' already exists")
+        _audit(connection, "staff_added", actor, None, f"account {username}, role {role}", now)
     found = get_account(storage, username)
     assert found is not None
     return found
@@ -85,6 +100,18 @@ def account_with_hash(storage: Storage, username: str) -> tuple[StaffMember, str
             select(staff_accounts).where(staff_accounts.c.username == username)
         ).mappings().first()
     return None if row is None else (_member(row), row["password_hash"])
+
+
+def account_state(storage: Storage, username: str) -> tuple[bool, str, int] | None:
+    """(disabled, role, session_version) of an account, or None: the one indexed read every
+    staff page run makes to see whether its session still stands (issue 20 item 1)."""
+    accounts = staff_accounts
+    with storage.engine.connect() as connection:
+        row = connection.execute(
+            select(accounts.c.disabled, accounts.c.role, accounts.c.session_version)
+            .where(accounts.c.username == username)
+        ).first()
+    return None if row is None else (bool(row[0]), str(row[1]), int(row[2]))
 
 
 def account_for_email(storage: Storage, email: str) -> StaffMember | None:
@@ -119,12 +146,15 @@ def _change(
         )
         condition = condition & or_(accounts.c.role != "admin", accounts.c.disabled.is_(True), others > 0)
     with storage.engine.begin() as connection:
-        changed = connection.execute(update(accounts).where(condition).values(**values, updated_at=now)).rowcount
+        changed = connection.execute(update(accounts).where(condition).values(
+            **values, updated_at=now, session_version=accounts.c.session_version + 1)).rowcount
         if not changed:
             exists = connection.execute(select(accounts.c.id).where(accounts.c.username == username)).first()
             if exists is None:
                 raise StaffError(f"no account named '{username}'")
             raise StaffError(f"'{username}' is the last active admin; make another admin first")
+        if values.get("disabled") is True:  # its open sessions end on the server, cookies and all
+            connection.execute(delete(staff_sessions).where(staff_sessions.c.username == username))
         _audit(connection, event, actor, None, detail, now)
 
 
@@ -195,12 +225,10 @@ def reserve_attempt(storage: Storage, key: str, *, limit: int, window_seconds: f
             if reopens > now:
                 return reopens
             continue  # the window ended between the two statements: try again
-        try:
-            with storage.engine.begin() as connection:
-                connection.execute(insert(attempts).values(key=key, attempts=1, window_started_at=now))
-            return None
-        except IntegrityError:
-            continue  # a parallel attempt created the key first: take our place in it
+        with storage.engine.begin() as connection:  # no unique-key error: the key holds a typed name
+            if _insert_unless_taken(connection, attempts, {"key": key, "attempts": 1, "window_started_at": now}):
+                return None
+        continue  # a parallel attempt created the key first: take our place in it
     return utc_now() + timedelta(seconds=1)  # never reached in practice: refuse rather than allow
 
 
@@ -239,3 +267,79 @@ def forget_stale_attempts(storage: Storage, *, older_than_seconds: float) -> int
                 sign_in_attempts.c.window_started_at < literal(moment, sign_in_attempts.c.window_started_at.type)
             )
         ).rowcount)
+
+
+# -- staff sessions (issue 20 item 3) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A signed-in browser as the database knows it (no token: only its SHA-256 is stored)."""
+
+    id: int
+    username: str
+    kind: str
+    session_version: int
+    last_seen_at: datetime
+
+
+def start_session(
+    storage: Storage, *, username: str, kind: str, session_version: int, handover_hash: str, handover_seconds: float,
+) -> int:
+    """A new session row waiting for its cookie: `handover_hash` (of a one-time code) is good for
+    `handover_seconds`. Returns the row's id."""
+    now = utc_now()
+    with storage.engine.begin() as connection:
+        key = connection.execute(insert(staff_sessions).values(
+            username=username, kind=kind, session_version=session_version, handover_hash=handover_hash,
+            handover_until=now + timedelta(seconds=handover_seconds), created_at=now, last_seen_at=now,
+        )).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def take_handover(storage: Storage, handover_hash: str, token_hash: str) -> str | None:
+    """Swap a live one-time code for the cookie's token (one conditional UPDATE: a code works
+    once); returns the session's username, or None."""
+    now = utc_now()
+    sessions = staff_sessions
+    until = sessions.c.handover_until
+    with storage.engine.begin() as connection:
+        if not connection.execute(
+            update(sessions).where(sessions.c.handover_hash == handover_hash, until > literal(now, until.type))
+            .values(token_hash=token_hash, handover_hash=None, handover_until=None, last_seen_at=now)
+        ).rowcount:
+            return None
+        return connection.execute(select(sessions.c.username).where(sessions.c.token_hash == token_hash)).scalar()
+
+
+def session_for_token(storage: Storage, token_hash: str) -> StoredSession | None:
+    with storage.engine.connect() as connection:
+        row = connection.execute(
+            select(staff_sessions).where(staff_sessions.c.token_hash == token_hash)
+        ).mappings().first()
+    if row is None:
+        return None
+    return StoredSession(id=int(row["id"]), username=row["username"], kind=row["kind"],
+                         session_version=int(row["session_version"]), last_seen_at=_aware(row["last_seen_at"]))
+
+
+def touch_session(storage: Storage, session_id: int) -> None:
+    """Note activity (the idle time-out of a reload counts from here)."""
+    with storage.engine.begin() as connection:
+        connection.execute(update(staff_sessions).where(staff_sessions.c.id == session_id)
+                           .values(last_seen_at=utc_now()))
+
+
+def end_session(storage: Storage, session_id: int) -> None:
+    """Sign-out: the cookie's token no longer signs anyone in."""
+    with storage.engine.begin() as connection:
+        connection.execute(delete(staff_sessions).where(staff_sessions.c.id == session_id))
+
+
+def forget_stale_sessions(storage: Storage, *, idle_seconds: float) -> int:
+    """Delete sessions idle longer than that (housekeeping); returns how many."""
+    moment = utc_now() - timedelta(seconds=idle_seconds)
+    seen = staff_sessions.c.last_seen_at
+    with storage.engine.begin() as connection:
+        return int(connection.execute(delete(staff_sessions).where(seen < literal(moment, seen.type))).rowcount)

@@ -3,6 +3,7 @@ bad value is one line naming the setting, the value and what is allowed (secrets
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from settings import SETTING_NAMES, SPECS, Settings, SettingsError, load_settings
+from settings import SETTING_NAMES, SPECS, Settings, SettingsError, load_settings, server_timezone_name
 
 REPO = Path(__file__).resolve().parents[1]
 NO_SECRETS = Path("/nonexistent/secrets.toml")
@@ -91,8 +92,8 @@ def test_defaults() -> None:
     assert loaded.questionnaire == REPO / "questionnaires" / "crps.yaml"
     assert (loaded.idle_timeout_seconds, loaded.idle_warning_seconds, loaded.tap_guard_seconds) == (180, 30, 0.5)
     assert loaded.staff_idle_minutes == 15 and loaded.show_outcome_to_patient is True
-    assert loaded.clinic_timezone == ZoneInfo("UTC") and loaded.auto_migrate is True
-    assert (loaded.smtp_port, loaded.smtp_starttls, loaded.export_max_rows) == (25, False, 50000)
+    assert loaded.clinic_timezone == ZoneInfo(server_timezone_name()) and loaded.auto_migrate is True
+    assert (loaded.smtp_port, loaded.smtp_starttls, loaded.export_max_rows) == (25, True, 50000)
     assert loaded.app_base_url == "http://localhost:8501" and loaded.fhir_base_url == ""
     assert loaded.staff_emails == () and loaded.alert_email_to == () and loaded.trusted_proxies == ()
 
@@ -183,3 +184,15 @@ def test_app_with_a_bad_setting_tells_patients_only_to_see_the_front_desk(
         assert resources.start_up_problem() is None
     finally:
         streamlit.cache_resource.clear()
+
+
+def test_clinic_timezone_unset_is_the_servers_zone_not_utc() -> None:
+    """Issue 17.7: no silent UTC default. A server in Chicago with CLINIC_TIMEZONE unset keeps the
+    clinic's day in Chicago (and says so: tests/coordinator/test_queue_pages.py)."""
+    code = ("import settings; s = settings.load_settings({}, settings.Path('/nonexistent'));"
+            "print(s.clinic_timezone, settings.timezone_is_the_servers({}, settings.Path('/nonexistent')))")
+    environment = {key: value for key, value in os.environ.items() if key != "CLINIC_TIMEZONE"}
+    finished = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+                              env={**environment, "TZ": "America/Chicago"})
+    assert finished.stdout.split() == ["America/Chicago", "True"], finished.stderr
+    assert load_settings({"CLINIC_TIMEZONE": "Europe/Madrid"}, NO_SECRETS).clinic_timezone == ZoneInfo("Europe/Madrid")

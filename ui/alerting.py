@@ -15,6 +15,7 @@ from dataclasses import astuple
 import streamlit as st
 
 from alerts import AlertConfig, AlertWorker, ChannelStatus, build_channels, channel_status
+from alerts.config import start_warnings
 from ui import resources
 
 log = logging.getLogger("crps.alerts")
@@ -32,8 +33,9 @@ def _stop(worker: AlertWorker | None) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop)  # one worker per process
 def _worker(url: str, config_key: str, _config: AlertConfig) -> AlertWorker | None:
+    for line in start_warnings(_config):  # no channel at all; e-mail in plain text
+        log.warning(line)
     if not _config.channels:
-        log.warning("alerts: no channel set up (ALERT_WEBHOOK_URL, or ALERT_EMAIL_TO and SMTP_HOST)")
         return None
     try:
         channels = build_channels(_config)
@@ -58,11 +60,22 @@ def status() -> list[ChannelStatus]:
     return channel_status(resources.storage(), alert_config())
 
 
+NO_CHANNEL_BANNER = (
+    "Alerts are off: no webhook or e-mail is set up, so a new urgent screening shows only on the queue "
+    "page. Keep the queue open, and ask an administrator to set ALERT_WEBHOOK_URL or ALERT_EMAIL_TO."
+)
+
+
+def show_no_channel_banner() -> None:
+    """On every staff page (the page header calls it): a red banner while no alert channel is set
+    up at all, so nobody believes someone away from the queue will be told (issue 20 item 9)."""
+    if not alert_config().channels:
+        st.error(NO_CHANNEL_BANNER, icon=":material/notifications_off:")
+
+
 def show_status() -> None:
-    """For the queue page: a warning line per failing channel; a caption when none is set up."""
-    channels = status()
-    if not channels:
-        st.caption("Alerts outside this page are off: no ALERT_WEBHOOK_URL or ALERT_EMAIL_TO is set up.")
-    for channel in channels:
+    """For the queue page: a warning line per failing channel (no channel at all is the header's
+    banner, on every staff page)."""
+    for channel in status():
         if channel.failing:
             st.warning(channel.line, icon=":material/notifications_off:")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from scoring.fhir.names import (
@@ -21,6 +21,7 @@ from scoring.fhir.names import (
     resource_id,
 )
 from scoring.model import Item, Questionnaire, ScreeningResult
+from scoring.red_flag_history import describe
 
 
 def screening_resources(
@@ -103,6 +104,7 @@ def screening_resources(
             "code": _concept(names.system("result"), "red-flag", "Red flag"),
             "valueCodeableConcept": _concept(names.system("red-flag"), item_id, concern),
             **_level(names, flag.level if flag is not None else result.red_flag_level),
+            **_changed(common["note"], result, item_id),
         }
 
 
@@ -146,6 +148,17 @@ def _level(names: FhirNames, level: str | None) -> dict[str, Any]:
     code = _concept(names.system("result"), "red-flag-level", "How fast staff must act")
     value = _concept(names.system("red-flag-level"), level, level.replace("_", " "))
     return {"component": [{"code": code, "valueCodeableConcept": value}]}
+
+
+def _changed(notes: list[dict[str, str]], result: ScreeningResult, item_id: str) -> dict[str, Any]:
+    """A flag whose answer changed after it was raised stays an Observation (the response carries
+    the final answer), with a note saying what was answered when (issue 16; UTC times)."""
+    kept = [answer for answer in result.red_flag_history if answer.item == item_id]
+    if len(kept) < 2:
+        return {}
+    words = describe(kept, lambda moment: moment.astimezone(UTC).isoformat(),
+                     lambda value: ";".join(value) if isinstance(value, tuple) else str(value))
+    return {"note": [*notes, {"text": f"Red flag kept: {words}."}]}
 
 
 def _subject(patient_identifier: str | None) -> dict[str, Any]:

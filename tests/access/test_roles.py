@@ -21,11 +21,14 @@ from storage import Storage
 
 COORDINATOR = StaffMember("cora", "Cora", "coordinator")
 ADMIN = StaffMember("ada", "Ada", "admin")
+CLINICIAN = StaffMember("cleo", "Cleo", "clinician")
 
 
 @pytest.mark.parametrize(
     ("member", "action", "allowed"),
-    [(COORDINATOR, action, action in {"queue", "review", "export", "pdf"}) for action in sorted(ACTIONS)]
+    [(COORDINATOR, action, action in {"queue", "review", "export", "pdf", "accuracy"}) for action in sorted(ACTIONS)]
+    + [(CLINICIAN, action, action in {"queue", "review", "export", "pdf", "accuracy", "examine"})  # issue 18
+       for action in sorted(ACTIONS)]
     + [(ADMIN, action, True) for action in sorted(ACTIONS)]
     + [(None, "queue", False), (StaffMember("old", "Old", "admin", disabled=True), "queue", False),
        (StaffMember("odd", "Odd", "visitor"), "queue", False)],

@@ -106,3 +106,62 @@ class MailReceiver:
 
     def stop(self) -> None:
         self._controller.stop()
+
+
+class TrickleServer:
+    """A receiver that never finishes answering: after accepting, it sends `prefix` and then
+    `repeat` forever, one byte every `every` seconds (each read gets a byte before any per-read
+    time-out, so only a whole-request deadline ends the send). Loopback only; `stop()` ends every
+    connection within `every` seconds."""
+
+    def __init__(self, *, repeat: bytes, prefix: bytes = b"", every: float = 0.25) -> None:
+        self.prefix, self.repeat, self.every = prefix, repeat, every
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.2)
+        self.port = int(self._listener.getsockname()[1])
+
+    @classmethod
+    def http(cls, every: float = 0.25) -> TrickleServer:
+        return cls(prefix=b"HTTP/1.1 200 OK\r\n", repeat=b"X-Wait: y\r\n", every=every)
+
+    @classmethod
+    def smtp(cls, every: float = 0.25) -> TrickleServer:
+        return cls(repeat=b"220-still saying hello\r\n", every=every)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def start(self) -> TrickleServer:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        with connection:
+            data = self.prefix + self.repeat * 100_000
+            for index in range(len(data)):
+                if self._stop.wait(self.every):
+                    return
+                try:
+                    connection.sendall(data[index:index + 1])
+                except OSError:
+                    return  # the client gave up (its deadline): what the test waits for
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._listener.close()

@@ -66,17 +66,18 @@ def test_queue_line_warns_about_a_failing_channel(monkeypatch: pytest.MonkeyPatc
     def page() -> None:
         from ui import alerting
 
+        alerting.show_no_channel_banner()  # the staff page header's banner
         alerting.show_status()
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     for name in ("ALERT_WEBHOOK_URL", "ALERT_EMAIL_TO", "SMTP_HOST"):
         monkeypatch.delenv(name, raising=False)
     at = AppTest.from_function(page, default_timeout=20).run()
-    assert [caption.value for caption in at.caption] == [
-        "Alerts outside this page are off: no ALERT_WEBHOOK_URL or ALERT_EMAIL_TO is set up."
-    ]
+    assert [error.value for error in at.error] == [alerting.NO_CHANNEL_BANNER]  # a banner, not a caption
+    assert len(at.caption) == 0
     monkeypatch.setenv("ALERT_WEBHOOK_URL", "http://127.0.0.1:9/hook")  # set up, but no worker ever ran
     at = AppTest.from_function(page, default_timeout=20).run()
     assert [warning.value for warning in at.warning] == [
         "Webhook alerts failing: not started yet (is the alert worker running?)."
     ]
+    assert list(at.error) == []  # a channel is set up: no banner

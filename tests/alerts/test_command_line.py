@@ -53,3 +53,14 @@ def test_bad_setting_is_one_line_and_exit_2(database_url: str) -> None:
     done = subprocess.run([sys.executable, "-m", "alerts", "status"], cwd=REPO,
                           env=environment(database_url, SMTP_PORT="abc"), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "SMTP_PORT" in done.stderr
+
+
+def test_run_warns_in_one_line_when_e_mail_goes_in_plain_text(database_url: str) -> None:
+    from tests.alerts.receivers import free_port
+
+    env = environment(database_url, ALERT_EMAIL_TO="a@clinic.example", SMTP_HOST="127.0.0.1",
+                      SMTP_PORT=str(free_port()), SMTP_STARTTLS="false")
+    done = subprocess.run([sys.executable, "-m", "alerts", "run", "--once"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr.splitlines()[0].startswith("run: warning: alerts: SMTP_STARTTLS is off")

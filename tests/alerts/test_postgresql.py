@@ -58,3 +58,32 @@ def test_two_workers_on_postgresql_deliver_each_alert_once_and_one_claim_wins(
     won = [deliveries.try_claim(servers[0], seen_by_a, worker="a", lease_seconds=60),
            deliveries.try_claim(servers[1], seen_by_b, worker="b", lease_seconds=60)]
     assert [claim is not None for claim in won] == [True, False]
+
+
+def test_urgent_list_order_and_alert_uuids_on_postgresql(
+    postgres_url: str, webhook: WebhookReceiver, make_worker: Callable[..., AlertWorker],
+) -> None:
+    """Issue 20 items 5 and 7 on PostgreSQL: the level order and counts in SQL, and a UUID per alert."""
+    import uuid
+
+    from scoring import load_questionnaire, score
+    from storage.urgent import urgent_list
+    from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+
+    storage = Storage(postgres_url)
+    deliveries.enable_channel(storage, "webhook")  # before the urgents: they are all alerted
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    saved = {}
+    for key, answer in (("same", "fever_with_hot_red_limb"), ("talk", "self_harm_thoughts"),
+                        ("now", "stroke_signs_last_hours")):
+        result = score(questionnaire, with_categories("sensory", **{answer: "yes"}), "en")
+        saved[key] = storage.save_submission(idempotency_key=f"order-{key}", result=result, language="en")
+    listed = urgent_list(storage)
+    mine = [row.id for row in listed.rows if row.id in {s.id for s in saved.values()}]
+    assert mine == [saved["now"].id, saved["talk"].id, saved["same"].id]
+    assert listed.counts["talk_now"] >= 1 and listed.counts["same_day"] >= 1
+
+    worker = make_worker(storage, AlertConfig(webhook_url=webhook.url))
+    worker.run_once()
+    ids = [json.loads(body)["alert_id"] for body in webhook.bodies()]
+    assert len(ids) >= 3 and len(set(ids)) == len(ids) and all(str(uuid.UUID(alert_id)) == alert_id for alert_id in ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import socket
+import time
 from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
@@ -15,7 +16,7 @@ from tests.alerts.conftest import SECRET
 from tests.alerts.receivers import MailReceiver, WebhookReceiver, wait_for
 
 NOTE = "Coordinator note: patient mentioned private family matters"
-PAYLOAD_KEYS = {"text", "event", "alert_id", "reference", "tablet", "level", "saved_at", "link"}
+PAYLOAD_KEYS = {"text", "event", "urgency", "alert_id", "reference", "tablet", "saved_at", "link"}
 
 
 def answer_strings(submission: Submission, questionnaire: Questionnaire) -> set[str]:
@@ -44,8 +45,11 @@ def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_
 
     assert len(webhook.requests) == 1
     headers, body, _ = webhook.requests[0]
-    assert hmac.compare_digest(headers["X-Signature-256"], signature(SECRET, body))
-    assert headers["X-Signature-256"] != signature("another-secret", body)
+    timestamp = headers["X-Signature-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    assert hmac.compare_digest(headers["X-Signature-256"], signature(SECRET, body, timestamp))
+    assert headers["X-Signature-256"] != signature("another-secret", body, timestamp)
+    assert headers["X-Signature-256"] != signature(SECRET, body, str(int(timestamp) - 3600))  # a replay fails
     payload = json.loads(body)
     assert set(payload) == PAYLOAD_KEYS
     assert payload["reference"] == submission.reference
@@ -72,6 +76,7 @@ def test_webhook_without_secret_sends_no_signature(
     save_urgent("k")
     assert worker.run_once() == 1
     assert "X-Signature-256" not in webhook.requests[0][0]
+    assert "X-Signature-Timestamp" not in webhook.requests[0][0]
 
 
 def test_email_reaches_a_real_smtp_server_without_answers(
@@ -81,6 +86,7 @@ def test_email_reaches_a_real_smtp_server_without_answers(
     config = AlertConfig(
         email_to=("oncall@clinic.example", "lead@clinic.example"), email_from="screen@clinic.example",
         smtp_host="127.0.0.1", smtp_port=mail.port, app_base_url="http://clinic.example:8501",
+        smtp_starttls=False,  # the test server speaks plain SMTP on loopback
     )
     worker = make_worker(storage, config)
     worker.run_once()
@@ -111,7 +117,7 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         config = AlertConfig(webhook_url=webhook.url, email_to=("a@b.example",), smtp_host="127.0.0.1",
-                             smtp_port=silent.getsockname()[1], timeout_seconds=30)
+                             smtp_port=silent.getsockname()[1], timeout_seconds=30, smtp_starttls=False)
         worker = make_worker(storage, config)
         worker.start()
         submission = save_urgent("k")
@@ -150,10 +156,11 @@ def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
     assert worker.run_once() == 0
 
     payloads = [json.loads(body) for body in webhook.bodies()]
-    assert [(p["reference"], p["tablet"], p["level"]) for p in payloads] == [
-        (submission.reference, "front-1", "same_day"), (submission.reference, "front-1", "emergency"),
+    assert [(p["reference"], p["tablet"], p["urgency"]) for p in payloads] == [
+        (submission.reference, "front-1", "today"), (submission.reference, "front-1", "now"),
     ]
-    assert "EMERGENCY" in payloads[1]["text"] and "tablet front-1" in payloads[1]["text"]
+    assert payloads[1]["text"].startswith("urgent: go to the patient now") and "tablet front-1" in payloads[1]["text"]
+    assert payloads[0]["alert_id"] != payloads[1]["alert_id"]
     assert deliveries.deliveries_for(storage, submission.id) == {
         "webhook same_day": "delivered", "webhook emergency": "delivered",
     }
@@ -167,7 +174,7 @@ def test_email_signs_in_when_smtp_user_is_set_and_a_wrong_password_shows_failing
     server = MailReceiver(user="alerts", password="right").start()
     try:
         wrong = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=server.port,
-                            smtp_user="alerts", smtp_password="wrong")
+                            smtp_user="alerts", smtp_password="wrong", smtp_starttls=False)
         worker = make_worker(storage, wrong)
         worker.run_once()
         save_urgent("k")
@@ -176,7 +183,7 @@ def test_email_signs_in_when_smtp_user_is_set_and_a_wrong_password_shows_failing
         assert status.failing and "last attempt failed" in status.line and server.messages == []
 
         right = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=server.port,
-                            smtp_user="alerts", smtp_password="right")
+                            smtp_user="alerts", smtp_password="right", smtp_starttls=False)
         fixed = make_worker(storage, right)
         wait_for(lambda: fixed.run_once() == 1)  # the retry is due within the fast back-off
     finally:
@@ -188,8 +195,8 @@ def test_starttls_set_never_falls_back_to_plain_text(
     storage: Storage, save_urgent: Callable[[str], Submission], mail: MailReceiver,
     make_worker: Callable[..., AlertWorker],
 ) -> None:
-    config = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=mail.port,
-                         smtp_starttls=True)  # this server offers no STARTTLS
+    config = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=mail.port)
+    assert config.smtp_starttls  # on by default (issue 20 item 8); this server offers no STARTTLS
     worker = make_worker(storage, config)
     worker.run_once()
     save_urgent("k")

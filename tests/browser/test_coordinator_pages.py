@@ -192,11 +192,12 @@ def test_click_a_row_opens_it_and_the_grid_has_no_download(
 def test_sixty_open_urgents_all_listed_oldest_first(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
-    """Issue 9: the list stopped at 50 and the banner said 50 when 60 were open."""
+    """Issue 9: the list stopped at 50 and the banner said 50 when 60 were open. Issue 20: only
+    same-day rows are paged (emergencies and talk-now are always on the first screen)."""
     quick = streamlit_server()
     storage = Storage(quick.env["DATABASE_URL"])
     add_staff(storage, USERNAME, PASSCODE, role="admin", actor="test")
-    rows = [save(storage, f"sixty-{n}", "sensory", hand_or_foot_newly_pale="yes") for n in range(60)]
+    rows = [save(storage, f"sixty-{n}", "sensory", fever_with_hot_red_limb="yes") for n in range(60)]
     page = desk(browser)
     sign_in(page, quick.url)
     page.get_by_text("URGENT: 60 open urgent screening(s)").wait_for(timeout=20_000)
@@ -206,9 +207,48 @@ def test_sixty_open_urgents_all_listed_oldest_first(
         body = page.inner_text("body")
         seen += [r.reference for r in rows if r.reference in body and r.reference not in seen]
         if number < 2:
-            page.get_by_role("button", name="→ Newer urgents").click()
-            page.get_by_text(f"Urgent page {number + 2} of 3").wait_for(timeout=20_000)
+            page.get_by_role("button", name="Newer same-day →").click()
+            page.get_by_text(f"Same-day page {number + 2} of 3").wait_for(timeout=20_000)
     assert seen == [r.reference for r in rows]  # every one, oldest first
+    page.context.close()
+
+
+def test_a_new_emergency_is_above_the_fold_over_a_same_day_backlog(
+    browser: Browser, streamlit_server: Callable[..., StreamlitServer]
+) -> None:
+    """Issue 20 item 5 (H58): 36 open same-day urgents from yesterday, then a new emergency and a
+    talk-now: both are in view at sign-in, without scrolling, above every same-day row."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage.schema import submissions
+
+    quick = streamlit_server()
+    storage = Storage(quick.env["DATABASE_URL"])
+    add_staff(storage, USERNAME, PASSCODE, role="admin", actor="test")
+    backlog = [save(storage, f"backlog-{n}", "sensory", fever_with_hot_red_limb="yes") for n in range(36)]
+    with storage.engine.begin() as connection:  # raised yesterday, oldest first
+        for row in backlog:
+            connection.execute(update(submissions).where(submissions.c.id == row.id).values(
+                created_at=row.created_at - timedelta(days=1)))
+    stroke = save(storage, "stroke", "sensory", stroke_signs_last_hours="yes")
+    talk = save(storage, "talk", "sensory", self_harm_thoughts="yes")
+    page = desk(browser)
+    sign_in(page, quick.url)
+    page.get_by_text("URGENT: 38 open urgent screening(s)").wait_for(timeout=30_000)
+    settle(page)
+    height = page.viewport_size["height"] if page.viewport_size else 900
+    tops = {}
+    for row in (stroke, talk, backlog[0]):
+        line = page.get_by_text(row.reference, exact=True).first
+        line.wait_for(timeout=20_000)
+        box = line.bounding_box()
+        assert box is not None
+        tops[row.reference] = box["y"]
+    assert tops[stroke.reference] + 20 < height and tops[talk.reference] + 20 < height  # in view, no scrolling
+    assert tops[stroke.reference] < tops[talk.reference] < tops[backlog[0].reference]
+    assert "1 emergency, 1 talk-now, 36 same-day" in page.inner_text("body")
     page.context.close()
 
 

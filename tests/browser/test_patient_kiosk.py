@@ -80,7 +80,14 @@ def tap_answer(page: Page, item_id: str, value: AnswerValue, language: str) -> N
     item = QUESTIONNAIRE.item(item_id)
     if item.kind == "multiple":
         assert isinstance(value, tuple)
+        regions = {code for _, code in item.body_map}
         for code in value:
+            label = item.choice(code).label[language]
+            if code in regions:  # a body-map region: a button that says "(chosen)" once tapped
+                page.get_by_role("button", name=label, exact=True).click()
+                chosen = text("body_map_chosen", language, label=label)
+                page.get_by_role("button", name=chosen).wait_for()
+                continue
             page.get_by_test_id("stCheckbox").get_by_text(item.choice(code).label[language], exact=True).click()
             checked = page.get_by_role("checkbox", name=item.choice(code).label[language], checked=True)
             checked.wait_for(state="attached")
@@ -190,8 +197,8 @@ def test_english_referral_every_screen_then_finish_leaves_no_trace(
     page.screenshot(path=str(artifacts_dir / "patient-thanks-en.png"))
     assert_accessible(page, "thank-you")
     saved = storage.get_by_reference(reference)
-    assert saved is not None and saved.tier == "referral_suggested" and saved.language == "en"
-    assert saved.answers["pain_location"] == ("left_arm",)
+    assert saved is not None and saved.result.tier == "referral_suggested" and saved.language == "en"
+    assert saved.result.answer("pain_location") == ("left_arm",)
 
     tap_button(page, text("finish", "en"))
     assert_no_trace(page, REFERRAL, reference, "en")
@@ -221,11 +228,11 @@ def test_spanish_clinician_review_with_a_double_tap_on_send_saves_one_row(
     assert "Next" not in body and "Thank you" not in body  # every string in the chosen language
 
     saved = storage.get_by_reference(reference)
-    assert saved is not None and (saved.tier, saved.language) == ("clinician_review", "es")
+    assert saved is not None and (saved.result.tier, saved.language) == ("clinician_review", "es")
     from storage import QueueFilter
 
     same_answers = [row for row in storage.list_submissions(QueueFilter(), page_size=100).rows
-                    if row.answers == saved.answers]
+                    if row.result.answers == saved.result.answers]
     assert len(same_answers) == 1
 
 
@@ -245,7 +252,7 @@ def test_urgent_screen_shows_the_crisis_line_and_waits_for_staff(
     page.screenshot(path=str(artifacts_dir / "patient-urgent-en.png"))
     assert_accessible(page, "urgent")
     saved: Submission | None = storage.get_by_reference(reference)
-    assert saved is not None and saved.urgent
+    assert saved is not None and saved.result.urgent
 
     page.get_by_text(text("staff_section", "en")).click()
     page.get_by_label(text("staff_code_label", "en")).fill("0000")

@@ -13,6 +13,7 @@ from report import SummaryHeader
 from storage import Storage, Submission
 from tests.coordinator.conftest import APP, COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
 from ui.coordinator import pages
+from ui.coordinator.as_text import as_text
 
 
 def events(storage: Storage) -> list[str]:
@@ -132,7 +133,7 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     assert urgent.reference in shown and calm.reference in shown
     assert "URGENT: 1 open urgent screening(s)" in shown
     assert "possible risk of self-harm" in shown
-    assert "Alerts outside this page are off" in shown  # the alert channels' line (none set up here)
+    assert "Alerts are off: no webhook or e-mail is set up" in shown  # the no-channel banner (none set up here)
 
     assert app.button(key=f"staff:open-urgent:{urgent.id}")  # clicked in the browser test (AppTest
     open_detail(app, urgent)  # does not follow st.switch_page from inside a fragment)
@@ -295,7 +296,7 @@ def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest
     at.user = {"is_logged_in": True, "email": "Coordinator@clinic.example"}
     at.run()
     go(at, "queue")
-    assert not at.exception and "coordinator@clinic.example" in page_text(at)
+    assert not at.exception and as_text("coordinator@clinic.example") in page_text(at)  # shown as text
     with pytest.raises(ValueError):
         go(at, "audit")  # STAFF_EMAILS are coordinators
 
@@ -370,11 +371,12 @@ def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
             created_at=old.created_at - timedelta(days=1, minutes=5), tablet="front-1"))
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet="demo"))
     sign_in(app)
+    app.checkbox[0].check().run()  # demo rows are hidden from the urgent list unless asked for (issue 20)
     text = page_text(app)
     assert "URGENT: 2 open urgent screening(s)" in text and "1 on this page are DEMO data" in text
     assert f"**{demo.reference}** · DEMO" in text
     assert "front-1 · 1445 min · OVERDUE" in text or "front-1 · 1444 min · OVERDUE" in text
-    assert text.index(old.reference) < text.index(demo.reference)  # oldest first
+    assert text.index(old.reference) < text.index(demo.reference)  # oldest first (both emergencies)
 
 
 def test_chart_number_recorded_at_review_audited_and_in_fhir(

@@ -56,7 +56,7 @@ def test_capped_queue_pages_past_the_cap(capped: Storage, app: AppTest) -> None:
 
 def test_filtered_total_is_exact(capped: Storage, app: AppTest) -> None:
     sign_in(app)
-    tier = str(capped.list_submissions(QueueFilter(), page_size=1).rows[0].tier)
+    tier = str(capped.list_submissions(QueueFilter(), page_size=1).rows[0].result.tier)
     exact = capped.list_submissions(QueueFilter(tier=tier)).total
     app.selectbox(key="staff:filter:tier").select(tier).run()
     assert f"**{exact} screening(s)** · page 1 of {-(-exact // queue.PAGE_SIZE)}" in page_text(app)

@@ -17,7 +17,8 @@ from ui.coordinator.urgent_list import ENABLE_ALERTS_HTML, NEW_URGENT_HTML
 from ui.patient.read_aloud import READ_ALOUD_SCRIPT
 from ui.patient.style import LANGUAGES
 
-CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
+# The CSP lives in the snippet both Caddyfiles import (deploy/Caddyfile, deploy/single-server.Caddyfile).
+CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "security-headers.caddy"
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 

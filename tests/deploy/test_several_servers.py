@@ -87,7 +87,7 @@ def test_two_tablets_on_two_servers_and_a_coordinator_who_sees_both(
     submit(urgent_tablet, f"{stack.url}/?tablet=front-2", URGENT)
     urgent_tablet.get_by_role("heading", name=text("urgent_title", "en")).wait_for(timeout=30_000)
     urgent = storage.open_urgent_for_tablet("front-2")
-    assert urgent is not None and urgent.urgent
+    assert urgent is not None and urgent.result.urgent
     # Each browser stayed on the server it was given (Caddy re-sets the cookie only on a move).
     assert {c["value"] for c in routine.context.cookies() if c["name"] == LB_COOKIE} == {first.sticky_cookie}
     assert {c["value"] for c in urgent_tablet.context.cookies() if c["name"] == LB_COOKIE} == {second.sticky_cookie}

@@ -77,7 +77,14 @@ class Kiosk:
         item = self.current_item()
         if item.kind == "multiple":
             assert isinstance(value, tuple)
+            regions = {code for _, code in item.body_map}
             for choice in item.choices:
+                if choice.code in regions:  # a region of the body map: a button saying whether it is chosen
+                    label = choice.label[self.language]
+                    chosen = self.has_button(text("body_map_chosen", self.language, label=label))
+                    if (choice.code in value) != chosen:
+                        self.tap(text("body_map_chosen", self.language, label=label) if chosen else label)
+                    continue
                 box = next(c for c in self.at.checkbox if c.label == choice.label[self.language])
                 if choice.code in value and not box.value:
                     box.check().run()

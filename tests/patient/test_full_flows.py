@@ -30,9 +30,9 @@ def test_a_patient_completes_the_screen(
     kiosk.submit()
 
     (row,) = saved()
-    assert (row.tier, row.urgent, row.language) == (tier, urgent, language)
-    assert row.answers == {key: value for key, value in plan.items() if key in row.answers}
-    assert set(row.answers) == set(plan)  # every planned answer was asked and stored
+    assert (row.result.tier, row.result.urgent, row.language) == (tier, urgent, language)
+    assert dict(row.result.answers) == {key: value for key, value in plan.items() if key in dict(row.result.answers)}
+    assert set(dict(row.result.answers)) == set(plan)  # every planned answer was asked and stored
     screen = kiosk.screen_text()
     assert row.reference in screen
     if urgent:
@@ -63,6 +63,6 @@ def test_the_outcome_can_be_hidden_from_the_patient(
     kiosk.submit()
 
     screen = kiosk.screen_text()
-    assert saved()[0].tier == "referral_suggested"
+    assert saved()[0].result.tier == "referral_suggested"
     assert questionnaire.tier("referral_suggested").message["en"] not in screen
     assert kiosk.words("next_steps") in screen

@@ -61,8 +61,8 @@ def test_back_returns_to_the_previous_answer_then_the_welcome(kiosk: Kiosk) -> N
     kiosk.tap(kiosk.words("back"))
 
     assert kiosk.current_item().id == "pain_location"
-    ticked = {box.label for box in kiosk.at.checkbox if box.value}
-    assert ticked == {"Left arm or hand", "Right leg or foot"}
+    chosen = {button.label for button in kiosk.at.button if button.label.endswith("(chosen)")}  # the body map
+    assert chosen == {"Left arm or hand (chosen)", "Right leg or foot (chosen)"}
     kiosk.tap(kiosk.words("back"))
     assert kiosk.at.radio[0].value == "yes"
     kiosk.tap(kiosk.words("back"))
@@ -96,7 +96,7 @@ def test_review_lists_every_answer_and_changes_one(kiosk: Kiosk, saved: Saved) -
     assert kiosk.words("review_title") in review
     assert "More than 6 months" in review and "3 to 6 months" not in review
     kiosk.submit()
-    assert saved()[0].answers["pain_duration"] == "gt_6m"
+    assert saved()[0].result.answer("pain_duration") == "gt_6m"
 
 
 def test_back_from_a_change_returns_to_review(kiosk: Kiosk) -> None:
@@ -122,7 +122,7 @@ def test_a_change_that_opens_questions_asks_the_required_ones_first(kiosk: Kiosk
     skipped = kiosk.questionnaire.messages["answer_skipped"]["en"]  # scoring.answer_text's words
     assert skipped in screen  # optional pain questions, shown as unanswered
     kiosk.submit()
-    assert saved()[0].answers["pain_disproportionate"] == "no"
+    assert saved()[0].result.answer("pain_disproportionate") == "no"
 
 
 def test_a_double_tap_does_not_skip_the_next_question(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> None:

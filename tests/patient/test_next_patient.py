@@ -46,7 +46,8 @@ def test_finish_clears_everything_including_widgets(kiosk: Kiosk, saved: Saved) 
     kiosk.start("en")  # the next patient's first question starts unanswered
     assert kiosk.at.radio[0].value is None
     kiosk.answer("yes")
-    assert not any(box.value for box in kiosk.at.checkbox)  # "left arm" was ticked before
+    assert not any(box.value for box in kiosk.at.checkbox)  # "left arm" was chosen before
+    assert not [b.label for b in kiosk.at.button if b.label.endswith("(chosen)")]  # on the body map too
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -40,7 +40,7 @@ def test_stroke_yes_interrupts_at_once_and_is_saved_before_anything_else(
     assert not kiosk.on_question()
     assert "911" in urgent_messages(kiosk)
     (row,) = saved()
-    assert row.urgent and row.result.red_flags == ("stroke_signs_last_hours",)
+    assert row.result.urgent and row.result.red_flags == ("stroke_signs_last_hours",)
     assert row.complete is False  # the patient did not finish
     assert row.reference in kiosk.screen_text()
 
@@ -52,7 +52,7 @@ def test_same_day_flag_is_saved_at_the_answer_the_patient_finishes_and_the_same_
     reach(kiosk, "arm_or_leg_newly_swollen", NO_PAIN)
     kiosk.choose("yes")
     (early,) = saved()
-    assert early.urgent and early.complete is False
+    assert early.result.urgent and early.complete is False
     assert kiosk.on_question()  # same_day: the flow goes on
 
     kiosk.forward()
@@ -60,7 +60,7 @@ def test_same_day_flag_is_saved_at_the_answer_the_patient_finishes_and_the_same_
     kiosk.submit()
     (done,) = saved()
     assert done.id == early.id and done.reference == early.reference
-    assert done.complete is True and done.urgent
+    assert done.complete is True and done.result.urgent
     assert kiosk.words("urgent_title") in kiosk.screen_text()
     flag = kiosk.questionnaire.item("arm_or_leg_newly_swollen").red_flag
     assert flag is not None and flag.message["en"] in urgent_messages(kiosk)
@@ -70,7 +70,7 @@ def test_self_harm_refusal_shows_988_after_send(kiosk: Kiosk, saved: Saved) -> N
     kiosk.start("es")
     reach(kiosk, "self_harm_thoughts", NO_PAIN)
     kiosk.choose("prefer_not_to_say")
-    assert saved()[0].urgent  # saved at the answer
+    assert saved()[0].result.urgent  # saved at the answer
     kiosk.forward()
     assert kiosk.current_item().id == "self_harm_now"  # the ASQ acuity question follows a refusal
     kiosk.answer("no").submit()
@@ -92,7 +92,7 @@ def test_acuity_yes_interrupts_at_once_with_911_and_988(kiosk: Kiosk, saved: Sav
     messages = urgent_messages(kiosk)
     assert "911" in messages and "988" in messages and "AYUDA" in messages
     (row,) = saved()
-    assert row.urgent and row.result.red_flag_level == "emergency" and "self_harm_now" in row.result.red_flags
+    assert row.result.urgent and row.result.red_flag_level == "emergency" and "self_harm_now" in row.result.red_flags
 
 
 def test_a_red_flag_rule_interrupts_at_the_answer_that_completes_it(kiosk: Kiosk, saved: Saved) -> None:
@@ -117,7 +117,7 @@ def test_a_changed_answer_never_takes_the_alert_back(kiosk: Kiosk, saved: Saved)
     kiosk.answer_all(NO_PAIN)
     kiosk.submit()
     (row,) = saved()
-    assert row.urgent and row.complete
+    assert row.result.urgent and row.complete
     assert kiosk.words("urgent_title") in kiosk.screen_text()
 
 
@@ -144,7 +144,7 @@ def test_the_urgent_screen_shows_even_when_saving_fails_then_saves_in_the_backgr
     monkeypatch.setattr(Storage, "save_submission", real_save)
     kiosk.at.run()  # the background retry (a fragment on a timer) runs with each run too
     (row,) = saved()
-    assert row.urgent and row.result.red_flags == ("hand_or_foot_newly_pale",)
+    assert row.result.urgent and row.result.red_flags == ("hand_or_foot_newly_pale",)
     assert row.reference in kiosk.screen_text()
 
 
@@ -164,7 +164,7 @@ def test_a_failed_send_with_a_red_flag_still_shows_the_urgent_screen(
     monkeypatch.setattr(Storage, "save_submission", real_save)
     kiosk.at.run()
     (row,) = saved()
-    assert row.urgent and row.complete
+    assert row.result.urgent and row.complete
 
 
 def tablet_app(name: str) -> AppTest:
@@ -184,7 +184,8 @@ def test_a_new_session_on_the_same_tablet_shows_the_open_urgent_until_the_queue_
     (row,) = saved()
 
     again = Kiosk(tablet_app("front-1"), kiosk.questionnaire)  # a reload: a new session
-    assert again.words("urgent_title") in again.screen_text() and row.reference in again.screen_text()
+    # issue 16: the screen left behind says only "bring this tablet to the front desk"
+    assert again.words("bring_tablet") in again.screen_text() and row.reference not in again.screen_text()
     other = tablet_app("front-2")  # another tablet is not affected
     assert [b.label for b in other.button] == WELCOME_BUTTONS
 
@@ -192,15 +193,6 @@ def test_a_new_session_on_the_same_tablet_shows_the_open_urgent_until_the_queue_
     again.at.run()  # the screen's poll notices the acknowledgement
     assert again.has_button("English") and row.reference not in again.screen_text()
     assert [b.label for b in tablet_app("front-1").button] == WELCOME_BUTTONS
-
-
-@pytest.mark.parametrize("bad", ["Front 1", "x" * 33, "../etc", "front_1"])
-def test_a_bad_tablet_name_is_ignored(kiosk: Kiosk, saved: Saved, bad: str) -> None:
-    tablet = Kiosk(tablet_app(bad), kiosk.questionnaire).start("en")
-    reach(tablet, "stroke_signs_last_hours", BEFORE_STROKE)
-    tablet.choose("yes")
-    assert saved()[0].urgent
-    assert [b.label for b in tablet_app(bad).button] == WELCOME_BUTTONS
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -246,7 +238,7 @@ def test_a_database_that_hangs_does_not_hold_the_urgent_screen_back(
         if saved():
             break
     (row,) = saved()
-    assert row.urgent and row.reference in kiosk.screen_text()
+    assert row.result.urgent and row.reference in kiosk.screen_text()
 
 
 def test_the_kiosk_code_clears_the_tablet_for_good_and_a_wrong_code_does_not(
@@ -263,10 +255,11 @@ def test_the_kiosk_code_clears_the_tablet_for_good_and_a_wrong_code_does_not(
     tablet.at.text_input[0].input("000000").run()
     tablet.tap(clear)
     reloaded = Kiosk(tablet_app("front-5"), kiosk.questionnaire)
-    assert text("urgent_title", "es") in reloaded.screen_text()  # still open after a wrong code, in Spanish
+    assert text("bring_tablet", "es") in reloaded.screen_text()  # still open after a wrong code, in Spanish
 
     tablet.at.text_input[0].input("135790").run()
     tablet.tap(clear)
+    tablet.tap(staff_words("staff_end", "es"))  # issue 16: staff choose; here, end the screening
     assert tablet.has_button("English")
     assert [b.label for b in tablet_app("front-5").button] == WELCOME_BUTTONS  # a reload stays clear
     reloaded.at.run()  # another session still showing it notices at its next look

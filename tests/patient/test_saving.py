@@ -32,7 +32,7 @@ def test_a_failed_save_tells_the_patient_keeps_the_answers_and_retry_saves_once(
     monkeypatch.setattr(Storage, "save_submission", real_save)
     kiosk.submit()
     (row,) = saved()
-    assert row.tier == "referral_suggested" and row.reference in kiosk.screen_text()
+    assert row.result.tier == "referral_suggested" and row.reference in kiosk.screen_text()
 
 
 def test_any_database_error_is_reported_too(kiosk: Kiosk, saved: Saved, monkeypatch: pytest.MonkeyPatch) -> None:

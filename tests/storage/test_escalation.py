@@ -21,12 +21,13 @@ def test_incomplete_save_then_completion_is_one_row(storage: Storage, make_resul
     at_flag = make_result("sensory", arm_or_leg_newly_swollen="yes")
     first = storage.save_submission(idempotency_key="k", result=at_flag, language="en", complete=False,
                                     tablet="front-1", red_flag_level="same_day")
-    assert (first.complete, first.urgent, first.tablet, first.red_flag_level) == (False, True, "front-1", "same_day")
+    assert (first.complete, first.result.urgent, first.tablet, first.result.red_flag_level) == (
+        False, True, "front-1", "same_day")
     finished = make_result("sensory", "vasomotor", arm_or_leg_newly_swollen="yes")
     done = storage.save_submission(idempotency_key="k", result=finished, language="en", complete=True,
                                    tablet="front-1", red_flag_level="same_day")
     assert done.id == first.id and done.reference == first.reference
-    assert done.complete and done.result == finished and done.tier == finished.tier
+    assert done.complete and done.result.to_dict() == finished.to_dict() and done.result.tier == finished.tier
     assert done.row_version == first.row_version + 1 and done.updated_at >= first.updated_at
     assert storage.list_submissions(QueueFilter()).total == 1
     events = [(event.event, event.submission_id) for event in storage.list_audit()][::-1]
@@ -45,7 +46,7 @@ def test_a_red_flag_once_raised_stays(storage: Storage, make_result: Make) -> No
                                     red_flag_level="talk_now")
     done = storage.save_submission(idempotency_key="k", result=changed_mind, language="en")
     for saved in (later, done):
-        assert saved.urgent is True and saved.red_flag_level == "emergency"
+        assert saved.result.urgent is True and saved.result.red_flag_level == "emergency"
     assert [s.id for s in storage.open_urgent().rows] == [done.id]
 
 
@@ -83,12 +84,14 @@ def _race(storage: Storage, make_result: Make, threads: int = 16) -> None:
         worker.join()
     assert failures == []
     rows = storage.list_submissions(QueueFilter()).rows
-    assert len(rows) == 1 and rows[0].complete and rows[0].result == plain
+    assert len(rows) == 1 and rows[0].complete
+    assert (rows[0].result.answers, rows[0].result.tier) == (plain.answers, plain.tier)
     events = sorted((e for e in storage.list_audit() if e.submission_id == rows[0].id), key=lambda e: e.id)
     assert [e.event for e in events].count("submitted") + [e.event for e in events].count("completed") == 1
     assert events[-1].event in ("submitted", "completed")  # nothing changed it after completion
     raised = any(e.event == "saved-incomplete" for e in events)
-    assert rows[0].urgent == raised and (rows[0].red_flag_level == "talk_now") == raised
+    assert rows[0].result.urgent == raised and (rows[0].result.red_flag_level == "talk_now") == raised
+    assert rows[0].result.red_flags == (("self_harm_thoughts",) if raised else ())  # kept, though answered no
     assert rows[0].row_version == len(events)  # every write was one audited step
 
 

@@ -47,11 +47,11 @@ def _upgraded_v1_keeps_every_row(url: str, results: list[ScreeningResult]) -> No
     for number, reference in enumerate(written["references"]):
         saved = storage.get_by_reference(reference)
         assert saved is not None
-        assert saved.result == results[number]  # the full result, answers included, still reads
-        assert saved.answers == dict(results[number].answers)
+        assert saved.result.to_dict() == results[number].to_dict()  # the full result, answers included, still reads
+        assert saved.result.answers == results[number].answers
         assert saved.note == NOTES[number % 3]
         assert saved.status == ("new", "reviewed", "referred")[number % 3]
-        assert saved.urgent == results[number].urgent and saved.row_version == 1 + number % 3
+        assert saved.result.urgent == results[number].urgent and saved.row_version == 1 + number % 3
         assert saved.complete is True and saved.tablet is None and saved.patient_identifier is None
         assert (saved.acknowledged_by is not None) == results[number].urgent
     assert storage.count_audit() == written["audit"] + 1  # revision 0003 records making the admin account
@@ -142,8 +142,9 @@ def test_migrate_command(tmp_path: Path, v1_results: list[ScreeningResult]) -> N
     assert Storage(url, migrate=False).list_submissions(QueueFilter()).total == 2
 
 
-def test_new_sqlite_file_is_private(tmp_path: Path) -> None:
+def test_new_sqlite_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "data"
+    monkeypatch.setattr("storage.database.DEFAULT_FOLDER", folder)  # the one folder made (issue 20)
     storage = Storage(f"sqlite:///{folder / 'screening.db'}")
     storage.record_event("check", actor="test")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700

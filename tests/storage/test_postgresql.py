@@ -17,7 +17,7 @@ def test_round_trip_and_conditional_update_on_postgresql(
     saved = storage.save_submission(idempotency_key="pg-1", result=result, language="es")
     assert storage.save_submission(idempotency_key="pg-1", result=result, language="es").id == saved.id
     again = storage.get_by_reference(saved.reference)
-    assert again is not None and again.result == result and again.created_at.tzinfo is not None
+    assert again is not None and again.result.to_dict() == result.to_dict() and again.created_at.tzinfo is not None
     assert storage.list_submissions(QueueFilter(urgent=True, tier="referral_suggested")).total == 1
     first = storage.set_status(saved.id, actor="a", status="referred", note=None, expected_row_version=1)
     stale = storage.set_status(saved.id, actor="b", status="reviewed", note=None, expected_row_version=1)

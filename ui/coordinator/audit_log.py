@@ -8,6 +8,7 @@ import streamlit as st
 from ui import resources
 from ui.coordinator import clinic_clock, guard, header
 from ui.coordinator import session as staff
+from ui.coordinator.as_text import as_text
 
 PAGE_SIZE = 100
 
@@ -35,10 +36,10 @@ def render() -> None:
         [
             {
                 "When": clinic_clock.shown(event.at, zone, seconds=True),
-                "Who": event.actor,
+                "Who": as_text(event.actor),
                 "What": event.event.replace("_", " "),
                 "Screening": references.get(event.submission_id, "") if event.submission_id is not None else "",
-                "Detail": event.detail,
+                "Detail": as_text(event.detail),
             }
             for event in events
         ]

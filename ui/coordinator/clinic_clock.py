@@ -1,21 +1,54 @@
 """The clinic's clock for the coordinator pages: times shown in CLINIC_TIMEZONE (with its
-abbreviation, as on the PDF) and "today" as the clinic's calendar day. Storage counts by UTC day
-(`created_day`); where the clinic's day is not a UTC day, today's counts are made here from the
-rows it holds, newest first (storage has no time-zone parameter)."""
+abbreviation, as on the PDF) and "today" as the clinic's calendar day. CLINIC_TIMEZONE has no
+silent default: unset, it is the server's zone, and the log at start and the queue page say so.
+Counts and date filters by the clinic's day are storage queries that take the zone
+(`Storage.counts_for_day`, `daily_counts`, `list_submissions(zone=...)`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+import logging
+from datetime import UTC, date, datetime, tzinfo
+
+import streamlit as st
 
 from report.document import clinic_time
-from storage import QueueFilter, Storage
+from settings import timezone_is_the_servers
 from ui import resources
+
+log = logging.getLogger("crps.app")
 
 
 def zone() -> tzinfo:
     """CLINIC_TIMEZONE. Reading the settings costs about a millisecond: call once per page run and
     pass the zone on, not once per row."""
     return resources.settings().clinic_timezone
+
+
+def zone_name(clinic_zone: tzinfo) -> str:
+    """"America/Chicago" (the IANA name; the abbreviation changes with summer time)."""
+    return str(getattr(clinic_zone, "key", None) or clinic_zone)
+
+
+def zone_note(clinic_zone: tzinfo) -> str:
+    """One line for staff: which clock the pages use, and where it came from."""
+    if timezone_is_the_servers():
+        return (f"Clinic time: {zone_name(clinic_zone)}, the server's time zone (CLINIC_TIMEZONE is not set; "
+                "set it if the clinic's day is not the server's).")
+    return f"Clinic time: {zone_name(clinic_zone)} (CLINIC_TIMEZONE)."
+
+
+def announce() -> None:
+    """Say at start, once per server process, which clock the clinic's day is kept by."""
+    _announced(zone_name(zone()), timezone_is_the_servers())
+
+
+@st.cache_resource(show_spinner=False)
+def _announced(name: str, from_server: bool) -> bool:  # the arguments are the cache key: says it again on a change
+    if from_server:
+        log.warning("clinic clock: %s, the server's time zone (CLINIC_TIMEZONE is not set)", name)
+    else:
+        log.info("clinic clock: %s (CLINIC_TIMEZONE)", name)
+    return True
 
 
 def shown(moment: datetime, clinic_zone: tzinfo, *, seconds: bool = False) -> str:
@@ -30,34 +63,3 @@ def shown(moment: datetime, clinic_zone: tzinfo, *, seconds: bool = False) -> st
 def today(clinic_zone: tzinfo, now: datetime | None = None) -> date:
     """The clinic's calendar day at `now` (default: now)."""
     return (now or datetime.now(UTC)).astimezone(clinic_zone).date()
-
-
-def day_bounds(day: date, clinic_zone: tzinfo) -> tuple[datetime, datetime]:
-    """The clinic's day `day` as a UTC half-open interval [start, end) (23 or 25 hours across a
-    daylight-saving change)."""
-    start = datetime.combine(day, time(), tzinfo=clinic_zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=clinic_zone).astimezone(UTC)
-    return start, end
-
-
-def counts_for_clinic_day(storage: Storage, day: date, clinic_zone: tzinfo) -> dict[str, dict[str, int]]:
-    """Counts by tier and by status for one clinic day, shaped like `Storage.counts_for_day`."""
-    start, end = day_bounds(day, clinic_zone)
-    if start.time() == time() and end - start == timedelta(days=1):  # the clinic's day is a UTC day
-        return storage.counts_for_day(start.date())
-    counts: dict[str, dict[str, int]] = {"tier": {}, "status": {}}
-    span = QueueFilter(date_from=start.date(), date_to=(end - timedelta(microseconds=1)).date())
-    number = 1
-    while True:  # newest first on the created_at index, stopping at the clinic day's start
-        page = storage.list_submissions(span, page=number, page_size=_PAGE)
-        for row in page.rows:
-            if start <= row.created_at < end:
-                for name, value in (("tier", row.tier), ("status", row.status)):
-                    counts[name][str(value)] = counts[name].get(str(value), 0) + 1
-        if len(page.rows) < _PAGE or page.rows[-1].created_at < start:
-            return counts
-        number += 1
-
-
-_PAGE = 500
-"""Rows read per query for a clinic day that is not a UTC day (one page covers a clinic's day)."""

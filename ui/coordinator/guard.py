@@ -5,23 +5,35 @@ address, and audited by the `access` package), or Streamlit's OIDC sign-in (`st.
 whose e-mail `access.staff_for_email` knows, when `[auth]` is configured in secrets. Both kinds
 are signed out after STAFF_IDLE_MINUTES without a click; an OIDC user is really logged out
 (`st.logout`), so the next rerun does not sign them straight back in.
+
+Every page run reads the account once (`account_still_allows`, called by `session.current`): a
+disabled, demoted or changed account is signed out on its next click (issue 20 item 1). A
+password sign-in also gets a reload cookie (set by the app's route, `ui.session_route`), so F5
+keeps it signed in until idle time-out or sign-out (issue 20 item 3).
 """
 
 from __future__ import annotations
 
 import time
+from html import escape
 
 import streamlit as st
 
 import access
-from access import StaffMember
-from ui import resources
+from access import StaffMember, devices
+from access import sessions as staff_sessions
+from access.throttle import normalise_username
+from ui import resources, session_route
 from ui.coordinator import session as staff
 from ui.coordinator.session import Role, SignInKind, StaffSession
 
 _SIGNED_OUT_NOTICE = "staff_signed_out_after_minutes"
 """Set on idle sign-out so the sign-in page can say why (outside the staff session, which ends)."""
 _TO_SIGN_IN = "staff_signed_out_go_to_sign_in"
+_ACCOUNT_CHANGED = "staff_signed_out_account_changed"
+ACCOUNT_CHANGED_NOTICE = "You were signed out: an administrator changed or disabled this account. Sign in again."
+SEEN_WRITE_SECONDS = 60.0
+"""A session row's last activity is written at most this often (a reload's idle clock)."""
 
 
 def idle_limit_seconds() -> float:
@@ -44,8 +56,31 @@ def _oidc_logged_in() -> bool:
 
 
 def _from_member(member: StaffMember, kind: SignInKind) -> StaffSession:
+    password = kind is SignInKind.PASSWORD
     return StaffSession(username=member.username, display_name=member.display_name, role=Role(member.role),
-                        kind=kind)
+                        kind=kind, session_version=member.session_version if password else None,
+                        email=None if password else member.email or member.username)
+
+
+def account_still_allows(session: StaffSession) -> bool:
+    """The once-per-run account check: True while the account is enabled, with the role and
+    session version it signed in with; else the session ends here (audited) and False."""
+    storage = resources.storage()
+    if session.kind is SignInKind.PASSWORD:
+        allowed = staff_sessions.still_allowed(storage, session.username, str(session.role),
+                                               session.session_version or 0)
+    else:
+        member = access.staff_for_email(resources.settings(), storage, session.email or "")
+        allowed = member is not None and member.role == str(session.role)
+    if allowed:
+        return True
+    storage.record_event("sign_out", actor=session.actor, detail=f"account changed from {client_address()}")
+    if session.stored_id is not None:
+        staff_sessions.close(storage, session.stored_id, idle_seconds=idle_limit_seconds())
+    staff.end()
+    st.session_state[_ACCOUNT_CHANGED] = True
+    st.session_state[_TO_SIGN_IN] = True
+    return False
 
 
 def _oidc_member() -> StaffSession | None:
@@ -75,7 +110,26 @@ def current() -> StaffSession | None:
     if member is not None:
         staff.start(member)
         resources.storage().record_event("sign_in", actor=member.actor, detail=f"oidc from {client_address()}")
-    return member
+        return member
+    return _resumed_from_cookie()
+
+
+def _resumed_from_cookie() -> StaffSession | None:
+    """After a reload (F5): the session the HttpOnly cookie names, if it still stands."""
+    cookies: dict[str, str] = dict(st.context.cookies or {})
+    token = cookies.get(staff_sessions.SESSION_COOKIE)
+    if not token:
+        return None
+    resumed = staff_sessions.resume(resources.storage(), str(token), idle_seconds=idle_limit_seconds())
+    if resumed is None:
+        return None
+    session = _from_member(resumed.member, SignInKind.PASSWORD)
+    session.stored_id = resumed.session_id
+    session.checked_in = staff.this_run()  # resume just read the account
+    staff.start(session)
+    resources.storage().record_event("sign_in", actor=session.actor,
+                                     detail=f"session resumed after a reload from {client_address()}")
+    return session
 
 
 def is_signed_in() -> bool:
@@ -94,8 +148,21 @@ def require_staff(*, admin: bool = False) -> StaffSession:
         st.error("Only an administrator can open this page.")
         st.stop()
     staff.touch()
+    _keep_cookie_session(session)
     st.fragment(_idle_watch, run_every=min(20.0, max(1.0, idle_limit_seconds() / 3)))()
     return session
+
+
+def _keep_cookie_session(session: StaffSession) -> None:
+    """Hand a fresh sign-in's one-time code to the cookie route (an invisible image request, so
+    the browser stores the HttpOnly cookie), and note activity on the session row."""
+    if session.cookie_code is not None:
+        url = escape(session_route.handover_url(session.cookie_code))
+        session.cookie_code = None
+        st.html(f'<img src="{url}" alt="" width="1" height="1" style="position:absolute">')
+    if session.stored_id is not None and time.monotonic() - session.seen_written_at > SEEN_WRITE_SECONDS:
+        session.seen_written_at = time.monotonic()
+        staff_sessions.seen(resources.storage(), session.stored_id)
 
 
 def _idle_watch() -> None:
@@ -107,10 +174,18 @@ def _idle_watch() -> None:
 
 def sign_in_with_password(username: str, password: str) -> access.SignInOutcome:
     """Check a named account (throttled and audited by `access`); on success the session starts."""
-    outcome = access.sign_in(resources.storage(), username, password, client_address=client_address())
+    storage = resources.storage()
+    cookies: dict[str, str] = dict(st.context.cookies or {})
+    device = cookies.get(devices.cookie_name(normalise_username(username)))
+    outcome = access.sign_in(storage, username, password, client_address=client_address(), device_cookie=device,
+                             device_secret=session_route.device_secret())
     if outcome.ok and outcome.member is not None:
-        staff.start(_from_member(outcome.member, SignInKind.PASSWORD))
+        session = _from_member(outcome.member, SignInKind.PASSWORD)
+        handover = staff_sessions.open_session(storage, outcome.member)
+        session.stored_id, session.cookie_code = handover.session_id, handover.code
+        staff.start(session)
         st.session_state.pop(_SIGNED_OUT_NOTICE, None)
+        st.session_state.pop(_ACCOUNT_CHANGED, None)
     return outcome
 
 
@@ -119,7 +194,10 @@ def sign_out(reason: str = "sign-out") -> None:
     session = staff.current()
     if session is not None:
         resources.storage().record_event("sign_out", actor=session.actor, detail=f"{reason} from {client_address()}")
+        if session.stored_id is not None:  # the reload cookie signs nobody in any more
+            staff_sessions.close(resources.storage(), session.stored_id, idle_seconds=idle_limit_seconds())
     staff.end()
+    st.session_state.pop(_ACCOUNT_CHANGED, None)
     if reason == "idle":
         st.session_state[_SIGNED_OUT_NOTICE] = max(1, round(idle_limit_seconds() / 60))
         st.session_state[_TO_SIGN_IN] = True
@@ -129,6 +207,8 @@ def sign_out(reason: str = "sign-out") -> None:
 
 def signed_out_notice() -> str | None:
     """"You were signed out after N minutes" once after an idle sign-out, else None."""
+    if st.session_state.get(_ACCOUNT_CHANGED):
+        return ACCOUNT_CHANGED_NOTICE
     minutes = st.session_state.get(_SIGNED_OUT_NOTICE)
     if not isinstance(minutes, int):
         return None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from ui.coordinator import accuracy as screen_accuracy
 from ui.coordinator import audit_log, queue, screening, sign_in, staff_accounts
 from ui.coordinator.session import StaffSession
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     SCREENING: st.Page
     AUDIT: st.Page
     ACCOUNTS: st.Page
+    ACCURACY: st.Page
 
 URL_PATHS = {"SIGN_IN": "staff", "QUEUE": "queue", "SCREENING": "screening", "AUDIT": "audit",
              "ACCOUNTS": "accounts"}
@@ -33,6 +35,8 @@ _RENDER: dict[str, tuple[Callable[[], None], str]] = {
     "AUDIT": (audit_log.render, "Audit log"),
     "ACCOUNTS": (staff_accounts.render, "Staff accounts"),
 }
+URL_PATHS["ACCURACY"] = "accuracy"  # issue 18: every signed-in staff role
+_RENDER["ACCURACY"] = (screen_accuracy.render, "Screen accuracy")
 _BUILT: dict[str, st.Page] = {}
 
 
@@ -49,4 +53,5 @@ def for_session(session: StaffSession | None) -> list[st.Page]:
     """The coordinator pages this browser tab may reach now."""
     names = ["SIGN_IN"] if session is None else ["SIGN_IN", "QUEUE", "SCREENING"] + (
         ["AUDIT", "ACCOUNTS"] if session.is_admin else [])
+    names += ["ACCURACY"] if session is not None else []
     return [__getattr__(name) for name in names]

@@ -1,5 +1,7 @@
 """The queue (url /queue): the live urgent list pinned on top, today's counts, screenings per day,
-then the filtered, paged table (click a row to open it) and the CSV export."""
+then the filtered, paged table (click a row, or move onto it with the arrow keys, to open it) and
+the CSV export.
+Every day here is the clinic's (CLINIC_TIMEZONE), counted and filtered by storage in that zone."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ import streamlit as st
 
 from scoring import Questionnaire
 from storage import STATUSES, QueueFilter, QueuePage, Storage
+from storage.export import describe_filter
 from ui import alerting, resources
-from ui.coordinator import clinic_clock, export, guard, header
+from ui.coordinator import clinic_clock, deep_link, export, guard, header
 from ui.coordinator import session as staff
-from ui.coordinator.chart import daily_svg
+from ui.coordinator.chart import chart_alt, daily_svg, legend
 from ui.coordinator.screening import open_screening
 from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list
 from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
@@ -28,22 +31,26 @@ def render() -> None:
     header.render(session)
     if staff.current() is None:
         return
+    deep_link.open_remembered()  # the screening an alert's link named, once, after sign-in
     enable_alerts_button()
     alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
     live_urgent_list()
     # Read once per run and passed on: each of these reads the settings (about a millisecond).
     storage, questionnaire, zone = resources.storage(), resources.questionnaire(), clinic_clock.zone()
+    st.caption(clinic_clock.zone_note(zone))
     _today(storage, questionnaire, zone)
     _chart(storage, questionnaire, zone)
-    session.queue_filter = _filters(questionnaire)
+    chosen = _filters(questionnaire, zone)
+    if chosen != session.queue_filter:  # a new filter starts at its first page
+        session.queue_filter, session.queue_page = chosen, 1
     page = _table(session, storage, questionnaire, zone)
-    export.offer(session.queue_filter, page.total, session.actor, capped=page.total_is_capped)
+    export.offer(session.queue_filter, page.total, session.actor, capped=page.total_is_capped, zone=zone)
     _audit_view(session)
 
 
 def _audit_view(session: staff.StaffSession) -> None:
     """One audit row per distinct view of the queue (filter and page), not per 5-second refresh."""
-    view = f"page {session.queue_page}; filter {session.queue_filter}"
+    view = f"page {session.queue_page}; filter: {describe_filter(session.queue_filter)}"
     if st.session_state.get(staff.widget_key("queue-viewed")) != view:
         resources.storage().record_event("queue_viewed", actor=session.actor, detail=view)
         st.session_state[staff.widget_key("queue-viewed")] = view
@@ -51,7 +58,7 @@ def _audit_view(session: staff.StaffSession) -> None:
 
 def _today(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None:
     today = clinic_clock.today(zone)
-    counts = clinic_clock.counts_for_clinic_day(storage, today, zone)
+    counts = storage.counts_for_day(today, zone)
     tiers, statuses = st.columns(2)
     tiers.markdown(f"**Today ({today:%Y-%m-%d}, clinic time) by suggestion**")
     for tier in questionnaire.tiers:
@@ -62,20 +69,25 @@ def _today(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None
 
 
 def _chart(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None:
-    rows = storage.daily_counts(clinic_clock.today(zone) - timedelta(weeks=6))
+    rows = storage.daily_counts(clinic_clock.today(zone) - timedelta(weeks=6), zone)
     if not rows:
         return
-    st.markdown("**Screenings per day (UTC days), last 6 weeks**")
-    st.html(daily_svg(rows, {tier.id: tier.label["en"] for tier in questionnaire.tiers}))
+    labels = {tier.id: tier.label["en"] for tier in questionnaire.tiers}
+    st.markdown(f"**Screenings per day (clinic days, {clinic_clock.zone_name(zone)}), last 6 weeks**")
+    # An image, not st.html: st.html sanitises with DOMPurify's HTML profile, which drops <svg>
+    # (the chart drew its heading and legend only: issue 20.10).
+    st.image(daily_svg(rows, labels), width="stretch", alt=chart_alt(rows))
+    st.caption(legend(rows, labels))
 
 
-def _filters(questionnaire: Questionnaire) -> QueueFilter:
+def _filters(questionnaire: Questionnaire, zone: tzinfo) -> QueueFilter:
     key = staff.widget_key
+    day = f"clinic day, {clinic_clock.zone_name(zone)}"
     with st.expander("Filter and search", expanded=False):
         reference = st.text_input("Reference code", key=key("filter:reference"), max_chars=12)
         left, right = st.columns(2)
-        date_from = left.date_input("From (UTC day)", value=None, key=key("filter:from"))
-        date_to = right.date_input("To (UTC day)", value=None, key=key("filter:to"))
+        date_from = left.date_input(f"From ({day})", value=None, key=key("filter:from"))
+        date_to = right.date_input(f"To ({day})", value=None, key=key("filter:to"))
         tier_ids = ["", *(tier.id for tier in questionnaire.tiers)]
         tier = left.selectbox("Suggestion", tier_ids, key=key("filter:tier"),
                               format_func=lambda t: tier_label(questionnaire, t) if t else "Any")
@@ -94,20 +106,21 @@ def _filters(questionnaire: Questionnaire) -> QueueFilter:
 
 
 def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> QueuePage:
-    page = storage.list_submissions(session.queue_filter, page=session.queue_page, page_size=PAGE_SIZE)
-    if session.queue_page > 1 and not page.rows:  # the filter changed under an old page number
+    page = storage.list_submissions(session.queue_filter, page=session.queue_page, page_size=PAGE_SIZE, zone=zone)
+    if session.queue_page > 1 and not page.rows:  # rows went away under an old page number
         session.queue_page = 1
-        page = storage.list_submissions(session.queue_filter, page=1, page_size=PAGE_SIZE)
+        page = storage.list_submissions(session.queue_filter, page=1, page_size=PAGE_SIZE, zone=zone)
     st.markdown(f"**{total_label(page)} screening(s)** · page {session.queue_page}"
-                + ("" if page.total_is_capped else f" of {last_page(page)}") + " · click a row to open it")
+                + ("" if page.total_is_capped else f" of {last_page(page)}")
+                + " · click a row (or move onto it with the arrow keys) to open it")
     frame = pd.DataFrame(
         [
             {
                 "Reference": row.reference,
                 "Submitted": clinic_clock.shown(row.created_at, zone),
                 "Language": language_name(row.language),
-                "Suggestion": tier_label(questionnaire, row.tier),
-                "Urgent": "URGENT" if row.urgent else "",
+                "Suggestion": tier_label(questionnaire, row.result.tier),
+                "Urgent": "URGENT" if row.result.urgent else "",
                 "Categories met": category_labels(questionnaire, row.result.categories_met),
                 "Status": status_label(row.status),
             }
@@ -116,12 +129,16 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
         columns=COLUMNS,
     )
     # The table's key changes with the page, so coming back to the queue starts with no row picked.
-    event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}"))
-    chosen = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if chosen and 0 <= chosen[0] < len(page.rows):
-        st.session_state.pop(staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}"), None)
-        open_screening(page.rows[chosen[0]].id)
+    # A click on any cell, or the arrow keys moving onto it, selects a cell (the grid's selection
+    # follows the keyboard: st.dataframe reports no separate Enter); the row's tick box selects the
+    # row: either opens that screening (issue 20.11; 1.1 opened only on the tick box).
+    key = staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}")
+    event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode=["single-row", "single-cell"], key=key)
+    chosen = chosen_row(getattr(event, "selection", None))
+    if chosen is not None and 0 <= chosen < len(page.rows):
+        st.session_state.pop(key, None)
+        open_screening(page.rows[chosen].id)
     back, forward = st.columns(2)
     if back.button("Previous page", disabled=session.queue_page <= 1, key=staff.widget_key("prev")):
         session.queue_page -= 1
@@ -130,6 +147,17 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
         session.queue_page += 1
         st.rerun()
     return page
+
+
+def chosen_row(selection: object) -> int | None:
+    """The row picked in the table: a selected row, else the row of a selected cell, else None."""
+    rows = list(getattr(selection, "rows", None) or [])
+    cells = list(getattr(selection, "cells", None) or [])
+    if rows:
+        return int(rows[0])
+    if cells:
+        return int(cells[0][0])
+    return None
 
 
 def total_label(page: QueuePage) -> str:

@@ -15,9 +15,11 @@ import streamlit as st
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, answer_text, answered_under, question_text, red_flag_concerns, wording_note
 from scoring.fhir import screening_bundle
+from scoring.red_flag_history import staff_lines
 from storage import STATUSES, InvalidInput, Submission
 from ui import resources
 from ui.coordinator import clinic_clock, guard, header
+from ui.coordinator import examination as clinician_examination
 from ui.coordinator import session as staff
 from ui.coordinator.wording import language_name, status_label, text, tier_label
 
@@ -70,20 +72,30 @@ def render() -> None:
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
+    clinician_examination.render(row, questionnaire, session)  # issue 18: staff only
     _chart_number(row)
     _downloads(row, questionnaire, session.actor, zone)
 
 
 def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None:
-    if not row.urgent:
+    if not row.result.urgent:
         return
     lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
+    # Issue 16: a flag stays raised when the answer was changed ("answered yes at 10:02, changed to
+    # no at 10:04"), and red-flag questions an unfinished screening never asked are listed.
+    lines += [f"- {line}" for line in staff_lines(questionnaire, row.result, partial(clock_time, zone=zone))]
     st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
     if row.acknowledged_at is None:
         st.button("Acknowledge this urgent alert", type="primary", key=staff.widget_key("acknowledge"),
                   on_click=_acknowledge, args=(row.id,))
     else:
         st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at, zone)}.")
+
+
+def clock_time(moment: datetime, zone: tzinfo) -> str:
+    """A time of day at the clinic with its zone, "10:02 EST" (red-flag answers, issue 16)."""
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
 
 
 def _short(questionnaire: Questionnaire, item_id: str) -> str:
@@ -110,8 +122,9 @@ def _outcome(row: Submission, questionnaire: Questionnaire) -> None:
         for f in result.findings
     ]
     st.markdown("\n".join(lines))
-    label = "Reasons as given to the patient" + (
-        f" ({language_name(row.language)})" if row.language != "en" else "")
+    # The scoring's reasons, in the screening's language; the patient never sees them (issue 20.15).
+    label = "Reasons for the suggestion (the screen's rules" + (
+        f", in {language_name(row.language)}" if row.language != "en" else "") + ")"
     with st.expander(label, expanded=row.language == "en"):
         for reason in result.reasons:
             st.text(reason)
@@ -137,7 +150,7 @@ def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
     for item in items:
         flag = item.id in raised
         mark = "<strong>RED FLAG</strong> " if flag else ""
-        value = row.answers.get(item.id)
+        value = row.result.answer(item.id)
         row_cells = [mark + escape(asked(item.id, "en")),
                      escape(answer_text(questionnaire, row.result, item, value, "en"))]
         if second:
@@ -214,7 +227,7 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
 def summary_header(row: Submission) -> SummaryHeader:
     """The PDF's header from the row as it is in the database now."""
     return SummaryHeader(reference=row.reference, submitted_at=row.created_at, language=row.language,
-                         status=row.status, note=row.note)
+                         status=row.status, note=row.note, patient_identifier=row.patient_identifier)
 
 
 def _downloads(row: Submission, questionnaire: Questionnaire, actor: str, zone: tzinfo) -> None:
@@ -262,4 +275,5 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
         complete=row.complete, patient_identifier=row.patient_identifier,
         base_url=base_url,
     )
+    bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)  # issue 18
     return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

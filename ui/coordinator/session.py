@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from storage import QueueFilter
 
@@ -23,6 +24,7 @@ _WIDGET_PREFIX = "staff:"
 class Role(StrEnum):
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    CLINICIAN = "clinician"  # issue 18: records examinations
 
 
 class SignInKind(StrEnum):
@@ -49,6 +51,18 @@ class StaffSession:
     audit_page: int = 1
     urgent_seen: tuple[int, int] | None = None
     """(open urgent count, newest id) at the last look (None before it): more rings the chime."""
+    session_version: int | None = None
+    """The account's session version at sign-in (None for an OIDC sign-in, checked by e-mail)."""
+    email: str | None = None
+    """The OIDC e-mail this session signed in with (None for a password sign-in)."""
+    stored_id: int | None = None
+    """The `staff_sessions` row behind the reload cookie (None: no cookie session)."""
+    cookie_code: str | None = None
+    """The one-time code the next page hands to the cookie route (then None)."""
+    seen_written_at: float = field(default_factory=time.monotonic)
+    """When activity was last written to the session row (at most once a minute)."""
+    checked_in: object | None = field(default=None, repr=False, compare=False)
+    """The script run whose account check this session passed (one check per run)."""
 
     @property
     def actor(self) -> str:
@@ -61,9 +75,28 @@ class StaffSession:
 
 
 def current() -> StaffSession | None:
-    """The staff member signed in on this tab, or None."""
+    """The staff member signed in on this tab, or None.
+
+    Once per script run (before any button's callback acts) the account is read again: a
+    session whose account was disabled, demoted or changed since sign-in ends here (issue 20
+    item 1), so every caller, callbacks included, sees None on the next click."""
     session = st.session_state.get(_SESSION_KEY)
-    return session if isinstance(session, StaffSession) else None
+    if not isinstance(session, StaffSession):
+        return None
+    run = this_run()
+    if run is None or session.checked_in is not run:
+        from ui.coordinator import guard  # guard imports this module
+
+        if not guard.account_still_allows(session):
+            return None
+        session.checked_in = run
+    return session
+
+
+def this_run() -> object | None:
+    """An object that is new for every script run (Streamlit's per-run cursor map), or None."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.cursors
 
 
 def start(session: StaffSession) -> StaffSession:
@@ -85,7 +118,8 @@ def widget_key(name: str) -> str:
     return f"{_WIDGET_PREFIX}{name}"
 
 
-def touch() -> None:
+def touch() -> StaffSession | None:
     session = current()
     if session is not None:
         session.last_activity = time.monotonic()
+    return session

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.coordinator import guard
+from ui.coordinator import deep_link, guard
 from ui.coordinator import session as staff
 
 
 def render() -> None:
     from ui.coordinator import pages  # here, not at the top: pages imports this module
 
+    deep_link.remember()  # an alert's /staff?reference=...: opened after sign-in (issue 20.13)
     st.title("Staff sign-in")
     if guard.is_signed_in():
         st.switch_page(pages.QUEUE)

@@ -9,6 +9,7 @@ import access
 from ui import resources
 from ui.coordinator import guard, header
 from ui.coordinator import session as staff
+from ui.coordinator.as_text import as_text
 
 
 def render() -> None:
@@ -18,10 +19,11 @@ def render() -> None:
     header.render(session)
     message = st.session_state.pop(staff.widget_key("accounts:message"), None)
     if isinstance(message, tuple):
-        (st.success if message[0] else st.error)(message[1])
+        (st.success if message[0] else st.error)(as_text(message[1]))
     members = access.list_staff(storage)
     st.table([
-        {"Username": m.username, "Name": m.display_name, "Role": m.role, "E-mail": m.email or "",
+        {"Username": as_text(m.username), "Name": as_text(m.display_name), "Role": m.role,
+         "E-mail": as_text(m.email or ""),
          "Signs in": "no (disabled)" if m.disabled else "yes"}
         for m in members
     ])

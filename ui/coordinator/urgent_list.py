@@ -1,6 +1,8 @@
-"""The queue's live urgent list: every open (unacknowledged) urgent screening, exact count, oldest
-first, paged, with the tablet, minutes waiting and "overdue" for those from before the clinic's
-today (CLINIC_TIMEZONE).
+"""The queue's live urgent list: every open (unacknowledged) urgent screening in order of danger
+(emergency, talk-now, same-day; longest waiting first within each: `storage.urgent`), the count
+per level, every emergency and talk-now always on the first screen (only same-day rows are
+paged), demo rows hidden unless asked for; with the tablet, minutes waiting and "overdue" for
+those from before the clinic's today (CLINIC_TIMEZONE).
 Re-runs every 5 s; a new one rings a short chime and raises a browser notification (where the
 coordinator allowed it with a first click). The alert snippet carries no patient data."""
 
@@ -11,8 +13,9 @@ from datetime import UTC, datetime, tzinfo
 import streamlit as st
 
 from scoring import Questionnaire, red_flag_concerns
-from storage import QueuePage, Submission
+from storage import Submission
 from storage.demo import DEMO_TABLET  # the tablet name `make demo-data` gives its rows
+from storage.urgent import SAME_DAY, UrgentList, urgent_list
 from ui import resources
 from ui.coordinator import clinic_clock
 from ui.coordinator import session as staff
@@ -20,8 +23,16 @@ from ui.coordinator import session as staff
 PAGE_SIZE = 20
 
 ENABLE_ALERTS_HTML = """
-<button id="on" style="font:inherit;padding:.3rem .8rem">Turn on sound and desktop alerts</button>
-<span id="state" style="font:inherit;margin-left:.5rem"></span>
+<style>
+  #on {font-family: 'Source Sans', sans-serif; font-size: 20px; line-height: 32px; min-height: 50px;
+       padding: 5px 15px; border: 1px solid rgba(17, 24, 39, .2); border-radius: 10px; background: #fff;
+       color: #111827; cursor: pointer; box-sizing: border-box; margin: 0}
+  body {margin: 0; padding: 2px}
+  #on:hover {border-color: #1d4ed8; color: #1d4ed8}
+  #state {font-family: 'Source Sans', sans-serif; font-size: 20px; margin-left: 10px}
+</style>
+<button id="on">Turn on sound and desktop alerts</button>
+<span id="state"></span>
 <script>
 const state = document.getElementById("state");
 function show() { state.textContent = localStorage.getItem("crpsAlerts") === "on" ? "Alerts are on." : ""; }
@@ -90,7 +101,21 @@ def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zo
 
 def enable_alerts_button() -> None:
     """The coordinator's first click turns on the chime and asks for notification permission."""
-    st.iframe(ENABLE_ALERTS_HTML, height=48)
+    # Styled as the pages' own secondary buttons (.streamlit/config.toml: baseFontSize 20, text #111827;
+    # the frame has none of the page's CSS): issue 20.15.
+    st.iframe(ENABLE_ALERTS_HTML, height=56)
+
+
+LEVEL_WORDS = {"emergency": "emergency", "talk_now": "talk-now", "same_day": "same-day"}
+
+
+def heading(urgent: UrgentList) -> str:
+    """The list's heading: the total, then the count per level, most severe first (in the app,
+    behind sign-in, the levels are named; alerts that leave the building never name them)."""
+    per_level = ", ".join(f"{count} {LEVEL_WORDS[level]}" for level, count in urgent.counts.items())
+    return (f"URGENT: {urgent.total} open urgent screening(s) need staff now: {per_level}. "
+            "Emergencies first, then talk-now, then same-day; longest waiting first within each. "
+            "Open each and acknowledge it.")
 
 
 @st.fragment(run_every=5)
@@ -100,42 +125,42 @@ def live_urgent_list() -> None:
         return
     storage = resources.storage()
     questionnaire = resources.questionnaire()
-    result = storage.open_urgent(page=session.urgent_page, page_size=PAGE_SIZE)
-    if session.urgent_page > 1 and not result.rows and result.total:
+    show_demo = bool(st.session_state.get(staff.widget_key("urgent-show-demo"), False))
+    urgent = urgent_list(storage, page=session.urgent_page, page_size=PAGE_SIZE, include_demo=show_demo)
+    if session.urgent_page > 1 and not urgent.same_day and urgent.counts[SAME_DAY]:
         session.urgent_page = 1
-        result = storage.open_urgent(page=1, page_size=PAGE_SIZE)
-    _chime_if_new(session, result)
-    if not result.total:
+        urgent = urgent_list(storage, page=1, page_size=PAGE_SIZE, include_demo=show_demo)
+    _chime_if_new(session, urgent)
+    if urgent.demo_hidden or show_demo:
+        st.checkbox(f"Show demo screenings ({urgent.demo_hidden} open demo urgents hidden)" if not show_demo
+                    else "Show demo screenings", key=staff.widget_key("urgent-show-demo"))
+    if not urgent.total:
         st.success("No open urgent screenings.")
         return
     now, zone = datetime.now(UTC), clinic_clock.zone()
-    demo = sum(1 for row in result.rows if is_demo(row))
-    st.error(
-        f"URGENT: {result.total} open urgent screening(s) need staff now, oldest first. "
-        "Open each and acknowledge it." + (f" {demo} on this page are DEMO data." if demo else ""),
-        icon=":material/warning:",
-    )
-    for row in result.rows:  # two columns and one line of text per row: 20 rows are most of the page's run
+    demo = sum(1 for row in urgent.rows if is_demo(row))
+    st.error(heading(urgent) + (f" {demo} on this page are DEMO data." if demo else ""), icon=":material/warning:")
+    for row in urgent.go_now + urgent.same_day:  # two columns and one line per row: most of the page's run
         line, button = st.columns([6.4, 0.8], vertical_alignment="center")
         line.markdown(urgent_line(row, questionnaire, now, zone))
         if button.button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
             from ui.coordinator.screening import open_screening
 
             open_screening(row.id)
-    pages = max(1, -(-result.total // PAGE_SIZE))
-    if pages > 1:
+    pages = urgent.same_day_pages
+    if pages > 1:  # only same-day rows are paged: every emergency and talk-now is above, on every page
         back, where, forward = st.columns([1, 2, 1])
-        where.caption(f"Urgent page {session.urgent_page} of {pages}")
-        if back.button("Older urgents ←", disabled=session.urgent_page <= 1, key=staff.widget_key("urgent-prev")):
+        where.caption(f"Same-day page {session.urgent_page} of {pages} (emergencies and talk-now always above)")
+        if back.button("← Longer waiting", disabled=session.urgent_page <= 1, key=staff.widget_key("urgent-prev")):
             session.urgent_page -= 1
             st.rerun(scope="fragment")
-        if forward.button("→ Newer urgents", disabled=session.urgent_page >= pages,
+        if forward.button("Newer same-day →", disabled=session.urgent_page >= pages,
                           key=staff.widget_key("urgent-next")):
             session.urgent_page += 1
             st.rerun(scope="fragment")
 
 
-def _chime_if_new(session: staff.StaffSession, result: QueuePage) -> None:
+def _chime_if_new(session: staff.StaffSession, result: UrgentList) -> None:
     """Ring once when more urgents are open than at the last look, or one newer than any seen
     (the first look is silent: nothing is new yet)."""
     newest = max((row.id for row in result.rows), default=0)

@@ -17,7 +17,7 @@ from ui.patient import state
 from ui.patient.state import Step
 from ui.patient.strings import text
 
-WATCHED_STEPS = frozenset({Step.QUESTION, Step.REVIEW, Step.THANKS})
+WATCHED_STEPS = frozenset({Step.QUESTION, Step.REVIEW, Step.THANKS, Step.STAFF_CHOICE})
 """The welcome screen holds nothing; the urgent screen waits for staff and never times out."""
 
 
@@ -42,10 +42,12 @@ def _check(timeout: float, warning: float) -> None:
         return
     idle = time.monotonic() - session.last_activity
     if idle >= timeout:
-        if session.urgent_level is not None:
+        if session.urgent_level is not None and not session.staff_cleared:
             # A red flag was raised and the patient walked away: the alert is already saved (or
-            # being retried); the tablet shows the urgent screen until staff clear it.
+            # being retried); the tablet shows the urgent screen until staff clear it, saying only
+            # "bring this tablet to the front desk" (nothing for the next person to read).
             session.step = Step.URGENT
+            session.patient_away = True
             if not session.save_pending:
                 session.answers.clear()
         else:

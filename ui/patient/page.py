@@ -17,6 +17,7 @@ SCREENS: dict[Step, Callable[[PatientSession, Questionnaire], None]] = {
     Step.REVIEW: review.show,
     Step.THANKS: thanks.show,
     Step.URGENT: urgent.show,
+    Step.STAFF_CHOICE: urgent.show_staff_choice,
 }
 
 
@@ -26,6 +27,10 @@ def render() -> None:
     session = state.current()
     questionnaire = resources.questionnaire()
     tablet.note_name(session)
+    if session.tablet_refused is not None:  # before any patient starts: staff must fix the address
+        style.apply(session.language)
+        tablet.show_refused(session)
+        return
     tablet.restore_open_urgent(session, questionnaire)
     state.note_screen(session)
     style.apply(session.language)
@@ -39,6 +44,8 @@ def render() -> None:
     places = {step: st.empty() for step in Step}
     with places[session.step].container():
         SCREENS[session.step](session, questionnaire)
+        if session.step is Step.WELCOME:
+            tablet.show_name(session)
     if session.step in idle.WATCHED_STEPS:
         with warning_place:
             idle.watchdog()

@@ -11,7 +11,7 @@ import streamlit as st
 from scoring import Item, Questionnaire, flow
 from speech import question_text
 from ui import resources
-from ui.patient import read_aloud, state, submission, taps
+from ui.patient import body_map, read_aloud, state, submission, taps
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import text
 
@@ -25,10 +25,16 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     read_aloud.offer_new_question(session, item.id, question_text(questionnaire, item.id, language), language)
 
     with st.container(key="patient-question"):
-        if item.kind == "multiple":
+        if item.kind == "multiple" and item.body_map and not session.body_map_as_list:
+            body_map.show(session, item, _after_map_change)
+        elif item.kind == "multiple":
             _checkboxes(session, item)
         else:
             _radio(session, item)
+    if item.body_map:  # the plain list is always one tap away
+        st.button(text("body_map_as_picture" if session.body_map_as_list else "body_map_as_list", language),
+                  key=state.widget_key(session, f"view:{item.id}"), on_click=body_map.switch_view, args=(item.id,),
+                  icon=":material/accessibility:" if session.body_map_as_list else ":material/list:")
     if item.help is not None:
         st.caption(item.help[language])
     if not item.required:
@@ -112,6 +118,10 @@ def _record_checks(item_id: str) -> None:
         submission.escalate(session)
     else:
         session.answers.pop(item_id, None)
+
+
+def _after_map_change(item_id: str) -> None:
+    submission.escalate(state.current())  # as for any answer: a red flag is saved now
 
 
 def _go_next(item_id: str) -> None:

@@ -12,6 +12,7 @@ import time
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 import streamlit as st
@@ -31,6 +32,8 @@ class Step(StrEnum):
     REVIEW = "review"
     THANKS = "thanks"
     URGENT = "urgent"
+    STAFF_CHOICE = "staff_choice"
+    """Staff cleared an emergency before the end: continue the questions with the patient, or end."""
 
 
 @dataclass
@@ -55,10 +58,22 @@ class PatientSession:
     submission_id: int | None = None
     tablet: str | None = None
     """This tablet's name from `?tablet=...`; kept for the next patient on the same tablet."""
+    tablet_refused: str | None = None
+    """Why this tablet's `?tablet=` name cannot be used: the tablet shows only a staff message."""
+    tablet_example: str = ""
     urgent_level: str | None = None
     """The most urgent red-flag level raised for this patient; never lowered once raised."""
     urgent_items: tuple[str, ...] = ()
     """The red-flag items raised (for the urgent screen's messages); only grows."""
+    red_flag_answers: dict[str, tuple[AnswerValue, datetime]] = field(default_factory=dict)
+    """Each red-flag question's latest answer and when it was given (storage keeps the ones that
+    raise a flag and every later change: "answered yes at 10:02, changed to no at 10:04")."""
+    staff_cleared: bool = False
+    """Staff cleared this patient's urgent screen and chose to continue the questions; a red flag
+    raised after that brings the urgent screen back."""
+    patient_away: bool = False
+    """The urgent screen is left behind (idle time-out, reload, new session): it says only "bring
+    this tablet to the front desk", nothing about what was answered and no reference code."""
     finished: bool = False
     """The patient tapped Send: the answers are complete."""
     save_pending: bool = False
@@ -69,6 +84,8 @@ class PatientSession:
     """An urgent screening is not in the database yet; the urgent screen keeps retrying."""
     staff_code_problem: str | None = None
     """Why the kiosk staff code was refused (wrong, locked for a while), in `access`'s words."""
+    body_map_as_list: bool = False
+    """The patient chose the plain list over the body picture for where the pain is."""
     read_aloud: bool | None = None
     """The patient's own choice on the welcome screen to hear each question; None: the clinic's."""
     read_aloud_plays: int = 0
@@ -113,6 +130,7 @@ def next_patient() -> PatientSession:
     old_prefix = widget_key(old, "")
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(old_prefix)]:
         del st.session_state[key]
-    session = PatientSession(patient_number=old.patient_number + 1, tablet=old.tablet)
+    session = PatientSession(patient_number=old.patient_number + 1, tablet=old.tablet,
+                             tablet_refused=old.tablet_refused, tablet_example=old.tablet_example)
     st.session_state[_SESSION_KEY] = session
     return session

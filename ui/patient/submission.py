@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
 
-from scoring import Questionnaire, ScreeningResult, escalation, flow, score
+from scoring import AnswerValue, Questionnaire, ScreeningResult, escalation, flow, score
 from storage import SaveFailed
 from ui import resources
 from ui.patient import state, taps
@@ -28,24 +30,44 @@ SAVE_WAIT = 30.0
 
 
 def escalate(session: PatientSession) -> None:
-    """After an answer changes: if it raises a red flag, save the urgent screening now.
+    """After an answer changes: if it raises a red flag, or changes the answer to one raised
+    before, save the screening now (urgent, incomplete) so that answer and its time are kept.
 
-    An `emergency` level also stops the flow for the urgent screen at once.
+    A newly raised `emergency` flag also stops the flow for the urgent screen at once.
     """
     questionnaire = resources.questionnaire()
     answers = flow.asked_answers(questionnaire, session.answers)
+    changed = _note_red_flag_answers(session, questionnaire, answers)
     items = escalation.raised(questionnaire, answers)
-    if not items:
+    taken_back = [item_id for item_id in changed if item_id in session.urgent_items]
+    if not items and not taken_back:
         return
     raised_ids = tuple(item.id for item in items)
-    level = escalation.most_urgent([session.urgent_level, *(escalation.level_of(item) for item in items)])
-    new_flag = not set(raised_ids) <= set(session.urgent_items)
-    session.urgent_level = level
+    new_ids = [item_id for item_id in raised_ids if item_id not in session.urgent_items]
+    session.urgent_level = escalation.most_urgent(
+        [session.urgent_level, *(escalation.level_of(item) for item in items)])
     session.urgent_items = tuple(dict.fromkeys((*session.urgent_items, *raised_ids)))
-    if new_flag or session.save_pending:
+    if new_ids:
+        session.staff_cleared = False  # news for staff: the urgent screen comes back at the end
+    if new_ids or taken_back or session.save_pending:
         _save(session, escalation.result_so_far(questionnaire, answers, session.language), complete=False)
-    if escalation.interrupts(level):
+    if any(escalation.interrupts(escalation.level_of(questionnaire.item(item_id))) for item_id in new_ids):
         session.step = Step.URGENT
+
+
+def _note_red_flag_answers(
+    session: PatientSession, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> list[str]:
+    """Note when each red-flag answer was given; returns the red-flag items whose answer changed."""
+    now = datetime.now(UTC)
+    changed = []
+    for item in questionnaire.red_flag_items:
+        value = answers.get(item.id)
+        if value is None or session.red_flag_answers.get(item.id, (None,))[0] == value:
+            continue
+        session.red_flag_answers[item.id] = (value, now)
+        changed.append(item.id)
+    return changed
 
 
 def submit() -> None:
@@ -64,8 +86,9 @@ def submit() -> None:
     session.finished = True
     session.result = result
     saved = _save(session, result, complete=True)
-    if urgent:
-        # Urgent: the patient sees "tell a staff member" whether or not the save worked.
+    if urgent and not (session.staff_cleared and saved):
+        # Urgent: the patient sees "tell a staff member" whether or not the save worked (unless
+        # staff already cleared it and chose to go on with the patient, and nothing new was raised).
         session.step = Step.URGENT
         session.save_failed = False
     elif saved:
@@ -103,6 +126,8 @@ def _save(session: PatientSession, result: ScreeningResult, *, complete: bool) -
             session.save_future = _WORKERS.submit(
                 resources.storage().save_submission, idempotency_key=session.idempotency_key, result=result,
                 language=session.language, complete=complete, tablet=session.tablet,
+                questionnaire=resources.questionnaire(),
+                answered_at={item_id: at for item_id, (_, at) in session.red_flag_answers.items()},
             )
         try:
             saved = session.save_future.result(timeout=max(0.0, deadline - time.monotonic()))

@@ -6,6 +6,10 @@ Only staff clear it: with the kiosk staff code on the tablet, or by acknowledgin
 in the queue, which this screen notices within `POLL_SECONDS`. A reload or a new session on a
 named tablet (`?tablet=front-1`) brings it back (see `tablet.py`). The staff box is in English
 and the patient's language and never says how to dismiss the screen.
+
+Once the patient is away (idle time-out, reload, new session) the screen says only "Please bring
+this tablet to the front desk" (`session.patient_away`). When staff clear an emergency before
+the patient finished, they choose: continue the questions with the patient, or end here.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ import streamlit as st
 
 import access
 from access.credentials import KIOSK_WRONG
-from scoring import Questionnaire, escalation
+from scoring import Questionnaire, escalation, flow
 from ui import resources
 from ui.patient import read_aloud, state, submission, thanks
 from ui.patient.state import PatientSession, Step
-from ui.patient.strings import text
+from ui.patient.strings import LANGUAGES, text
 
 POLL_SECONDS = 2.0
 """How often the screen retries an unsaved screening and checks whether staff acknowledged it."""
@@ -28,6 +32,9 @@ POLL_SECONDS = 2.0
 
 def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     language = session.language
+    if session.patient_away:
+        _left_behind(session)
+        return
     st.title(text("urgent_title", language), anchor=False)
     read_aloud.offer(session, "urgent", " ".join([text("urgent_title", language), *messages(session, questionnaire)]),
                      language)
@@ -38,6 +45,18 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
         st.info(questionnaire.messages["crisis_line"][language])
     if session.reference is not None:
         thanks.reference_code(session)
+    _staff_box(session, language)
+
+
+def _left_behind(session: PatientSession) -> None:
+    """The patient is away: nothing about what was answered, no reference code (CLINICAL.md
+    section 4), in both languages; staff clear it as usual (their box in English)."""
+    with st.container(key="urgent-left-behind"):
+        st.title(" / ".join(text("bring_tablet", language) for language in LANGUAGES), anchor=False)
+    _staff_box(session, "en")
+
+
+def _staff_box(session: PatientSession, language: str) -> None:
     st.fragment(_watch, run_every=timedelta(seconds=POLL_SECONDS))()
     with st.expander(staff_words("staff_section", language)):
         if not kiosk_code_set():
@@ -49,6 +68,53 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
             st.error(session.staff_code_problem)
         st.button(staff_words("staff_clear", language), key=state.widget_key(session, "staff_clear"),
                   on_click=_clear, width="stretch")
+
+
+def show_staff_choice(session: PatientSession, questionnaire: Questionnaire) -> None:
+    """After staff cleared an emergency before the patient finished: go on with the remaining
+    questions (self-harm included) and Send as usual, or end here (the coordinator page and the
+    PDF then list the red-flag questions not asked)."""
+    language = session.language
+    st.title(staff_words("staff_choice_title", language), anchor=False)
+    st.markdown(staff_words("staff_choice_intro", language))
+    st.button(staff_words("staff_continue", language), key=state.widget_key(session, "staff_continue"),
+              on_click=_continue, type="primary", width="stretch")
+    st.button(staff_words("staff_end", language), key=state.widget_key(session, "staff_end"),
+              on_click=_end, width="stretch")
+
+
+def after_clearing(session: PatientSession) -> None:
+    """Staff cleared the urgent screen (code or queue): a patient still at the tablet with
+    questions left gets the staff's choice; otherwise the tablet is ready for the next patient."""
+    if session.finished or session.patient_away or not session.answers:
+        state.next_patient()
+        return
+    session.step = Step.STAFF_CHOICE
+    session.staff_cleared = True
+    session.staff_code_problem = None
+
+
+def _continue() -> None:
+    session = state.current()
+    if session.step is not Step.STAFF_CHOICE:
+        return
+    questionnaire = resources.questionnaire()
+    following = None
+    if session.item_id is not None and not session.returning_to_review:
+        try:
+            following = flow.item_after(questionnaire, session.answers, session.item_id)
+        except ValueError:  # that question is no longer asked: the first one missing, below
+            following = None
+    following = following or flow.first_missing(questionnaire, session.answers)
+    if following is None:
+        session.step, session.returning_to_review = Step.REVIEW, False
+    else:
+        session.step, session.item_id = Step.QUESTION, following
+
+
+def _end() -> None:
+    if state.current().step is Step.STAFF_CHOICE:
+        state.next_patient()
 
 
 def messages(session: PatientSession, questionnaire: Questionnaire) -> list[str]:
@@ -75,7 +141,7 @@ def _watch() -> None:
         st.caption(staff_words("urgent_saving", session.language))
         return
     if session.submission_id is not None and closed_by_staff(session):
-        state.next_patient()
+        after_clearing(session)
         st.rerun(scope="app")
 
 
@@ -121,4 +187,4 @@ def _clear() -> None:
         return
     if session.submission_id is not None:
         storage.clear_on_tablet(session.submission_id, actor=f"kiosk code on tablet {session.tablet or 'unnamed'}")
-    state.next_patient()
+    after_clearing(session)
