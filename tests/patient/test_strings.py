@@ -91,6 +91,8 @@ SPANISH_EXCEPTIONS = {
     "review_title": "a 3-word title ('Revise sus respuestas')",
     "staff_code_label": "a 3-word label for staff ('Código del personal')",
     "staff_clear": "a 3-word button for staff ('Borrar esta pantalla')",
+    "tablet_label": "a template of one word and the tablet's name ('Tableta {name}')",
+    "body_map_chosen": "a template: the body part's label and one word ('(elegido)')",
 }
 """Spanish strings allowed below Fernández-Huerta 70, each with its reason (labels of ≤ 3 words)."""
 
