@@ -5,6 +5,7 @@ message when pg_dump is missing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,11 @@ def test_a_1_0_postgresql_copy_restores_to_the_current_schema(
     counts = {name: (expected, found) for name, expected, found in restore(done.folder, target, key=None)}
     assert counts["submissions"] == (2, 2) and migrations.current_revision(target) == migrations.head_revision()
     storage = Storage(target)
-    assert [storage.get_by_reference(reference).result for reference in written["references"]] == results  # type: ignore[union-attr]
+    restored = [storage.get_by_reference(reference).result for reference in written["references"]]  # type: ignore[union-attr]
+    # The upgrade keeps each old urgent's red flags as kept answers (revision 0009); the rest is as saved.
+    assert [replace(result, red_flag_history=()) for result in restored] == results
+    assert [[kept.item for kept in result.red_flag_history] for result in restored] == [
+        list(result.red_flags) for result in results]
 
 
 def test_missing_pg_dump_is_said_plainly(

@@ -30,18 +30,19 @@ def run_storage(url: str, *args: str, period: str = "7y") -> subprocess.Complete
 
 
 def _with_other_helpers_tables(storage: Storage) -> None:
-    """Tables another branch adds (red-flag events, examinations) and one hanging off those:
-    the purge must find them from their foreign keys."""
+    """Tables the schema does not know (a clinic's own, or a later version's) and one hanging off
+    those: the purge must find them from their foreign keys, as it finds clinic_callbacks and
+    clinic_letters."""
     with storage.engine.begin() as connection:
         connection.execute(text(
-            "CREATE TABLE red_flag_events (id INTEGER PRIMARY KEY, "
+            "CREATE TABLE clinic_callbacks (id INTEGER PRIMARY KEY, "
             "submission_id INTEGER NOT NULL REFERENCES submissions(id), level VARCHAR(20))"))
         connection.execute(text(
-            "CREATE TABLE examinations (id INTEGER PRIMARY KEY, "
+            "CREATE TABLE clinic_letters (id INTEGER PRIMARY KEY, "
             "submission_id INTEGER NOT NULL REFERENCES submissions(id), findings TEXT)"))
         connection.execute(text(
-            "CREATE TABLE examination_signs (id INTEGER PRIMARY KEY, "
-            "examination_id INTEGER NOT NULL REFERENCES examinations(id), sign VARCHAR(40))"))
+            "CREATE TABLE clinic_letter_pages (id INTEGER PRIMARY KEY, "
+            "letter_id INTEGER NOT NULL REFERENCES clinic_letters(id), sign VARCHAR(40))"))
 
 
 @pytest.fixture
@@ -67,11 +68,11 @@ def clinic(storage: Storage, make_result: Callable[..., ScreeningResult]) -> dic
         for name in ("old-acknowledged-urgent", "recent-urgent"):
             connection.execute(insert(alert_deliveries).values(
                 submission_id=ids[name], channel="webhook", status="delivered", created_at=OLD, next_attempt_at=OLD))
-        connection.execute(text("INSERT INTO red_flag_events (submission_id, level) VALUES (:a, 'same_day'), "
+        connection.execute(text("INSERT INTO clinic_callbacks (submission_id, level) VALUES (:a, 'same_day'), "
                                 "(:b, 'emergency')"), {"a": ids["old-acknowledged-urgent"], "b": ids["recent"]})
-        connection.execute(text("INSERT INTO examinations (id, submission_id, findings) VALUES (1, :a, 'x'), "
+        connection.execute(text("INSERT INTO clinic_letters (id, submission_id, findings) VALUES (1, :a, 'x'), "
                                 "(2, :b, 'y')"), {"a": ids["old-reviewed"], "b": ids["recent"]})
-        connection.execute(text("INSERT INTO examination_signs (examination_id, sign) VALUES (1, 's'), (1, 't'), "
+        connection.execute(text("INSERT INTO clinic_letter_pages (letter_id, sign) VALUES (1, 's'), (1, 't'), "
                                 "(2, 'u')"))
     return ids
 
@@ -86,8 +87,10 @@ def test_dry_run_and_real_run_agree_and_leave_one_event(storage: Storage, clinic
     before_audit = {(row.id, row.event, row.at) for row in storage.list_audit(limit=1000)}
     would = plan(storage.engine, cutoff)
     assert _count(storage, "submissions") == 6  # the dry run changed nothing
-    assert would.rows == {"submissions": 3, "alert_deliveries": 1, "audit_events": 5, "red_flag_events": 1,
-                          "examinations": 1, "examination_signs": 2}
+    assert would.rows == {"submissions": 3, "alert_deliveries": 1, "audit_events": 5, "clinic_callbacks": 1,
+                          "clinic_letters": 1, "clinic_letter_pages": 2,
+                          # the schema's own: the old acknowledged urgent's kept red-flag answer
+                          "red_flag_events": 1, "examinations": 0, "examination_red_flags": 0}
     assert would.open_urgent_kept == 1  # audit: 3 saved, 1 reviewed, 1 acknowledged
     done = purge(storage.engine, cutoff, "7y")
     assert done.rows == would.rows and done.open_urgent_kept == 1
@@ -95,8 +98,8 @@ def test_dry_run_and_real_run_agree_and_leave_one_event(storage: Storage, clinic
     kept = {storage.get_submission(clinic[name]).reference  # type: ignore[union-attr]
             for name in ("old-open-urgent", "recent", "recent-urgent")}
     assert left == kept  # the open urgent stays however old it is
-    assert (_count(storage, "red_flag_events"), _count(storage, "examinations"),
-            _count(storage, "examination_signs"), _count(storage, "alert_deliveries")) == (1, 1, 1, 1)
+    assert (_count(storage, "clinic_callbacks"), _count(storage, "clinic_letters"),
+            _count(storage, "clinic_letter_pages"), _count(storage, "alert_deliveries")) == (1, 1, 1, 1)
     events = [event for event in storage.list_audit(limit=1000)
               if (event.id, event.event, event.at) not in before_audit]
     assert [event.event for event in events] == [PURGED_EVENT]
@@ -163,17 +166,17 @@ def test_cutoff_is_midnight_utc_of_the_day_a_period_ago(period: str, today: date
 def test_purge_on_postgresql(postgres_url: str, make_result: Callable[..., ScreeningResult]) -> None:
     storage = Storage(postgres_url)
     with storage.engine.begin() as connection:
-        connection.execute(text("CREATE TABLE examinations (id SERIAL PRIMARY KEY, "
+        connection.execute(text("CREATE TABLE clinic_letters (id SERIAL PRIMARY KEY, "
                                 "submission_id INTEGER NOT NULL REFERENCES submissions(id))"))
     ids = [storage.save_submission(idempotency_key=f"p{n}",
                                    result=make_result(stroke_signs_last_hours="yes" if n == 0 else "no"),
                                    language="en").id for n in range(4)]
     with storage.engine.begin() as connection:
         connection.execute(update(submissions).where(submissions.c.id.in_(ids[:3])).values(created_at=OLD))
-        connection.execute(text("INSERT INTO examinations (submission_id) VALUES (:a), (:b)"),
+        connection.execute(text("INSERT INTO clinic_letters (submission_id) VALUES (:a), (:b)"),
                            {"a": ids[1], "b": ids[3]})
     would = plan(storage.engine, cutoff_for("7y"))
     done = purge(storage.engine, cutoff_for("7y"), "7y")
-    assert would.rows == done.rows and done.screenings == 2 and done.rows["examinations"] == 1
+    assert would.rows == done.rows and done.screenings == 2 and done.rows["clinic_letters"] == 1
     assert done.open_urgent_kept == 1
     assert storage.get_submission(ids[0]) is not None and storage.get_submission(ids[3]) is not None
