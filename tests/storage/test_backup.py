@@ -89,7 +89,7 @@ def test_backup_is_a_checked_private_copy_with_a_manifest(filled: Storage, tmp_p
     assert manifest["tables"]["submissions"] == 12 and manifest["tables"]["alert_deliveries"] == 1
     assert manifest["tables"]["audit_events"] == filled.count_audit() - 1  # the backup's own event came after
     assert manifest["schema_revision"] == migrations.head_revision()
-    assert manifest["questionnaire_versions"] == ["crps_symptom_screen 1.1.0"]
+    assert manifest["questionnaire_versions"] == ["crps_symptom_screen 1.2.0"]
     assert manifest["encrypted"] is False and len(manifest["sha256"]) == 64
     with sqlite3.connect(done.file) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
