@@ -48,6 +48,11 @@ class Settings:
     idle_timeout_seconds: float
     idle_warning_seconds: float
     show_outcome_to_patient: bool
+    """Default true (issue 17, decided): the patient sees the suggested outcome on the thank-you
+    screen, always worded as a suggestion with "This is not a diagnosis". They answered for
+    themselves and staff see the same words; 1.2 rewrote "no referral" so a patient already in a
+    pain clinic is not told to stop seeing their specialist. An urgent result never shows the
+    tier (the urgent screen wins). A clinic that gives every outcome in person sets it false."""
     kiosk_staff_code: str = field(repr=False)
     tap_guard_seconds: float
     staff_idle_minutes: float

@@ -36,7 +36,7 @@ def p95(values: list[float]) -> float:
 
 def urgent() -> ScreeningResult:
     questionnaire = load_questionnaire("questionnaires/crps.yaml")
-    return score(questionnaire, with_categories("sensory", stroke_signs="yes"), "en")
+    return score(questionnaire, with_categories("sensory", stroke_signs_last_hours="yes"), "en")
 
 
 def config(webhook: WebhookReceiver | TrickleServer, mail: MailReceiver) -> AlertConfig:

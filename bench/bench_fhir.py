@@ -59,7 +59,7 @@ def plain_bundle(questionnaire: Questionnaire, result: ScreeningResult, response
 
 def main() -> None:
     questionnaire = load_questionnaire(QUESTIONNAIRE)
-    result = score(questionnaire, {**FULL_ANSWERS, "stroke_signs": "yes"})
+    result = score(questionnaire, {**FULL_ANSWERS, "stroke_signs_last_hours": "yes"})
     ours = screening_bundle(questionnaire, result, response_id="K7Q-2M4", authored=AUTHORED, complete=True)
     plain = plain_bundle(questionnaire, result, "K7Q-2M4")
     assert len(ours["entry"]) == len(plain["entry"]) == 4

@@ -28,15 +28,19 @@ import streamlit as st
 st.radio("Do you have pain?", ["Yes", "No"], index=None, key="answer")
 st.button("Next", key="next")
 """
-# A whole screening with pain (25 questions asked): every answer then Next is one step each.
+# A whole screening with pain (32 questions asked from 1.2): every answer then Next is one step each.
 FLOW: dict[str, object] = {
     "pain_present": "yes", "pain_location": None, "inciting_event": "yes", "pain_disproportionate": "yes",
     "pain_duration": "3_6m", "pain_intensity": 7, "burning_pain": "yes", "touch_sensitivity": "no",
-    "temperature_difference": "yes", "color_change": "unsure", "sweating_change": "no", "swelling": "yes",
-    "stiffness": "yes", "weakness_tremor_spasm": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
-    "mood_low": "no", "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no",
-    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no",
-    "cast_or_tight_bandage": "no", "stroke_signs": "no", "self_harm_thoughts": "no",
+    "temperature_difference": "yes", "skin_color_change": "unsure", "sweating_change": "no", "swelling": "yes",
+    "stiffness": "yes", "weakness_tremor_or_odd_position": "no", "skin_hair_nail_change": "no", "sleep_problems": "yes",
+    "mood_low": "no", "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no",
+    "breathless_or_chest_pain": "no", "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no",
+    "cast_or_tight_bandage": "no", "stroke_signs_last_hours": "no", "self_harm_thoughts": "no",
+    # 1.2: one limb question per idea, chest symptoms in the last 2 days, pus, recent injury, spine
+    "hand_or_foot_newly_cold": "no", "hand_or_foot_newly_numb": "no", "hand_or_foot_newly_weak": "no",
+    "chest_pain_or_breathless_2_days": "no", "wound_with_pus": "no", "injury_or_surgery_2_weeks": "no",
+    "spine_procedure_4_weeks": "no",
 }
 BROWSER_REPEATS = 5
 
@@ -61,6 +65,8 @@ def patient_steps() -> list[float]:
         item_id = next((k for k in FLOW if item_text and _item_text(k) == item_text), None)
         if item_id is not None and FLOW[item_id] is not None:
             times.append(_timed(at.radio[0].set_value(FLOW[item_id]).run))
+        elif not at.radio and at.checkbox:  # where it hurts (required from 1.2): the first place
+            times.append(_timed(at.checkbox[0].check().run))
         forward = next(b for b in at.button if b.label in ("Next", "Skip"))
         times.append(_timed(forward.click().run))
     times.append(_timed(next(b for b in at.button if b.label == "Send my answers").click().run))

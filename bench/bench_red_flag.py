@@ -40,7 +40,7 @@ def _questionnaire():
 
 def _save():
     questionnaire = _questionnaire()
-    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, "en", partial=True)
+    result = score(questionnaire, {"pain_present": "no", "hand_or_foot_newly_pale": "yes"}, "en", partial=True)
     _storage().save_submission(idempotency_key=uuid.uuid4().hex, result=result, language="en",
                                complete=False, tablet=st.query_params.get("tablet"))
 
@@ -79,7 +79,7 @@ def _measure(browser: object, url: str, storage: Storage, reach: Callable[[objec
 def _reach_artery_question(page: object) -> None:
     from tests.browser.conftest import settle
 
-    question = load_questionnaire(REPO / "questionnaires" / "crps.yaml").item("cold_pale_numb_limb").text["en"]
+    question = load_questionnaire(REPO / "questionnaires" / "crps.yaml").item("hand_or_foot_newly_pale").text["en"]
     page.get_by_role("button", name="English").click()  # type: ignore[attr-defined]
     page.get_by_test_id("stRadio").get_by_text("No", exact=True).click()  # type: ignore[attr-defined]
     settle(page)

@@ -23,9 +23,9 @@ from storage import QueueFilter, Storage
 from storage import database as storage_database
 
 ROWS, REPEATS = 2_000, 200
-NO_FLAGS = {item: "no" for item in ("cold_pale_numb_limb", "sudden_leg_swelling_or_breathless",
+NO_FLAGS = {item: "no" for item in ("hand_or_foot_newly_pale", "arm_or_leg_newly_swollen",
                                      "breathless_or_chest_pain", "fever_with_hot_red_limb",
-                                     "spreading_redness_or_pus", "stroke_signs", "self_harm_thoughts")}
+                                     "redness_spreading_fast", "stroke_signs_last_hours", "self_harm_thoughts")}
 
 
 def _timed(action: Callable[[], object], repeats: int = REPEATS) -> list[float]:

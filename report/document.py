@@ -35,13 +35,22 @@ from reportlab.platypus import (
 from report import fonts
 from report.chart import bar_chart
 from report.styles import BOX, FACTS, GRID, HEADING, SMALL, TITLE, URGENT, URGENT_LEVEL, WIDTH, paragraph, wording
-from scoring import Item, Questionnaire, ScreeningResult, answer_text, red_flag_concerns
+from scoring import (
+    Item,
+    Questionnaire,
+    ScreeningResult,
+    answer_text,
+    answered_under,
+    question_text,
+    red_flag_concerns,
+    wording_note,
+)
 from scoring.red_flag_history import staff_lines
 
 Variant = Literal["clinician", "patient"]
 PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
 SLEEP_MOOD_ITEMS = ("sleep_problems", "mood_low")
-TAKE_HOME_LEFT_OUT = ("self_harm_thoughts",)
+TAKE_HOME_LEFT_OUT = ("self_harm_thoughts", "self_harm_now")
 """Items whose question and answer the patient's copy leaves out: it goes home, others may read it."""
 
 @dataclass(frozen=True)
@@ -294,7 +303,7 @@ class _Sections:
 
     def section(self, title: str, item_ids: tuple[str, ...]) -> list[Flowable]:
         rows = [[wording(self.words["question"], SMALL), wording(self.words["answer"], SMALL)]]
-        rows += [[wording(self.questionnaire.item(i).text[self.language], SMALL),
+        rows += [[wording(self.asked(i, self.language), SMALL),
                   paragraph(self.answer(self.questionnaire.item(i)), SMALL)]
                  for i in item_ids if i in self.questionnaire.items_by_id]
         return [_room(), wording(title, HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
@@ -302,21 +311,32 @@ class _Sections:
     def all_answers(self, title: str, left_out: tuple[str, ...] = ()) -> list[Flowable]:
         """Every question and answer; on the clinician copy of a screening in another language,
         the question as the patient read it with the English beside it."""
-        items = [item for item in self.questionnaire.items if item.id not in left_out]
+        # The version this patient answered (its archived copy for an older screening), and the
+        # words as they saw them (issue 17), not today's wording.
+        answered = answered_under(self.questionnaire, self.result)
+        items = [item for item in answered.items if item.id not in left_out]
         words = self.words
+        note = wording_note(self.questionnaire, self.result)
+        noted = [wording(note, SMALL)] if note else []
         if self.language == self.patient_language:
             rows = [[wording(words["question"], SMALL), wording(words["answer"], SMALL)]]
-            rows += [[wording(item.text[self.language], SMALL), paragraph(self.answer(item), SMALL)]
+            rows += [[wording(self.asked(item.id, self.language), SMALL), paragraph(self.answer(item), SMALL)]
                      for item in items]
-            return [_room(), wording(title, HEADING), _table(rows, [0.64, 0.36])]
+            return [_room(), wording(title, HEADING), *noted, _table(rows, [0.64, 0.36])]
         name = words["language_names"].get(self.patient_language, self.patient_language)
         rows = [[wording(words["question_as_asked"].format(language=name), SMALL),
                  wording(words["in_english"], SMALL), wording(words["answer"], SMALL)]]
-        rows += [[wording(item.text[self.patient_language], SMALL), wording(item.text[self.language], SMALL),
+        rows += [[wording(self.asked(item.id, self.patient_language), SMALL),
+                  wording(self.asked(item.id, self.language), SMALL),
                   paragraph(self.answer(item, also=self.patient_language), SMALL)] for item in items]
-        return [_room(), wording(title, HEADING), _table(rows, [0.38, 0.38, 0.24])]
+        return [_room(), wording(title, HEADING), *noted, _table(rows, [0.38, 0.38, 0.24])]
 
     # -- wording of one item ----------------------------------------------------------------
+
+    def asked(self, item_id: str, language: str) -> str:
+        """The question as this patient saw it (`scoring.question_text`), not today's wording."""
+        seen = question_text(self.questionnaire, self.result, item_id, language)
+        return seen.text if seen is not None else item_id
 
     def item_short(self, item_id: str) -> str:
         item = self.questionnaire.items_by_id.get(item_id)
@@ -325,8 +345,9 @@ class _Sections:
     def answer(self, item: Item, also: str | None = None) -> str:
         """The answer as `scoring.answer_text` words it (and, with `also`, as the patient saw it)."""
         value = self.result.answer(item.id)
-        text = answer_text(self.questionnaire, self.result, item, value, self.language)
-        seen = answer_text(self.questionnaire, self.result, item, value, also) if also else text
+        answered = answered_under(self.questionnaire, self.result)
+        text = answer_text(answered, self.result, item, value, self.language)
+        seen = answer_text(answered, self.result, item, value, also) if also else text
         return text if seen == text else f"{text} ({seen})"
 
 

@@ -10,7 +10,9 @@ clinician review and never say a patient has the condition.
 pure logic (`scoring.flow`: branching and progress; `scoring.escalation`: red flags at the answer).
 """
 
+from scoring._questions_seen import QuestionText, answered_under, archived_version, question_text, wording_note
 from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
+from scoring._red_flag_rules import rules_raised
 from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
@@ -23,8 +25,10 @@ from scoring.model import (
     Condition,
     Item,
     Questionnaire,
+    QuestionSeen,
     RedFlag,
     RedFlagLevel,
+    RedFlagRule,
     ScreeningResult,
     Text,
     Tier,
@@ -41,25 +45,33 @@ __all__ = [
     "Choice",
     "Condition",
     "Item",
+    "QuestionSeen",
+    "QuestionText",
     "Questionnaire",
     "QuestionnaireError",
     "RaisedFlag",
     "RedFlag",
     "RedFlagLevel",
+    "RedFlagRule",
     "ScreeningResult",
     "Text",
     "Tier",
     "TierRule",
     "answer_text",
+    "answered_under",
+    "archived_version",
     "holds",
     "load_questionnaire",
     "most_severe",
     "normalise_answers",
     "parse_questionnaire",
+    "question_text",
     "raises",
     "read_red_flags",
     "red_flag_concerns",
     "red_flag_messages",
+    "rules_raised",
     "score",
     "shown_items",
+    "wording_note",
 ]

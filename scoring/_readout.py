@@ -46,7 +46,7 @@ def red_flag_concerns(questionnaire: Questionnaire, result: ScreeningResult, lan
     """
     lines: list[tuple[int, str]] = []
     for position, item_id in enumerate(result.red_flags):
-        item = questionnaire.items_by_id.get(item_id)
+        item = questionnaire.red_flag_source(item_id)  # an item or a red-flag rule (its concern)
         if item is None or item.red_flag is None:
             lines.append((len(RED_FLAG_LEVELS) * 1000 + position, item_id))
             continue
@@ -57,10 +57,6 @@ def red_flag_concerns(questionnaire: Questionnaire, result: ScreeningResult, lan
 
 def red_flag_messages(questionnaire: Questionnaire, result: ScreeningResult, language: str) -> tuple[str, ...]:
     """What the patient is told for the raised red flags, most severe first, each message once."""
-    raised = [
-        item.red_flag
-        for item_id in result.red_flags
-        if (item := questionnaire.items_by_id.get(item_id)) is not None and item.red_flag is not None
-    ]
+    raised = [flag for flag_id in result.red_flags if (flag := questionnaire.red_flag_of(flag_id)) is not None]
     raised.sort(key=lambda flag: RED_FLAG_LEVELS.index(flag.level))
     return tuple(dict.fromkeys(flag.message[language] for flag in raised))

@@ -9,7 +9,7 @@ from scoring._fields import as_written, listify
 from scoring._items import ItemReader
 from scoring.model import Category, Condition, Item, Text, Tier, TierRule
 
-_RULE_KEYS = {"gate", "min_categories", "max_categories", "answers"}
+_RULE_KEYS = {"gate", "min_categories", "max_categories", "answers", "count"}
 # Placeholders each engine message may use; a typo like {categroy} is caught at load.
 _MESSAGE_FIELDS: Mapping[str, frozenset[str]] = {
     "reason_category_met": frozenset({"category", "item"}),
@@ -101,7 +101,14 @@ class RulesReader(ItemReader):
                 condition = Condition(str(item_id), frozenset(values))
                 self.check_condition(spot, condition, items_by_id)
                 conditions.append(condition)
-        return TierRule(gate, minimum or 0, maximum, tuple(conditions))
+        count = None
+        if fields.get("count") is not None:  # which answers make a category count for this rule
+            count = frozenset(self.string_list(f"{where}.count", [as_written(v) for v in listify(fields["count"])]))
+            scored = [item for item in items_by_id.values() if item.category is not None]
+            for code in sorted(count):
+                if code and not any(code in item.codes for item in scored):
+                    self.problem(f"{where}.count", f"'{code}' is not an answer of any category item")
+        return TierRule(gate, minimum or 0, maximum, tuple(conditions), count)
 
     def tiers(self, raw: object, category_count: int, items_by_id: Mapping[str, Item]) -> tuple[Tier, ...]:
         result: list[Tier] = []

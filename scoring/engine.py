@@ -7,9 +7,11 @@ answer the questionnaire does not allow is an error naming the item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from scoring._questions_seen import questions_seen
+from scoring._red_flag_rules import rules_raised
 from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
 from scoring.model import (
     AnswerValue,
@@ -160,6 +162,7 @@ def score(
                 red_flags.append(item.id)
     if problems or (missing and not partial):
         raise AnswersInvalid(problems + missing, read_red_flags(questionnaire, answers))
+    red_flags += rules_raised(questionnaire, shown)  # combinations (red_flag_rules)
     shown_ids = tuple(shown)
     if partial:  # asked so far: up to the last answered item
         last = max((index for index, value in enumerate(shown.values()) if value is not None), default=-1)
@@ -172,7 +175,14 @@ def score(
         yes_items = tuple([item_id for item_id in category.items if shown.get(item_id) in counting])
         findings.append(CategoryFinding(category.id, bool(yes_items), yes_items))
     categories_met = tuple(finding.category for finding in findings if finding.met)
-    tier = next(tier for tier in questionnaire.tiers if _tier_holds(tier, gate_met, len(categories_met), shown))
+    counts: dict[frozenset[str] | None, int] = {None: len(categories_met)}
+
+    def met_counting(codes: frozenset[str] | None) -> int:  # a tier rule's own `count:`
+        if codes not in counts:
+            counts[codes] = categories_counted(questionnaire, shown, codes)  # type: ignore[arg-type]
+        return counts[codes]
+
+    tier = next(tier for tier in questionnaire.tiers if _tier_holds(tier, gate_met, met_counting, shown))
     return ScreeningResult(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -189,24 +199,40 @@ def score(
         warnings=tuple(hidden),
         answers=tuple(counted),
         shown=shown_ids,
-        red_flag_level=most_severe(*[questionnaire.items_by_id[item_id].red_flag.level  # type: ignore[union-attr]
-                                     for item_id in red_flags]),
+        red_flag_level=most_severe(*[questionnaire.red_flag_of(flag_id).level  # type: ignore[union-attr]
+                                     for flag_id in red_flags]),  # items' and red-flag rules' levels
         complete=not partial,
+        questions_seen=questions_seen(questionnaire, shown_ids, language),
     )
 
 
-def _tier_holds(tier: Tier, gate_met: bool, met: int, shown: Mapping[str, AnswerValue | None]) -> bool:
-    """The tier's `when`: any one rule whose every need holds; no rules means always."""
+def _tier_holds(
+    tier: Tier, gate_met: bool, met_counting: Callable[[frozenset[str] | None], int],
+    shown: Mapping[str, AnswerValue | None],
+) -> bool:
+    """The tier's `when`: any one rule whose every need holds; no rules means always.
+
+    `met_counting(codes)` is the number of categories met when `codes` count (None: the
+    questionnaire's `category_met_if`), for a rule's own `count:`.
+    """
     if not tier.when:
         return True
     for rule in tier.when:
         if rule.gate is not None and rule.gate is not gate_met:
             continue
+        met = met_counting(rule.count)
         if met < rule.min_categories or (rule.max_categories is not None and met > rule.max_categories):
             continue
         if all(holds(condition, shown) for condition in rule.answers):
             return True
     return False
+
+
+def categories_counted(
+    questionnaire: Questionnaire, shown: Mapping[str, AnswerValue | None], codes: frozenset[str]
+) -> int:
+    """How many categories have an item answered with one of `codes` (a tier rule's `count:`)."""
+    return sum(any(shown.get(item_id) in codes for item_id in category.items) for category in questionnaire.categories)
 
 
 def _visible(item: Item, shown: Mapping[str, AnswerValue | None]) -> bool:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scoring.engine import score
+from scoring._red_flag_rules import rules_raised
+from scoring.engine import score, shown_items
 from scoring.matching import most_severe, raises
-from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, ScreeningResult
+from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagRule, ScreeningResult
 
 LEVELS: tuple[str, ...] = RED_FLAG_LEVELS
 """Most urgent first. `emergency` interrupts the flow at once; the others let the patient finish."""
@@ -25,16 +26,22 @@ def most_urgent(levels: Iterable[str | None]) -> str | None:
     return most_severe(*levels)
 
 
-def level_of(item: Item) -> str:
+def level_of(item: Item | RedFlagRule) -> str:
     """The red flag's level from the questionnaire (CLINICAL.md section 4)."""
     assert item.red_flag is not None
     return item.red_flag.level
 
 
-def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item, ...]:
+def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item | RedFlagRule, ...]:
     """The red-flag questions answered so far whose answer makes the screening urgent, in
-    questionnaire order: as `score` reads them, so also one answered while branching hides it."""
-    return tuple(item for item in questionnaire.red_flag_items if raises(item, answers.get(item.id)))
+    questionnaire order: as `score` reads them, so also one answered while branching hides it;
+    then the red-flag rules whose conditions the answers to shown questions meet (issue 17:
+    escalated at the answer that completes the rule)."""
+    items = tuple(item for item in questionnaire.red_flag_items if raises(item, answers.get(item.id)))
+    shown = {item.id: answers.get(item.id) for item in shown_items(questionnaire, answers)}
+    rule_ids = set(rules_raised(questionnaire, shown))
+    rules = tuple(rule for rule in questionnaire.red_flag_rules if rule.id in rule_ids)
+    return items + rules
 
 
 def level_raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> str | None:
@@ -54,7 +61,7 @@ def result_so_far(questionnaire: Questionnaire, answers: Mapping[str, AnswerValu
 
 def patient_messages(questionnaire: Questionnaire, item_ids: Iterable[str], language: str) -> list[str]:
     """What the patient is told for these raised red flags, most urgent first, each once."""
-    items = [questionnaire.item(item_id) for item_id in item_ids if item_id in questionnaire.items_by_id]
-    flags = sorted((item.red_flag for item in items if item.red_flag is not None),
+    raised = [questionnaire.red_flag_of(flag_id) for flag_id in item_ids]  # items and rules alike
+    flags = sorted((flag for flag in raised if flag is not None),
                    key=lambda flag: LEVELS.index(flag.level))
     return list(dict.fromkeys(flag.message[language] for flag in flags if flag.message.languages))

@@ -18,6 +18,8 @@ import yaml
 
 from scoring._examination import read_examination
 from scoring._fields import as_written
+from scoring._questions_seen import seen_texts
+from scoring._red_flag_rules import RuleFlagReader
 from scoring._rules import RulesReader
 from scoring._yaml_guard import MAX_BYTES, TOO_BIG, YamlRefused, read_yaml
 from scoring.model import Condition, Item, Questionnaire
@@ -25,7 +27,7 @@ from scoring.wording import reason_phrases
 
 _TOP_KEYS = {
     "id", "version", "source", "languages", "title", "answer_sets", "categories", "items",
-    "scoring", "messages",
+    "scoring", "messages", "red_flag_rules", "retired_ids",
     "examination",  # issue 18: the clinician's examination (scoring._examination)
 }
 _TOP_REQUIRED = {"id", "version", "source", "languages", "title", "categories", "items", "scoring"}
@@ -69,7 +71,8 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
     if builder.problems or questionnaire is None:
         raise QuestionnaireError(builder.problems or [f"{name}: empty questionnaire"])
     return dataclasses.replace(
-        questionnaire, phrases=reason_phrases(questionnaire), groups=_visibility_groups(questionnaire.items)
+        questionnaire, phrases=reason_phrases(questionnaire), groups=_visibility_groups(questionnaire.items),
+        seen_texts=seen_texts(questionnaire),
     )
 
 
@@ -101,7 +104,7 @@ def _visibility_groups(
     return tuple((conditions, tuple(members)) for conditions, members in groups)
 
 
-class _Builder(RulesReader):
+class _Builder(RulesReader, RuleFlagReader):
     """Walks the parsed document once, section by section, building the model."""
 
     def build(self, document: object) -> Questionnaire | None:
@@ -130,6 +133,10 @@ class _Builder(RulesReader):
         self.check_category_answers(items, category_met_if)
         tiers = self.tiers(scoring.get("tiers"), len(categories), items_by_id)
         self.check_red_flags(items, items_by_id)
+        red_flag_rules = self.red_flag_rules(top.get("red_flag_rules"), items_by_id)
+        defined = {item.id: f"items[{item.id}]" for item in items}
+        defined.update({rule.id: f"red_flag_rules[{rule.id}]" for rule in red_flag_rules})
+        retired_ids = self.retired_ids(top.get("retired_ids"), defined)
         messages = self.messages(top.get("messages", {}))
         return Questionnaire(
             id=self.identifier("id", top.get("id")),
@@ -146,5 +153,7 @@ class _Builder(RulesReader):
             content_hash=content_hash(document),
             path=self.name,
             items_by_id=items_by_id,
+            red_flag_rules=red_flag_rules,
+            retired_ids=retired_ids,
             examination=read_examination(self, top.get("examination"), categories, items_by_id),
         )

@@ -136,6 +136,9 @@ class TierRule:
     min_categories: int = 0
     max_categories: int | None = None
     answers: tuple[Condition, ...] = ()
+    count: frozenset[str] | None = None
+    """The answers that make a category count for this rule's min/max (e.g. yes and unsure);
+    None: the questionnaire's `category_met_if`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,31 @@ class Tier:
     referral: bool = False
     when: tuple[TierRule, ...] = ()
     """Any one rule holding is enough; no rules means always (the last tier, the fallback)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagRule:
+    """A red flag raised by a combination of answers (the questionnaire's `red_flag_rules`).
+
+    It holds when every `all` condition holds and, if `any` is not empty, one `any` condition
+    holds, on shown items. Read like an item's red flag: `id`, `short`, `red_flag` (level,
+    concern, message; `urgent_if` is empty, the conditions decide).
+    """
+
+    id: str
+    all: tuple[Condition, ...]
+    any: tuple[Condition, ...]
+    short: Text
+    red_flag: RedFlag
+
+
+class QuestionSeen(NamedTuple):
+    """The words of one question as the patient saw them, kept with the answers."""
+
+    item: str
+    version: str
+    language: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,11 +203,29 @@ class Questionnaire:
         default=(), compare=False, repr=False
     )
     """Runs of consecutive items sharing one `show_if`, so scoring checks each run once."""
+    red_flag_rules: tuple[RedFlagRule, ...] = ()
+    """Red flags raised by a combination of answers, in file order."""
+    retired_ids: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Ids given up (id -> why); never used again with another meaning."""
+    seen_texts: Mapping[str, Mapping[str, QuestionSeen]] = field(default_factory=dict, compare=False, repr=False)
+    """Language -> item id -> the `QuestionSeen` a result keeps, built once at load."""
     examination: ExaminationSpec | None = field(default=None, compare=False, repr=False)
     """The clinician's examination form and the CRPS Severity Score items (`examination:`, staff only)."""
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
+
+    def red_flag_source(self, flag_id: str) -> Item | RedFlagRule | None:
+        """The item or rule behind a raised red flag id; None for an id this version lacks."""
+        item = self.items_by_id.get(flag_id)
+        if item is not None:
+            return item if item.red_flag is not None else None
+        return next((rule for rule in self.red_flag_rules if rule.id == flag_id), None)
+
+    def red_flag_of(self, flag_id: str) -> RedFlag | None:
+        """The red flag (level, concern, message) of an item or rule id; None when unknown."""
+        source = self.red_flag_source(flag_id)
+        return None if source is None else source.red_flag
 
     def tier(self, tier_id: str) -> Tier:
         for tier in self.tiers:
@@ -258,6 +304,9 @@ class ScreeningResult:
     """The most severe level among `red_flags` (see `RED_FLAG_LEVELS`); None when not urgent."""
     complete: bool = True
     """False when scored with `partial=True` (a red flag raised before the patient sent the answers)."""
+    questions_seen: tuple[QuestionSeen, ...] = ()
+    """The words of every question asked, as shown (id, version, language, text). Empty for a
+    result stored before 1.2: readers then use `scoring.question_text`, which says so."""
     red_flag_history: tuple[RedFlagAnswer, ...] = ()
     """Read back from storage only: every red-flag answer since each flag was first raised, oldest
     first. A flag in it that was raised stays in `red_flags` (and `urgent`, `red_flag_level`) even
@@ -295,6 +344,10 @@ class ScreeningResult:
             "shown": list(self.shown),
             "red_flag_level": self.red_flag_level,
             "complete": self.complete,
+            "questions_seen": [
+                {"id": q.item, "version": q.version, "language": q.language, "text": q.text}
+                for q in self.questions_seen
+            ],
         }
 
     @classmethod
@@ -341,4 +394,17 @@ class ScreeningResult:
             shown=strings("shown") if "shown" in data else tuple(str(k) for k in answers_raw),
             red_flag_level=level,  # type: ignore[arg-type]  # checked against RED_FLAG_LEVELS above
             complete=bool(data.get("complete", True)),
+            questions_seen=_questions_seen(data.get("questions_seen")),
         )
+
+
+def _questions_seen(raw: object) -> tuple[QuestionSeen, ...]:
+    """Stored `questions_seen` back as values; anything not in its shape is left out (a reader
+    then falls back to the archived questionnaire's words, labelled as such)."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        QuestionSeen(str(entry["id"]), str(entry["version"]), str(entry["language"]), str(entry["text"]))
+        for entry in raw
+        if isinstance(entry, Mapping) and {"id", "version", "language", "text"} <= entry.keys()
+    )

@@ -128,6 +128,5 @@ def _quoted(item: Item | None, value: AnswerValue) -> str:
 
 
 def _rank(questionnaire: Questionnaire, item_id: str) -> int:
-    item = questionnaire.items_by_id.get(item_id)
-    level = item.red_flag.level if item is not None and item.red_flag is not None else None
-    return RED_FLAG_LEVELS.index(level) if level is not None else len(RED_FLAG_LEVELS)
+    flag = questionnaire.red_flag_of(item_id)  # an item's or a red-flag rule's (issue 17)
+    return RED_FLAG_LEVELS.index(flag.level) if flag is not None else len(RED_FLAG_LEVELS)

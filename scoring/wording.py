@@ -24,7 +24,7 @@ class Phrases:
     category_met: dict[str, str]
     """Item id -> "Category: you said yes to item."."""
     red_flag: dict[str, str]
-    """Item id -> "Urgent: item."."""
+    """Item or red-flag rule id -> "Urgent: item."."""
 
 
 def reason_phrases(questionnaire: Questionnaire) -> dict[str, Phrases]:
@@ -50,8 +50,10 @@ def reason_phrases(questionnaire: Questionnaire) -> dict[str, Phrases]:
             ),
             category_met=category_met,
             red_flag={
-                item.id: messages["reason_red_flag"][language].format(item=item.short[language])
-                for item in questionnaire.red_flag_items
+                **{item.id: messages["reason_red_flag"][language].format(item=item.short[language])
+                   for item in questionnaire.red_flag_items},
+                **{rule.id: messages["reason_red_flag"][language].format(item=rule.short[language])
+                   for rule in questionnaire.red_flag_rules},
             },
         )
     return phrasebook

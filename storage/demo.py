@@ -39,6 +39,9 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
     """A complete, valid answer set: most patients in pain, a few red flags (about 1% each)."""
     pain = rng.random() < 0.85
     answers: dict[str, object] = {}
+    # Questions behind a red-flag rule (1.2: chest symptoms, recent injury, spine procedure) are as
+    # rare as a red flag, or half the made-up screenings would be urgent.
+    rare = {condition.item for rule in questionnaire.red_flag_rules for condition in (*rule.all, *rule.any)}
     for item in questionnaire.items:
         if item.id == "pain_present":
             answers[item.id] = "yes" if pain else "no"
@@ -47,7 +50,7 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
             answers[item.id] = rng.randint(item.minimum, item.maximum)
         elif item.kind == "multiple":
             answers[item.id] = rng.sample(sorted(item.codes), rng.randint(1, 2))
-        elif item.red_flag is not None:
+        elif item.red_flag is not None or item.id in rare:
             answers[item.id] = "yes" if rng.random() < 0.01 else "no"
         else:
             answers[item.id] = rng.choice([choice.code for choice in item.choices])

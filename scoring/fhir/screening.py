@@ -95,8 +95,7 @@ def screening_resources(
         **_level(names, result.red_flag_level),
     }
     for item_id in result.red_flags:
-        item = questionnaire.items_by_id.get(item_id)
-        flag = item.red_flag if item is not None else None
+        flag = questionnaire.red_flag_of(item_id)  # an item's or a red-flag rule's
         concern = flag.concern[default] if flag is not None else item_id
         yield {
             "resourceType": "Observation",

@@ -34,7 +34,7 @@ def storage(database_url: str) -> Storage:
 
 @pytest.fixture
 def urgent_result(questionnaire: Questionnaire) -> ScreeningResult:
-    result = score(questionnaire, with_categories("sensory", "vasomotor", stroke_signs="yes"), "en")
+    result = score(questionnaire, with_categories("sensory", "vasomotor", stroke_signs_last_hours="yes"), "en")
     assert result.urgent
     return result
 

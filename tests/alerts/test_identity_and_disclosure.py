@@ -26,7 +26,7 @@ DISCLOSING = ("talk", "self", "harm", "suicid", "988", "dead", "hurting", "red f
 def test_two_clinics_first_alerts_have_different_ids(
     tmp_path: Path, questionnaire: Questionnaire, webhook: WebhookReceiver, make_worker: Callable[..., AlertWorker],
 ) -> None:
-    result = score(questionnaire, with_categories("sensory", stroke_signs="yes"), "en")
+    result = score(questionnaire, with_categories("sensory", stroke_signs_last_hours="yes"), "en")
     config = AlertConfig(webhook_url=webhook.url)
     for clinic in ("north", "south"):  # two databases (or one rebuilt): both number their rows from 1
         storage = Storage(f"sqlite:///{tmp_path / clinic}.db")

@@ -74,7 +74,8 @@ def test_urgent_list_order_and_alert_uuids_on_postgresql(
     deliveries.enable_channel(storage, "webhook")  # before the urgents: they are all alerted
     questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
     saved = {}
-    for key, answer in (("same", "fever_with_hot_red_limb"), ("talk", "self_harm_thoughts"), ("now", "stroke_signs")):
+    for key, answer in (("same", "fever_with_hot_red_limb"), ("talk", "self_harm_thoughts"),
+                        ("now", "stroke_signs_last_hours")):
         result = score(questionnaire, with_categories("sensory", **{answer: "yes"}), "en")
         saved[key] = storage.save_submission(idempotency_key=f"order-{key}", result=result, language="en")
     listed = urgent_list(storage)

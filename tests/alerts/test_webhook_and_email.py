@@ -58,7 +58,7 @@ def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_
     text = body.decode("utf-8")
     assert NOTE not in text and "private family" not in text
     secrets = answer_strings(submission, questionnaire)
-    assert "stroke_signs" in secrets  # the check below looks at the real answers
+    assert "stroke_signs_last_hours" in secrets  # the check below looks at the real answers
     leaked = {value for value in payload.values() if isinstance(value, str)} & secrets
     assert leaked == set()
     assert [item for item, _ in submission.result.answers if item in text] == []
@@ -135,7 +135,7 @@ def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
 ) -> None:
     results = {  # the answers so far, as the tablet scores them at each red flag
         "same_day": score(questionnaire, {"fever_with_hot_red_limb": "yes"}, "en", partial=True),
-        "emergency": score(questionnaire, {"fever_with_hot_red_limb": "yes", "stroke_signs": "yes"}, "en",
+        "emergency": score(questionnaire, {"fever_with_hot_red_limb": "yes", "stroke_signs_last_hours": "yes"}, "en",
                            partial=True),
     }
     assert {level: result.red_flag_level for level, result in results.items()} == {

@@ -78,7 +78,7 @@ def serious_violations(page: Page) -> list[str]:
 def test_direct_url_without_sign_in_shows_no_patient_data(
     browser: Browser, server: StreamlitServer, storage: Storage, path: str
 ) -> None:
-    secret = save(storage, f"direct-{path}", "sensory", "vasomotor", cold_pale_numb_limb="yes")
+    secret = save(storage, f"direct-{path}", "sensory", "vasomotor", hand_or_foot_newly_pale="yes")
     page = desk(browser)
     page.goto(f"{server.url}{path}")
     page.get_by_role("button").first.wait_for(timeout=20_000)
@@ -133,7 +133,7 @@ def test_detail_page_and_accessibility(
 
 def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer, storage: Storage) -> None:
     hostile = '<img src=x onerror="window.__owned=1"><script>window.__owned=2</script>**bold**'
-    row = save(storage, "hostile", "sensory", stroke_signs="yes")
+    row = save(storage, "hostile", "sensory", stroke_signs_last_hours="yes")
     page = desk(browser)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -232,7 +232,7 @@ def test_a_new_emergency_is_above_the_fold_over_a_same_day_backlog(
         for row in backlog:
             connection.execute(update(submissions).where(submissions.c.id == row.id).values(
                 created_at=row.created_at - timedelta(days=1)))
-    stroke = save(storage, "stroke", "sensory", stroke_signs="yes")
+    stroke = save(storage, "stroke", "sensory", stroke_signs_last_hours="yes")
     talk = save(storage, "talk", "sensory", self_harm_thoughts="yes")
     page = desk(browser)
     sign_in(page, quick.url)

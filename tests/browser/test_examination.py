@@ -70,7 +70,7 @@ def _click(page: Page, label: str, role: str = "checkbox") -> None:
 def test_coordinator_cannot_and_clinician_records_an_examination(browser: Browser, server: StreamlitServer) -> None:
     storage = Storage(server.env["DATABASE_URL"])
     result = score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", "motor_trophic",
-                                                  pain_disproportionate="yes", stroke_signs="yes"))
+                                                  pain_disproportionate="yes", stroke_signs_last_hours="yes"))
     row = storage.save_submission(idempotency_key="exam-1", result=result, language="en")
 
     coordinator = _sign_in(browser, server.url, "cory")
@@ -102,7 +102,7 @@ def test_coordinator_cannot_and_clinician_records_an_examination(browser: Browse
     (first,) = examinations_for(storage, row.id)
     assert first.findings.conclusion == "meets_budapest_clinical"
     assert first.findings.signs == {"hyperalgesia_pinprick", "oedema"}
-    assert first.findings.red_flags == (("stroke_signs", "false_alarm"),)
+    assert first.findings.red_flags == (("stroke_signs_last_hours", "false_alarm"),)
     recorded = [e for e in storage.list_audit() if e.event == "examination_recorded"]
     assert [e.actor for e in recorded] == ["cleo"] and "Cleo Clinician" in recorded[0].detail
 

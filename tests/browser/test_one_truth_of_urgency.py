@@ -83,7 +83,7 @@ def finished_row(storage: Storage, tablet: str, seconds: float = 30) -> Submissi
 
 
 @pytest.mark.parametrize(("item_id", "level"), [
-    pytest.param("stroke_signs", "emergency", id="emergency"),
+    pytest.param("stroke_signs_last_hours", "emergency", id="emergency"),
     pytest.param("fever_with_hot_red_limb", "same_day", id="same_day"),
     pytest.param("self_harm_thoughts", "talk_now", id="talk_now"),
 ])
@@ -140,7 +140,7 @@ def test_after_an_emergency_staff_continue_and_the_self_harm_question_is_asked(
     storage = Storage(server.env["DATABASE_URL"])
     page = tablet_page
     start(page, f"{server.url}/?tablet=go-on-1")
-    answer_until(page, NO_PAIN, "stroke_signs", "yes")
+    answer_until(page, NO_PAIN, "stroke_signs_last_hours", "yes")
     page.get_by_role("heading", name=text("urgent_title", "en")).wait_for(timeout=30_000)
     opened = storage.open_urgent_for_tablet("go-on-1")
     assert opened is not None

@@ -25,20 +25,26 @@ LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
 SERIOUS = {"serious", "critical"}
 
 NO_RED_FLAGS: dict[str, AnswerValue] = {
-    "cold_pale_numb_limb": "no", "sudden_leg_swelling_or_breathless": "no", "breathless_or_chest_pain": "no",
-    "fever_with_hot_red_limb": "no", "spreading_redness_or_pus": "no", "cast_or_tight_bandage": "no",
-    "stroke_signs": "no", "self_harm_thoughts": "no",
+    "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no", "breathless_or_chest_pain": "no",
+    "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no", "cast_or_tight_bandage": "no",
+    "stroke_signs_last_hours": "no", "self_harm_thoughts": "no",
+    "hand_or_foot_newly_cold": "no", "hand_or_foot_newly_numb": "no", "hand_or_foot_newly_weak": "no",
+    "chest_pain_or_breathless_2_days": "no", "wound_with_pus": "no", "injury_or_surgery_2_weeks": "no",
+    "spine_procedure_4_weeks": "no",
 }
 REFERRAL: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_location": ("left_arm",), "pain_disproportionate": "yes", "pain_intensity": 7,
+    "pain_duration": "3_6m",  # 1.2: a referral needs pain of a month or more
     "burning_pain": "yes", "touch_sensitivity": "yes", "temperature_difference": "yes", "swelling": "yes",
     **NO_RED_FLAGS,
 }
 CLINICIAN_REVIEW: dict[str, AnswerValue] = {
-    "pain_present": "yes", "pain_disproportionate": "unsure", "touch_sensitivity": "yes", "color_change": "yes",
+    "pain_present": "yes", "pain_location": ("right_leg",), "pain_disproportionate": "unsure",
+    "touch_sensitivity": "yes", "skin_color_change": "yes",
     **NO_RED_FLAGS,
 }
-URGENT: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS, "self_harm_thoughts": "yes"}
+URGENT: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS, "self_harm_thoughts": "yes",
+                                  "self_harm_now": "no"}
 """A `talk_now` flag: the patient finishes, then the urgent screen (an emergency interrupts:
 see test_patient_red_flags.py)."""
 

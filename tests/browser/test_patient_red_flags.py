@@ -89,10 +89,10 @@ def test_stroke_yes_interrupts_at_once_and_the_row_is_saved_before_anything_else
 ) -> None:
     page = tablet_page
     start(page, f"{server.url}/?tablet=front-1")
-    answer_until(page, NO_PAIN, "stroke_signs", "yes")  # no Next: the answer itself escalates
+    answer_until(page, NO_PAIN, "stroke_signs_last_hours", "yes")  # no Next: the answer itself escalates
     body = urgent_screen(page)
     row = storage.open_urgent_for_tablet("front-1")  # read at once: the patient has done nothing more
-    assert row is not None and row.result.red_flags == ("stroke_signs",) and row.complete is False
+    assert row is not None and row.result.red_flags == ("stroke_signs_last_hours",) and row.complete is False
     assert "911" in body and row.reference in body
     assert "tablet=front-1" in page.url  # the name stays in the URL
     page.screenshot(path=str(artifacts_dir / "patient-urgent-emergency-en.png"))
@@ -103,7 +103,7 @@ def test_a_reload_keeps_the_urgent_screen_until_the_queue_acknowledges_it(
 ) -> None:
     page = tablet_page
     start(page, f"{server.url}/?tablet=front-3")
-    answer_until(page, NO_PAIN, "cold_pale_numb_limb", "yes")
+    answer_until(page, NO_PAIN, "hand_or_foot_newly_pale", "yes")
     reference = reference_on_screen(page)
 
     page.reload()
@@ -128,7 +128,7 @@ def test_closing_the_browser_after_a_same_day_flag_still_leaves_the_alert(
     context = browser.new_context(viewport={"width": TABLET["width"], "height": TABLET["height"]}, has_touch=True)
     page = context.new_page()
     start(page, f"{server.url}/?tablet=front-2")
-    answer_until(page, NO_PAIN, "sudden_leg_swelling_or_breathless", "yes")
+    answer_until(page, NO_PAIN, "arm_or_leg_newly_swollen", "yes")
     page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")  # same_day: it stays
     settle(page)
     assert page.get_by_role("heading", name=text("urgent_title", "en")).count() == 0  # same_day: go on
@@ -136,7 +136,7 @@ def test_closing_the_browser_after_a_same_day_flag_still_leaves_the_alert(
 
     row = wait_for_row(storage, "front-2")
     assert row.result.urgent and row.complete is False
-    assert row.result.red_flags == ("sudden_leg_swelling_or_breathless",)
+    assert row.result.red_flags == ("arm_or_leg_newly_swollen",)
     assert row.result.red_flag_level == "same_day"
 
 
@@ -164,15 +164,15 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
     page = tablet_page
     start(page, f"{server.url}/?tablet=front-9")
     database = server.env["DATABASE_URL"].removeprefix("sqlite:///")
-    answer_until(page, NO_PAIN, "cast_or_tight_bandage", "no")
+    answer_until(page, NO_PAIN, "injury_or_surgery_2_weeks", "no")  # 1.2: the question before the stroke one
     page.get_by_role("radio", name="No", checked=True).wait_for(state="attached")
     tap_button(page, text("next", "en"))
-    wait_for_question(page, {**NO_PAIN}, "stroke_signs", "en")
+    wait_for_question(page, {**NO_PAIN}, "stroke_signs_last_hours", "en")
 
     lock = sqlite3.connect(database, isolation_level=None, timeout=30)
     lock.execute("BEGIN EXCLUSIVE")
     try:
-        tap_only(page, "stroke_signs", "yes")
+        tap_only(page, "stroke_signs_last_hours", "yes")
         body = urgent_screen(page, timeout=10_000)
         assert "911" in body
         assert Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("front-9") is None
@@ -181,4 +181,4 @@ def test_a_failed_save_still_shows_the_urgent_screen_then_saves_when_the_databas
         lock.close()
     reference = reference_on_screen(page)  # the background retry saved it
     row = Storage(server.env["DATABASE_URL"]).get_by_reference(reference)
-    assert row is not None and row.result.urgent and row.result.red_flags == ("stroke_signs",)
+    assert row is not None and row.result.urgent and row.result.red_flags == ("stroke_signs_last_hours",)

@@ -46,7 +46,7 @@ def _sign_in(page: Page, url: str, username: str) -> None:
 
 
 def _urgent(storage: Storage) -> Submission:
-    result = score(QUESTIONNAIRE, with_categories("sensory", stroke_signs="yes"))
+    result = score(QUESTIONNAIRE, with_categories("sensory", stroke_signs_last_hours="yes"))
     return storage.save_submission(idempotency_key="access-urgent", result=result, language="en")
 
 

@@ -113,8 +113,9 @@ def test_overdue_means_before_the_clinic_today(
     chicago: None, storage: Storage, submit: Callable[..., Submission]
 ) -> None:
     now = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)  # 21:00 on the 14th in Chicago
-    earlier_that_evening = move(storage, submit(stroke_signs="yes"), datetime(2026, 1, 14, 23, 0, tzinfo=UTC))
-    the_day_before = move(storage, submit(stroke_signs="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
+    earlier_that_evening = move(storage, submit(stroke_signs_last_hours="yes"),
+                                datetime(2026, 1, 14, 23, 0, tzinfo=UTC))
+    the_day_before = move(storage, submit(stroke_signs_last_hours="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
     assert not urgent_list.is_overdue(earlier_that_evening, now, CHICAGO)  # the same clinic day
     assert urgent_list.is_overdue(the_day_before, now, CHICAGO)  # 23:00 on the 13th, clinic time
 
@@ -124,7 +125,7 @@ def test_urgent_line_is_one_line_of_escaped_markdown(
 ) -> None:
     """The urgent list draws one Markdown line per screening (fewer elements per run); the concern
     text is escaped, so questionnaire wording cannot turn into markup."""
-    row = move(storage, submit(stroke_signs="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
+    row = move(storage, submit(stroke_signs_last_hours="yes"), datetime(2026, 1, 14, 5, 0, tzinfo=UTC))
     monkeypatch.setattr(urgent_list, "red_flag_concerns", lambda *_: ["a *bold* <b>claim</b>"])
     questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
     line = urgent_list.urgent_line(row, questionnaire, datetime(2026, 1, 15, 3, 0, tzinfo=UTC), CHICAGO)

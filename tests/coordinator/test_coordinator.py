@@ -49,7 +49,7 @@ def test_each_page_registered_once_as_a_page_object() -> None:
 
 
 def test_page_guards_itself_even_if_reached(database_url: str, submit: Callable[..., Submission]) -> None:
-    saved = submit(cold_pale_numb_limb="yes")
+    saved = submit(hand_or_foot_newly_pale="yes")
     at = AppTest.from_function(_queue_without_navigation, default_timeout=30).run()  # bypassing app.py
     assert saved.reference not in page_text(at)
     assert "Please sign in" in page_text(at)
@@ -210,14 +210,14 @@ def test_answers_shown_in_full_red_flags_first(
     from tests.core.conftest import DEFAULT_QUESTIONNAIRE
 
     questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
-    row = submit("sensory", "vasomotor", stroke_signs="yes")
+    row = submit("sensory", "vasomotor", stroke_signs_last_hours="yes")
     sign_in(app)
     open_detail(app, row)
     html = next(str(b.proto.body) for b in app.get("html") if "RED FLAG" in str(b.proto.body))
     assert len(app.dataframe) == 0  # no scrolling, clipping grid
     body_rows = html.split("<tbody>")[1].split("</tr>")[:-1]
     assert len(body_rows) == len(questionnaire.items)  # every answer
-    stroke = escape(questionnaire.item("stroke_signs").text["en"])
+    stroke = escape(questionnaire.item("stroke_signs_last_hours").text["en"])
     assert "RED FLAG" in body_rows[0] and stroke in body_rows[0]  # raised flags first, marked
     assert sum("RED FLAG" in r for r in body_rows) == 1
     longest = max(questionnaire.items, key=lambda item: len(item.text["en"]))
@@ -343,7 +343,7 @@ def test_fhir_download_is_the_saved_screening_and_audited(
     from tests.core.conftest import DEFAULT_QUESTIONNAIRE
     from ui.coordinator.screening import fhir_json
 
-    row = submit("sensory", "vasomotor", stroke_signs="yes")
+    row = submit("sensory", "vasomotor", stroke_signs_last_hours="yes")
     sign_in(app)
     open_detail(app, row)
     button = next(b for b in app.get("download_button") if b.proto.label == "Download FHIR (JSON)")
@@ -364,8 +364,8 @@ def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
 
     from storage.schema import submissions
 
-    old = submit(cold_pale_numb_limb="yes")
-    demo = submit(stroke_signs="yes")
+    old = submit(hand_or_foot_newly_pale="yes")
+    demo = submit(stroke_signs_last_hours="yes")
     with with_passcode.engine.begin() as connection:  # one raised yesterday on front-1, one from demo data
         connection.execute(update(submissions).where(submissions.c.id == old.id).values(
             created_at=old.created_at - timedelta(days=1, minutes=5), tablet="front-1"))
@@ -409,10 +409,10 @@ def test_new_urgent_rings_once_with_no_patient_data(
     def chimes(at: AppTest) -> list[str]:
         return [str(e.proto.srcdoc) for e in at.get("iframe") if "new urgent screening" in str(e.proto.srcdoc)]
 
-    submit(cold_pale_numb_limb="yes")
+    submit(hand_or_foot_newly_pale="yes")
     sign_in(app)
     assert chimes(app) == []  # the first look is silent: nothing is new yet
-    new = submit(stroke_signs="yes")
+    new = submit(stroke_signs_last_hours="yes")
     app.run()
     rung = chimes(app)
     assert len(rung) == 1 and "Notification" in rung[0] and "AudioContext" in rung[0]

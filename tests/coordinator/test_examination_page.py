@@ -50,7 +50,7 @@ def test_a_coordinator_cannot_record_an_examination(
 def test_a_clinician_records_an_examination_and_a_second_save_keeps_the_first(
     app: AppTest, staffed: Storage, submit: Callable[..., Submission]
 ) -> None:
-    row = submit("sensory", "vasomotor", "motor_trophic", pain_disproportionate="yes", stroke_signs="yes")
+    row = submit("sensory", "vasomotor", "motor_trophic", pain_disproportionate="yes", stroke_signs_last_hours="yes")
     assert row.result.tier == "referral_suggested"
     _open(sign_in(app, username=CLINICIAN), row)
     app.button(key=f"staff:examination:start:{row.id}").click().run()
@@ -60,7 +60,7 @@ def test_a_clinician_records_an_examination_and_a_second_save_keeps_the_first(
         app.checkbox(key=_key(app, row, f"sign:{sign}")).check().run()
     app.radio(key=_key(app, row, "criterion_d")).set_value("yes").run()
     app.text_input(key=_key(app, row, "other")).input("<b>gout</b> **flare**").run()
-    app.radio(key=_key(app, row, "flag:stroke_signs")).set_value("false_alarm").run()
+    app.radio(key=_key(app, row, "flag:stroke_signs_last_hours")).set_value("false_alarm").run()
     app.radio(key=_key(app, row, "conclusion")).set_value("does_not_meet").run()
     text = page_text(app)
     assert "C. Signs recorded in 2 of 4 categories (needs 2): met" in text
@@ -71,7 +71,7 @@ def test_a_clinician_records_an_examination_and_a_second_save_keeps_the_first(
     assert "Examination saved." in page_text(app)
     (first,) = examinations_for(staffed, row.id)
     assert first.clinician == CLINICIAN and first.findings.other_diagnosis == "<b>gout</b> **flare**"
-    assert first.findings.red_flags == (("stroke_signs", "false_alarm"),)
+    assert first.findings.red_flags == (("stroke_signs_last_hours", "false_alarm"),)
     assert "Other diagnosis: <b>gout</b> **flare**" in [line for element in app.text
                                                        for line in str(element.value).splitlines()]
     figures = accuracy(staffed)[0]

@@ -48,8 +48,8 @@ def test_a_new_emergency_is_on_the_first_screen_above_yesterdays_same_day_backlo
     app: AppTest, backlog: list[Submission], submit: Callable[..., Submission],
 ) -> None:
     assert BACKLOG > PAGE_SIZE  # the backlog alone fills more than one page
-    artery = submit(cold_pale_numb_limb="yes")  # both raised just now
-    stroke = submit(stroke_signs="yes")
+    artery = submit(hand_or_foot_newly_pale="yes")  # both raised just now
+    stroke = submit(stroke_signs_last_hours="yes")
     sign_in(app)
     text = urgent_rows(app)
     assert not app.exception
@@ -64,9 +64,9 @@ def test_levels_in_order_then_longest_waiting_first_within_each(
 ) -> None:
     same_day_old = submit(fever_with_hot_red_limb="yes")
     talk_now = submit(self_harm_thoughts="yes")
-    emergency_new = submit(stroke_signs="yes")
-    emergency_old = submit(cold_pale_numb_limb="yes")
-    same_day_new = submit(spreading_redness_or_pus="yes")
+    emergency_new = submit(stroke_signs_last_hours="yes")
+    emergency_old = submit(hand_or_foot_newly_pale="yes")
+    same_day_new = submit(redness_spreading_fast="yes")
     backdate(with_passcode, same_day_old, hours=5)  # the oldest of all, but only same-day
     backdate(with_passcode, talk_now, hours=3)
     backdate(with_passcode, emergency_old, hours=1)
@@ -80,7 +80,7 @@ def test_the_heading_counts_each_level(app: AppTest, with_passcode: Storage, sub
     submit(fever_with_hot_red_limb="yes")
     submit(fever_with_hot_red_limb="yes")
     submit(self_harm_thoughts="yes")
-    submit(stroke_signs="yes")
+    submit(stroke_signs_last_hours="yes")
     sign_in(app)
     [heading] = [e.value for e in app.error if str(e.value).startswith("URGENT")]
     assert heading.startswith(
@@ -90,7 +90,7 @@ def test_the_heading_counts_each_level(app: AppTest, with_passcode: Storage, sub
 def test_every_go_now_row_stays_above_on_every_same_day_page(
     with_passcode: Storage, backlog: list[Submission], submit: Callable[..., Submission],
 ) -> None:
-    emergencies = [submit(stroke_signs="yes") for _ in range(PAGE_SIZE + 3)]  # more than a page of them
+    emergencies = [submit(stroke_signs_last_hours="yes") for _ in range(PAGE_SIZE + 3)]  # more than a page of them
     pages = [urgent_list(with_passcode, page=n, page_size=PAGE_SIZE) for n in (1, 2)]
     for listed in pages:
         assert [row.id for row in listed.go_now] == [row.id for row in emergencies]
@@ -102,7 +102,7 @@ def test_an_urgent_with_no_level_counts_as_an_emergency(
     with_passcode: Storage, submit: Callable[..., Submission],
 ) -> None:
     same_day = submit(fever_with_hot_red_limb="yes")
-    unknown = submit(stroke_signs="yes")
+    unknown = submit(stroke_signs_last_hours="yes")
     backdate(with_passcode, same_day, hours=2)
     with with_passcode.engine.begin() as connection:  # a 1.0 row: urgent, level never recorded
         connection.execute(update(submissions).where(submissions.c.id == unknown.id).values(red_flag_level=None))
@@ -125,8 +125,8 @@ def test_a_later_same_day_flag_never_lowers_a_saved_talk_now(storage: Storage) -
 def test_demo_rows_are_hidden_from_the_urgent_list_unless_asked_for(
     app: AppTest, with_passcode: Storage, submit: Callable[..., Submission],
 ) -> None:
-    real = submit(stroke_signs="yes")
-    demo = submit(stroke_signs="yes")
+    real = submit(stroke_signs_last_hours="yes")
+    demo = submit(stroke_signs_last_hours="yes")
     with with_passcode.engine.begin() as connection:
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet=DEMO_TABLET))
     sign_in(app)
@@ -141,7 +141,7 @@ def test_demo_rows_are_hidden_from_the_urgent_list_unless_asked_for(
 
 
 def test_urgent_list_query_can_include_demo(with_passcode: Storage, submit: Callable[..., Submission]) -> None:
-    demo = submit(stroke_signs="yes")
+    demo = submit(stroke_signs_last_hours="yes")
     with with_passcode.engine.begin() as connection:
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet=DEMO_TABLET))
     assert urgent_list(with_passcode).total == 0 and urgent_list(with_passcode).demo_hidden == 1

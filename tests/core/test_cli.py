@@ -79,7 +79,7 @@ def test_score_bad_answers_one_line(
 def test_score_reads_stdin_in_a_real_process() -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "scoring", "score", "--questionnaire", Q, "--answers", "-"],
-        input=json.dumps(answers(cold_pale_numb_limb="yes")), capture_output=True, text=True, cwd=REPO,
+        input=json.dumps(answers(hand_or_foot_newly_pale="yes")), capture_output=True, text=True, cwd=REPO,
     )
     assert finished.returncode == 0
     assert json.loads(finished.stdout)["urgent"] is True
@@ -136,7 +136,7 @@ def _csv_line(cells: list[str]) -> str:
 
 
 def _batch_rows(*rows: dict[str, object]) -> tuple[list[str], list[list[str]]]:
-    header = ["respondent_id", *answers().keys()]
+    header = ["respondent_id", *answers().keys(), "self_harm_now"]  # asked after a self-harm yes
     lines = []
     for row in rows:
         lines.append([";".join(v) if isinstance(v, list) else str(v) for v in (row.get(k, "") for k in header)])

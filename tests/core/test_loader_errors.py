@@ -82,8 +82,8 @@ MUTATIONS = [
         id="gate-unknown-item",
     ),
     pytest.param(
-        lambda d: item(d, "cold_pale_numb_limb")["red_flag"].update(urgent_if=["si"]),
-        "questionnaires/test.yaml: items[cold_pale_numb_limb].red_flag.urgent_if: "
+        lambda d: item(d, "hand_or_foot_newly_pale")["red_flag"].update(urgent_if=["si"]),
+        "questionnaires/test.yaml: items[hand_or_foot_newly_pale].red_flag.urgent_if: "
         "'si' is not one of this item's answers",
         id="red-flag-unknown-answer",
     ),
@@ -138,8 +138,8 @@ MUTATIONS = [
     ),
     # Red flags (issue 9): required, shown to everyone, with a level and a patient message.
     pytest.param(
-        lambda d: item(d, "stroke_signs").pop("required"),
-        "questionnaires/test.yaml: items[stroke_signs].required: a red-flag item must be required: true",
+        lambda d: item(d, "stroke_signs_last_hours").pop("required"),
+        "questionnaires/test.yaml: items[stroke_signs_last_hours].required: a red-flag item must be required: true",
         id="red-flag-optional",
     ),
     pytest.param(
@@ -148,31 +148,31 @@ MUTATIONS = [
         id="red-flag-required-false",
     ),
     pytest.param(
-        lambda d: item(d, "stroke_signs").update(show_if={"item": "burning_pain", "in": ["yes"]}),
-        "questionnaires/test.yaml: items[stroke_signs].show_if: a red flag may depend only on a required, "
+        lambda d: item(d, "stroke_signs_last_hours").update(show_if={"item": "burning_pain", "in": ["yes"]}),
+        "questionnaires/test.yaml: items[stroke_signs_last_hours].show_if: a red flag may depend only on a required, "
         "always-shown item; 'burning_pain' is not",
         id="red-flag-behind-optional-item",
     ),
     pytest.param(
-        lambda d: item(d, "stroke_signs").update(show_if={"item": "pain_disproportionate", "in": ["yes"]}),
-        "questionnaires/test.yaml: items[stroke_signs].show_if: a red flag may depend only on a required, "
+        lambda d: item(d, "stroke_signs_last_hours").update(show_if={"item": "pain_disproportionate", "in": ["yes"]}),
+        "questionnaires/test.yaml: items[stroke_signs_last_hours].show_if: a red flag may depend only on a required, "
         "always-shown item; 'pain_disproportionate' is not",
         id="red-flag-behind-sometimes-shown-item",
     ),
     pytest.param(
-        lambda d: item(d, "stroke_signs")["red_flag"].pop("level"),
-        "questionnaires/test.yaml: items[stroke_signs].red_flag.level: missing",
+        lambda d: item(d, "stroke_signs_last_hours")["red_flag"].pop("level"),
+        "questionnaires/test.yaml: items[stroke_signs_last_hours].red_flag.level: missing",
         id="red-flag-without-level",
     ),
     pytest.param(
-        lambda d: item(d, "stroke_signs")["red_flag"].update(level="soon"),
-        "questionnaires/test.yaml: items[stroke_signs].red_flag.level: unknown level 'soon'; "
+        lambda d: item(d, "stroke_signs_last_hours")["red_flag"].update(level="soon"),
+        "questionnaires/test.yaml: items[stroke_signs_last_hours].red_flag.level: unknown level 'soon'; "
         "use one of emergency, talk_now, same_day",
         id="red-flag-unknown-level",
     ),
     pytest.param(
-        lambda d: item(d, "stroke_signs")["red_flag"]["message"].pop("es"),
-        "questionnaires/test.yaml: items[stroke_signs].red_flag.message.es: missing text for this language",
+        lambda d: item(d, "stroke_signs_last_hours")["red_flag"]["message"].pop("es"),
+        "questionnaires/test.yaml: items[stroke_signs_last_hours].red_flag.message.es: missing text for this language",
         id="red-flag-message-without-spanish",
     ),
     pytest.param(
@@ -191,8 +191,8 @@ MUTATIONS = [
         id="integer-without-max",
     ),
     pytest.param(
-        lambda d: item(d, "cold_pale_numb_limb").update(show_if={"item": "self_harm_thoughts", "in": ["yes"]}),
-        "questionnaires/test.yaml: items[cold_pale_numb_limb].show_if: "
+        lambda d: item(d, "hand_or_foot_newly_pale").update(show_if={"item": "self_harm_thoughts", "in": ["yes"]}),
+        "questionnaires/test.yaml: items[hand_or_foot_newly_pale].show_if: "
         "'self_harm_thoughts' is asked later; it must come first",
         id="show_if-later-item",
     ),

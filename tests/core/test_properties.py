@@ -6,9 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import Questionnaire, load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, RED_FLAGS
+from tests.core.conftest import DEFAULT_QUESTIONNAIRE
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+RED_FLAGS = tuple(item.id for item in QUESTIONNAIRE.red_flag_items)
+RULE_ITEMS = tuple(dict.fromkeys(
+    condition.item for rule in QUESTIONNAIRE.red_flag_rules for condition in (*rule.all, *rule.any)
+))
 TIER_RANK = {"no_referral_suggested": 0, "clinician_review": 1, "referral_suggested": 2}
 SYMPTOMS = tuple(item.id for item in QUESTIONNAIRE.items if item.category)
 
@@ -25,7 +29,8 @@ def answer_sets(draw: st.DrawFn) -> dict[str, object]:
             assert item.minimum is not None and item.maximum is not None
             result[item.id] = draw(st.integers(item.minimum, item.maximum))
         elif item.kind == "multiple":
-            result[item.id] = draw(st.lists(st.sampled_from([c.code for c in item.choices]), unique=True))
+            result[item.id] = draw(st.lists(st.sampled_from([c.code for c in item.choices]), unique=True,
+                                            min_size=1 if item.required else 0))
         else:
             result[item.id] = draw(st.sampled_from([c.code for c in item.choices]))
     return result
@@ -48,16 +53,47 @@ def raise_flag(given_answers: dict[str, object], flag: str) -> dict[str, object]
     return raised
 
 
+def groups_counting(result_answers: dict[str, object], counted: tuple[str, ...]) -> int:
+    """How many symptom groups have an answer in `counted` (written out, not the engine's)."""
+    if result_answers.get("pain_present") != "yes":
+        return 0
+    return sum(
+        any(result_answers.get(item_id) in counted for item_id in category.items)
+        for category in QUESTIONNAIRE.categories
+    )
+
+
 def expected_tier(result_answers: dict[str, object], categories_met: int) -> str:
-    """CLINICAL.md §3 written out by hand, as the oracle for the YAML rule."""
+    """CLINICAL.md §3 (with the 1.2 counting) written out by hand, as the oracle for the YAML rule."""
     pain = result_answers.get("pain_present") == "yes"
     proportion = result_answers.get("pain_disproportionate")
     gate = pain and proportion in ("yes", "unsure")
-    if gate and categories_met >= 3:
+    a_month_or_more = result_answers.get("pain_duration") in ("1_3m", "3_6m", "gt_6m")
+    with_unsure = groups_counting(result_answers, ("yes", "unsure"))
+    if gate and categories_met >= 3 and a_month_or_more:
         return "referral_suggested"
     if (gate and categories_met == 2) or (pain and proportion == "no" and categories_met >= 3):
         return "clinician_review"
+    if gate and (categories_met >= 3 or with_unsure >= 3):  # under 1 month or unknown; "not sure" counted
+        return "clinician_review"
     return "no_referral_suggested"
+
+
+def expected_rules(given_answers: dict[str, object]) -> set[str]:
+    """The red-flag rules of CLINICAL.md §4, written out by hand (all items asked of everyone,
+    or after a yes to the spine question)."""
+    said = given_answers.get
+    spine = said("spine_procedure_4_weeks") == "yes"
+    rules = set()
+    if said("fever_with_hot_red_limb") == "yes" and "yes" in (said("redness_spreading_fast"),
+                                                            said("arm_or_leg_newly_swollen")):
+        rules.add("deep_infection")
+    if spine and "yes" in (said("fever_with_hot_red_limb"), said("legs_newly_weak"),
+                           said("bladder_or_bowel_new_trouble")):
+        rules.add("spine_procedure_warning")
+    if said("breathless_or_chest_pain") == "no" and said("chest_pain_or_breathless_2_days") == "yes":
+        rules.add("chest_symptoms_stopped")
+    return rules
 
 
 @settings(max_examples=300, deadline=None)
@@ -73,7 +109,8 @@ def test_any_red_flag_yes_is_always_urgent(given_answers: dict[str, object], fla
 @given(answer_sets(), st.sampled_from(RED_FLAGS))
 def test_urgent_is_never_hidden_by_the_tier(given_answers: dict[str, object], flag: str) -> None:
     """A red flag changes urgency only: the same tier, and urgent, whatever the tier is."""
-    calm = score(QUESTIONNAIRE, {**raise_flag(given_answers, flag), **{f: "no" for f in RED_FLAGS}})
+    quiet = {f: "no" for f in (*RED_FLAGS, *RULE_ITEMS)}  # no red flag and no red-flag rule
+    calm = score(QUESTIONNAIRE, {**raise_flag(given_answers, flag), **quiet})
     raised = score(QUESTIONNAIRE, raise_flag(given_answers, flag))
     assert raised.tier == calm.tier
     assert raised.urgent and not calm.urgent
@@ -115,6 +152,7 @@ def test_urgent_exactly_when_a_red_flag_answer_says_so(given_answers: dict[str, 
         item.id for item in QUESTIONNAIRE.red_flag_items
         if item.red_flag is not None and given_answers.get(item.id) in item.red_flag.urgent_if
     }
+    expected |= expected_rules(given_answers)
     assert set(result.shown) >= {item.id for item in QUESTIONNAIRE.red_flag_items if not item.show_if}
     assert set(result.red_flags) == expected
     assert result.urgent is bool(expected)

@@ -11,10 +11,11 @@ from scoring import RED_FLAG_LEVELS, Questionnaire, load_questionnaire, score
 FILES = sorted((Path(__file__).resolve().parents[2] / "questionnaires").glob("*.yaml"))
 REQUIRED_ITEMS = {
     "pain_present", "pain_location", "inciting_event", "pain_disproportionate", "pain_duration",
-    "pain_intensity", "burning_pain", "touch_sensitivity", "temperature_difference", "color_change",
-    "sweating_change", "swelling", "stiffness", "weakness_tremor_spasm", "skin_hair_nail_change",
-    "sleep_problems", "mood_low", "cold_pale_numb_limb", "sudden_leg_swelling_or_breathless",
-    "fever_with_hot_red_limb", "tight_cast_worsening_pain", "stroke_signs", "self_harm_thoughts",
+    "pain_intensity", "burning_pain", "touch_sensitivity", "temperature_difference", "skin_color_change",
+    "sweating_change", "swelling", "stiffness", "weakness_tremor_or_odd_position", "skin_hair_nail_change",
+    "sleep_problems", "mood_low", "hand_or_foot_newly_pale", "arm_or_leg_newly_swollen",
+    "fever_with_hot_red_limb", "tight_cast_worsening_pain", "stroke_signs_last_hours", "self_harm_thoughts",
+    "self_harm_now",
 }
 
 
@@ -90,13 +91,19 @@ def test_default_questionnaire_has_the_issue_items() -> None:
     assert set(default.items_by_id) >= REQUIRED_ITEMS
     required = {item.id for item in default.items if item.required}
     assert required == {
-        "pain_present", "pain_disproportionate", "cold_pale_numb_limb",
-        "sudden_leg_swelling_or_breathless", "breathless_or_chest_pain", "fever_with_hot_red_limb",
-        "spreading_redness_or_pus", "cast_or_tight_bandage", "tight_cast_worsening_pain",
-        "stroke_signs", "self_harm_thoughts",
+        "pain_present", "pain_location", "pain_disproportionate",
+        "hand_or_foot_newly_pale", "hand_or_foot_newly_cold", "hand_or_foot_newly_numb", "hand_or_foot_newly_weak",
+        "arm_or_leg_newly_swollen", "breathless_or_chest_pain", "chest_pain_or_breathless_2_days",
+        "fever_with_hot_red_limb", "redness_spreading_fast", "wound_with_pus", "cast_or_tight_bandage",
+        "tight_cast_worsening_pain", "injury_or_surgery_2_weeks", "pain_worse_fast_after_injury",
+        "stroke_signs_last_hours", "spine_procedure_4_weeks", "legs_newly_weak", "bladder_or_bowel_new_trouble",
+        "self_harm_thoughts", "self_harm_now",
     }
-    assert default.version == "1.1.0"
-    assert default.items[-1].id == "self_harm_thoughts"
+    assert default.version == "1.2.0"
+    assert [item.id for item in default.items[-2:]] == ["self_harm_thoughts", "self_harm_now"]
+    assert {rule.id for rule in default.red_flag_rules} == {
+        "deep_infection", "spine_procedure_warning", "chest_symptoms_stopped",
+    }
     assert [c.id for c in default.categories] == ["sensory", "vasomotor", "sudomotor_edema", "motor_trophic"]
     first_red_flag = next(i for i, item in enumerate(default.items) if item.red_flag)
     for item in default.items[1:first_red_flag]:

@@ -18,13 +18,19 @@ from scoring import (
 from tests.core.conftest import NO_PAIN, answers
 
 LEVELS = {
-    "cold_pale_numb_limb": "emergency",
+    "hand_or_foot_newly_pale": "emergency",
+    "hand_or_foot_newly_cold": "emergency",
+    "hand_or_foot_newly_numb": "emergency",
+    "hand_or_foot_newly_weak": "emergency",
     "breathless_or_chest_pain": "emergency",
+    "pain_worse_fast_after_injury": "emergency",
+    "wound_with_pus": "same_day",
+    "self_harm_now": "emergency",
     "tight_cast_worsening_pain": "emergency",
-    "stroke_signs": "emergency",
-    "sudden_leg_swelling_or_breathless": "same_day",
+    "stroke_signs_last_hours": "emergency",
+    "arm_or_leg_newly_swollen": "same_day",
     "fever_with_hot_red_limb": "same_day",
-    "spreading_redness_or_pus": "same_day",
+    "redness_spreading_fast": "same_day",
     "self_harm_thoughts": "talk_now",
 }
 
@@ -66,7 +72,8 @@ def test_result_lists_shown_items_in_order(questionnaire: Questionnaire) -> None
     always = ("pain_present", *(item.id for item in questionnaire.items if item.required and not item.show_if))
     assert result.shown == tuple(dict.fromkeys(always))
     assert "tight_cast_worsening_pain" not in result.shown  # no cast: not asked
-    full = score(questionnaire, answers())
+    full = score(questionnaire, answers(self_harm_thoughts="yes", spine_procedure_4_weeks="yes",
+                                        legs_newly_weak="no", bladder_or_bowel_new_trouble="no"))
     assert full.shown == tuple(item.id for item in questionnaire.items)
 
 
@@ -78,31 +85,37 @@ def test_every_red_flag_has_a_level_listed_here(questionnaire: Questionnaire) ->
 def test_each_red_flag_has_its_level(questionnaire: Questionnaire, flag: str, level: str) -> None:
     red_flag = questionnaire.item(flag).red_flag
     assert red_flag is not None and red_flag.level == level
-    assert score(questionnaire, answers(**{flag: "yes"})).red_flag_level == level
+    given = answers(**{flag: "yes"}, **({"self_harm_thoughts": "yes"} if flag == "self_harm_now" else {}))
+    assert score(questionnaire, given).red_flag_level == level
 
 
 def test_most_severe_level_wins(questionnaire: Questionnaire) -> None:
     both = score(questionnaire, answers(self_harm_thoughts="yes", fever_with_hot_red_limb="yes"))
     assert both.red_flag_level == "talk_now"
     all_three = score(questionnaire, answers(self_harm_thoughts="yes", fever_with_hot_red_limb="yes",
-                                             stroke_signs="yes"))
+                                             stroke_signs_last_hours="yes"))
     assert all_three.red_flag_level == "emergency"
     assert score(questionnaire, answers()).red_flag_level is None
 
 
 def test_stroke_message_says_call_911_and_self_harm_988(questionnaire: Questionnaire) -> None:
-    stroke = questionnaire.item("stroke_signs").red_flag
+    stroke = questionnaire.item("stroke_signs_last_hours").red_flag
     self_harm = questionnaire.item("self_harm_thoughts").red_flag
     assert stroke is not None and self_harm is not None
     for language in questionnaire.languages:
         assert "911" in stroke.message[language]
         assert "988" in self_harm.message[language]
-    assert "Press 2 for Spanish" in self_harm.message["en"]
+    # Issue 17: the 988 line says how to get help in Spanish by call and by text, in both languages.
+    assert "Call 988 and press 2 for Spanish, or text AYUDA to 988." in self_harm.message["en"]
+    assert "Llame al 988 y marque 2 para español, o envíe AYUDA por texto al 988." in self_harm.message["es"]
+    for key in ("crisis_line",):
+        assert questionnaire.messages[key]["en"].endswith("Call 988 and press 2 for Spanish, or text AYUDA to 988.")
+        assert questionnaire.messages[key]["es"].endswith("o envíe AYUDA por texto al 988.")
 
 
 def test_concerns_and_messages_most_severe_first(questionnaire: Questionnaire) -> None:
     result = score(questionnaire, answers(fever_with_hot_red_limb="yes", self_harm_thoughts="yes",
-                                          stroke_signs="yes"))
+                                          stroke_signs_last_hours="yes"))
     concerns = red_flag_concerns(questionnaire, result, "en")
     assert len(concerns) == 3
     assert "stroke" in concerns[0] and "self-harm" in concerns[1] and "infection" in concerns[2]
@@ -112,20 +125,20 @@ def test_concerns_and_messages_most_severe_first(questionnaire: Questionnaire) -
 
 
 def test_partial_scoring_keeps_a_red_flag_without_the_rest(questionnaire: Questionnaire) -> None:
-    so_far = {"pain_present": "no", "cold_pale_numb_limb": "yes"}
+    so_far = {"pain_present": "no", "hand_or_foot_newly_pale": "yes"}
     result = score(questionnaire, so_far, partial=True)
-    assert result.urgent and result.red_flags == ("cold_pale_numb_limb",)
+    assert result.urgent and result.red_flags == ("hand_or_foot_newly_pale",)
     assert result.red_flag_level == "emergency"
     assert result.complete is False
-    assert result.shown == ("pain_present", "cold_pale_numb_limb")
+    assert result.shown == ("pain_present", "hand_or_foot_newly_pale")
     assert ScreeningResult.from_dict(result.to_dict()) == result
 
 
 def test_partial_scoring_still_refuses_bad_answers(questionnaire: Questionnaire) -> None:
     from scoring import AnswersInvalid
 
-    with pytest.raises(AnswersInvalid, match="stroke_signs"):
-        score(questionnaire, {"pain_present": "no", "stroke_signs": "perhaps"}, partial=True)
+    with pytest.raises(AnswersInvalid, match="stroke_signs_last_hours"):
+        score(questionnaire, {"pain_present": "no", "stroke_signs_last_hours": "perhaps"}, partial=True)
 
 
 def test_complete_answers_say_complete(questionnaire: Questionnaire) -> None:
@@ -133,7 +146,7 @@ def test_complete_answers_say_complete(questionnaire: Questionnaire) -> None:
 
 
 def test_a_dict_stored_before_1_1_still_reads(questionnaire: Questionnaire) -> None:
-    stored = score(questionnaire, answers(swelling=None, stroke_signs="yes")).to_dict()
+    stored = score(questionnaire, answers(swelling=None, stroke_signs_last_hours="yes")).to_dict()
     for key in ("shown", "red_flag_level", "complete"):
         del stored[key]
     old = ScreeningResult.from_dict(stored)

@@ -34,7 +34,11 @@ TIER_CASES = [
     pytest.param(
         answers(touch_sensitivity="unsure", temperature_difference="unsure", sweating_change="unsure",
                 stiffness="unsure"),
-        "no_referral_suggested", id="all-unsure-count-nothing",
+        "clinician_review", id="4-groups-only-unsure=clinician-review",  # 1.2: was no referral in 1.1
+    ),
+    pytest.param(
+        answers(touch_sensitivity="unsure", temperature_difference="unsure"),
+        "no_referral_suggested", id="2-groups-only-unsure=no-referral",
     ),
     pytest.param(
         with_categories("vasomotor", "sudomotor_edema", burning_pain="yes"),
@@ -58,7 +62,7 @@ TIER_CASES = [
         "clinician_review", id="unsure-and-unanswered-do-not-count",
     ),
     pytest.param(
-        answers(temperature_difference="yes", color_change="yes", touch_sensitivity="yes"),
+        answers(temperature_difference="yes", skin_color_change="yes", touch_sensitivity="yes"),
         "clinician_review", id="two-yes-in-one-category-count-once",
     ),
 ]
@@ -122,7 +126,7 @@ def test_each_red_flag_is_urgent_with_any_tier(
 
 
 def test_red_flag_urgent_even_without_pain(questionnaire: Questionnaire) -> None:
-    result = score(questionnaire, {**NO_PAIN, "stroke_signs": "yes"})
+    result = score(questionnaire, {**NO_PAIN, "stroke_signs_last_hours": "yes"})
     assert result.urgent and result.tier == "no_referral_suggested"
 
 
@@ -142,7 +146,8 @@ def test_no_red_flag_not_urgent(questionnaire: Questionnaire) -> None:
         pytest.param(answers(pain_disproportionate=None), "pain_disproportionate", "required",
                      id="required-when-shown"),
         pytest.param(answers(self_harm_thoughts=None), "self_harm_thoughts", "required", id="red-flag-required"),
-        pytest.param(answers(stroke_signs=None), "stroke_signs", "required", id="stroke-required"),
+        pytest.param(answers(stroke_signs_last_hours=None), "stroke_signs_last_hours", "required",
+                     id="stroke-required"),
         pytest.param(answers(tight_cast_worsening_pain=None), "tight_cast_worsening_pain", "required",
                      id="cast-red-flag-required-when-asked"),
         pytest.param(answers(pain_intensity="seven"), "pain_intensity", "whole number", id="intensity-text"),

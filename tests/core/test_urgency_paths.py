@@ -68,11 +68,12 @@ def test_partial_score_keeps_a_hidden_red_flag(questionnaire: Questionnaire) -> 
 @pytest.mark.parametrize(
     ("overrides", "urgent_items"),
     [
-        pytest.param({"stroke_signs": "yes", "pain_intensity": "7/10"}, ("stroke_signs",), id="other-error"),
-        pytest.param({"stroke_signs": "Yes"}, ("stroke_signs",), id="near-miss-Yes"),
+        pytest.param({"stroke_signs_last_hours": "yes", "pain_intensity": "7/10"}, ("stroke_signs_last_hours",),
+                     id="other-error"),
+        pytest.param({"stroke_signs_last_hours": "Yes"}, ("stroke_signs_last_hours",), id="near-miss-Yes"),
         pytest.param({"self_harm_thoughts": "Sí"}, ("self_harm_thoughts",), id="near-miss-Si"),
-        pytest.param({"stroke_signs": True}, ("stroke_signs",), id="json-true"),
-        pytest.param({"stroke_signs": "No", "burning_pain": "Yes"}, (), id="near-miss-no"),
+        pytest.param({"stroke_signs_last_hours": True}, ("stroke_signs_last_hours",), id="json-true"),
+        pytest.param({"stroke_signs_last_hours": "No", "burning_pain": "Yes"}, (), id="near-miss-no"),
         pytest.param({"pain_intensity": "7/10"}, (), id="error-without-red-flag"),
     ],
 )
@@ -85,21 +86,21 @@ def test_answers_invalid_says_which_red_flags_were_raised(
 
 
 def test_a_near_miss_names_the_item_and_the_codes_allowed(questionnaire: Questionnaire) -> None:
-    with pytest.raises(AnswersInvalid, match=r"stroke_signs: 'Yes' is not one of: yes, no"):
-        score(questionnaire, answers(stroke_signs="Yes"))
+    with pytest.raises(AnswersInvalid, match=r"stroke_signs_last_hours: 'Yes' is not one of: yes, no"):
+        score(questionnaire, answers(stroke_signs_last_hours="Yes"))
 
 
 def test_a_bad_language_still_reads_the_red_flags(questionnaire: Questionnaire) -> None:
     with pytest.raises(AnswersInvalid, match="'ES' is not one of en, es") as caught:
-        score(questionnaire, answers(cold_pale_numb_limb="yes"), "ES")
-    assert [flag.item for flag in caught.value.red_flags] == ["cold_pale_numb_limb"]
+        score(questionnaire, answers(hand_or_foot_newly_pale="yes"), "ES")
+    assert [flag.item for flag in caught.value.red_flags] == ["hand_or_foot_newly_pale"]
 
 
 def test_score_command_error_line_says_urgent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = score_file(tmp_path, capsys, json.dumps(answers(stroke_signs="Yes")))
+    code, out, err = score_file(tmp_path, capsys, json.dumps(answers(stroke_signs_last_hours="Yes")))
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1
-    assert "stroke_signs: 'Yes' is not one of: yes, no" in err and "URGENT" in err and "emergency" in err
+    assert "stroke_signs_last_hours: 'Yes' is not one of: yes, no" in err and "URGENT" in err and "emergency" in err
 
 
 # --- batch: every row error keeps its red flags ----------------------------------------------
@@ -107,16 +108,16 @@ def test_score_command_error_line_says_urgent(tmp_path: Path, capsys: pytest.Cap
 
 BATCH_ROWS: list[tuple[str, dict[str, object], bool]] = [
     # (respondent, answers, urgent): each error the issue lists, with a red-flag yes
-    ("stroke-7/10", answers(stroke_signs="yes", pain_intensity="7/10"), True),
+    ("stroke-7/10", answers(stroke_signs_last_hours="yes", pain_intensity="7/10"), True),
     ("chest-blank-self-harm", answers(breathless_or_chest_pain="yes", self_harm_thoughts=None), True),
     ("self-harm-missing-gate", answers(self_harm_thoughts="yes", pain_disproportionate=None), True),
-    ("Yes", answers(stroke_signs="Yes"), True),
+    ("Yes", answers(stroke_signs_last_hours="Yes"), True),
     ("Si", answers(self_harm_thoughts="Sí"), True),
-    ("language-ES", {**answers(cold_pale_numb_limb="yes"), "language": "ES"}, True),
+    ("language-ES", {**answers(hand_or_foot_newly_pale="yes"), "language": "ES"}, True),
     ("symptom-Yes-fever", answers(burning_pain="Yes", fever_with_hot_red_limb="yes"), True),
     ("hidden-cast", answers(cast_or_tight_bandage="no", tight_cast_worsening_pain="yes"), True),
     ("error-no-flag", answers(pain_intensity="7/10"), False),
-    ("No", answers(stroke_signs="No"), False),
+    ("No", answers(stroke_signs_last_hours="No"), False),
     ("clean", answers(), False),
 ]
 
@@ -154,8 +155,8 @@ def test_batch_rows_with_errors_still_report_urgent(tmp_path: Path, capsys: pyte
     for name in ("stroke-7/10", "chest-blank-self-harm", "self-harm-missing-gate", "Yes", "Si", "language-ES",
                  "symptom-Yes-fever", "hidden-cast"):
         assert "urgent" in by_name[name]["warnings"], (name, by_name[name]["warnings"])
-    assert by_name["Yes"]["red_flags"] == "stroke_signs"
-    assert "stroke_signs: 'Yes' is not one of: yes, no" in by_name["Yes"]["error"]
+    assert by_name["Yes"]["red_flags"] == "stroke_signs_last_hours"
+    assert "stroke_signs_last_hours: 'Yes' is not one of: yes, no" in by_name["Yes"]["error"]
     assert "self_harm_thoughts: 'Sí' is not one of: yes, no, prefer_not_to_say" in by_name["Si"]["error"]
     assert "'ES' is not one of en, es" in by_name["language-ES"]["error"]
     assert by_name["hidden-cast"]["tier"] and not by_name["hidden-cast"]["error"]
@@ -185,17 +186,17 @@ def test_batch_row_whose_fields_do_not_line_up_is_urgent_in_doubt(
 
 
 def test_score_refuses_a_duplicated_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """1.1 kept the last "stroke_signs" (no) and printed urgent false, exit 0."""
-    body = json.dumps(answers(stroke_signs="yes"))[:-1] + ', "stroke_signs": "no"}'
+    """1.1 kept the last "stroke_signs_last_hours" (no) and printed urgent false, exit 0."""
+    body = json.dumps(answers(stroke_signs_last_hours="yes"))[:-1] + ', "stroke_signs_last_hours": "no"}'
     code, out, err = score_file(tmp_path, capsys, body)
     assert code == 2 and out == ""
-    assert len(err.splitlines()) == 1 and "stroke_signs" in err and "twice" in err
+    assert len(err.splitlines()) == 1 and "stroke_signs_last_hours" in err and "twice" in err
 
 
 def test_score_refuses_another_questionnaire_version(
     questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flat = {"questionnaire_version": "1.0.0", **answers(sudden_leg_swelling_or_breathless="yes")}
+    flat = {"questionnaire_version": "1.0.0", **answers(arm_or_leg_newly_swollen="yes")}
     code, out, err = score_file(tmp_path, capsys, json.dumps(flat))
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1

@@ -8,17 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import RED_FLAG_LEVELS, most_severe, score
-from tests.core.test_properties import QUESTIONNAIRE, answer_sets
+from tests.core.test_properties import QUESTIONNAIRE, answer_sets, expected_rules
 
 LEVEL_OF = {item.id: item.red_flag.level for item in QUESTIONNAIRE.red_flag_items if item.red_flag is not None}
+LEVEL_OF |= {rule.id: rule.red_flag.level for rule in QUESTIONNAIRE.red_flag_rules}  # issue 17: combinations
 
 
 def raised_by(answers: dict[str, object]) -> set[str]:
-    """The oracle, written out: a red-flag item whose answer is one of its `urgent_if` codes."""
+    """The oracle, written out: a red-flag item whose answer is one of its `urgent_if` codes, and
+    each red-flag rule (written out by hand in `test_properties.expected_rules`)."""
     return {
         item.id for item in QUESTIONNAIRE.red_flag_items
         if item.red_flag is not None and answers.get(item.id) in item.red_flag.urgent_if
-    }
+    } | expected_rules(answers)
 
 
 def expected_level(flags: set[str]) -> str | None:

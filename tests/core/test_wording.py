@@ -88,21 +88,57 @@ def spanish_strings() -> set[str]:
     return {text["es"] for text in texts}
 
 
+NEW_NOT_USUAL = re.compile(r" Say yes only if this is new for you, not [a-z ]+\.$")
+"""The 1.2 qualifier of every limb red flag (issue 17): new for the patient, not how it usually is."""
+
+
 def test_no_negative_questions() -> None:
+    """The question itself is never negative; the 1.2 "new, not usual" qualifier is not a question."""
     negative = re.compile(r"\bnot\b|n't\b|\bnever\b", re.IGNORECASE)
-    assert [item.id for item in QUESTIONNAIRE.items if negative.search(item.text["en"])] == []
+    assert [item.id for item in QUESTIONNAIRE.items
+            if negative.search(NEW_NOT_USUAL.sub("", item.text["en"]))] == []
 
 
 def test_each_symptom_question_names_what_it_is_about() -> None:
     """On a one-question screen "Is it weak?" has no referent: say the pain or the arm or leg."""
     for item in QUESTIONNAIRE.items:
-        if item.show_if and item.red_flag is None:
+        if [c.item for c in item.show_if] == ["pain_present"] and item.red_flag is None:
             assert re.search(r"\bpain\b|arm or leg that hurts", item.text["en"]), item.id
 
 
-@pytest.mark.parametrize("item_id", ["cold_pale_numb_limb", "sudden_leg_swelling_or_breathless",
-                                     "fever_with_hot_red_limb", "stroke_signs", "breathless_or_chest_pain"])
+@pytest.mark.parametrize("item_id", ["hand_or_foot_newly_pale", "hand_or_foot_newly_cold", "hand_or_foot_newly_numb",
+                                     "hand_or_foot_newly_weak", "arm_or_leg_newly_swollen",
+                                     "chest_pain_or_breathless_2_days", "fever_with_hot_red_limb",
+                                     "stroke_signs_last_hours", "breathless_or_chest_pain"])
 def test_red_flags_have_a_time_frame(item_id: str) -> None:
     text = QUESTIONNAIRE.item(item_id).text
-    assert re.match(r"(Today or in the last 2 days|Right now),", text["en"])
-    assert re.match(r"(Hoy o en los últimos 2 días|Ahora mismo),", text["es"])
+    assert re.match(r"(Today or in the last 2 days|Right now|In the last few hours),", text["en"])
+    assert re.match(r"(Hoy o en los últimos 2 días|Ahora mismo|En las últimas horas),", text["es"])
+
+
+LIMB_RED_FLAGS = ["hand_or_foot_newly_pale", "hand_or_foot_newly_cold", "hand_or_foot_newly_numb",
+                  "hand_or_foot_newly_weak", "arm_or_leg_newly_swollen", "redness_spreading_fast"]
+
+
+@pytest.mark.parametrize("item_id", LIMB_RED_FLAGS)
+def test_limb_red_flags_ask_what_is_new_for_the_patient(item_id: str) -> None:
+    """Issue 17: a CRPS limb is cold, numb, weak, discoloured or swollen every day; the question
+    asks only about what is new for this patient, in both languages."""
+    text = QUESTIONNAIRE.item(item_id).text
+    assert NEW_NOT_USUAL.search(text["en"]), text["en"]
+    assert "Diga que sí solo si esto es nuevo para usted, no " in text["es"]
+
+
+def test_stroke_asks_about_the_last_hours_and_be_fast_signs() -> None:
+    text = QUESTIONNAIRE.item("stroke_signs_last_hours").text["en"]
+    assert text.startswith("In the last few hours")
+    for sign in ("face", "droop", "speaking", "seeing", "one side"):
+        assert sign in text
+
+
+def test_one_idea_per_limb_question() -> None:
+    """cold_pale_numb_limb asked four things; each now has its own question."""
+    words = {item_id: QUESTIONNAIRE.item(item_id).text["en"].split("?")[0] for item_id in LIMB_RED_FLAGS[:4]}
+    for item_id, idea in zip(LIMB_RED_FLAGS[:4], ("pale", "cold", "feeling", "weak"), strict=True):
+        assert idea in words[item_id]
+        assert not any(other in words[item_id] for other in {"pale", "cold", "feeling", "weak"} - {idea})

@@ -87,8 +87,8 @@ def test_signs_in_one_category_do_not_meet_c_and_d_unknown_is_none(questionnaire
 
 
 def test_every_sign_and_every_symptom_is_17(questionnaire) -> None:  # type: ignore[no-untyped-def]
-    every = {"touch_sensitivity", "temperature_difference", "color_change", "sweating_change", "swelling",
-             "stiffness", "weakness_tremor_spasm", "skin_hair_nail_change"}
+    every = {"touch_sensitivity", "temperature_difference", "skin_color_change", "sweating_change", "swelling",
+             "stiffness", "weakness_tremor_or_odd_position", "skin_hair_nail_change"}
     result = score(questionnaire, with_categories(**dict.fromkeys(every, "yes")), "en")
     spec = questionnaire.examination
     findings = ExaminationFindings(signs=frozenset(sign.id for sign in spec.signs), criterion_d="no",
@@ -104,7 +104,7 @@ def test_every_sign_and_every_symptom_is_17(questionnaire) -> None:  # type: ign
         pytest.param({"criterion_d": "maybe"}, "criterion D", id="criterion-d"),
         pytest.param({"other_diagnosis": "gout"}, "only when criterion D is 'yes'", id="other-without-d"),
         pytest.param({"temperature_difference_c": 99.0}, "temperature difference", id="temperature"),
-        pytest.param({"red_flags": (("stroke_signs", "confirmed"),)}, "red flags", id="flag-not-raised"),
+        pytest.param({"red_flags": (("stroke_signs_last_hours", "confirmed"),)}, "red flags", id="flag-not-raised"),
     ],
 )
 def test_findings_that_do_not_fit_are_refused_in_one_line(questionnaire, change, message) -> None:  # type: ignore[no-untyped-def]
@@ -116,8 +116,8 @@ def test_findings_that_do_not_fit_are_refused_in_one_line(questionnaire, change,
 
 
 def test_every_raised_red_flag_needs_a_finding(questionnaire) -> None:  # type: ignore[no-untyped-def]
-    result = score(questionnaire, with_categories("sensory", stroke_signs="yes"), "en")
-    assert "stroke_signs" in result.red_flags
+    result = score(questionnaire, with_categories("sensory", stroke_signs_last_hours="yes"), "en")
+    assert "stroke_signs_last_hours" in result.red_flags
     bare = ExaminationFindings(signs=frozenset(), criterion_d="no", conclusion="does_not_meet")
     with pytest.raises(ExaminationInvalid, match="red flags"):
         check_findings(questionnaire, result, bare)

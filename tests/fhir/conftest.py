@@ -31,5 +31,5 @@ def exported(questionnaire: Questionnaire) -> dict[str, Any]:
 def urgent_referral(questionnaire: Questionnaire) -> ScreeningResult:
     """Three categories and two red flags, answered in Spanish."""
     flat = with_categories("sensory", "vasomotor", "sudomotor_edema", self_harm_thoughts="yes",
-                           cold_pale_numb_limb="yes", pain_location=["left_arm", "right_leg"])
+                           hand_or_foot_newly_pale="yes", pain_location=["left_arm", "right_leg"])
     return score(questionnaire, flat, "es")

@@ -20,7 +20,7 @@ RECORDED = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 FINDINGS = ExaminationFindings(
     signs=frozenset({"temperature_asymmetry", "oedema", "hyperalgesia_pinprick"}), criterion_d="yes",
     conclusion="does_not_meet", other_diagnosis="Cellulitis <suspected>", temperature_difference_c=1.4,
-    red_flags=(("stroke_signs", "false_alarm"),),
+    red_flags=(("stroke_signs_last_hours", "false_alarm"),),
 )
 
 
@@ -55,7 +55,8 @@ def test_one_observation_per_sign_then_css_then_conclusion(questionnaire: Questi
 def test_examination_entries_in_the_screening_bundle_validate(
     questionnaire: Questionnaire, exported: dict[str, Any]
 ) -> None:
-    result = score(questionnaire, with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs="yes"), "en")
+    result = score(questionnaire, with_categories("sensory", "vasomotor", "motor_trophic",
+                                                  stroke_signs_last_hours="yes"), "en")
     bundle = screening_bundle(questionnaire, result, response_id="K7Q-2M4", authored=AUTHORED, base_url=BASE)
     bundle["entry"] += [{"fullUrl": f"{BASE}/Observation/{r['id']}", "resource": r} for r in _resources(questionnaire)]
     Bundle.model_validate(bundle)

@@ -67,7 +67,7 @@ def test_score_accepts_a_questionnaire_response(
 def test_score_reads_an_in_progress_response_as_the_answers_so_far(
     questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, partial=True)
+    result = score(questionnaire, {"pain_present": "no", "hand_or_foot_newly_pale": "yes"}, partial=True)
     response = next(screening_resources(questionnaire, result, response_id="stop", authored=AUTHORED))
     path = tmp_path / "response.json"
     path.write_text(json.dumps(response), encoding="utf-8")
@@ -133,7 +133,7 @@ def test_batch_scores_ndjson_of_responses(
     questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Our own NDJSON export (responses and Observations mixed) scores back; bad lines are rows."""
-    flats = [answers(), with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs="yes")]
+    flats = [answers(), with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs_last_hours="yes")]
     lines: list[str] = []
     for number, flat in enumerate(flats):
         result = score(questionnaire, flat)
@@ -199,13 +199,13 @@ def test_score_response_with_a_red_flag_hidden_by_branching_is_urgent(
 def test_score_refusing_a_response_still_says_urgent(
     questionnaire: Questionnaire, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    response = _with_answer(_response(questionnaire, answers()), "stroke_signs", "Yes")
+    response = _with_answer(_response(questionnaire, answers()), "stroke_signs_last_hours", "Yes")
     path = tmp_path / "response.json"
     path.write_text(json.dumps(response), encoding="utf-8")
     code, out, err = run(capsys, "score", "--questionnaire", Q, "--answers", str(path), "--base-url", BASE)
     assert code == 2 and out == "" and len(err.splitlines()) == 1
-    assert "item stroke_signs: code Yes is not one of: yes, no" in err
-    assert "URGENT" in err and "stroke_signs (emergency)" in err
+    assert "item stroke_signs_last_hours: code Yes is not one of: yes, no" in err
+    assert "URGENT" in err and "stroke_signs_last_hours (emergency)" in err
 
 
 def test_batch_ndjson_rows_with_errors_still_report_urgent(
@@ -214,11 +214,11 @@ def test_batch_ndjson_rows_with_errors_still_report_urgent(
     """1.1 left `urgent` blank for every refused response, whatever its red-flag answers said."""
     plain = _response(questionnaire, answers(), base="")
     near_miss = _with_answer(plain, "self_harm_thoughts", "Yes")
-    other_version = _with_answer(plain, "stroke_signs", "yes")
+    other_version = _with_answer(plain, "stroke_signs_last_hours", "yes")
     other_version["questionnaire"] = other_version["questionnaire"].split("|")[0] + "|1.0.0"
     in_progress = _with_answer(_with_answer(plain, "cast_or_tight_bandage", "no"), "tight_cast_worsening_pain", "yes")
     in_progress["status"] = "in-progress"
-    no_but_broken = _with_answer(_with_answer(plain, "stroke_signs", "No"), "burning_pain", "often")
+    no_but_broken = _with_answer(_with_answer(plain, "stroke_signs_last_hours", "No"), "burning_pain", "often")
     lines = [json.dumps(resource) + "\n" for resource in (near_miss, other_version, in_progress, no_but_broken, plain)]
     source, target = tmp_path / "responses.ndjson", tmp_path / "results.csv"
     source.write_text("".join([*lines, "{not json\n"]), encoding="utf-8")
@@ -229,6 +229,6 @@ def test_batch_ndjson_rows_with_errors_still_report_urgent(
     assert [row["urgent"] for row in rows] == ["True", "True", "True", "False", "False", "True"]
     assert [bool(row["error"]) for row in rows] == [True, True, False, True, False, True]
     assert rows[0]["red_flags"] == "self_harm_thoughts" and "when in doubt, urgent" in rows[0]["warnings"]
-    assert rows[1]["red_flags"] == "stroke_signs" and "version 1.0.0" in rows[1]["error"]
+    assert rows[1]["red_flags"] == "stroke_signs_last_hours" and "version 1.0.0" in rows[1]["error"]
     assert rows[2]["red_flags"] == "tight_cast_worsening_pain" and "hidden by branching" in rows[2]["warnings"]
     assert "urgent 4 (3 in rows with errors)" in err

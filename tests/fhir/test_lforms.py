@@ -117,7 +117,7 @@ def test_questions_in_english_and_symptoms_only_after_yes_to_pain(form: Any, que
     english = {item.id: item.text["en"] for item in questionnaire.items}
     assert page.get_by_text(questionnaire.title["en"], exact=True).is_visible()
     assert _question(page, "pain_present").inner_text().startswith(english["pain_present"])
-    assert _question(page, "stroke_signs").is_visible()  # red flags are asked of everyone
+    assert _question(page, "stroke_signs_last_hours").is_visible()  # red flags are asked of everyone
     assert _question(page, "burning_pain").count() == 0
     assert page.get_by_text(questionnaire.item("pain_present").text["es"], exact=False).count() == 0
     page.locator('label[id$="|no"][id^="pain_present/1|"]').click()
@@ -135,7 +135,7 @@ def test_questions_in_english_and_symptoms_only_after_yes_to_pain(form: Any, que
         with_categories("sensory", "vasomotor", "sudomotor_edema", self_harm_thoughts="yes",
                         pain_location=["left_arm", "right_leg"]),
         with_categories("sensory", "motor_trophic"),
-        {**NO_PAIN, "sudden_leg_swelling_or_breathless": "yes"},
+        {**NO_PAIN, "arm_or_leg_newly_swollen": "yes"},
         answers(),
     ],
     ids=["referral-urgent", "review", "no-pain-red-flag", "no-referral"],

@@ -37,7 +37,7 @@ def test_bundle_parses_and_passes_our_checks(
     assert bundle["type"] == "collection"
     assert [e["fullUrl"] for e in bundle["entry"]] == [
         f"{BASE}/QuestionnaireResponse/K7Q-2M4", f"{BASE}/Observation/K7Q-2M4-tier",
-        f"{BASE}/Observation/K7Q-2M4-urgent", f"{BASE}/Observation/K7Q-2M4-cold-pale-numb-limb",
+        f"{BASE}/Observation/K7Q-2M4-urgent", f"{BASE}/Observation/K7Q-2M4-hand-or-foot-newly-pale",
         f"{BASE}/Observation/K7Q-2M4-self-harm-thoughts",
     ]
 
@@ -84,18 +84,31 @@ def test_observations_tier_urgent_and_each_red_flag(
 
 def test_in_progress_screening(questionnaire: Questionnaire) -> None:
     """Saved at a red flag before the end: the response is in progress, the findings preliminary."""
-    result = score(questionnaire, answers(stroke_signs="yes"))
+    result = score(questionnaire, answers(stroke_signs_last_hours="yes"))
     resources = list(screening_resources(questionnaire, result, response_id="early", authored=AUTHORED,
                                          complete=False))
     assert resources[0]["status"] == "in-progress"
     assert {r["status"] for r in resources[1:]} == {"preliminary"}
-    assert resources[2]["valueBoolean"] is True and resources[3]["id"] == "early-stroke-signs"
+    assert resources[2]["valueBoolean"] is True and resources[3]["id"] == "early-stroke-signs-last-hours"
+
+
+def test_a_red_flag_rule_is_an_observation_with_its_concern_and_level(questionnaire: Questionnaire) -> None:
+    """Issue 17: a combination (red_flag_rules) exports like an item's red flag: its id, its
+    concern for staff and its level, and the Observation is valid R4B."""
+    result = score(questionnaire, answers(fever_with_hot_red_limb="yes", redness_spreading_fast="yes"))
+    resources = list(screening_resources(questionnaire, result, response_id="rule", authored=AUTHORED))
+    (rule,) = [r for r in resources if r["id"] == "rule-deep-infection"]
+    Observation.model_validate(rule)
+    coding = rule["valueCodeableConcept"]["coding"][0]
+    assert coding["code"] == "deep_infection"
+    assert coding["display"] == "possible necrotising or deep infection: emergency now"
+    assert "emergency" in json.dumps(rule)
 
 
 def test_saved_at_a_red_flag_is_in_progress_and_scores_back_partial(questionnaire: Questionnaire) -> None:
     """A screening stopped at an emergency red flag: `result.complete` is False, so the response
     is in progress, and scoring it back (partial) gives the same result, not a missing-answer error."""
-    result = score(questionnaire, {"pain_present": "no", "cold_pale_numb_limb": "yes"}, partial=True)
+    result = score(questionnaire, {"pain_present": "no", "hand_or_foot_newly_pale": "yes"}, partial=True)
     assert result.complete is False
     response = next(screening_resources(questionnaire, result, response_id="stop", authored=AUTHORED))
     assert response["status"] == "in-progress"
@@ -155,7 +168,7 @@ def test_ndjson_is_one_resource_per_line(questionnaire: Questionnaire, urgent_re
         with_categories("sensory", "vasomotor"),
         with_categories("sensory", "vasomotor", "motor_trophic", fever_with_hot_red_limb="yes"),
         answers(self_harm_thoughts="prefer_not_to_say", pain_location=["other", "left_leg"]),
-        {**NO_PAIN, "sudden_leg_swelling_or_breathless": "yes"},
+        {**NO_PAIN, "arm_or_leg_newly_swollen": "yes"},
     ],
     ids=["base", "two-categories", "three-and-flag", "prefer-not", "no-pain-flag"],
 )

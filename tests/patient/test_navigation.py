@@ -15,9 +15,9 @@ def test_no_pain_skips_to_the_safety_questions(kiosk: Kiosk, questionnaire: Ques
     assert kiosk.current_item().id == "pain_present"
     kiosk.answer("no")
 
-    assert kiosk.current_item().id == "cold_pale_numb_limb"
+    assert kiosk.current_item().id == "hand_or_foot_newly_pale"
     assert kiosk.current_item().red_flag is not None
-    longest = flow.progress(questionnaire, {"pain_present": "no"}, "cold_pale_numb_limb").total
+    longest = flow.progress(questionnaire, {"pain_present": "no"}, "hand_or_foot_newly_pale").total
     assert kiosk.progress() == f"Question 2 of {longest}"
     assert longest < len(questionnaire.items)
 
@@ -47,10 +47,13 @@ def test_a_required_question_cannot_be_skipped(kiosk: Kiosk) -> None:
 
 def test_an_optional_question_can_be_skipped(kiosk: Kiosk) -> None:
     kiosk.start("en").answer("yes")
-    assert kiosk.current_item().id == "pain_location"
+    assert kiosk.current_item().id == "pain_location"  # required from 1.2: no Skip
+    assert not kiosk.has_button(kiosk.words("skip"))
+    kiosk.answer(("left_arm",))
+    assert kiosk.current_item().id == "inciting_event"
     assert kiosk.words("optional_hint") in kiosk.screen_text()
     kiosk.tap(kiosk.words("skip"))
-    assert kiosk.current_item().id == "inciting_event"
+    assert kiosk.current_item().id == "pain_disproportionate"
 
 
 def test_back_returns_to_the_previous_answer_then_the_welcome(kiosk: Kiosk) -> None:
@@ -69,7 +72,8 @@ def test_back_returns_to_the_previous_answer_then_the_welcome(kiosk: Kiosk) -> N
 def test_the_0_to_10_scale_is_eleven_choices_not_a_slider(kiosk: Kiosk) -> None:
     kiosk.start("en").answer("yes")
     while kiosk.current_item().id != "pain_intensity":
-        kiosk.answer("yes" if kiosk.current_item().required else None)
+        item = kiosk.current_item()
+        kiosk.answer(None if not item.required else ("left_arm",) if item.kind == "multiple" else "yes")
 
     (scale,) = kiosk.at.radio
     assert list(scale.options) == [str(n) for n in range(11)]
@@ -107,8 +111,10 @@ def test_a_change_that_opens_questions_asks_the_required_ones_first(kiosk: Kiosk
     kiosk.start("en")
     kiosk.answer_all(NO_PAIN)
     kiosk.tap("Change 1")
-    kiosk.answer("yes")  # pain now: "is the pain worse than expected" is required
+    kiosk.answer("yes")  # pain now: "where" and "is the pain worse than expected" are required
 
+    assert kiosk.current_item().id == "pain_location"
+    kiosk.answer(("right_leg",))
     assert kiosk.current_item().id == "pain_disproportionate"
     kiosk.answer("no")
     screen = kiosk.screen_text()
@@ -120,12 +126,12 @@ def test_a_change_that_opens_questions_asks_the_required_ones_first(kiosk: Kiosk
 
 
 def test_a_double_tap_does_not_skip_the_next_question(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> None:
-    kiosk.start("en").answer("yes")
-    assert kiosk.current_item().id == "pain_location"
+    kiosk.start("en").answer("yes").answer(("left_arm",))
+    assert kiosk.current_item().id == "inciting_event"
     monkeypatch.setenv("TAP_GUARD_SECONDS", "30")  # the second tap comes right after the screen appeared
     kiosk.tap(kiosk.words("skip"))
-    assert kiosk.current_item().id == "pain_location"
+    assert kiosk.current_item().id == "inciting_event"
 
     monkeypatch.setenv("TAP_GUARD_SECONDS", "0")
     kiosk.tap(kiosk.words("skip"))
-    assert kiosk.current_item().id == "inciting_event"
+    assert kiosk.current_item().id == "pain_disproportionate"

@@ -28,7 +28,7 @@ from ui.patient.strings import text
 from ui.patient.urgent import staff_words
 
 ONE_FLAG_OF_EACH_LEVEL = [
-    pytest.param("cold_pale_numb_limb", "emergency", id="emergency"),
+    pytest.param("hand_or_foot_newly_pale", "emergency", id="emergency"),
     pytest.param("fever_with_hot_red_limb", "same_day", id="same_day"),
     pytest.param("self_harm_thoughts", "talk_now", id="talk_now"),
 ]
@@ -54,7 +54,7 @@ def clear_in_queue_and_continue(kiosk: Kiosk, database_url: str, saved: Saved) -
 def test_yes_then_change_to_no_then_send_keeps_the_flag_for_every_reader(
     kiosk: Kiosk, saved: Saved, database_url: str, questionnaire: Questionnaire, item_id: str, level: str
 ) -> None:
-    plan = {**NO_PAIN, item_id: "yes"}
+    plan = {**NO_PAIN, item_id: "yes", "self_harm_now": "no"}  # 1.2: the acuity question follows a yes
     kiosk.start("en")
     reach(kiosk, item_id, plan)
     kiosk.choose("yes")
@@ -90,7 +90,7 @@ def test_yes_then_change_to_no_then_send_keeps_the_flag_for_every_reader(
 def test_the_take_home_copy_still_leaves_out_a_self_harm_answer_taken_back(
     kiosk: Kiosk, saved: Saved, questionnaire: Questionnaire
 ) -> None:
-    plan = {**NO_PAIN, "self_harm_thoughts": "yes"}
+    plan = {**NO_PAIN, "self_harm_thoughts": "yes", "self_harm_now": "no"}
     kiosk.start("en")
     kiosk.answer_all(plan)
     change_on_review(kiosk, "self_harm_thoughts", "no")
@@ -105,14 +105,15 @@ def test_an_emergency_cleared_then_continue_reaches_the_self_harm_question(
     kiosk: Kiosk, saved: Saved, database_url: str
 ) -> None:
     kiosk.start("en")
-    reach(kiosk, "stroke_signs", BEFORE_STROKE)
+    reach(kiosk, "stroke_signs_last_hours", BEFORE_STROKE)
     kiosk.choose("yes")
     clear_in_queue_and_continue(kiosk, database_url, saved)
-    assert kiosk.current_item().id == "self_harm_thoughts"  # the question after stroke signs
-    kiosk.answer_all({**BEFORE_STROKE, "stroke_signs": "yes", "self_harm_thoughts": "yes"})
+    assert kiosk.current_item().id == "spine_procedure_4_weeks"  # the question after stroke signs (1.2)
+    kiosk.answer_all({**BEFORE_STROKE, "stroke_signs_last_hours": "yes", "spine_procedure_4_weeks": "no",
+                      "self_harm_thoughts": "yes", "self_harm_now": "no"})
     kiosk.submit()
     (row,) = saved()
-    assert row.complete and set(row.result.red_flags) == {"stroke_signs", "self_harm_thoughts"}
+    assert row.complete and set(row.result.red_flags) == {"stroke_signs_last_hours", "self_harm_thoughts"}
     # A new flag after staff cleared the emergency re-opens it: the urgent screen stays for staff.
     assert kiosk.words("urgent_title") in kiosk.screen_text() and row.acknowledged_at is None
     kiosk.at.run()
@@ -126,7 +127,7 @@ def test_an_emergency_cleared_then_end_lists_the_questions_not_asked(
 
     access.set_kiosk_code(Storage(database_url), "135790", actor="test admin")
     kiosk.start("en")
-    reach(kiosk, "stroke_signs", BEFORE_STROKE)
+    reach(kiosk, "stroke_signs_last_hours", BEFORE_STROKE)
     kiosk.choose("yes")
     kiosk.at.text_input[0].input("135790").run()
     kiosk.tap(staff_words("staff_clear", "en"))
@@ -144,7 +145,7 @@ def test_the_urgent_screen_after_a_reload_says_nothing_answered(
     kiosk: Kiosk, saved: Saved, questionnaire: Questionnaire
 ) -> None:
     patient = Kiosk(tablet_app("front-4"), questionnaire).start("es")
-    patient.answer_all({**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say"})
+    patient.answer_all({**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say", "self_harm_now": "no"})
     patient.submit()
     reference = saved()[0].reference
     reloaded = Kiosk(tablet_app("front-4"), questionnaire)
@@ -161,7 +162,7 @@ def test_a_tablet_name_is_normalised_shown_and_stored(
     tablet = Kiosk(tablet_app(given), kiosk.questionnaire)
     assert text("tablet_label", "en", name=stored) in tablet.screen_text()
     tablet.start("en")
-    reach(tablet, "stroke_signs", BEFORE_STROKE)
+    reach(tablet, "stroke_signs_last_hours", BEFORE_STROKE)
     tablet.choose("yes")
     assert saved()[0].tablet == stored  # the safety net (restore after reload) stays on
     assert text("bring_tablet", "en") in Kiosk(tablet_app(given), kiosk.questionnaire).screen_text()

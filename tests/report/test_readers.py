@@ -35,6 +35,19 @@ def test_patient_copy_leaves_out_the_self_harm_answer(answer: str, language: str
     assert SELF_HARM.answer_label(answer, "en") in clinician
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_patient_copy_leaves_out_the_suicide_acuity_question_too(language: str) -> None:
+    """Issue 17: "thoughts of killing yourself right now?" (self_harm_now) follows a yes; the
+    take-home copy, which others may read, prints neither question nor answer."""
+    now = QUESTIONNAIRE.item("self_harm_now")
+    result = score(QUESTIONNAIRE, with_categories("sensory", self_harm_thoughts="yes", self_harm_now="no"), language)
+    assert "self_harm_now" in result.shown
+    take_home = text_of(build(result, variant="patient", language=language))
+    assert _flat(now.text[language])[:30] not in take_home
+    clinician = text_of(build(result, language=language))
+    assert _flat(now.text["en"])[:30] in clinician
+
+
 def test_clinician_copy_of_a_spanish_screening_shows_both_languages() -> None:
     result = score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", swelling="unsure"), "es")
     text = text_of(build(result, language="es"))
@@ -57,13 +70,13 @@ def test_times_are_in_the_clinic_time_zone() -> None:
 
 
 def test_urgent_banner_says_now_and_names_the_level_emergency_first() -> None:
-    result = score(QUESTIONNAIRE, with_categories("sensory", sudden_leg_swelling_or_breathless="yes",
-                                                  stroke_signs="yes"))
+    result = score(QUESTIONNAIRE, with_categories("sensory", arm_or_leg_newly_swollen="yes",
+                                                  stroke_signs_last_hours="yes"))
     assert result.red_flag_level == "emergency"
     banner = text_of(build(result)).split("Outcome of the screen")[0]
     assert "URGENT: talk with the patient now" in banner and "today" not in banner.split("Most severe")[0]
     assert "Most severe: EMERGENCY" in banner
-    stroke, clot = (QUESTIONNAIRE.item(i).red_flag for i in ("stroke_signs", "sudden_leg_swelling_or_breathless"))
+    stroke, clot = (QUESTIONNAIRE.item(i).red_flag for i in ("stroke_signs_last_hours", "arm_or_leg_newly_swollen"))
     assert stroke is not None and clot is not None
     assert banner.index(stroke.concern["en"]) < banner.index(clot.concern["en"])
 

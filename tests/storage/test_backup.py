@@ -51,7 +51,7 @@ def run_storage(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
 def filled(storage: Storage, make_result: Callable[..., ScreeningResult]) -> Storage:
     for number in range(12):
         saved = storage.save_submission(idempotency_key=f"k{number}", language="en",
-                                        result=make_result("sensory", "vasomotor", stroke_signs="yes")
+                                        result=make_result("sensory", "vasomotor", stroke_signs_last_hours="yes")
                                         if number % 4 == 0 else make_result("sensory"))
         if number % 3 == 0:
             storage.set_status(saved.id, actor="ada", status="reviewed", note=f"note {number}",
@@ -89,7 +89,7 @@ def test_backup_is_a_checked_private_copy_with_a_manifest(filled: Storage, tmp_p
     assert manifest["tables"]["submissions"] == 12 and manifest["tables"]["alert_deliveries"] == 1
     assert manifest["tables"]["audit_events"] == filled.count_audit() - 1  # the backup's own event came after
     assert manifest["schema_revision"] == migrations.head_revision()
-    assert manifest["questionnaire_versions"] == ["crps_symptom_screen 1.1.0"]
+    assert manifest["questionnaire_versions"] == ["crps_symptom_screen 1.2.0"]
     assert manifest["encrypted"] is False and len(manifest["sha256"]) == 64
     with sqlite3.connect(done.file) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -215,7 +215,8 @@ def test_restore_of_an_old_copy_upgrades_it_with_every_row(
     tmp_path: Path, version: str, make_result: Callable[..., ScreeningResult]
 ) -> None:
     source = f"sqlite:///{tmp_path / 'old.db'}"
-    results = [make_result("sensory", "vasomotor"), make_result(stroke_signs="yes"), make_result(language="es")]
+    results = [make_result("sensory", "vasomotor"), make_result(stroke_signs_last_hours="yes"),
+               make_result(language="es")]
     written = build_v1_0_database(source, results)
     if version == "1.1":
         _stamp_1_1(source)

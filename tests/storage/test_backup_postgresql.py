@@ -84,7 +84,7 @@ def test_restore_refuses_a_non_empty_postgresql_database_unless_forced(
 def test_a_1_0_postgresql_copy_restores_to_the_current_schema(
     postgres_url: str, postgres_server: str, tmp_path: Path, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    results = [make_result("sensory"), make_result(stroke_signs="yes")]
+    results = [make_result("sensory"), make_result(stroke_signs_last_hours="yes")]
     written = build_v1_0_database(postgres_url, results)
     done = backup(postgres_url, tmp_path / "b", record=False)
     assert done.manifest["schema_revision"] is None

@@ -52,9 +52,10 @@ def clinic(storage: Storage, make_result: Callable[..., ScreeningResult]) -> dic
     _with_other_helpers_tables(storage)
     ids: dict[str, int] = {}
     for name, result in [("old-plain", make_result()), ("old-reviewed", make_result("sensory")),
-                         ("old-open-urgent", make_result(stroke_signs="yes")),
-                         ("old-acknowledged-urgent", make_result(stroke_signs="yes")),
-                         ("recent", make_result("sensory")), ("recent-urgent", make_result(stroke_signs="yes"))]:
+                         ("old-open-urgent", make_result(stroke_signs_last_hours="yes")),
+                         ("old-acknowledged-urgent", make_result(stroke_signs_last_hours="yes")),
+                         ("recent", make_result("sensory")),
+                         ("recent-urgent", make_result(stroke_signs_last_hours="yes"))]:
         ids[name] = storage.save_submission(idempotency_key=name, result=result, language="en").id
     reviewed = storage.get_submission(ids["old-reviewed"])
     assert reviewed is not None
@@ -167,7 +168,8 @@ def test_purge_on_postgresql(postgres_url: str, make_result: Callable[..., Scree
     with storage.engine.begin() as connection:
         connection.execute(text("CREATE TABLE clinic_letters (id SERIAL PRIMARY KEY, "
                                 "submission_id INTEGER NOT NULL REFERENCES submissions(id))"))
-    ids = [storage.save_submission(idempotency_key=f"p{n}", result=make_result(stroke_signs="yes" if n == 0 else "no"),
+    ids = [storage.save_submission(idempotency_key=f"p{n}",
+                                   result=make_result(stroke_signs_last_hours="yes" if n == 0 else "no"),
                                    language="en").id for n in range(4)]
     with storage.engine.begin() as connection:
         connection.execute(update(submissions).where(submissions.c.id.in_(ids[:3])).values(created_at=OLD))

@@ -18,12 +18,12 @@ Make = Callable[..., ScreeningResult]
 
 
 def test_incomplete_save_then_completion_is_one_row(storage: Storage, make_result: Make) -> None:
-    at_flag = make_result("sensory", sudden_leg_swelling_or_breathless="yes")
+    at_flag = make_result("sensory", arm_or_leg_newly_swollen="yes")
     first = storage.save_submission(idempotency_key="k", result=at_flag, language="en", complete=False,
                                     tablet="front-1", red_flag_level="same_day")
     assert (first.complete, first.result.urgent, first.tablet, first.result.red_flag_level) == (
         False, True, "front-1", "same_day")
-    finished = make_result("sensory", "vasomotor", sudden_leg_swelling_or_breathless="yes")
+    finished = make_result("sensory", "vasomotor", arm_or_leg_newly_swollen="yes")
     done = storage.save_submission(idempotency_key="k", result=finished, language="en", complete=True,
                                    tablet="front-1", red_flag_level="same_day")
     assert done.id == first.id and done.reference == first.reference
@@ -37,7 +37,7 @@ def test_incomplete_save_then_completion_is_one_row(storage: Storage, make_resul
 
 
 def test_a_red_flag_once_raised_stays(storage: Storage, make_result: Make) -> None:
-    stroke = make_result(stroke_signs="yes")
+    stroke = make_result(stroke_signs_last_hours="yes")
     storage.save_submission(idempotency_key="k", result=stroke, language="en", complete=False,
                             red_flag_level="emergency")
     changed_mind = make_result()  # the patient went back and answered "no"
@@ -104,7 +104,7 @@ def test_exactly_once_under_concurrency_postgresql(postgres_url: str, make_resul
 
 
 def test_open_urgent_for_tablet_until_cleared_or_acknowledged(storage: Storage, make_result: Make) -> None:
-    urgent = make_result(cold_pale_numb_limb="yes")
+    urgent = make_result(hand_or_foot_newly_pale="yes")
     assert storage.open_urgent_for_tablet("front-1") is None
     storage.save_submission(idempotency_key="calm", result=make_result(), language="en", tablet="front-1")
     assert storage.open_urgent_for_tablet("front-1") is None
@@ -148,7 +148,8 @@ def test_every_open_urgent_is_listed_oldest_first_with_the_exact_total(storage: 
 
 
 def test_minutes_waiting_stops_at_acknowledgement(storage: Storage, make_result: Make) -> None:
-    saved = storage.save_submission(idempotency_key="m", result=make_result(stroke_signs="yes"), language="en")
+    saved = storage.save_submission(idempotency_key="m", result=make_result(stroke_signs_last_hours="yes"),
+                                    language="en")
     assert saved.minutes_waiting(saved.created_at + timedelta(minutes=7, seconds=59)) == 7
     acknowledged = storage.acknowledge(saved.id, actor="c").submission
     assert acknowledged is not None

@@ -75,7 +75,7 @@ def test_accuracy_counts_the_latest_examination_per_screening(
 ) -> None:
     positive = make_result("sensory", "vasomotor", "motor_trophic", pain_disproportionate="yes")
     negative = make_result()
-    flagged = make_result("sensory", stroke_signs="yes")
+    flagged = make_result("sensory", stroke_signs_last_hours="yes")
     assert positive.tier == "referral_suggested" and negative.tier == "no_referral_suggested"
     rows = [_save(engine_storage, result, f"k{n}") for n, result in
             enumerate([positive, positive, positive, negative, negative, flagged, negative])]
@@ -94,7 +94,7 @@ def test_accuracy_counts_the_latest_examination_per_screening(
         (1, 1, 1, 2)
     assert referral.total + figures.not_yet_decided == figures.examined
     tallies = {tally.red_flag: tally for tally in figures.red_flags}
-    assert tallies["stroke_signs"].raised == 1 and tallies["stroke_signs"].false_alarm == 1
+    assert tallies["stroke_signs_last_hours"].raised == 1 and tallies["stroke_signs_last_hours"].false_alarm == 1
     tomorrow = (utc_now() + timedelta(days=1)).date()
     assert accuracy(engine_storage, date_from=tomorrow) == []
 

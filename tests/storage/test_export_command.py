@@ -29,8 +29,8 @@ def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_export_command_writes_the_filtered_rows_and_audits(
     storage: Storage, database_url: str, make_result: Callable[..., ScreeningResult], tmp_path: Path
 ) -> None:
-    urgent = storage.save_submission(idempotency_key="u", result=make_result(stroke_signs="yes"), language="en",
-                                     complete=False, tablet="front-1", red_flag_level="emergency")
+    urgent = storage.save_submission(idempotency_key="u", result=make_result(stroke_signs_last_hours="yes"),
+                                     language="en", complete=False, tablet="front-1", red_flag_level="emergency")
     storage.save_submission(idempotency_key="calm", result=make_result(), language="es")
     out = tmp_path / "urgent.csv"
     done = _run(database_url, "--output", str(out), "--urgent")
@@ -40,7 +40,7 @@ def test_export_command_writes_the_filtered_rows_and_audits(
     assert list(frame["reference"]) == [urgent.reference]
     assert (frame.loc[0, "red_flag_level"], frame.loc[0, "complete"], frame.loc[0, "tablet"]) == (
         "emergency", "False", "front-1")
-    assert frame.loc[0, "stroke_signs"] == "yes"
+    assert frame.loc[0, "stroke_signs_last_hours"] == "yes"
     last = storage.list_audit(limit=1)[0]
     assert (last.event, last.actor) == ("exported", "command line") and last.detail.startswith("1 rows, csv")
 

@@ -33,7 +33,7 @@ def v1_results(make_result: Callable[..., ScreeningResult]) -> list[ScreeningRes
         make_result("sensory", language="es", self_harm_thoughts="yes"),
         make_result(),
         make_result("sensory", "vasomotor", language="es"),
-        make_result("motor_trophic", stroke_signs="yes"),
+        make_result("motor_trophic", stroke_signs_last_hours="yes"),
     ]
 
 

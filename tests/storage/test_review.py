@@ -39,7 +39,7 @@ def queue(storage: Storage, make_result: Callable[..., ScreeningResult]) -> dict
     return {
         "referral": save(storage, make_result("sensory", "vasomotor", "sudomotor_edema"), "a", days_ago=0),
         "review": save(storage, make_result("sensory", "vasomotor"), "b", days_ago=1),
-        "urgent": save(storage, make_result(cold_pale_numb_limb="yes"), "c", days_ago=2),
+        "urgent": save(storage, make_result(hand_or_foot_newly_pale="yes"), "c", days_ago=2),
         "none": save(storage, make_result(), "d", days_ago=10, language="es"),
     }
 
@@ -186,7 +186,7 @@ def test_export_round_trips_through_pandas(
     assert exported["status"] == "follow_up" and exported["language"] == "es"
     assert exported["pain_location"] == "left_arm" and exported["pain_intensity"] == "6"
     urgent = frame.set_index("reference").loc[queue["urgent"].reference]
-    assert urgent["urgent"] == "True" and urgent["red_flags"] == "cold_pale_numb_limb"
+    assert urgent["urgent"] == "True" and urgent["red_flags"] == "hand_or_foot_newly_pale"
     assert "Urgent: hand or foot suddenly pale" in urgent["reasons"]
     assert frame.set_index("reference").loc[queue["referral"].reference, "categories_met"] == (
         "sensory;vasomotor;sudomotor_edema"

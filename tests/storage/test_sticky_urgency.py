@@ -129,8 +129,8 @@ def _upgrade_keeps_urgent_flags(url: str) -> None:
         command.upgrade(config, before)
     engine.dispose()
     assert migrations.current_revision(url) == before
-    stroke = score(QUESTIONNAIRE, {"stroke_signs": "yes", "self_harm_thoughts": "yes"}, "en", partial=True)
-    plain = score(QUESTIONNAIRE, {"stroke_signs": "no"}, "en", partial=True)
+    stroke = score(QUESTIONNAIRE, {"stroke_signs_last_hours": "yes", "self_harm_thoughts": "yes"}, "en", partial=True)
+    plain = score(QUESTIONNAIRE, {"stroke_signs_last_hours": "no"}, "en", partial=True)
     created = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     engine = create_engine(url, poolclass=NullPool)
     with engine.begin() as connection:
@@ -150,16 +150,16 @@ def _upgrade_keeps_urgent_flags(url: str) -> None:
     with storage.engine.connect() as connection:
         kept = connection.execute(select(red_flag_events.c.item, red_flag_events.c.answer, red_flag_events.c.level,
                                          red_flag_events.c.raises).order_by(red_flag_events.c.id)).all()
-    assert [tuple(row) for row in kept] == [("stroke_signs", "yes", "emergency", True),
+    assert [tuple(row) for row in kept] == [("stroke_signs_last_hours", "yes", "emergency", True),
                                             ("self_harm_thoughts", "yes", "talk_now", True)]
     first = storage.get_by_reference("AAA-000")
     assert first is not None and first.result.red_flag_history[0].at == created
-    assert set(first.result.red_flags) == {"stroke_signs", "self_harm_thoughts"}
+    assert set(first.result.red_flags) == {"stroke_signs_last_hours", "self_harm_thoughts"}
     lost = storage.get_by_reference("AAA-002")  # urgent, its flag lost before the revision: still urgent, and says so
     assert lost is not None and lost.result.urgent and lost.result.red_flag_level == "talk_now"
     with storage.engine.begin() as connection:  # the table takes new kept answers
-        connection.execute(insert(red_flag_events).values(submission_id=first.id, item="stroke_signs", answer="no",
-                                                           level="emergency", raises=False, at=created))
+        connection.execute(insert(red_flag_events).values(submission_id=first.id, item="stroke_signs_last_hours",
+                                                           answer="no", level="emergency", raises=False, at=created))
 
 
 def test_the_red_flag_events_revision_keeps_the_flags_of_urgent_rows_on_sqlite(tmp_path: Path) -> None:

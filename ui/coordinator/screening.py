@@ -13,7 +13,7 @@ from html import escape
 import streamlit as st
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Questionnaire, answer_text, red_flag_concerns
+from scoring import Questionnaire, answer_text, answered_under, question_text, red_flag_concerns, wording_note
 from scoring.fhir import screening_bundle
 from scoring.red_flag_history import staff_lines
 from storage import STATUSES, InvalidInput, Submission
@@ -134,7 +134,13 @@ def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
     """Every answer in full as an HTML table of escaped text: red flags raised first and marked,
     the rest in questionnaire order; the patient's language alongside when it is not English."""
     raised = set(row.result.red_flags)
+    current, questionnaire = questionnaire, answered_under(questionnaire, row.result)  # its own version's items
     items = sorted(questionnaire.items, key=lambda item: item.id not in raised)  # stable: order kept
+
+    def asked(item_id: str, language: str) -> str:  # the words this patient saw, not today's
+        seen = question_text(current, row.result, item_id, language)
+        return seen.text if seen is not None else item_id
+
     second = row.language if row.language != "en" and row.language in questionnaire.languages else None
     head = [text("question"), text("answer")]
     if second:
@@ -145,14 +151,16 @@ def answers_table(row: Submission, questionnaire: Questionnaire) -> str:
         flag = item.id in raised
         mark = "<strong>RED FLAG</strong> " if flag else ""
         value = row.result.answer(item.id)
-        row_cells = [mark + escape(str(item.text["en"])),
+        row_cells = [mark + escape(asked(item.id, "en")),
                      escape(answer_text(questionnaire, row.result, item, value, "en"))]
         if second:
-            row_cells += [escape(str(item.text[second])),
+            row_cells += [escape(asked(item.id, second)),
                           escape(answer_text(questionnaire, row.result, item, value, second))]
         style = " style='background:#fee2e2'" if flag else ""
         body.append(f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in row_cells) + "</tr>")
-    return ("<table style='width:100%;border-collapse:collapse' class='answers'>"
+    note = wording_note(current, row.result)
+    return ((f"<p><em>{escape(note)}</em></p>" if note else "")
+            + "<table style='width:100%;border-collapse:collapse' class='answers'>"
             "<style>.answers td,.answers th{border:1px solid #d1d5db;padding:4px 6px;text-align:left;"
             "vertical-align:top;white-space:normal}</style>"
             f"<thead><tr>{''.join(cells)}</tr></thead><tbody>{''.join(body)}</tbody></table>")

@@ -82,6 +82,6 @@ def restore_open_urgent(session: PatientSession, questionnaire: Questionnaire) -
     session.reference, session.submission_id = open_urgent.reference, open_urgent.id
     session.urgent_items = tuple(open_urgent.result.red_flags)
     session.urgent_level = escalation.most_urgent(
-        escalation.level_of(questionnaire.item(item_id)) for item_id in session.urgent_items
-        if item_id in questionnaire.items_by_id
+        flag.level for item_id in session.urgent_items
+        if (flag := questionnaire.red_flag_of(item_id)) is not None  # items and red-flag rules alike
     ) or "emergency"
