@@ -61,8 +61,8 @@ def status() -> list[ChannelStatus]:
 
 
 NO_CHANNEL_BANNER = (
-    "Alerts are off: no webhook or e-mail is set up, so a new urgent screening shows only on the queue "
-    "page. Keep the queue open, and ask an administrator to set ALERT_WEBHOOK_URL or ALERT_EMAIL_TO."
+    "Alerts are off: no webhook or e-mail is set up, so urgent screenings show only on the queue page. "
+    "Keep it open; an administrator sets ALERT_WEBHOOK_URL or ALERT_EMAIL_TO."
 )
 
 

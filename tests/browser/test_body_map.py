@@ -18,7 +18,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
 
     _require_chromium()
     folder = tmp_path_factory.mktemp("body-map")
-    running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"))
+    running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"), TAP_GUARD_SECONDS="0")
     yield running
     running.stop()
 

@@ -100,6 +100,7 @@ def test_the_keyboard_opens_a_row(browser: Browser, server: StreamlitServer, row
     page = desk(browser)
     sign_in(page, server.url)
     _filter_to(page, rows[4].reference)
+    settle(page)  # the filter's run has drawn its grid: the one to focus
     grid = page.get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
     grid.locator("canvas").first.focus()
@@ -130,6 +131,7 @@ def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: Stream
     page.evaluate(NARROWEST)
     _filter_to(page, rows[5].reference)
     page.get_by_label("Reference code").fill("")
+    settle(page)  # the fill's own run redraws the filter: one box again before Enter
     page.get_by_label("Reference code").press("Enter")
     page.get_by_text("11 screening(s)").wait_for(timeout=20_000)
     settle(page)

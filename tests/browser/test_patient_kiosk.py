@@ -283,7 +283,8 @@ def test_two_tablets_at_once_never_see_each_others_answers(server: StreamlitServ
         wait_for_question(second, {}, "pain_present", "en")
         assert second.locator("input:checked").count() == 0
         assert "Right leg or foot" not in page_text(second)
-        assert first.get_by_role("checkbox", name="Right leg or foot", checked=True).count() == 1
+        chosen = text("body_map_chosen", "en", label="Right leg or foot")  # the body map's button says so
+        assert first.get_by_role("button", name=chosen).count() == 1
     finally:
         for context in contexts:
             context.close()

@@ -49,13 +49,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
     if not espeak_available():
         pytest.fail("espeak-ng is missing (apt-get install espeak-ng): the server audio path cannot be tested")
     folder = tmp_path_factory.mktemp("read-aloud")
-    running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"))
+    running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"), TAP_GUARD_SECONDS="0")
     yield running
     running.stop()
 
 
-def _open_question(page: Any, url: str, language: str) -> None:
-    page.goto(f"{url}/?tablet=reader-1")
+def _open_question(page: Any, url: str, language: str, tablet: str) -> None:
+    page.goto(f"{url}/?tablet={tablet}")
     page.get_by_role("button", name="Español").wait_for()
     page.get_by_role("button", name="English" if language == "en" else "Español").click()
     page.get_by_text(QUESTIONNAIRE.item(FIRST).text[language], exact=True).first.wait_for()
@@ -76,7 +76,7 @@ def test_without_a_voice_the_button_plays_server_audio_of_the_question(
     context.add_init_script(NO_VOICES)
     page = context.new_page()
     try:
-        _open_question(page, server.url, language)
+        _open_question(page, server.url, language, f"server-audio-{language}")
         assert page.locator("audio").count() == 0  # nothing plays before the tap (READ_ALOUD is off)
         page.get_by_role("button", name=text("read_aloud", language)).click()
         mark = _mark(page)
@@ -101,7 +101,7 @@ def test_with_a_voice_for_the_language_the_browser_speaks_the_question(
     context.add_init_script(FAKE_VOICES)
     page = context.new_page()
     try:
-        _open_question(page, server.url, language)
+        _open_question(page, server.url, language, f"browser-voice-{language}")
         page.get_by_role("button", name=text("read_aloud", language)).click()
         assert _mark(page)["spoken"] == "browser"
         assert page.evaluate("window.__spoken") == [

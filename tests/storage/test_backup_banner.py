@@ -45,8 +45,8 @@ def _backup_lines(at: AppTest) -> tuple[list[str], list[str]]:
 
 def test_admin_is_warned_without_a_backup_and_not_after_one(staff_storage: Storage, tmp_path: Path) -> None:
     warnings, _ = _backup_lines(_queue_as(ADMIN))
-    assert warnings == ["Backups: no backup recorded. No good backup for over 26 hours: check the backup timer "
-                        "(see README, Backups)."]
+    assert warnings == ["Backups: no backup recorded; none good for over 26 hours: check the backup timer "
+                        "(README, Backups)."]
     coordinator_warnings, captions = _backup_lines(_queue_as(COORDINATOR))
     assert coordinator_warnings == [] and captions == ["Backups: no backup recorded."]
     backup(staff_storage.url, tmp_path / "b")

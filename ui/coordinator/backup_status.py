@@ -18,8 +18,8 @@ def notice(last: datetime | None, now: datetime, zone: tzinfo, *, admin: bool) -
     when = "no backup recorded" if last is None else f"last good backup {clinic_clock.shown(last, zone)}"
     if admin and (last is None or now - last > WARN_AFTER):
         hours = "" if last is None else f" ({(now - last).total_seconds() / 3600:.0f} hours ago)"
-        return "warning", (f"Backups: {when}{hours}. No good backup for over {WARN_AFTER.total_seconds() / 3600:.0f} "
-                           "hours: check the backup timer (see README, Backups).")
+        return "warning", (f"Backups: {when}{hours}; none good for over {WARN_AFTER.total_seconds() / 3600:.0f} "
+                           "hours: check the backup timer (README, Backups).")
     return "caption", f"Backups: {when}."
 
 

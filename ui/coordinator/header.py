@@ -10,22 +10,29 @@ from ui.coordinator import session as staff
 from ui.coordinator.as_text import as_text
 
 
+# Staff pages are read on a desk screen: less blank space above the title than Streamlit's
+# default, so the urgent list starts higher (static CSS, no data).
+_CSS = "<style>.block-container { padding-top: 2.5rem; }</style>"
+
+
 def render(session: staff.StaffSession) -> None:
     from ui.coordinator import pages  # here, not at the top: pages imports this module
 
-    left, *buttons = st.columns([4, 1, 1, 1, 1])
-    left.caption(f"Signed in as {as_text(session.display_name)} ({as_text(session.username)}, {session.role}). "
-                 "A screening aid: no screen here is a diagnosis.")
-    if buttons[0].button("Queue", key=staff.widget_key("nav:queue")):
-        st.switch_page(pages.QUEUE)
-    if left.button("Screen accuracy", key=staff.widget_key("nav:accuracy")):  # issue 18
-        st.switch_page(pages.ACCURACY)
-    if session.is_admin and buttons[1].button("Audit log", key=staff.widget_key("nav:audit")):
-        st.switch_page(pages.AUDIT)
-    if session.is_admin and buttons[2].button("Staff accounts", key=staff.widget_key("nav:accounts")):
-        st.switch_page(pages.ACCOUNTS)
-    if buttons[3].button("Sign out", key=staff.widget_key("nav:sign-out")):
-        guard.sign_out()
-        st.switch_page(pages.SIGN_IN)
+    st.html(_CSS)
+    # One row of buttons at their own width (wrapping on a narrow screen), never cut to "Staff acc…".
+    with st.container(horizontal=True, key="staff-nav"):
+        if st.button("Queue", key=staff.widget_key("nav:queue")):
+            st.switch_page(pages.QUEUE)
+        if st.button("Screen accuracy", key=staff.widget_key("nav:accuracy")):
+            st.switch_page(pages.ACCURACY)
+        if session.is_admin and st.button("Audit log", key=staff.widget_key("nav:audit")):
+            st.switch_page(pages.AUDIT)
+        if session.is_admin and st.button("Staff accounts", key=staff.widget_key("nav:accounts")):
+            st.switch_page(pages.ACCOUNTS)
+        if st.button("Sign out", key=staff.widget_key("nav:sign-out")):
+            guard.sign_out()
+            st.switch_page(pages.SIGN_IN)
+    st.caption(f"Signed in as {as_text(session.display_name)} ({as_text(session.username)}, {session.role}). "
+               "A screening aid: no screen here is a diagnosis.")
     alerting.show_no_channel_banner()  # every staff page: no alert channel at all is a banner
     backup_status.show(session)  # the last good backup; admins warned after 26 hours without
