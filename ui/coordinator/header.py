@@ -9,7 +9,6 @@ from ui.coordinator import backup_status, guard
 from ui.coordinator import session as staff
 from ui.coordinator.as_text import as_text
 
-
 # Staff pages are read on a desk screen: less blank space above the title than Streamlit's
 # default, so the urgent list starts higher (static CSS, no data).
 _CSS = "<style>.block-container { padding-top: 2.5rem; }</style>"
