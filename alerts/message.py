@@ -6,7 +6,8 @@ level's name would disclose it (CLINICAL.md section 4). Emergency and talk-now b
 the patient now"; same-day reads "today". The details stay behind sign-in, at the link.
 
 Issue 19: the patient is named only by the chart number's last 4 characters ("chart ...5678"),
-never the name or the date of birth; "no patient attached" for an anonymous walk-up.
+never the name or the date of birth; "anonymous walk-up" when no patient is attached (the words
+"no patient attached" would put "no", an answer code, in a message that must carry no answers).
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ class AlertMessage:
 
     @property
     def patient(self) -> str:
-        """"chart ...5678" (the last 4 only), or "no patient attached"."""
-        return f"chart ...{self.chart_last4}" if self.chart_last4 else "no patient attached"
+        """"chart ...5678" (the last 4 only), or "anonymous walk-up"."""
+        return f"chart ...{self.chart_last4}" if self.chart_last4 else "anonymous walk-up"
 
     @property
     def text(self) -> str:
