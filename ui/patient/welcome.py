@@ -7,13 +7,11 @@ import logging
 
 import streamlit as st
 
-import access
-from access.credentials import KIOSK_WRONG
 from scoring import Questionnaire, flow
 from storage import InvalidInput
 from storage.records import assisted_words, valid_assistance
 from ui import resources
-from ui.patient import read_aloud, state, tablet, taps
+from ui.patient import read_aloud, state, tablet, taps, urgent
 from ui.patient.state import PatientSession, Step
 from ui.patient.strings import LANGUAGES, text
 
@@ -71,7 +69,7 @@ def _assist_box(session: PatientSession) -> None:
     if not st.toggle(_both("assist_section"), key=state.widget_key(session, "assist-open")):
         return
     with st.container(key="assist-box"):
-        if not _kiosk_code_set():
+        if not urgent.kiosk_code_set():
             st.markdown(_both("assist_no_code"))
             return
         st.radio(_both("assist_role"), ["staff", "interpreter"], key=state.widget_key(session, "assist-role"),
@@ -82,13 +80,6 @@ def _assist_box(session: PatientSession) -> None:
             st.error(session.assist_problem)
         st.button(_both("assist_turn_on"), key=state.widget_key(session, "assist-on"), on_click=_assist_on,
                   width="stretch")
-
-
-def _kiosk_code_set() -> bool:
-    try:
-        return access.kiosk_code_is_set(resources.storage())
-    except Exception:  # the database is away: no staff box
-        return False
 
 
 def _assist_on() -> None:
@@ -106,13 +97,11 @@ def _assist_on() -> None:
     except InvalidInput:
         session.assist_problem = _both("assist_needs_who")
         return
-    storage = resources.storage()
-    address = access.client_address(st.context.headers, st.context.ip_address, resources.settings().trusted_proxies)
-    outcome = access.check_kiosk_code(storage, typed, client_address=address, tablet=session.tablet or "unnamed")
-    if not outcome.ok:
-        session.assist_problem = _both("staff_code_wrong") if outcome.message.startswith(KIOSK_WRONG) \
-            else outcome.message
+    problem = urgent.staff_code_problem(session, typed, _both("staff_code_wrong"))
+    if problem is not None:  # the kiosk staff code, checked and throttled as on the urgent screen
+        session.assist_problem = problem
         return
+    storage = resources.storage()
     assert chosen[0] is not None and chosen[1] is not None
     session.assisted, session.assist_problem = (chosen[0], chosen[1]), None
     try:  # a staff action: audited (a name or a language, never anything the patient answered)
