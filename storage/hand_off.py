@@ -53,6 +53,12 @@ def start(storage: Storage, *, tablet: str, chart_number: str, birth_date: date 
     now = now or utc_now()
     record = HandOff(name, PatientIds(identifier, born), initial, actor, now, now + timedelta(minutes=minutes))
     with storage.engine.begin() as connection:
+        # Expired hand-offs of any tablet go now: a patient's identifiers are not kept for a tablet
+        # nobody started on again.
+        stale = connection.execute(delete(tablet_hand_offs).where(
+            tablet_hand_offs.c.tablet != name, tablet_hand_offs.c.expires_at <= now)).rowcount
+        if stale:
+            _audit(connection, "hand_off_expired", actor, None, f"{stale} expired hand-off(s) removed", now)
         replaced = connection.execute(delete(tablet_hand_offs).where(tablet_hand_offs.c.tablet == name)).rowcount
         connection.execute(insert(tablet_hand_offs).values(
             tablet=name, patient_identifier=identifier, patient_birth_date=born, first_initial=initial,

@@ -47,6 +47,19 @@ def test_an_expired_hand_off_is_not_taken_and_is_audited(any_storage: Storage) -
     assert "hand_off_expired" in {event.event for event in any_storage.list_audit()}
 
 
+def test_starting_a_hand_off_removes_expired_ones_of_other_tablets(storage: Storage) -> None:
+    from sqlalchemy import select
+
+    from storage.schema import tablet_hand_offs
+
+    hand_off.start(storage, tablet="front-2", chart_number="MRN-2", birth_date=BORN, actor="alice",
+                   now=datetime.now(UTC) - timedelta(hours=2))
+    hand_off.start(storage, tablet="front-1", chart_number="MRN-1", birth_date=BORN, actor="alice")
+    with storage.engine.connect() as connection:
+        kept = connection.execute(select(tablet_hand_offs.c.tablet)).scalars().all()
+    assert kept == ["front-1"]
+
+
 def test_two_sessions_on_one_tablet_cannot_both_take_it(database_url: str) -> None:
     storage = Storage(database_url)
     hand_off.start(storage, tablet="front-1", chart_number="MRN-1", birth_date=BORN, actor="alice")
