@@ -161,3 +161,16 @@ def test_fhir_bundle_validates_with_fhir_resources(storage: Storage) -> None:
 
     row = save(storage, "a", "sensory", patient=PatientIds("MRN-1", BORN), assisted=("interpreter", "Somali"))
     Bundle.model_validate(json.loads(fhir_json(row, QUESTIONNAIRE, "https://clinic.example/fhir")))
+
+
+def test_the_fhir_ndjson_export_has_the_patient_and_the_help(storage: Storage) -> None:
+    from storage.export import write_ndjson
+
+    save(storage, "a", "sensory", patient=PatientIds("MRN-9", BORN), assisted=("interpreter", "Somali"))
+    out = io.StringIO()
+    assert write_ndjson([list(storage.iter_export_rows(QueueFilter()))[0]], out, questionnaire=QUESTIONNAIRE) == 1
+    resources = [json.loads(line) for line in out.getvalue().splitlines()]
+    (patient,) = [r for r in resources if r["resourceType"] == "Patient"]
+    assert patient["birthDate"] == "1980-02-03"
+    (extension,) = resources[0]["extension"]
+    assert {"url": "language", "valueString": "Somali"} in extension["extension"]
