@@ -168,7 +168,7 @@ def test_the_fhir_ndjson_export_has_the_patient_and_the_help(storage: Storage) -
 
     save(storage, "a", "sensory", patient=PatientIds("MRN-9", BORN), assisted=("interpreter", "Somali"))
     out = io.StringIO()
-    assert write_ndjson([list(storage.iter_export_rows(QueueFilter()))[0]], out, questionnaire=QUESTIONNAIRE) == 1
+    assert write_ndjson(storage.iter_export_rows(QueueFilter()), out, questionnaire=QUESTIONNAIRE) == 1
     resources = [json.loads(line) for line in out.getvalue().splitlines()]
     (patient,) = [r for r in resources if r["resourceType"] == "Patient"]
     assert patient["birthDate"] == "1980-02-03"
