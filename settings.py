@@ -78,6 +78,8 @@ class Settings:
     backup_keep_daily: int
     backup_keep_weekly: int
     retention_period: str
+    tablet_shows_initial: bool = False
+    hand_off_minutes: int = 30
 
 
 # -- parsers: take the raw text, return the typed value or raise ValueError("what is allowed") --
@@ -303,6 +305,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("BACKUP_KEEP_DAILY", "14", _whole(1, 3650, "a whole number of daily copies")),
     Spec("BACKUP_KEEP_WEEKLY", "8", _whole(0, 520, "a whole number of weekly copies")),
     Spec("RETENTION_PERIOD", "7y", _retention_period),
+    Spec("TABLET_SHOWS_INITIAL", "false", _bool),  # issue 19: the hand-off's first-name initial on the tablet
+    Spec("HAND_OFF_MINUTES", "30", _whole(1, 240, "a whole number of minutes")),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 

@@ -4,6 +4,10 @@ Never the answers, never the note, never free text, and never which red flag or 
 alert leaves the building (chat tools, mail servers), and only self-harm is `talk_now`, so the
 level's name would disclose it (CLINICAL.md section 4). Emergency and talk-now both read "go to
 the patient now"; same-day reads "today". The details stay behind sign-in, at the link.
+
+Issue 19: the patient is named only by the chart number's last 4 characters ("chart ...5678"),
+never the name or the date of birth; "anonymous walk-up" when no patient is attached (the words
+"no patient attached" would put "no", an answer code, in a message that must carry no answers).
 """
 
 from __future__ import annotations
@@ -39,15 +43,17 @@ class AlertMessage:
     saved_at: datetime
     link: str
     local_time: str
+    chart_last4: str | None = None
 
     @classmethod
     def build(
         cls, *, alert_id: str, reference: str, tablet: str | None, level: str | None, saved_at: datetime,
-        base_url: str, timezone: str = "UTC",
+        base_url: str, timezone: str = "UTC", chart_last4: str | None = None,
     ) -> AlertMessage:
         local = saved_at.astimezone(ZoneInfo(timezone))
         link = base_url.rstrip("/") + SCREENING_PATH.format(reference=quote(reference, safe=""))
-        return cls(alert_id, reference, tablet, level, saved_at, link, local.strftime("%H:%M %Z (%Y-%m-%d)"))
+        return cls(alert_id, reference, tablet, level, saved_at, link, local.strftime("%H:%M %Z (%Y-%m-%d)"),
+                   chart_last4[-4:] if chart_last4 else None)
 
     @property
     def urgency(self) -> str:
@@ -59,9 +65,14 @@ class AlertMessage:
         return f"{self.urgency} (screening {self.reference})"
 
     @property
+    def patient(self) -> str:
+        """"chart ...5678" (the last 4 only), or "anonymous walk-up"."""
+        return f"chart ...{self.chart_last4}" if self.chart_last4 else "anonymous walk-up"
+
+    @property
     def text(self) -> str:
         where = f"tablet {self.tablet}" if self.tablet else "tablet not named"
-        return f"{self.headline}, {where}, at {self.local_time}. Details after sign-in: {self.link}"
+        return f"{self.headline}, {self.patient}, {where}, at {self.local_time}. Details after sign-in: {self.link}"
 
     def json_body(self) -> bytes:
         """The webhook body; `text` is what chat tools' incoming webhooks show."""
@@ -73,6 +84,7 @@ class AlertMessage:
                 "alert_id": self.alert_id,
                 "reference": self.reference,
                 "tablet": self.tablet,
+                "chart_last4": self.chart_last4,
                 "saved_at": self.saved_at.isoformat(),
                 "link": self.link,
             },

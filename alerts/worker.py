@@ -136,7 +136,7 @@ class AlertWorker:
         message = AlertMessage.build(
             alert_id=claim.alert_uuid, reference=claim.reference, tablet=claim.tablet,
             level=claim.red_flag_level, saved_at=claim.submission_created_at, base_url=self.config.app_base_url,
-            timezone=self.config.timezone,
+            timezone=self.config.timezone, chart_last4=claim.chart_last4,
         )
         try:
             channel.send(message)

@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 def _header(submission: Submission) -> SummaryHeader:
     return SummaryHeader(reference=submission.reference, submitted_at=submission.created_at,
                          language=submission.language, status=submission.status, note=submission.note,
-                         patient_identifier=submission.patient_identifier)
+                         patient_identifier=submission.patient_identifier,
+                         patient_birth_date=submission.patient_birth_date, assisted=submission.assisted)
 
 
 def _day(storage: Storage, questionnaire: Questionnaire, day: date, options: SummaryOptions, out: str) -> int:

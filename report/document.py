@@ -11,7 +11,7 @@ import io
 import re
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +64,15 @@ class SummaryHeader:
     note: str | None = None
     patient_identifier: str | None = None
     """The clinic's chart number, as staff saved it on the screening's page (clinician copy only)."""
+    patient_birth_date: date | None = None
+    """The second identifier (issue 19: the desk's hand-off, or attached by staff; clinician copy only)."""
+    assisted: str | None = None
+    """"answered with staff help: NAME / interpreter (LANGUAGE)" (issue 19; clinician copy only)."""
+
+
+BIRTH_DATE_WORDS = "Date of birth"
+ASSISTED_WORDS = "Answered with"
+"""The clinician copy is in English: these two header rows are its own words."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,8 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
     generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
     footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
     if options.variant == "clinician" and header.patient_identifier:  # on every page, as filed
-        footer = f"{words['chart_number']} {header.patient_identifier} · {footer}"
+        born = f" · {BIRTH_DATE_WORDS} {header.patient_birth_date:%Y-%m-%d}" if header.patient_birth_date else ""
+        footer = f"{words['chart_number']} {header.patient_identifier}{born} · {footer}"
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -252,6 +262,10 @@ class _Sections:
         ]
         if clinician:  # the chart number files the copy with the right patient (hazard H64)
             rows.insert(1, [words["chart_number"], header.patient_identifier or words["no_chart_number"]])
+            if header.patient_birth_date is not None:
+                rows.insert(2, [BIRTH_DATE_WORDS, f"{header.patient_birth_date:%Y-%m-%d}"])
+            if header.assisted:
+                rows.append([ASSISTED_WORDS, header.assisted.removeprefix("answered with ")])
             rows.append([words["questionnaire"], f"{self.result.questionnaire_id}, version "
                          f"{self.result.questionnaire_version}"])
             if header.status:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.database import Storage, _audit, _aware, utc_now
+from storage.records import chart_last4
 from storage.schema import alert_channels, alert_deliveries, submissions
 
 ACTOR = "alert-worker"
@@ -36,6 +37,7 @@ class ClaimedAlert:
     red_flag_level: str | None
     submission_created_at: datetime  # first saved: when the red flag was raised
     alert_uuid: str = ""  # the id receivers see: random, given at the first attempt, kept for retries
+    chart_last4: str | None = None  # issue 19: the chart number's last 4 characters, never more, no name
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
             select(
                 submissions.c.id, submissions.c.reference, submissions.c.created_at,
                 submissions.c.tablet, alert_deliveries.c.level, alert_deliveries.c.alert_uuid,
+                submissions.c.patient_identifier,
             )
             .join(alert_deliveries, alert_deliveries.c.submission_id == submissions.c.id)
             .where(alert_deliveries.c.id == delivery_id)
@@ -190,6 +193,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
         delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
         reference=row["reference"], tablet=row["tablet"], red_flag_level=row["level"] or None,
         submission_created_at=_aware(row["created_at"]), alert_uuid=str(row["alert_uuid"]),
+        chart_last4=chart_last4(row["patient_identifier"]),
     )
 
 

@@ -30,11 +30,14 @@ from storage.records import (
     STATUSES,
     AuditEvent,
     InvalidInput,
+    PatientIds,
     QueueFilter,
     QueuePage,
     SaveFailed,
     Submission,
     UpdateOutcome,
+    valid_assistance,
+    valid_birth_date,
     valid_identifier,
     valid_note,
     valid_tablet,
@@ -149,6 +152,7 @@ class Storage:
         self, *, idempotency_key: str, result: ScreeningResult, language: str, complete: bool = True,
         tablet: str | None = None, red_flag_level: str | None = None,
         questionnaire: Questionnaire | None = None, answered_at: Mapping[str, datetime] | None = None,
+        patient: PatientIds | None = None, assisted: tuple[str, str] | None = None,
     ) -> Submission:
         """Save a screening exactly once per key. The first call inserts; a later call with the
         same key updates that same row (result, tier, complete) until it is complete, after
@@ -161,8 +165,11 @@ class Storage:
         (default: now). Without `questionnaire` the result's raised flags are kept at its level.
         A flag raised for the first time re-opens a screening staff had already acknowledged or
         cleared on the tablet: it is news to them.
+        `patient` (the desk's hand-off: chart number and date of birth) and `assisted` (("staff",
+        NAME) or ("interpreter", LANGUAGE)) are written with the row; a later save never removes them.
         Raises `SaveFailed` (one line, no answers) when the database stays unavailable."""
         tablet = valid_tablet(tablet)
+        people = _people(patient, assisted)
         levels = (red_flag_level, getattr(result, "red_flag_level", None))
         if any(level is not None and level not in RED_FLAG_LEVELS for level in levels):
             raise InvalidInput(f"red-flag level must be one of {', '.join(RED_FLAG_LEVELS)}")
@@ -171,7 +178,8 @@ class Storage:
         failures = 0
         for _ in range(_SAVE_ATTEMPTS * 10):  # a lost race means another save got through: bounded
             try:
-                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level, kept)
+                saved_id = self._insert_or_update(idempotency_key, result, language, complete, tablet, level, kept,
+                                                  people)
             except IntegrityError:
                 continue  # same key inserted by a concurrent tap (updated next time), or a reference clash
             except OperationalError as exc:
@@ -189,7 +197,7 @@ class Storage:
 
     def _insert_or_update(
         self, key: str, result: ScreeningResult, language: str, complete: bool, tablet: str | None,
-        level: str | None, kept: _Keeping,
+        level: str | None, kept: _Keeping, people: Mapping[str, Any] | None = None,
     ) -> int | None:
         """One transaction: insert, or a conditional update of the row with this key. Returns
         the row id, or None when a concurrent write won (the caller tries again)."""
@@ -210,7 +218,7 @@ class Storage:
                         questionnaire_version=result.questionnaire_version,
                         questionnaire_hash=result.questionnaire_hash, language=language, result=result.to_dict(),
                         tier=result.tier, urgent=result.urgent, status="new", row_version=1, complete=complete,
-                        tablet=tablet, red_flag_level=level,
+                        tablet=tablet, red_flag_level=level, **(people or {}),
                     )
                 ).inserted_primary_key
                 assert inserted is not None
@@ -234,7 +242,7 @@ class Storage:
                     result=result.to_dict(), tier=result.tier, urgent=bool(row["urgent"]) or result.urgent,
                     red_flag_level=kept_level, complete=complete, updated_at=now,
                     row_version=submissions.c.row_version + 1,
-                    **({"tablet": tablet} if tablet is not None else {}), **reopen,
+                    **({"tablet": tablet} if tablet is not None else {}), **reopen, **(people or {}),
                 )
             ).rowcount
             if not changed:
@@ -478,6 +486,40 @@ class Storage:
         current = self.get_submission(submission_id)
         return UpdateOutcome(bool(changed), current, "Saved." if changed else "No such submission.")
 
+    def attach_patient(self, submission_id: int, identifier: str | None, birth_date: date | str | None, *,
+                       actor: str) -> UpdateOutcome:
+        """Attach (or correct) the patient after the screening: chart number and date of birth
+        (issue 19), both checked before the database; audited without echoing either."""
+        value = valid_identifier(identifier)
+        born = valid_birth_date(birth_date)
+        if value is None or born is None:
+            raise InvalidInput("give both the chart number and the date of birth")
+        now = utc_now()
+        with self.engine.begin() as connection:
+            before = connection.execute(
+                select(submissions.c.patient_identifier).where(submissions.c.id == submission_id)
+            ).first()
+            changed = connection.execute(
+                update(submissions).where(submissions.c.id == submission_id)
+                .values(patient_identifier=value, patient_birth_date=born, updated_at=now,
+                        row_version=submissions.c.row_version + 1)
+            ).rowcount
+            if changed:
+                was = "no patient attached" if before is None or before[0] is None else "replacing another patient"
+                _audit(connection, "patient_attached", actor, submission_id,
+                       f"chart number ending {value[-4:]} and date of birth attached ({was})", now)
+        current = self.get_submission(submission_id)
+        return UpdateOutcome(bool(changed), current, "Patient attached." if changed else "No such submission.")
+
+    def patient_history(self, identifier: str, *, limit: int = 50) -> list[Submission]:
+        """Every screening of one chart number, newest first (the detail page's history)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(submissions).where(submissions.c.patient_identifier == identifier)
+                .order_by(submissions.c.created_at.desc(), submissions.c.id.desc()).limit(limit)
+            ).mappings().all()
+            return _submissions(connection, rows)
+
     def set_status(
         self, submission_id: int, *, actor: str, status: str, note: str | None, expected_row_version: int
     ) -> UpdateOutcome:
@@ -720,7 +762,29 @@ def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission
         tablet=row["tablet"],
         tablet_cleared_at=None if row["tablet_cleared_at"] is None else _aware(row["tablet_cleared_at"]),
         patient_identifier=row["patient_identifier"],
+        patient_birth_date=_day(row["patient_birth_date"]),
+        assisted_role=row["assisted_role"],
+        assisted_by=row["assisted_by"],
     )
+
+
+def _day(value: Any) -> date | None:
+    """A Date column as a date (SQLite may hand back a datetime)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _people(patient: PatientIds | None, assisted: tuple[str, str] | None) -> dict[str, Any]:
+    """The columns a save writes for the patient's identifiers and any staff help (checked)."""
+    values: dict[str, Any] = {}
+    if patient is not None:
+        identifier = valid_identifier(patient.chart_number)
+        if identifier is None:
+            raise InvalidInput("a hand-off needs the chart number")
+        values.update(patient_identifier=identifier, patient_birth_date=valid_birth_date(patient.birth_date))
+    if assisted is not None:
+        role, by = valid_assistance(*assisted)
+        values.update(assisted_role=role, assisted_by=by)
+    return values
 
 
 def _save_detail(result: ScreeningResult, level: str | None) -> str:

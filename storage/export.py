@@ -24,6 +24,8 @@ EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when non
     "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
 )
 
+PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help")  # issue 19: beside chart_number; help given
+
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str],
               zone: tzinfo = UTC) -> int:
@@ -33,7 +35,7 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
     slower)."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS])
+    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS, *PATIENT_COLUMNS])
     written = 0
     for chunk in chunks:
         writer.writerows([inert_cell(cell) if isinstance(cell, str) else cell for cell in _row(row, item_ids, zone)]
@@ -68,7 +70,17 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) ->
         row["questionnaire_version"],
         *(_answer(answers.get(item_id)) for item_id in item_ids),
         *_examination(row.get("examination")),
+        *_patient(row),
     ]
+
+
+def _patient(row: Mapping[str, Any]) -> list[object]:
+    """The PATIENT_COLUMNS cells: the date of birth (YYYY-MM-DD) and who helped answer."""
+    from storage.records import assisted_words
+
+    born = row.get("patient_birth_date")
+    return [born.strftime("%Y-%m-%d") if born is not None else "",
+            assisted_words(row.get("assisted_role"), row.get("assisted_by")) or ""]
 
 
 def _examination(record: Any) -> list[object]:
@@ -130,6 +142,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                 questionnaire, stored_result(row, row.get("red_flag_history", ())), response_id=row["reference"],
                 authored=created if created.tzinfo else created.replace(tzinfo=UTC), complete=bool(row["complete"]),
                 patient_identifier=row["patient_identifier"], base_url=base_url,
+                birth_date=_birth_date(row.get("patient_birth_date")), assisted=_assisted(row),
             )
             out.writelines(ndjson_lines(resources))
             if row.get("examination") is not None:  # issue 18: the latest examination's Observations
@@ -172,3 +185,12 @@ def describe_filter(query: QueueFilter) -> str:
         if extra.name not in described and value not in (None, False, ""):
             parts.append(f"{extra.name.replace('_', ' ')} {printable(value)}")
     return "; ".join(parts) or "no filter"
+
+
+def _birth_date(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _assisted(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    role, by = row.get("assisted_role"), row.get("assisted_by")
+    return (role, by) if role and by else None

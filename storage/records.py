@@ -84,6 +84,65 @@ def valid_identifier(identifier: str | None) -> str | None:
     return identifier
 
 
+BIRTH_YEARS_MAX = 130
+ASSISTED_ROLES = ("staff", "interpreter")
+ASSISTED_MAX_CHARS = 100
+
+
+def valid_birth_date(value: date | str | None, *, today: date | None = None) -> date | None:
+    """A date of birth as staff give it (a date, or text as YYYY-MM-DD): not in the future and
+    not more than 130 years ago; None/empty stays None. Raises `InvalidInput` without echoing it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput("the date of birth must be a date written YYYY-MM-DD") from None
+    if isinstance(value, datetime):
+        value = value.date()
+    today = today or datetime.now(UTC).date()
+    if value > today:
+        raise InvalidInput("the date of birth is in the future")
+    if value.year < today.year - BIRTH_YEARS_MAX:
+        raise InvalidInput(f"the date of birth is more than {BIRTH_YEARS_MAX} years ago")
+    return value
+
+
+def valid_assistance(role: str | None, by: str | None) -> tuple[str, str] | tuple[None, None]:
+    """Who answered with the patient: ("staff", their name) or ("interpreter", the language);
+    (None, None) for a patient answering alone. The name or language: 1-100 printable characters."""
+    if role is None:
+        return None, None
+    if role not in ASSISTED_ROLES:
+        raise InvalidInput(f"help must be one of {', '.join(ASSISTED_ROLES)}")
+    by = (by or "").strip()
+    if not by or len(by) > ASSISTED_MAX_CHARS or not by.isprintable():
+        what = "the staff member's name" if role == "staff" else "the interpreter's language"
+        raise InvalidInput(f"{what} must be 1-{ASSISTED_MAX_CHARS} printable characters")
+    return role, by
+
+
+def assisted_words(role: str | None, by: str | None) -> str | None:
+    """"answered with staff help: NAME" / "answered with staff help: interpreter (LANGUAGE)"."""
+    if role is None or not by:
+        return None
+    return f"answered with staff help: {by}" if role == "staff" else f"answered with staff help: interpreter ({by})"
+
+
+def chart_last4(identifier: str | None) -> str | None:
+    """The last 4 characters of a chart number (what an alert may carry), None without one."""
+    return identifier[-4:] if identifier else None
+
+
+@dataclass(frozen=True)
+class PatientIds:
+    """The two identifiers of a patient handed to a tablet by the desk (issue 19 item 4)."""
+
+    chart_number: str
+    birth_date: date
+
+
 @dataclass(frozen=True)
 class Submission:
     """One stored screening: its result (answers, tier, urgent: `result` owns them) and where
@@ -111,7 +170,22 @@ class Submission:
     tablet: str | None = None
     tablet_cleared_at: datetime | None = None
     patient_identifier: str | None = None
-    """The clinic's chart number, set by staff (for FHIR); None until then."""
+    """The clinic's chart number: from the desk's hand-off, or set by staff later; None until then."""
+    patient_birth_date: date | None = None
+    """The second identifier (issue 19): from the hand-off, or attached by staff later."""
+    assisted_role: str | None = None
+    """"staff" or "interpreter" when a staff member answered with the patient (issue 19)."""
+    assisted_by: str | None = None
+    """The staff member's name, or the interpreter's language."""
+
+    @property
+    def assisted(self) -> str | None:
+        """"answered with staff help: NAME / interpreter (LANGUAGE)", None without help."""
+        return assisted_words(self.assisted_role, self.assisted_by)
+
+    @property
+    def patient_attached(self) -> bool:
+        return self.patient_identifier is not None
 
     def minutes_waiting(self, now: datetime | None = None) -> int:
         """Whole minutes from the save to its acknowledgement (or to now, while open)."""

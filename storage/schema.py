@@ -57,6 +57,9 @@ submissions = Table(
     Column("tablet_cleared_at", DateTime(timezone=True)),  # staff cleared the urgent screen there
     Column("red_flag_level", String(20)),  # the most severe red flag's level, None without one
     Column("patient_identifier", String(64)),  # the clinic's chart number, set by staff (FHIR)
+    Column("patient_birth_date", Date),  # 0010: the second identifier (desk's hand-off or staff)
+    Column("assisted_role", String(20)),  # 0010: answered with staff help: staff | interpreter
+    Column("assisted_by", String(100)),  # 0010: the staff member's name, or the interpreter's language
     # The queue's usual orderings: newest first, unacknowledged urgent first, by tier / status.
     Index("ix_submissions_created", "created_at"),
     Index("ix_submissions_urgent_open", "urgent", "acknowledged_at", "created_at"),
@@ -65,6 +68,7 @@ submissions = Table(
     Index("ix_submissions_day_tier_status", "created_day", "tier", "status"),
     Index("ix_submissions_tablet_open", "tablet", "urgent", "acknowledged_at"),
     Index("ix_submissions_urgent_created", "urgent", "created_at"),  # 0005: the "urgent only" filter
+    Index("ix_submissions_patient", "patient_identifier", "created_at"),  # 0010: one patient's history
 )
 # 0005: the live list of open urgents, a few rows among millions (partial on both engines).
 _OPEN_URGENT = and_(submissions.c.urgent.is_(True), submissions.c.acknowledged_at.is_(None))
@@ -234,3 +238,17 @@ examination_red_flags = Table(
 )
 # Screenings per questionnaire version over a date range (the accuracy page's denominator).
 Index("ix_submissions_version_created", submissions.c.questionnaire_version, submissions.c.created_at)
+
+# -- the desk's hand-off (issue 19 item 4; revision 0010_patient_hand_off): at most one pending
+# patient per tablet, taken once by the next patient who starts there, void after expires_at.
+tablet_hand_offs = Table(
+    "tablet_hand_offs",
+    metadata,
+    Column("tablet", String(32), primary_key=True),
+    Column("patient_identifier", String(64), nullable=False),  # the chart number
+    Column("patient_birth_date", Date, nullable=False),
+    Column("first_initial", String(1)),  # shown on the tablet only if TABLET_SHOWS_INITIAL
+    Column("started_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scoring.fhir.names import (
@@ -33,13 +33,19 @@ def screening_resources(
     complete: bool | None = None,
     patient_identifier: str | None = None,
     base_url: str = "",
+    birth_date: date | None = None,
+    assisted: tuple[str, str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The QuestionnaireResponse, then Observations: the tier, the urgent flag, each red flag.
 
     `response_id` becomes the resource ids (e.g. the screening's reference); `authored` must be
     timezone-aware; `complete` False (default: `result.complete`) gives status `in-progress`
     (saved at a red flag before the end) and preliminary Observations; `patient_identifier` (a
-    chart number) becomes the subject identifier. Red-flag Observations carry their level
+    chart number) becomes the subject identifier; with `birth_date` too (the desk's hand-off,
+    issue 19) a Patient resource (identifier + birthDate) comes last and every subject references
+    it. `assisted` (("staff", NAME) or ("interpreter", LANGUAGE)) is the response's
+    `{id}-assisted-answering` extension (role and name/language), and a staff member is also its
+    `author` (display only). Red-flag Observations carry their level
     (`emergency`, `talk_now`, `same_day`) as a component; the urgent one the most severe.
 
     The response names the version the patient answered (`result.questionnaire_version`); a
@@ -55,7 +61,11 @@ def screening_resources(
     names = FhirNames.of(questionnaire, base_url)
     base_id = resource_id(response_id)
     when = authored.isoformat()
-    subject = _subject(patient_identifier)
+    patient_id = f"{base_id}-patient"
+    patient_reference = None
+    if birth_date is not None and patient_identifier and patient_identifier.strip():
+        patient_reference = names.full_url("Patient", patient_id) or f"Patient/{patient_id}"
+    subject = _subject(patient_identifier, patient_reference)
     default = questionnaire.languages[0]
     answer_system = names.system("answer")
     response: dict[str, Any] = {
@@ -66,6 +76,7 @@ def screening_resources(
         "status": "completed" if complete else "in-progress",
         **subject,
         "authored": when,
+        **_assisted(names, assisted),
         "item": [_answer_item(item_id, questionnaire.items_by_id.get(item_id), value, answer_system, default)
                  for item_id, value in result.answers],
     }
@@ -106,6 +117,14 @@ def screening_resources(
             **_level(names, flag.level if flag is not None else result.red_flag_level),
             **_changed(common["note"], result, item_id),
         }
+    if patient_reference is not None:
+        assert birth_date is not None and patient_identifier is not None
+        yield {
+            "resourceType": "Patient",
+            "id": patient_id,
+            "identifier": [_identifier(patient_identifier)],
+            "birthDate": birth_date.isoformat(),
+        }
 
 
 def screening_bundle(
@@ -117,13 +136,15 @@ def screening_bundle(
     complete: bool | None = None,
     patient_identifier: str | None = None,
     base_url: str = "",
+    birth_date: date | None = None,
+    assisted: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """The same resources in a Bundle of type `collection` (the coordinator's "FHIR (JSON)")."""
     names = FhirNames.of(questionnaire, base_url)
     entries = []
     for resource in screening_resources(
         questionnaire, result, response_id=response_id, authored=authored, complete=complete,
-        patient_identifier=patient_identifier, base_url=base_url,
+        patient_identifier=patient_identifier, base_url=base_url, birth_date=birth_date, assisted=assisted,
     ):
         full_url = names.full_url(resource["resourceType"], resource["id"])
         entries.append({"fullUrl": full_url, "resource": resource} if full_url else {"resource": resource})
@@ -161,14 +182,31 @@ def _changed(notes: list[dict[str, str]], result: ScreeningResult, item_id: str)
     return {"note": [*notes, {"text": f"Red flag kept: {words}."}]}
 
 
-def _subject(patient_identifier: str | None) -> dict[str, Any]:
-    if patient_identifier is None or not patient_identifier.strip():
-        return {}
-    identifier = {
+def _identifier(patient_identifier: str) -> dict[str, Any]:
+    return {
         "type": {"coding": [{"system": IDENTIFIER_TYPE, "code": "MR", "display": "Medical record number"}]},
         "value": patient_identifier.strip(),
     }
-    return {"subject": {"identifier": identifier}}
+
+
+def _subject(patient_identifier: str | None, reference: str | None = None) -> dict[str, Any]:
+    if patient_identifier is None or not patient_identifier.strip():
+        return {}
+    return {"subject": {**({"reference": reference} if reference else {}),
+                        "identifier": _identifier(patient_identifier)}}
+
+
+def _assisted(names: FhirNames, assisted: tuple[str, str] | None) -> dict[str, Any]:
+    """Staff-assisted answering (issue 19 item 3) on the QuestionnaireResponse."""
+    if assisted is None:
+        return {}
+    role, by = assisted
+    extension = {"url": names.extension("assisted-answering"), "extension": [
+        {"url": "role", "valueCode": role},
+        {"url": "name" if role == "staff" else "language", "valueString": by},
+    ]}
+    author = {"author": {"display": f"{by} (staff, answered with the patient)"}} if role == "staff" else {}
+    return {"extension": [extension], **author}
 
 
 def _answer_item(item_id: str, item: Item | None, value: object, system: str, language: str) -> dict[str, Any]:

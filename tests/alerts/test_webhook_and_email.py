@@ -16,7 +16,7 @@ from tests.alerts.conftest import SECRET
 from tests.alerts.receivers import MailReceiver, WebhookReceiver, wait_for
 
 NOTE = "Coordinator note: patient mentioned private family matters"
-PAYLOAD_KEYS = {"text", "event", "urgency", "alert_id", "reference", "tablet", "saved_at", "link"}
+PAYLOAD_KEYS = {"text", "event", "urgency", "alert_id", "reference", "tablet", "saved_at", "link", "chart_last4"}
 
 
 def answer_strings(submission: Submission, questionnaire: Questionnaire) -> set[str]:

@@ -129,5 +129,5 @@ def test_urgent_line_is_one_line_of_escaped_markdown(
     monkeypatch.setattr(urgent_list, "red_flag_concerns", lambda *_: ["a *bold* <b>claim</b>"])
     questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
     line = urgent_list.urgent_line(row, questionnaire, datetime(2026, 1, 15, 3, 0, tzinfo=UTC), CHICAGO)
-    assert line.startswith(f"**{row.reference}** · no tablet · 1320 min · OVERDUE  \n")
+    assert line.startswith(f"**{row.reference}** · no tablet · 1320 min · OVERDUE · no patient attached  \n")
     assert line.endswith(r"a \*bold\* \<b\>claim\</b\>")

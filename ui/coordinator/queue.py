@@ -11,18 +11,19 @@ import pandas as pd
 import streamlit as st
 
 from scoring import Questionnaire
-from storage import STATUSES, QueueFilter, QueuePage, Storage
+from storage import STATUSES, InvalidInput, QueueFilter, QueuePage, Storage, hand_off
 from storage.export import describe_filter
 from ui import alerting, resources
 from ui.coordinator import clinic_clock, deep_link, export, guard, header
 from ui.coordinator import session as staff
 from ui.coordinator.chart import chart_alt, daily_svg, legend
 from ui.coordinator.screening import open_screening
-from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list
+from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list, patient_words
 from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
 
 PAGE_SIZE = 25
-COLUMNS = ["Reference", "Submitted", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
+COLUMNS = ["Reference", "Submitted", "Patient", "Language", "Suggestion", "Urgent", "Categories met", "Status"]
+_HAND_OFF_MESSAGE = staff.widget_key("hand-off:message")
 
 
 def render() -> None:
@@ -35,6 +36,7 @@ def render() -> None:
     enable_alerts_button()
     alerting.show_status()  # a line per failing alert channel (webhook, e-mail)
     live_urgent_list()
+    hand_off_form(session)
     # Read once per run and passed on: each of these reads the settings (about a millisecond).
     storage, questionnaire, zone = resources.storage(), resources.questionnaire(), clinic_clock.zone()
     st.caption(clinic_clock.zone_note(zone))
@@ -118,6 +120,7 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
             {
                 "Reference": row.reference,
                 "Submitted": clinic_clock.shown(row.created_at, zone),
+                "Patient": patient_words(row),
                 "Language": language_name(row.language),
                 "Suggestion": tier_label(questionnaire, row.result.tier),
                 "Urgent": "URGENT" if row.result.urgent else "",
@@ -174,3 +177,65 @@ def has_next(page: QueuePage) -> bool:
     if page.total_is_capped:
         return len(page.rows) == page.page_size
     return page.page < last_page(page)
+
+
+def hand_off_form(session: staff.StaffSession) -> None:
+    """The desk's hand-off (issue 19): "Start a screening on tablet front-1" for a patient with
+    the chart number and date of birth (the first name only for its initial, if the clinic shows
+    it). The next patient who starts on that tablet takes it, once; it expires after
+    HAND_OFF_MINUTES. Pending hand-offs are listed, each can be withdrawn; all audited."""
+    storage = resources.storage()
+    message = st.session_state.pop(_HAND_OFF_MESSAGE, None)
+    waiting = hand_off.waiting(storage)
+    with st.expander("Start a screening on a tablet", expanded=bool(message) or bool(waiting)):
+        if isinstance(message, tuple):
+            (st.success if message[0] else st.error)(message[1])
+        with st.form(staff.widget_key("hand-off"), clear_on_submit=False):
+            left, right = st.columns(2)
+            left.text_input("Tablet (its ?tablet= name)", max_chars=32, key=staff.widget_key("hand-off:tablet"),
+                            placeholder="front-1")
+            right.text_input("Chart number", max_chars=64, key=staff.widget_key("hand-off:chart"))
+            left.date_input("Date of birth", value=None, min_value=date(1890, 1, 1), max_value=date.today(),
+                            format="YYYY-MM-DD", key=staff.widget_key("hand-off:born"))
+            right.text_input("First name (optional: only its initial is kept)", max_chars=60,
+                             key=staff.widget_key("hand-off:name"))
+            st.form_submit_button("Start the screening on this tablet", type="primary", on_click=_start_hand_off)
+        for pending in waiting:
+            line, button = st.columns([6, 1], vertical_alignment="center")
+            line.text(f"Tablet {pending.tablet}: waiting for chart {pending.patient.chart_number} "
+                      f"(until {clinic_clock.shown(pending.expires_at, clinic_clock.zone())}, "
+                      f"started by {pending.started_by})")
+            button.button("Withdraw", key=staff.widget_key(f"hand-off:cancel:{pending.tablet}"),
+                          on_click=_cancel_hand_off, args=(pending.tablet,))
+
+
+def _start_hand_off() -> None:
+    session = staff.current()
+    if session is None:
+        return
+    values = {name: st.session_state.get(staff.widget_key(f"hand-off:{name}")) for name in
+              ("tablet", "chart", "born", "name")}
+    try:
+        started = hand_off.start(
+            resources.storage(), tablet=str(values["tablet"] or ""), chart_number=str(values["chart"] or ""),
+            birth_date=values["born"] if isinstance(values["born"], date) else None,
+            first_name=str(values["name"] or ""), actor=session.actor,
+            minutes=resources.settings().hand_off_minutes,
+        )
+    except InvalidInput as exc:  # one line, the value never echoed
+        st.session_state[_HAND_OFF_MESSAGE] = (False, f"Not started: {exc}.")
+        return
+    for name in ("tablet", "chart", "born", "name"):  # the next hand-off starts from an empty form
+        st.session_state.pop(staff.widget_key(f"hand-off:{name}"), None)
+    st.session_state[_HAND_OFF_MESSAGE] = (
+        True, f"Screening started on tablet {started.tablet}: the next patient who starts there is chart "
+              f"{started.patient.chart_number} (for {resources.settings().hand_off_minutes} minutes).")
+
+
+def _cancel_hand_off(tablet: str) -> None:
+    session = staff.current()
+    if session is None:
+        return
+    gone = hand_off.cancel(resources.storage(), tablet, actor=session.actor)
+    st.session_state[_HAND_OFF_MESSAGE] = (gone, f"Hand-off to tablet {tablet} withdrawn." if gone
+                                           else f"Tablet {tablet} had already taken it (or it expired).")

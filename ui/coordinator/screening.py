@@ -6,7 +6,7 @@ row as saved. Nothing here words the result as a diagnosis."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import partial
 from html import escape
 
@@ -21,7 +21,8 @@ from ui import resources
 from ui.coordinator import clinic_clock, guard, header
 from ui.coordinator import examination as clinician_examination
 from ui.coordinator import session as staff
-from ui.coordinator.wording import language_name, status_label, text, tier_label
+from ui.coordinator.urgent_list import patient_words
+from ui.coordinator.wording import category_labels, language_name, status_label, text, tier_label
 
 DISCLAIMER = (
     "A screening aid, not a diagnosis: the clinical signs and the exclusion of other causes "
@@ -64,6 +65,7 @@ def render() -> None:
         + (f" · tablet {row.tablet}" if row.tablet else "")
         + ("" if row.complete else " · INCOMPLETE: saved at a red flag before the patient finished")
     )
+    _patient(row)
     if row.questionnaire_hash != questionnaire.content_hash:
         st.warning("This screening was made with another version of the questionnaire; "
                    "questions are shown with today's wording.")
@@ -74,6 +76,7 @@ def render() -> None:
     _review_form(row)
     clinician_examination.render(row, questionnaire, session)  # issue 18: staff only
     _chart_number(row)
+    _history(row, questionnaire, zone)
     _downloads(row, questionnaire, session.actor, zone)
 
 
@@ -90,6 +93,32 @@ def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None
                   on_click=_acknowledge, args=(row.id,))
     else:
         st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at, zone)}.")
+
+
+def _patient(row: Submission) -> None:
+    """Who the screening belongs to (issue 19): both identifiers, or "no patient attached" (attach
+    below); and whether a staff member or an interpreter answered with the patient. As text."""
+    with st.container(key="screening-patient"):
+        st.text(f"Patient: {patient_words(row)}")
+        if row.assisted:
+            st.text(row.assisted[:1].upper() + row.assisted[1:])
+
+
+def _history(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None:
+    """This patient's screenings (same chart number), newest first: date, suggestion, categories."""
+    if row.patient_identifier is None:
+        return
+    history = resources.storage().patient_history(row.patient_identifier)
+    if len(history) < 2:
+        return
+    st.subheader("This patient's screenings")
+    with st.container(key="patient-history"):
+        for earlier in history:
+            mark = " (this one)" if earlier.id == row.id else ""
+            categories = category_labels(questionnaire, earlier.result.categories_met) or "none"
+            st.text(f"{clinic_clock.shown(earlier.created_at, zone)} · {earlier.reference}{mark} · "
+                    f"{tier_label(questionnaire, earlier.result.tier)}"
+                    + (" · URGENT" if earlier.result.urgent else "") + f" · categories met: {categories}")
 
 
 def clock_time(moment: datetime, zone: tzinfo) -> str:
@@ -208,6 +237,9 @@ def _chart_number(row: Submission) -> None:
     with st.form(staff.widget_key(f"chart:{row.id}")):
         st.text_input("Clinic's patient identifier (chart number, optional)", value=row.patient_identifier or "",
                       max_chars=64, key=staff.widget_key(f"chart:{version}"))
+        st.date_input("Date of birth (attaches the patient with the chart number)", value=row.patient_birth_date,
+                      min_value=date(1890, 1, 1), max_value=date.today(), format="YYYY-MM-DD",
+                      key=staff.widget_key(f"chart-born:{version}"))
         st.form_submit_button("Save identifier", on_click=_save_chart_number, args=(row.id, row.row_version))
 
 
@@ -216,8 +248,12 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
     if session is None:
         return
     typed = str(st.session_state.get(staff.widget_key(f"chart:{screening_id}:{shown_version}")) or "").strip()
+    born = st.session_state.get(staff.widget_key(f"chart-born:{screening_id}:{shown_version}"))
     try:
-        outcome = resources.storage().set_patient_identifier(screening_id, typed or None, actor=session.actor)
+        if isinstance(born, date):  # issue 19: both identifiers, audited as "patient_attached"
+            outcome = resources.storage().attach_patient(screening_id, typed or None, born, actor=session.actor)
+        else:
+            outcome = resources.storage().set_patient_identifier(screening_id, typed or None, actor=session.actor)
     except InvalidInput as exc:
         st.session_state[_MESSAGE] = (False, f"Identifier not saved: {exc}.")
         return
@@ -227,7 +263,8 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
 def summary_header(row: Submission) -> SummaryHeader:
     """The PDF's header from the row as it is in the database now."""
     return SummaryHeader(reference=row.reference, submitted_at=row.created_at, language=row.language,
-                         status=row.status, note=row.note, patient_identifier=row.patient_identifier)
+                         status=row.status, note=row.note, patient_identifier=row.patient_identifier,
+                         patient_birth_date=row.patient_birth_date, assisted=row.assisted)
 
 
 def _downloads(row: Submission, questionnaire: Questionnaire, actor: str, zone: tzinfo) -> None:
@@ -273,7 +310,8 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
     bundle = screening_bundle(
         questionnaire, row.result, response_id=row.reference, authored=row.created_at,
         complete=row.complete, patient_identifier=row.patient_identifier,
-        base_url=base_url,
+        base_url=base_url, birth_date=row.patient_birth_date,
+        assisted=(row.assisted_role, row.assisted_by) if row.assisted_role and row.assisted_by else None,
     )
     bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)  # issue 18
     return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

@@ -88,6 +88,18 @@ def is_overdue(submission: Submission, now: datetime, clinic_zone: tzinfo) -> bo
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
 
 
+NO_PATIENT = "no patient attached"
+
+
+def patient_words(row: Submission) -> str:
+    """The patient's two identifiers for staff, "chart 12345678, born 1980-02-03", or "no
+    patient attached" (an anonymous walk-up: staff attach the patient on the detail page)."""
+    if row.patient_identifier is None:
+        return NO_PATIENT
+    born = f", born {row.patient_birth_date:%Y-%m-%d}" if row.patient_birth_date else ", date of birth not given"
+    return f"chart {row.patient_identifier}{born}"
+
+
 def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
     """One urgent screening as Markdown: reference (DEMO), tablet, minutes waiting (OVERDUE), then
     the red-flag concerns, most severe first (text from the questionnaire, escaped)."""
@@ -95,7 +107,8 @@ def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zo
     concerns = "; ".join(red_flag_concerns(questionnaire, row.result, "en")) + (
         "" if row.complete else " · patient had not finished")
     return (f"**{row.reference}**" + (" · DEMO" if is_demo(row) else "")
-            + f" · {(tablet(row) or 'no tablet').translate(_MARKDOWN)} · {minutes_waiting(row, now)} min{overdue}  \n"
+            + f" · {(tablet(row) or 'no tablet').translate(_MARKDOWN)} · {minutes_waiting(row, now)} min{overdue}"
+            + f" · {patient_words(row).translate(_MARKDOWN)}  \n"
             + concerns.translate(_MARKDOWN))
 
 

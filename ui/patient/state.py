@@ -18,7 +18,7 @@ from enum import StrEnum
 import streamlit as st
 
 from scoring import AnswerValue, ScreeningResult
-from storage import Submission
+from storage import PatientIds, Submission
 
 _SESSION_KEY = "patient_session"
 _WIDGET_PREFIX = "patient"
@@ -92,6 +92,14 @@ class PatientSession:
     """Counts read-aloud plays, so each tap sends a new mark and the browser reads again."""
     read_aloud_screen: tuple[Step, str | None] | None = None
     """The screen last read by itself (a question is read once when it first appears)."""
+    assisted: tuple[str, str] | None = None
+    """Staff help (issue 19): ("staff", NAME) or ("interpreter", LANGUAGE), turned on behind the
+    kiosk staff code on the welcome screen; saved with the screening; gone for the next patient."""
+    assist_problem: str | None = None
+    """Why turning staff help on was refused (wrong code, no name), shown in the staff box."""
+    patient: PatientIds | None = None
+    """The desk's hand-off this patient took when starting (chart number, date of birth), or None
+    for an anonymous walk-up; never shown on the tablet."""
     last_activity: float = field(default_factory=time.monotonic)
     screen: tuple[Step, str | None] = (Step.WELCOME, None)
     screen_since: float = field(default_factory=time.monotonic)

@@ -129,6 +129,7 @@ def _save(session: PatientSession, result: ScreeningResult, *, complete: bool) -
                 language=session.language, complete=complete, tablet=session.tablet,
                 questionnaire=resources.questionnaire(),
                 answered_at={item_id: at for item_id, (_, at) in session.red_flag_answers.items()},
+                patient=session.patient, assisted=session.assisted,
             )
         try:
             saved = session.save_future.result(timeout=max(0.0, deadline - time.monotonic()))

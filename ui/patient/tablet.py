@@ -19,6 +19,7 @@ import unicodedata
 import streamlit as st
 
 from scoring import Questionnaire, escalation
+from storage import hand_off
 from storage.records import InvalidInput, normalise_tablet
 from ui import resources
 from ui.patient.state import PatientSession, Step
@@ -85,3 +86,29 @@ def restore_open_urgent(session: PatientSession, questionnaire: Questionnaire) -
         flag.level for item_id in session.urgent_items
         if (flag := questionnaire.red_flag_of(item_id)) is not None  # items and red-flag rules alike
     ) or "emergency"
+
+
+def take_hand_off(session: PatientSession) -> None:
+    """The patient starts (taps a language): take this tablet's pending hand-off from the desk,
+    once (issue 19). A session that already has one, or a tablet without a name, takes none."""
+    if session.patient is not None or session.tablet is None:
+        return
+    try:
+        taken = hand_off.take(resources.storage(), session.tablet)
+    except Exception as exc:  # the database is away: an anonymous walk-up; staff attach it later
+        _log.error("taking the hand-off of tablet %s failed: %s", session.tablet, type(exc).__name__)
+        return
+    if taken is not None:
+        session.patient = taken.patient
+
+
+def greeting_initial(session: PatientSession) -> str | None:
+    """The first name's initial of the patient the desk handed to this tablet, only when the
+    clinic allows it (TABLET_SHOWS_INITIAL); never the chart number or the date of birth."""
+    if session.tablet is None or not resources.settings().tablet_shows_initial:
+        return None
+    try:
+        waiting = hand_off.pending(resources.storage(), session.tablet)
+    except Exception:  # the database is away: no greeting
+        return None
+    return None if waiting is None else waiting.first_initial

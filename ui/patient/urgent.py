@@ -164,6 +164,23 @@ def kiosk_code_set() -> bool:
         return False
 
 
+def staff_code_problem(session: PatientSession, typed: str, wrong: str) -> str | None:
+    """Check the kiosk staff code typed on this tablet (`access`: hashed, throttled, audited);
+    None when it is right, else why not: `wrong` (the caller's words for "not right", plus how long
+    it is locked, if it now is), or access's own words (busy, locked). Used here and by the
+    welcome screen's staff help switch (issue 19)."""
+    address = access.client_address(st.context.headers, st.context.ip_address, resources.settings().trusted_proxies)
+    outcome = access.check_kiosk_code(resources.storage(), typed, client_address=address,
+                                      tablet=session.tablet or "unnamed")
+    if outcome.ok:
+        return None
+    if outcome.message == KIOSK_WRONG:
+        return wrong
+    if outcome.message.startswith(KIOSK_WRONG):  # wrong, and now locked for a while
+        return f"{wrong} {outcome.message.removeprefix(KIOSK_WRONG).strip()}"
+    return outcome.message
+
+
 def _clear() -> None:
     """The staff code typed on the tablet (checked and throttled by `access`): clear the screen,
     and the tablet's open urgent in the database, so a reload does not bring it back."""
@@ -174,16 +191,9 @@ def _clear() -> None:
     typed = str(st.session_state.get(key) or "").strip()
     st.session_state[key] = ""  # the code never stays in the session
     storage = resources.storage()
-    address = access.client_address(st.context.headers, st.context.ip_address, resources.settings().trusted_proxies)
-    outcome = access.check_kiosk_code(storage, typed, client_address=address, tablet=session.tablet or "unnamed")
-    if not outcome.ok:  # "wrong" in both languages; anything else (busy, locked) in access's words
-        wrong = staff_words("staff_code_wrong", session.language)
-        if outcome.message == KIOSK_WRONG:
-            session.staff_code_problem = wrong
-        elif outcome.message.startswith(KIOSK_WRONG):  # wrong, and now locked for a while
-            session.staff_code_problem = f"{wrong} {outcome.message.removeprefix(KIOSK_WRONG).strip()}"
-        else:
-            session.staff_code_problem = outcome.message
+    problem = staff_code_problem(session, typed, staff_words("staff_code_wrong", session.language))
+    if problem is not None:
+        session.staff_code_problem = problem
         return
     if session.submission_id is not None:
         storage.clear_on_tablet(session.submission_id, actor=f"kiosk code on tablet {session.tablet or 'unnamed'}")
