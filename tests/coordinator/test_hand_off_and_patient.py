@@ -69,8 +69,8 @@ def test_the_queue_starts_a_hand_off_checked_and_audited(app: AppTest, with_pass
 def test_the_queue_and_urgent_list_show_both_identifiers_or_no_patient(
     app: AppTest, with_passcode: Storage
 ) -> None:
-    handed = save(with_passcode, "a", patient=PatientIds("MRN-12345678", BORN), stroke_signs="yes")
-    walk_up = save(with_passcode, "b", stroke_signs="yes")
+    handed = save(with_passcode, "a", patient=PatientIds("MRN-12345678", BORN), stroke_signs_last_hours="yes")
+    walk_up = save(with_passcode, "b", stroke_signs_last_hours="yes")
     sign_in(app)
     go(app, "queue")
     text = page_text(app)
