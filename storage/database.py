@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
 _SAVE_ATTEMPTS = 5
 PAST_DAYS_SECONDS = 300.0  # the chart's days before today are recounted this often
-COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
+COUNT_CAP = 100_000  # the queue counts this far, filtered or not (above the page export's 50,000 limit)
 EXPORT_LEFT_OUT = frozenset({"idempotency_key", "created_day", "updated_at", "questionnaire_hash", "acknowledged_at",
                              "acknowledged_by", "row_version", "tablet_cleared_at"})
 """Submission columns no export (CSV or FHIR) writes, left out of `iter_export_rows`."""
@@ -285,17 +285,17 @@ class Storage:
     def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
                          count_cap: int = COUNT_CAP, zone: tzinfo = UTC) -> QueuePage:
         """One page of matching submissions, newest first; filtering and paging done in SQL.
-        With a filter the total is exact; without one it is counted up to `count_cap` only
-        (`total_is_capped` then says "count_cap or more"), so the bare queue stays fast at
-        millions of rows. The filter's dates are days in `zone` (the clinic's: CLINIC_TIMEZONE)."""
+        The total is counted up to `count_cap` only, with a filter or without (`total_is_capped`
+        then says "count_cap or more"): an exact count of a few hundred thousand index entries was
+        the whole time of a filtered page at a million rows. A cap, not a cache: the first look at
+        a filter is bounded too, and the count is never stale (a new screening counts at once).
+        The filter's dates are days in `zone` (the clinic's: CLINIC_TIMEZONE)."""
         page = max(page, 1)
         conditions = _conditions(query, zone)
         with self.engine.connect() as connection:
-            counted = select(submissions.c.id).where(*conditions)
-            if not conditions:
-                counted = counted.limit(count_cap + 1)
+            counted = select(submissions.c.id).where(*conditions).limit(count_cap + 1)
             total = connection.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
-            capped = not conditions and total > count_cap
+            capped = total > count_cap
             rows = connection.execute(
                 select(submissions)
                 .where(*conditions)

@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
@@ -60,15 +59,17 @@ class _InertCells(dict[str, str]):
 INERT_MEMO = 4096
 
 
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a long export runs (as it was, after): the thousands of
-    rows alive in each chunk made it scan them again and again, over half of the reading time at
-    a million rows. Export rows make no reference cycles, so nothing waits for it meanwhile."""
+def collected_per_chunk(chunks: Iterable[list[Mapping[str, Any]]]) -> Iterator[list[Mapping[str, Any]]]:
+    """The chunks, with Python's cycle collector run on the young objects between two chunks
+    only (and back as it was after): collecting while a chunk's thousands of rows are alive made
+    it scan them again and again, over half of the reading time at a million rows; between
+    chunks it frees what reading a chunk left in cycles, so memory stays flat."""
     was_on = gc.isenabled()
     gc.disable()
     try:
-        yield
+        for chunk in chunks:
+            yield chunk
+            gc.collect(0)
     finally:
         if was_on:
             gc.enable()
