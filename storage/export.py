@@ -36,20 +36,22 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS])
     written = 0
-    inert = _InertCells()
+    inert = _InertCells().__getitem__
     for chunk in chunks:
-        writer.writerows([inert[cell] if cell.__class__ is str else cell for cell in _row(row, item_ids, zone)]
-                         for row in chunk)
+        writer.writerows([*map(inert, _row(row, item_ids, zone))] for row in chunk)
         written += len(chunk)
     return written
 
 
-class _InertCells(dict[str, str]):
-    """`inert_cell` of each text cell, remembered: most cells are a few answer codes, tiers and
-    languages repeated on every row, so `inert[cell]` is a dictionary hit instead of a regular
-    expression (a third of the export's time). At most INERT_MEMO cells, then it starts again."""
+class _InertCells(dict[object, object]):
+    """`inert[cell]`: `inert_cell` of a text cell, remembered (most cells are a few answer codes,
+    tiers and languages repeated on every row: a dictionary hit instead of a regular expression,
+    a third of the export's time; at most INERT_MEMO texts, then it starts again); any other
+    cell (True, 7, None) as it is, never remembered (True == 1 as a key)."""
 
-    def __missing__(self, cell: str) -> str:
+    def __missing__(self, cell: object) -> object:
+        if not isinstance(cell, str):
+            return cell
         if len(self) >= INERT_MEMO:
             self.clear()
         inert = self[cell] = inert_cell(cell)

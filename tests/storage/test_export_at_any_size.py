@@ -145,12 +145,15 @@ def test_the_csv_is_byte_for_byte_what_1_1_wrote(
 
 
 def test_the_inert_memo_gives_what_inert_cell_gives_when_it_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past its size the memo forgets and starts again; every cell still comes out inert."""
+    """Past its size the memo forgets and starts again; every text cell still comes out inert; a
+    cell that is not text comes out as it is (True stays True after 1, never "1")."""
     monkeypatch.setattr("storage.export.INERT_MEMO", 3)
     cells = ["=1", "yes", "-x", "a;=b", "yes", "@c", "=1", "\tt"]
     memo = _InertCells()
     assert [memo[cell] for cell in cells] == [inert_cell(cell) for cell in cells]
     assert len(memo) <= 3
+    others = [1, True, None, 7.5, True, 1]
+    assert [(type(memo[cell]), memo[cell]) for cell in others] == [(type(cell), cell) for cell in others]
 
 
 def test_a_stored_value_orjson_refuses_still_reads() -> None:
