@@ -5,6 +5,7 @@ cell through `inert_cell` each time), and memory flat in the row count."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import subprocess
@@ -27,7 +28,7 @@ from storage import QueueFilter, Storage
 from storage.database import _histories, read_json
 from storage.demo import fill
 from storage.examinations import save_examination, with_examinations
-from storage.export import EXAM_COLUMNS, FIXED_COLUMNS, _InertCells, _row
+from storage.export import EXAM_COLUMNS, FIXED_COLUMNS, FULL_COLLECTION_ROUNDS, _InertCells, _row, rare_full_collections
 from storage.schema import submissions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,3 +187,14 @@ class _Discard(io.StringIO):
 
     def write(self, text: str) -> int:
         return len(text)
+
+
+def test_the_full_collection_is_rare_during_an_export_and_as_it_was_after() -> None:
+    before = gc.get_threshold()
+    with rare_full_collections():
+        assert gc.get_threshold() == (before[0], before[1], max(before[2], FULL_COLLECTION_ROUNDS))
+        assert gc.isenabled()  # young objects are still collected
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), rare_full_collections():
+        raise RuntimeError("a failed export")
+    assert gc.get_threshold() == before
