@@ -408,6 +408,12 @@ class Storage:
         conditions = _conditions(query, zone)
         columns = [column for column in submissions.c if column.name not in EXPORT_LEFT_OUT]
         last_id = 0
+        if conditions:  # start at the first match (its filter's index), not at the table's first row
+            with self.engine.connect() as connection:
+                first = connection.execute(select(func.min(submissions.c.id)).where(*conditions)).scalar_one_or_none()
+            if first is None:
+                return
+            last_id = int(first) - 1
         while True:
             with self.engine.connect() as connection:
                 chunk: list[Mapping[str, Any]] = list(  # RowMappings are read-only Mappings
