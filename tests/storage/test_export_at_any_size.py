@@ -198,3 +198,17 @@ def test_the_full_collection_is_rare_during_an_export_and_as_it_was_after() -> N
     with pytest.raises(RuntimeError), rare_full_collections():
         raise RuntimeError("a failed export")
     assert gc.get_threshold() == before
+
+
+def test_a_filtered_export_starts_at_its_first_match(
+    storage: Storage, make_result: Callable[..., ScreeningResult]
+) -> None:
+    """Starting at the first match loses none: every match is exported once, in order; no match, no chunk."""
+    calm = [storage.save_submission(idempotency_key=f"c{n}", result=make_result(), language="en") for n in range(5)]
+    urgent = [storage.save_submission(idempotency_key=f"u{n}", result=make_result(stroke_signs="yes"), language="en")
+              for n in range(3)]
+    storage.save_submission(idempotency_key="c-last", result=make_result(), language="en")
+    chunks = list(storage.iter_export_rows(QueueFilter(urgent=True), chunk_size=2))
+    assert [row["reference"] for chunk in chunks for row in chunk] == [row.reference for row in urgent]
+    assert all(row["id"] > calm[-1].id for chunk in chunks for row in chunk)
+    assert list(storage.iter_export_rows(QueueFilter(reference="ZZZZZZ"))) == []
