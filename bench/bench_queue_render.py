@@ -79,8 +79,10 @@ def main() -> None:
         import streamlit as st
         from streamlit.testing.v1 import AppTest
 
+        from access import add_staff
         from storage import QueueFilter, Storage
         from storage.demo import fill
+        from storage.staff import account_state
         from ui.coordinator.session import Role, SignInKind, StaffSession
 
         st.cache_resource.clear()
@@ -91,7 +93,13 @@ def main() -> None:
         urgent = storage.open_urgent(page_size=1).total
 
         at = AppTest.from_function(_queue_page, default_timeout=60)
-        at.session_state["staff_session"] = StaffSession("bench", "Bench", Role.COORDINATOR, SignInKind.PASSWORD)
+        # a real account: each run checks the signed-in account is still allowed (issue 20 item 1)
+        add_staff(storage, "bench", "bench passcode long enough 2026", role="coordinator", display_name="Bench",
+                  actor="bench")
+        version = account_state(storage, "bench")
+        assert version is not None
+        at.session_state["staff_session"] = StaffSession("bench", "Bench", Role.COORDINATOR, SignInKind.PASSWORD,
+                                                         session_version=version[2])
         at.session_state["staff:filter:tier"] = TIER
         at.session_state["staff:urgent-show-demo"] = True  # demo rows are all there is: list them (issue 20)
         at.run()
