@@ -30,7 +30,7 @@ from storage import STATUSES, QueueFilter, backup_verbs, migrations
 from storage.database import COUNT_CAP, Storage, check_engine, check_sqlite_file, prepare_sqlite_file
 from storage.demo import fill, refuse_real_database
 from storage.examinations import with_examinations
-from storage.export import EXPORT_FORMATS, describe_filter
+from storage.export import EXPORT_FORMATS, describe_filter, rare_full_collections
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     urgent = export.add_mutually_exclusive_group()
     urgent.add_argument("--urgent", dest="urgent", action="store_const", const=True, default=None)
     urgent.add_argument("--not-urgent", dest="urgent", action="store_const", const=False)
-    export.add_argument("--max-rows", type=int, default=None, help="default: EXPORT_MAX_ROWS")
+    export.add_argument("--max-rows", type=_positive, default=None,
+                        help="refuse when more screenings match (default: no limit)")
     export.add_argument("--reference", default=None, help="a whole reference code, or its first characters")
     export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
     _accuracy_verb(verbs)  # issue 18
@@ -107,17 +108,18 @@ _positive.__name__ = "positive whole number"  # argparse names the type in its o
 def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> int:
     query = QueueFilter(date_from=args.date_from, date_to=args.date_to, tier=args.tier, urgent=args.urgent,
                         status=args.status, reference=args.reference)
-    limit = args.max_rows or settings.export_max_rows
+    limit = args.max_rows  # EXPORT_MAX_ROWS is the coordinator page's limit, not this command's
     zone = settings.clinic_timezone  # --from and --to are the clinic's days
-    page = storage.list_submissions(query, page_size=1, count_cap=max(limit, COUNT_CAP), zone=zone)
-    matched = f"{page.total}+" if page.total_is_capped else str(page.total)
-    if page.total > limit or page.total_is_capped:
-        print(f"export: {matched} screenings match, more than the {limit} allowed (EXPORT_MAX_ROWS or --max-rows); "
-              "narrow the dates", file=sys.stderr)
-        return 2
+    if limit is not None:
+        page = storage.list_submissions(query, page_size=1, count_cap=max(limit, COUNT_CAP), zone=zone)
+        matched = f"{page.total}+" if page.total_is_capped else str(page.total)
+        if page.total > limit or page.total_is_capped:
+            print(f"export: {matched} screenings match, more than the {limit} allowed (--max-rows); "
+                  "narrow the dates", file=sys.stderr)
+            return 2
     questionnaire = load_questionnaire(settings.questionnaire)
     descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
-    with open(descriptor, "w", encoding="utf-8", newline="") as out:
+    with open(descriptor, "w", encoding="utf-8", newline="") as out, rare_full_collections():
         rows = with_examinations(storage, storage.iter_export_rows(query, zone=zone))
         written = EXPORT_FORMATS[args.format](rows, out, questionnaire=questionnaire, zone=zone)
     storage.record_event("exported", actor="command line",

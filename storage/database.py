@@ -7,6 +7,7 @@ are conditional updates, so two coordinators never overwrite each other silently
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,6 +16,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, RowMapping, make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
@@ -49,7 +51,10 @@ REPO = Path(__file__).resolve().parents[1]
 PATIENT_KIOSK = "patient-kiosk"
 _SAVE_ATTEMPTS = 5
 PAST_DAYS_SECONDS = 300.0  # the chart's days before today are recounted this often
-COUNT_CAP = 100_000  # the unfiltered queue counts this far (above the page export's 50,000 limit)
+COUNT_CAP = 100_000  # the queue counts this far, filtered or not (above the page export's 50,000 limit)
+EXPORT_LEFT_OUT = frozenset({"idempotency_key", "created_day", "updated_at", "questionnaire_hash", "acknowledged_at",
+                             "acknowledged_by", "row_version", "tablet_cleared_at"})
+"""Submission columns no export (CSV or FHIR) writes, left out of `iter_export_rows`."""
 CONFLICT = "Someone else changed this submission; here is its current state."
 SUPPORTED_ENGINES = ("sqlite", "postgresql")
 """The databases this code is tested on (settings.py checks DATABASE_URL against it)."""
@@ -122,6 +127,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def read_json(text: str | bytes) -> Any:
+    """A stored JSON value, decoded by orjson; the standard module only for what orjson refuses
+    and Python's json wrote (NaN, Infinity, integers past 64 bits), so every stored row still reads."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 class Storage:
     """Submissions, the audit trail and the staff passcode hash, in one database."""
 
@@ -140,8 +154,10 @@ class Storage:
         else:
             migrations.check(url)
         # hide_parameters: SQL errors and echo never carry a patient's answers or a note.
+        # json_deserializer: every stored result is read through orjson (4x the standard module;
+        # the export's per-row cost, BENCHMARKS.md "Export at any size").
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not self.is_sqlite,
-                                            hide_parameters=True, echo=False)
+                                            hide_parameters=True, echo=False, json_deserializer=read_json)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._past_days: dict[tuple[date, str], tuple[date, float, list[tuple[date, str, int]]]] = {}
@@ -277,17 +293,17 @@ class Storage:
     def list_submissions(self, query: QueueFilter, *, page: int = 1, page_size: int = 25,
                          count_cap: int = COUNT_CAP, zone: tzinfo = UTC) -> QueuePage:
         """One page of matching submissions, newest first; filtering and paging done in SQL.
-        With a filter the total is exact; without one it is counted up to `count_cap` only
-        (`total_is_capped` then says "count_cap or more"), so the bare queue stays fast at
-        millions of rows. The filter's dates are days in `zone` (the clinic's: CLINIC_TIMEZONE)."""
+        The total is counted up to `count_cap` only, with a filter or without (`total_is_capped`
+        then says "count_cap or more"): an exact count of a few hundred thousand index entries was
+        the whole time of a filtered page at a million rows. A cap, not a cache: the first look at
+        a filter is bounded too, and the count is never stale (a new screening counts at once).
+        The filter's dates are days in `zone` (the clinic's: CLINIC_TIMEZONE)."""
         page = max(page, 1)
         conditions = _conditions(query, zone)
         with self.engine.connect() as connection:
-            counted = select(submissions.c.id).where(*conditions)
-            if not conditions:
-                counted = counted.limit(count_cap + 1)
+            counted = select(submissions.c.id).where(*conditions).limit(count_cap + 1)
             total = connection.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
-            capped = not conditions and total > count_cap
+            capped = total > count_cap
             rows = connection.execute(
                 select(submissions)
                 .where(*conditions)
@@ -395,14 +411,22 @@ class Storage:
     ) -> Iterator[list[Mapping[str, Any]]]:
         """Matching rows in chunks (keyset paging on id), never all in memory at once; the
         filter's dates are days in `zone`. An urgent row also carries "red_flag_history" (its kept
-        red-flag answers, `stored_result`)."""
+        red-flag answers, `stored_result`). The columns only the app's own bookkeeping uses
+        (EXPORT_LEFT_OUT) are not read: each is a conversion per row at a million rows."""
         conditions = _conditions(query, zone)
+        columns = [column for column in submissions.c if column.name not in EXPORT_LEFT_OUT]
         last_id = 0
+        if conditions:  # start at the first match (its filter's index), not at the table's first row
+            with self.engine.connect() as connection:
+                first = connection.execute(select(func.min(submissions.c.id)).where(*conditions)).scalar_one_or_none()
+            if first is None:
+                return
+            last_id = int(first) - 1
         while True:
             with self.engine.connect() as connection:
                 chunk: list[Mapping[str, Any]] = list(  # RowMappings are read-only Mappings
                     connection.execute(
-                        select(submissions)
+                        select(*columns)
                         .where(*conditions, submissions.c.id > last_id)
                         .order_by(submissions.c.id)
                         .limit(chunk_size)

@@ -1,4 +1,4 @@
-"""The unfiltered queue's total is a floor once storage stops counting (COUNT_CAP, 100,000):
+"""The queue's total, filtered or not, is a floor once storage stops counting (COUNT_CAP, 100,000):
 the page says "100,000+", paging goes on past the cap, and the page's export is not offered
 for a set it cannot count. The cap is lowered to 30 here so that 80 rows cross it."""
 
@@ -9,14 +9,16 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scoring import load_questionnaire
+from scoring import load_questionnaire, score
 from storage import QueueFilter, QueuePage, Storage
 from storage.demo import fill
+from storage.urgent import urgent_list
 from tests.coordinator.conftest import page_text, sign_in
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
 from ui.coordinator import queue
 
 CAP, ROWS = 30, 80
+UNCAPPED = Storage.list_submissions
 
 
 @pytest.fixture
@@ -54,12 +56,61 @@ def test_capped_queue_pages_past_the_cap(capped: Storage, app: AppTest) -> None:
     assert "page 3 ·" in page_text(app)
 
 
-def test_filtered_total_is_exact(capped: Storage, app: AppTest) -> None:
+def _cap_at(monkeypatch: pytest.MonkeyPatch, cap: int) -> None:
+    def lower_cap(self: Storage, query: QueueFilter, **kwargs: Any) -> QueuePage:
+        return UNCAPPED(self, query, **{**kwargs, "count_cap": cap})
+
+    monkeypatch.setattr(Storage, "list_submissions", lower_cap)
+
+
+def _largest_tier(storage: Storage) -> tuple[str, int]:
+    """The tier most demo rows have, and how many (counted here, past any cap)."""
+    tiers = [row.result.tier for row in storage.list_submissions(QueueFilter(), page_size=ROWS * 2).rows]
+    tier = max(set(tiers), key=tiers.count)
+    return str(tier), tiers.count(tier)
+
+
+def test_a_filtered_total_stops_at_the_cap_too(capped: Storage, app: AppTest) -> None:
+    """A filter's count is capped as the whole queue's is (an exact count of 200,000 index
+    entries was the filtered page's time at a million rows); paging still reaches every row."""
+    matching = len(capped.list_submissions(QueueFilter(urgent=False), page_size=ROWS * 2).rows)
+    assert matching > CAP  # the filter crosses the cap
     sign_in(app)
-    tier = str(capped.list_submissions(QueueFilter(), page_size=1).rows[0].result.tier)
-    exact = capped.list_submissions(QueueFilter(tier=tier)).total
-    app.selectbox(key="staff:filter:tier").select(tier).run()
+    app.selectbox(key="staff:filter:urgent").select("no").run()
+    assert f"**{CAP}+ screening(s)** · page 1 · click a row" in page_text(app)
+    seen: list[str] = []
+    while True:
+        seen += list(app.dataframe[0].value["Reference"])
+        if app.button(key="staff:next").disabled:
+            break
+        app.button(key="staff:next").click().run()
+    assert len(seen) == len(set(seen)) == matching
+
+
+def test_a_filter_under_the_cap_is_counted_exactly(capped: Storage, app: AppTest) -> None:
+    sign_in(app)
+    exact = capped.list_submissions(QueueFilter(urgent=True), count_cap=ROWS * 2).total
+    assert 0 < exact <= CAP
+    app.selectbox(key="staff:filter:urgent").select("yes").run()
     assert f"**{exact} screening(s)** · page 1 of {-(-exact // queue.PAGE_SIZE)}" in page_text(app)
+
+
+def test_a_capped_count_never_hides_an_open_urgent(capped: Storage, app: AppTest,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new urgent screening in a filter past the cap is on the urgent list (counted exactly,
+    storage/urgent.py) and first in the filtered table at once: a cap is never stale."""
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    tier, matching = _largest_tier(capped)
+    _cap_at(monkeypatch, matching - 1)
+    sign_in(app)
+    app.selectbox(key="staff:filter:tier").select(tier).run()
+    assert f"**{matching - 1}+ screening(s)**" in page_text(app)
+    result = score(questionnaire, with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs="yes"), "en")
+    urgent = capped.save_submission(idempotency_key="urgent-now", result=result, language="en", tablet="front-1")
+    assert urgent.result.urgent
+    app.selectbox(key="staff:filter:tier").select(str(urgent.result.tier)).run()
+    assert app.dataframe[0].value["Reference"].iloc[0] == urgent.reference
+    assert urgent_list(capped).total == 1 and urgent.reference in page_text(app)
 
 
 def test_export_not_offered_for_an_uncounted_queue(

@@ -35,7 +35,7 @@ def offer(query: QueueFilter, matching: int, actor: str, *, capped: bool = False
     st.markdown("**Export**")
     limit = max_rows()
     if matching > limit or capped:
-        how_many = (f"{matching:,}+ screenings match (the whole queue is counted only this far)" if capped
+        how_many = (f"{matching:,}+ screenings match (counted only this far)" if capped
                     else f"{matching:,} screenings match: more than this page exports ({limit:,}, EXPORT_MAX_ROWS)")
         st.info(f"{how_many}. Narrow the filter, or on the server run `python -m storage export --output FILE` "
                 "(it streams any number of rows).")

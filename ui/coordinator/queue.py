@@ -164,7 +164,7 @@ def chosen_row(selection: object) -> int | None:
 
 
 def total_label(page: QueuePage) -> str:
-    """"1,234", or "100,000+" when storage stopped counting the unfiltered queue at its cap."""
+    """"1,234", or "100,000+" when storage stopped counting at its cap (COUNT_CAP, filtered or not)."""
     return f"{page.total:,}" + ("+" if page.total_is_capped else "")
 
 
