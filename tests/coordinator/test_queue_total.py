@@ -105,7 +105,8 @@ def test_a_capped_count_never_hides_an_open_urgent(capped: Storage, app: AppTest
     sign_in(app)
     app.selectbox(key="staff:filter:tier").select(tier).run()
     assert f"**{matching - 1}+ screening(s)**" in page_text(app)
-    result = score(questionnaire, with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs="yes"), "en")
+    answers = with_categories("sensory", "vasomotor", "motor_trophic", stroke_signs_last_hours="yes")
+    result = score(questionnaire, answers, "en")
     urgent = capped.save_submission(idempotency_key="urgent-now", result=result, language="en", tablet="front-1")
     assert urgent.result.urgent
     app.selectbox(key="staff:filter:tier").select(str(urgent.result.tier)).run()

@@ -28,7 +28,15 @@ from storage import QueueFilter, Storage
 from storage.database import _histories, read_json
 from storage.demo import fill
 from storage.examinations import save_examination, with_examinations
-from storage.export import EXAM_COLUMNS, FIXED_COLUMNS, FULL_COLLECTION_ROUNDS, _InertCells, _row, rare_full_collections
+from storage.export import (
+    EXAM_COLUMNS,
+    FIXED_COLUMNS,
+    FULL_COLLECTION_ROUNDS,
+    PATIENT_COLUMNS,
+    _InertCells,
+    _row,
+    rare_full_collections,
+)
 from storage.schema import submissions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,7 +126,7 @@ def _write_as_in_1_1(chunks: Iterator[list[Mapping[str, Any]]], out: io.StringIO
     """1.1's writer: `inert_cell` called on every text cell."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS])
+    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS, *PATIENT_COLUMNS])
     for chunk in chunks:
         writer.writerows([inert_cell(cell) if isinstance(cell, str) else cell for cell in _row(row, item_ids, ZONE)]
                          for row in chunk)
@@ -205,8 +213,8 @@ def test_a_filtered_export_starts_at_its_first_match(
 ) -> None:
     """Starting at the first match loses none: every match is exported once, in order; no match, no chunk."""
     calm = [storage.save_submission(idempotency_key=f"c{n}", result=make_result(), language="en") for n in range(5)]
-    urgent = [storage.save_submission(idempotency_key=f"u{n}", result=make_result(stroke_signs="yes"), language="en")
-              for n in range(3)]
+    urgent = [storage.save_submission(idempotency_key=f"u{n}", result=make_result(stroke_signs_last_hours="yes"),
+                                      language="en") for n in range(3)]
     storage.save_submission(idempotency_key="c-last", result=make_result(), language="en")
     chunks = list(storage.iter_export_rows(QueueFilter(urgent=True), chunk_size=2))
     assert [row["reference"] for chunk in chunks for row in chunk] == [row.reference for row in urgent]
