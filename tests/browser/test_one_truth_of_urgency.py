@@ -92,7 +92,7 @@ def test_yes_then_change_to_no_then_send_keeps_the_flag_for_every_reader(
 ) -> None:
     storage = Storage(server.env["DATABASE_URL"])
     tablet = f"change-{level.replace('_', '-')}"
-    plan = {**NO_PAIN, item_id: "yes"}
+    plan = {**NO_PAIN, item_id: "yes", "self_harm_now": "no"}  # the right-now question follows a yes to self-harm
     page = tablet_page
     start(page, f"{server.url}/?tablet={tablet}")
     answer_until(page, plan, item_id, "yes")
@@ -146,6 +146,16 @@ def test_after_an_emergency_staff_continue_and_the_self_harm_question_is_asked(
     assert opened is not None
     storage.acknowledge(opened.id, actor="nurse@example.org")
     tap_button_when_shown(page, staff_words("staff_continue", "en"))
+    # The remaining questions (1.2 asks the spine-procedure ones after stroke), up to self-harm.
+    given = {**answered_before(NO_PAIN, "stroke_signs_last_hours"), "stroke_signs_last_hours": "yes"}
+    item_id = flow.item_after(QUESTIONNAIRE, given, "stroke_signs_last_hours")
+    while item_id != "self_harm_thoughts":
+        assert item_id is not None, "the questions ended before self-harm was asked"
+        wait_for_question(page, given, item_id, "en")
+        tap_answer(page, item_id, NO_PAIN[item_id], "en")
+        given[item_id] = NO_PAIN[item_id]
+        tap_button(page, text("next", "en"))
+        item_id = flow.item_after(QUESTIONNAIRE, given, item_id)
     page.get_by_text(QUESTIONNAIRE.item("self_harm_thoughts").text["en"], exact=True).first.wait_for()
 
 

@@ -42,7 +42,7 @@ def show(session: PatientSession, item: Item, on_change: Callable[[str], None]) 
     regions = dict(item.body_map)
     chosen = set(session.answers.get(item.id, ()))  # type: ignore[arg-type]
     st.markdown(item.text[language])
-    st.caption(text("body_map_hint", language))
+    st.markdown(text("body_map_hint", language))  # plain text colour: a caption's grey is too faint
     left, figure, right = st.columns([3, 2, 3], vertical_alignment="top")
     sides = ((left, "body_map_your_right", _SCREEN_LEFT), (right, "body_map_your_left", _SCREEN_RIGHT))
     for column, side, names in sides:
