@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from access import add_staff
 from storage import Storage, Submission
@@ -86,11 +87,17 @@ def test_a_click_anywhere_on_a_row_opens_it(browser: Browser, server: StreamlitS
     page = desk(browser)
     sign_in(page, server.url)
     _filter_to(page, rows[3].reference)
-    grid = page.get_by_test_id("stDataFrame").first
-    # Playwright scrolls it into view and waits until it stops moving (the chart's image above it
-    # may still be loading), then clicks the "Submitted" cell of the first row.
-    grid.click(position={"x": 200, "y": 52})
-    page.get_by_role("heading", name=f"Screening {rows[3].reference}").wait_for(timeout=20_000)
+    heading = page.get_by_role("heading", name=f"Screening {rows[3].reference}")
+    for _ in range(4):  # the grid can be redrawn under the pointer (the chart's image loading above)
+        try:
+            # Playwright scrolls it into view and waits until it stops moving, then clicks the
+            # "Submitted" cell of the first row.
+            page.get_by_test_id("stDataFrame").first.click(position={"x": 200, "y": 52}, timeout=15_000)
+            heading.wait_for(timeout=15_000)
+            break
+        except PlaywrightError:
+            settle(page)
+    heading.wait_for(timeout=20_000)
     page.context.close()
 
 
@@ -101,11 +108,18 @@ def test_the_keyboard_opens_a_row(browser: Browser, server: StreamlitServer, row
     sign_in(page, server.url)
     _filter_to(page, rows[4].reference)
     settle(page)  # the filter's run has drawn its grid: the one to focus
-    grid = page.get_by_test_id("stDataFrame").first
-    grid.scroll_into_view_if_needed()
-    grid.locator("canvas").first.focus()
-    page.keyboard.press("ArrowDown")  # onto the first row
-    page.get_by_role("heading", name=f"Screening {rows[4].reference}").wait_for(timeout=20_000)
+    heading = page.get_by_role("heading", name=f"Screening {rows[4].reference}")
+    for _ in range(4):  # the grid can be redrawn under the keyboard (the chart's image loading above)
+        try:
+            grid = page.get_by_test_id("stDataFrame").first
+            grid.scroll_into_view_if_needed(timeout=15_000)
+            grid.locator("canvas").first.focus(timeout=15_000)
+            page.keyboard.press("ArrowDown")  # onto the first row
+            heading.wait_for(timeout=15_000)
+            break
+        except PlaywrightError:
+            settle(page)
+    heading.wait_for(timeout=20_000)
     page.context.close()
 
 
