@@ -132,9 +132,12 @@ def test_closing_the_browser_after_a_same_day_flag_still_leaves_the_alert(
     page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")  # same_day: it stays
     settle(page)
     assert page.get_by_role("heading", name=text("urgent_title", "en")).count() == 0  # same_day: go on
+    # The tap has reached the server (the radio ticks in the browser before that): saved at the answer.
+    saved_at_the_answer = wait_for_row(storage, "front-2")
     context.close()  # the patient walks away; the tab is gone
 
     row = wait_for_row(storage, "front-2")
+    assert row.id == saved_at_the_answer.id
     assert row.result.urgent and row.complete is False
     assert row.result.red_flags == ("arm_or_leg_newly_swollen",)
     assert row.result.red_flag_level == "same_day"
