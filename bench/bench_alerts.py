@@ -23,8 +23,8 @@ from pathlib import Path
 from alerts import AlertConfig, AlertMessage, AlertWorker, Channel, build_channels
 from scoring import ScreeningResult, load_questionnaire, score
 from storage import Storage
-from tests.alerts.receivers import MailReceiver, TrickleServer, WebhookReceiver, wait_for
 from tests.core.conftest import with_categories
+from tests.support.receivers import MailReceiver, TrickleServer, WebhookReceiver, wait_for
 
 LATENCY_ALERTS, TABLETS, ROUNDS, SLOW_ALERTS = 30, 20, 16, 8
 SUBJECT_REFERENCE = re.compile(r"\(screening ([^)]+)\)$")

@@ -200,7 +200,7 @@ def postgres(url: str | None) -> Iterator[str | None]:
         yield url
         return
     try:
-        from tests.postgres_cluster import throwaway_cluster
+        from tests.support.postgres_cluster import throwaway_cluster
     except ImportError:
         yield None
         return

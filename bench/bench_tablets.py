@@ -45,14 +45,14 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from tests.postgres_cluster import throwaway_cluster
+from tests.support.postgres_cluster import throwaway_cluster
 from ui.patient.strings import text
 
 # Loaded by name: mypy checks bench/ but not tests/deploy/, whose Popen typing it would flag here.
-deploy_stack = importlib.import_module("tests.deploy.stack")
+deploy_stack = importlib.import_module("tests.support.deploy_stack")
 LB_COOKIE: str = deploy_stack.LB_COOKIE
-AppServer = Any  # tests.deploy.stack.AppServer
-Stack = Any  # tests.deploy.stack.Stack
+AppServer = Any  # tests.support.deploy_stack.AppServer
+Stack = Any  # tests.support.deploy_stack.Stack
 
 PLAN: dict[str, AnswerValue] = {
     **{key: cast(AnswerValue, value) for key, value in FLOW.items() if value is not None},

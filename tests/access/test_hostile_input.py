@@ -17,7 +17,7 @@ from access import __main__ as command
 from access.credentials import WRONG, sign_in, staff_for_email
 from storage import Storage
 from tests.access.conftest import PASSWORD
-from tests.postgres_cluster import throwaway_cluster
+from tests.support.postgres_cluster import throwaway_cluster
 
 NUL = "\x00"
 
@@ -94,7 +94,7 @@ def test_a_taken_username_says_so(database: Storage) -> None:
 def _server_log(storage: Storage) -> Path:
     with storage.engine.connect() as connection:
         data = Path(str(connection.execute(text("SHOW data_directory")).scalar_one()))
-    return data.parent / "log"  # where tests/postgres_cluster.py starts the server's log
+    return data.parent / "log"  # where tests/support/postgres_cluster.py starts the server's log
 
 
 def test_typed_usernames_never_reach_the_postgresql_log(postgres_url: str) -> None:

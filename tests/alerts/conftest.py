@@ -10,8 +10,8 @@ import pytest
 from alerts import AlertConfig, AlertWorker, RetryPolicy, build_channels
 from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
 from storage import Storage, Submission
-from tests.alerts.receivers import MailReceiver, WebhookReceiver
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.receivers import MailReceiver, WebhookReceiver
 
 SECRET = "test-shared-secret"
 FAST_RETRY = RetryPolicy(first_delay_seconds=0.05, max_delay_seconds=0.2)

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 
 from storage import Submission
-from tests.alerts.receivers import WebhookReceiver, wait_for
+from tests.support.receivers import WebhookReceiver, wait_for
 from ui import alerting
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage import Submission
-from tests.alerts.receivers import WebhookReceiver, wait_for
+from tests.support.receivers import WebhookReceiver, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,7 +56,7 @@ def test_bad_setting_is_one_line_and_exit_2(database_url: str) -> None:
 
 
 def test_run_warns_in_one_line_when_e_mail_goes_in_plain_text(database_url: str) -> None:
-    from tests.alerts.receivers import free_port
+    from tests.support.receivers import free_port
 
     env = environment(database_url, ALERT_EMAIL_TO="a@clinic.example", SMTP_HOST="127.0.0.1",
                       SMTP_PORT=str(free_port()), SMTP_STARTTLS="false")

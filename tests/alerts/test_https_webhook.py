@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from alerts import AlertMessage, DeliveryError, WebhookChannel
-from tests.alerts.receivers import TrickleServer
+from tests.support.receivers import TrickleServer
 
 MESSAGE = AlertMessage.build(alert_id="7d1f0c2e-0000-4000-8000-000000000000", reference="K7M-4PX",
                              tablet="front-1", level="talk_now", saved_at=datetime(2026, 12, 5, 8, 0, tzinfo=UTC),

@@ -10,7 +10,7 @@ from datetime import date
 from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
 from storage import PatientIds, Storage
-from tests.alerts.receivers import WebhookReceiver
+from tests.support.receivers import WebhookReceiver
 
 
 def test_the_webhook_carries_the_charts_last_4_never_the_rest_or_the_birth_date(

@@ -13,8 +13,8 @@ from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
 from storage import Storage
 from storage import alerts as deliveries
-from tests.alerts.receivers import WebhookReceiver, wait_for
-from tests.postgres_cluster import throwaway_cluster
+from tests.support.postgres_cluster import throwaway_cluster
+from tests.support.receivers import WebhookReceiver, wait_for
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from alerts import AlertConfig, AlertWorker, RetryPolicy, channel_status
 from scoring import ScreeningResult
 from storage import Storage, Submission
 from storage import alerts as deliveries
-from tests.alerts.receivers import WebhookReceiver, free_port, wait_for
+from tests.support.receivers import WebhookReceiver, free_port, wait_for
 
 
 def events(storage: Storage, name: str) -> list[str]:

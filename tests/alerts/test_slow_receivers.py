@@ -20,7 +20,7 @@ from alerts import AlertConfig, AlertWorker, RetryPolicy, channel_status
 from storage import Storage, Submission
 from storage import alerts as deliveries
 from storage.schema import alert_deliveries
-from tests.alerts.receivers import TrickleServer, WebhookReceiver, free_port, wait_for
+from tests.support.receivers import TrickleServer, WebhookReceiver, free_port, wait_for
 
 DEADLINE = 2.0  # seconds; the app's is 10 (AlertConfig.timeout_seconds)
 
@@ -143,7 +143,7 @@ def test_a_trickling_webhook_never_delays_the_e_mail(
     storage: Storage, save_urgent: Callable[[str], Submission], trickle_http: TrickleServer,
     make_worker: Callable[..., AlertWorker],
 ) -> None:
-    from tests.alerts.receivers import MailReceiver
+    from tests.support.receivers import MailReceiver
 
     mail = MailReceiver().start()
     try:

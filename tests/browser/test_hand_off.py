@@ -22,7 +22,7 @@ from report import SummaryOptions, build_summary
 from storage import QueueFilter, Storage, Submission
 from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import QUESTIONNAIRE, answer_everything, tap_button
-from tests.patient.plans import NO_PAIN
+from tests.support.plans import NO_PAIN
 from ui.coordinator.screening import fhir_json, summary_header
 from ui.patient.strings import text
 

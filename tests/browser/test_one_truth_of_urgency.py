@@ -16,7 +16,7 @@ from storage import QueueFilter, Storage, Submission
 from tests.browser.conftest import StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import QUESTIONNAIRE, tap_answer, tap_button, wait_for_question
 from tests.browser.test_patient_red_flags import NO_PAIN, answer_until, start, wait_for_row
-from tests.urgency_readers import (
+from tests.support.urgency_readers import (
     ANSWERED,
     CHANGED,
     coordinator_page_text,

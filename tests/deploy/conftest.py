@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.stack import Stack
-from tests.postgres_cluster import throwaway_cluster
+from tests.support.deploy_stack import Stack
+from tests.support.postgres_cluster import throwaway_cluster
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from tests.deploy.stack import LB_COOKIE, Stack, get, insecure_context
+from tests.support.deploy_stack import LB_COOKIE, Stack, get, insecure_context
 
 SECURITY_HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy")
 

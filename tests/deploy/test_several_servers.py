@@ -23,7 +23,7 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from tests.deploy.stack import LB_COOKIE, AppServer, Stack
+from tests.support.deploy_stack import LB_COOKIE, AppServer, Stack
 from ui.patient.strings import text
 
 STAFF, PASSWORD = "desk", "several-servers-9"

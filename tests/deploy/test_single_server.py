@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import StreamlitServer, start_server
-from tests.deploy.stack import REPO, free_port, get, wait_for
+from tests.support.deploy_stack import REPO, free_port, get, wait_for
 
 SINGLE = REPO / "deploy" / "single-server.Caddyfile"
 SEVERAL = REPO / "deploy" / "Caddyfile"

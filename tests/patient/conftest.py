@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from scoring import Questionnaire, load_questionnaire
 from storage import QueueFilter, Storage, Submission
-from tests.patient.kiosk import Kiosk
+from tests.support.kiosk import Kiosk
 
 REPO = Path(__file__).resolve().parents[2]
 Saved = Callable[[], list[Submission]]

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 import access
 from storage import Storage, hand_off
 from tests.patient.conftest import REPO, Saved
-from tests.patient.kiosk import WELCOME_BUTTONS, Kiosk
-from tests.patient.plans import NO_PAIN, REFERRAL
+from tests.support.kiosk import WELCOME_BUTTONS, Kiosk
+from tests.support.plans import NO_PAIN, REFERRAL
 from ui.patient.strings import text
 
 CODE = "246813"

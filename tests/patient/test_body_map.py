@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from scoring import QuestionnaireError, load_questionnaire
-from tests.patient.kiosk import Kiosk
+from tests.support.kiosk import Kiosk
 from ui.patient.strings import text
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from scoring import AnswersInvalid, Questionnaire, escalation, flow, score
-from tests.patient.plans import NO_PAIN, REFERRAL
+from tests.support.plans import NO_PAIN, REFERRAL
 
 EXPECTED_LEVELS = {
     "hand_or_foot_newly_pale": "emergency", "tight_cast_worsening_pain": "emergency",

@@ -6,8 +6,8 @@ import pytest
 
 from scoring import AnswerValue, Questionnaire
 from tests.patient.conftest import Saved
-from tests.patient.kiosk import Kiosk
-from tests.patient.plans import CLINICIAN_REVIEW, NO_PAIN, REFERRAL, URGENT
+from tests.support.kiosk import Kiosk
+from tests.support.plans import CLINICIAN_REVIEW, NO_PAIN, REFERRAL, URGENT
 
 CASES = [
     pytest.param(REFERRAL, "referral_suggested", False, id="referral"),

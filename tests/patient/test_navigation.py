@@ -6,8 +6,8 @@ import pytest
 
 from scoring import Questionnaire, flow
 from tests.patient.conftest import Saved
-from tests.patient.kiosk import Kiosk
-from tests.patient.plans import NO_PAIN, REFERRAL
+from tests.support.kiosk import Kiosk
+from tests.support.plans import NO_PAIN, REFERRAL
 
 
 def test_no_pain_skips_to_the_safety_questions(kiosk: Kiosk, questionnaire: Questionnaire) -> None:

@@ -7,8 +7,8 @@ import pytest
 import access
 from storage import Storage
 from tests.patient.conftest import Saved
-from tests.patient.kiosk import WELCOME_BUTTONS, Kiosk
-from tests.patient.plans import REFERRAL, URGENT
+from tests.support.kiosk import WELCOME_BUTTONS, Kiosk
+from tests.support.plans import REFERRAL, URGENT
 from ui.patient.urgent import staff_words
 
 SESSION_OBJECT = "patient_session"

@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 from scoring import Questionnaire
 from storage import Storage
 from tests.patient.conftest import REPO, Saved
-from tests.patient.kiosk import Kiosk
-from tests.patient.plans import NO_PAIN
 from tests.patient.test_red_flags import BEFORE_STROKE, reach, tablet_app
-from tests.urgency_readers import (
+from tests.support.kiosk import Kiosk
+from tests.support.plans import NO_PAIN
+from tests.support.urgency_readers import (
     ANSWERED,
     CHANGED,
     coordinator_page_text,

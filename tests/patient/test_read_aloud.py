@@ -10,8 +10,8 @@ import pytest
 
 from scoring import Questionnaire
 from speech import espeak_available, question_text
-from tests.patient.kiosk import Kiosk
-from tests.patient.plans import NO_PAIN
+from tests.support.kiosk import Kiosk
+from tests.support.plans import NO_PAIN
 from ui.patient.strings import text
 
 pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng not installed (apt-get install espeak-ng)")

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from storage import SaveFailed, Storage
 from tests.patient.conftest import REPO, Saved
-from tests.patient.kiosk import WELCOME_BUTTONS, Kiosk
-from tests.patient.plans import NO_PAIN, NO_RED_FLAGS
+from tests.support.kiosk import WELCOME_BUTTONS, Kiosk
+from tests.support.plans import NO_PAIN, NO_RED_FLAGS
 from ui.patient.strings import text
 from ui.patient.urgent import staff_words
 

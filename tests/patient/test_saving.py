@@ -6,8 +6,8 @@ import pytest
 
 from storage import SaveFailed, Storage
 from tests.patient.conftest import Saved
-from tests.patient.kiosk import Kiosk
-from tests.patient.plans import NO_PAIN, REFERRAL
+from tests.support.kiosk import Kiosk
+from tests.support.plans import NO_PAIN, REFERRAL
 
 
 def test_a_failed_save_tells_the_patient_keeps_the_answers_and_retry_saves_once(

@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
 from storage import Storage
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
-from tests.postgres_cluster import throwaway_cluster
+from tests.support.postgres_cluster import throwaway_cluster
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ from storage.backup import (
     verify,
 )
 from storage.schema import alert_deliveries
-from tests.storage.v1_0_schema import build_v1_0_database
+from tests.support.v1_0_schema import build_v1_0_database
 from ui.coordinator.backup_status import notice
 
 REPO = Path(__file__).resolve().parents[2]

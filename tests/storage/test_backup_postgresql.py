@@ -17,7 +17,7 @@ from storage import QueueFilter, Storage, migrations
 from storage import __main__ as storage_command
 from storage import backup as backup_module
 from storage.backup import BackupError, backup, restore, verify
-from tests.storage.v1_0_schema import build_v1_0_database
+from tests.support.v1_0_schema import build_v1_0_database
 
 KEY = bytes(range(32))
 

@@ -21,7 +21,7 @@ from scoring import ScreeningResult
 from storage import MigrationError, QueueFilter, Storage, migrations, staff
 from storage.database import prepare_sqlite_file
 from storage.schema import metadata
-from tests.storage.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
+from tests.support.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The same storage code on PostgreSQL: a throwaway cluster in a temp folder (tests.postgres_cluster),
+"""The same storage code on PostgreSQL: a throwaway cluster in a temp folder (tests.support.postgres_cluster),
 a fresh database per test (`postgres_url` in conftest)."""
 
 from __future__ import annotations

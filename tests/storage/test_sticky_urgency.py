@@ -23,7 +23,7 @@ from storage import Storage, migrations
 from storage.alerts import enable_channel
 from storage.schema import red_flag_events
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE
-from tests.urgency_readers import alerted_levels, csv_row, fhir_bundle, fhir_level, fhir_red_flags, pdf_text
+from tests.support.urgency_readers import alerted_levels, csv_row, fhir_bundle, fhir_level, fhir_red_flags, pdf_text
 
 QUESTIONNAIRE = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 ALWAYS_ASKED = [item for item in QUESTIONNAIRE.red_flag_items if not item.show_if]
