@@ -23,7 +23,7 @@ from pathlib import Path
 from alerts import AlertConfig, AlertMessage, AlertWorker, Channel, build_channels
 from scoring import ScreeningResult, load_questionnaire, score
 from storage import Storage
-from tests.core.conftest import with_categories
+from tests.support.answers import with_categories
 from tests.support.receivers import MailReceiver, TrickleServer, WebhookReceiver, wait_for
 
 LATENCY_ALERTS, TABLETS, ROUNDS, SLOW_ALERTS = 30, 20, 16, 8

@@ -87,7 +87,7 @@ class Savers:
 
 
 def _one_result() -> ScreeningResult:
-    from tests.core.conftest import with_categories
+    from tests.support.answers import with_categories
 
     questionnaire = load_questionnaire(load_settings().questionnaire)
     return score(questionnaire, with_categories("sensory", "vasomotor"), "en")

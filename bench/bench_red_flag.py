@@ -77,7 +77,7 @@ def _measure(browser: object, url: str, storage: Storage, reach: Callable[[objec
 
 
 def _reach_artery_question(page: object) -> None:
-    from tests.browser.conftest import settle
+    from tests.support.browser import settle
 
     question = load_questionnaire(REPO / "questionnaires" / "crps.yaml").item("hand_or_foot_newly_pale").text["en"]
     page.get_by_role("button", name="English").click()  # type: ignore[attr-defined]

@@ -35,7 +35,6 @@ from typing import Any, cast
 from bench.bench_patient import CHROMIUM, FLOW
 from scoring import AnswerValue, flow
 from storage import QueueFilter, Storage
-from tests.browser.conftest import SCRIPT_FINISHED, TABLET
 from tests.browser.test_patient_kiosk import (
     NO_RED_FLAGS,
     QUESTIONNAIRE,
@@ -45,6 +44,7 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
+from tests.support.browser import SCRIPT_FINISHED, TABLET
 from tests.support.postgres_cluster import throwaway_cluster
 from ui.patient.strings import text
 

@@ -1,4 +1,4 @@
-"""Fixtures for every test folder.
+"""Fixtures for every test folder: the default questionnaire, and one shared Chromium.
 
 One Chromium per test session, shared: Playwright's sync API allows one instance per thread,
 so the browser tests (tests/browser) and the FHIR renderer test (tests/fhir/test_lforms.py)
@@ -11,12 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, _require_chromium
+from scoring import Questionnaire, load_questionnaire
+from tests.support.answers import DEFAULT_QUESTIONNAIRE
+from tests.support.browser import CHROMIUM, require_chromium
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -31,3 +33,9 @@ def browser() -> Iterator[object]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    """The default questionnaire, questionnaires/crps.yaml, loaded once."""
+    return load_questionnaire(DEFAULT_QUESTIONNAIRE)

@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 
 from alerts import AlertConfig, AlertWorker, RetryPolicy, build_channels
-from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
+from scoring import Questionnaire, ScreeningResult, score
 from storage import Storage, Submission
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import with_categories
 from tests.support.receivers import MailReceiver, WebhookReceiver
 
 SECRET = "test-shared-secret"
 FAST_RETRY = RetryPolicy(first_delay_seconds=0.05, max_delay_seconds=0.2)
-
-
-@pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire(DEFAULT_QUESTIONNAIRE)
 
 
 @pytest.fixture

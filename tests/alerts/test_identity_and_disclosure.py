@@ -15,7 +15,7 @@ from alerts import AlertConfig, AlertWorker, RetryPolicy
 from alerts.config import NO_CHANNEL, start_warnings
 from scoring import Questionnaire, score
 from storage import Storage
-from tests.core.conftest import with_categories
+from tests.support.answers import with_categories
 from tests.support.receivers import MailReceiver, WebhookReceiver, free_port, wait_for
 
 # Only self-harm is talk_now (CLINICAL.md section 4): any of these in an alert discloses it.

@@ -68,7 +68,7 @@ def test_urgent_list_order_and_alert_uuids_on_postgresql(
 
     from scoring import load_questionnaire, score
     from storage.urgent import urgent_list
-    from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+    from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 
     storage = Storage(postgres_url)
     deliveries.enable_channel(storage, "webhook")  # before the urgents: they are all alerted

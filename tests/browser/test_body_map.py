@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import StreamlitServer, settle, start_server
+from tests.support.browser import StreamlitServer, settle, start_server
 from ui.patient.strings import text
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    from tests.browser.conftest import _require_chromium
+    from tests.support.browser import require_chromium
 
-    _require_chromium()
+    require_chromium()
     folder = tmp_path_factory.mktemp("body-map")
     running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"), TAP_GUARD_SECONDS="0")
     yield running

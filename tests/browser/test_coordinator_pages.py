@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page
 from access import add_staff
 from scoring import load_questionnaire, score
 from storage import Storage, Submission
-from tests.browser.conftest import REPO, StreamlitServer, _require_chromium, start_server
-from tests.core.conftest import with_categories
+from tests.support.answers import with_categories
+from tests.support.browser import REPO, StreamlitServer, require_chromium, start_server
 
 PASSCODE = "desk-passcode-9"
 USERNAME = "desk"
@@ -24,7 +24,7 @@ QUESTIONNAIRE = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    _require_chromium()
+    require_chromium()
     started = start_server(tmp_path_factory.mktemp("coordinator"))
     add_staff(Storage(started.env["DATABASE_URL"]), USERNAME, PASSCODE, role="admin", actor="test")
     yield started

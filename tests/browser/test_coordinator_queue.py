@@ -13,14 +13,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from access import add_staff
 from storage import Storage, Submission
-from tests.browser.conftest import StreamlitServer, _require_chromium, settle, start_server
 from tests.browser.test_coordinator_pages import PASSCODE, USERNAME, desk, save, sign_in
 from tests.storage.test_start_up_checks import damaged_database
+from tests.support.browser import StreamlitServer, require_chromium, settle, start_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    _require_chromium()
+    require_chromium()
     started = start_server(tmp_path_factory.mktemp("queue"))
     add_staff(Storage(started.env["DATABASE_URL"]), USERNAME, PASSCODE, role="admin", actor="test")
     yield started
@@ -173,7 +173,7 @@ def test_turn_on_alerts_looks_like_the_pages_buttons(browser: Browser, server: S
 def test_a_damaged_database_is_one_line_for_staff(browser: Browser, tmp_path: Path) -> None:
     """Issue 20: a damaged SQLite file was used without complaint; now `PRAGMA quick_check` at start
     refuses it, staff on /staff read the one line, and the tablet says only "tell the front desk"."""
-    _require_chromium()
+    require_chromium()
     url = damaged_database(tmp_path)
     server = start_server(tmp_path, "damaged")  # its own file, then pointed at the damaged one
     server.stop()

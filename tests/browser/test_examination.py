@@ -13,8 +13,8 @@ from access import add_staff
 from scoring import load_questionnaire, score
 from storage import Storage, Submission
 from storage.examinations import examinations_for
-from tests.browser.conftest import REPO, StreamlitServer, _require_chromium, page_text, settle, start_server
-from tests.core.conftest import with_categories
+from tests.support.answers import with_categories
+from tests.support.browser import REPO, StreamlitServer, page_text, require_chromium, settle, start_server
 
 PASSWORD = "exam-passcode-9"
 QUESTIONNAIRE = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
@@ -23,7 +23,7 @@ WAIT = 30_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    _require_chromium()
+    require_chromium()
     started = start_server(tmp_path_factory.mktemp("examination"))
     storage = Storage(started.env["DATABASE_URL"])
     add_staff(storage, "cory", PASSWORD, role="coordinator", display_name="Cory Coordinator", actor="test")

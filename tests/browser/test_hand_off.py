@@ -20,8 +20,8 @@ import access
 from access import add_staff
 from report import SummaryOptions, build_summary
 from storage import QueueFilter, Storage, Submission
-from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import QUESTIONNAIRE, answer_everything, tap_button
+from tests.support.browser import TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
 from tests.support.plans import NO_PAIN
 from ui.coordinator.screening import fhir_json, summary_header
 from ui.patient.strings import text
@@ -34,7 +34,7 @@ SERIOUS = {"serious", "critical"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    _require_chromium()
+    require_chromium()
     started = start_server(tmp_path_factory.mktemp("hand-off"), TABLET_SHOWS_INITIAL="true",
                            TAP_GUARD_SECONDS="0")
     storage = Storage(started.env["DATABASE_URL"])

@@ -13,9 +13,9 @@ from playwright.sync_api import Page
 
 from scoring import AnswerValue, flow
 from storage import QueueFilter, Storage, Submission
-from tests.browser.conftest import StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import QUESTIONNAIRE, tap_answer, tap_button, wait_for_question
 from tests.browser.test_patient_red_flags import NO_PAIN, answer_until, start, wait_for_row
+from tests.support.browser import StreamlitServer, page_text, require_chromium, settle, start_server
 from tests.support.urgency_readers import (
     ANSWERED,
     CHANGED,
@@ -33,7 +33,7 @@ from ui.patient.urgent import staff_words
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    _require_chromium()
+    require_chromium()
     started = start_server(tmp_path_factory.mktemp("one-truth"), TAP_GUARD_SECONDS="0")
     yield started
     started.stop()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import StreamlitServer, page_text
 from tests.browser.test_patient_kiosk import (
     QUESTIONNAIRE,
     assert_no_trace,
@@ -16,6 +15,7 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
+from tests.support.browser import StreamlitServer, page_text
 from ui.patient.strings import text
 
 TIMEOUT_SECONDS = 6

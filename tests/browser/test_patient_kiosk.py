@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 import access
 from scoring import AnswerValue, Questionnaire, flow, load_questionnaire
 from storage import Storage, Submission
-from tests.browser.conftest import REPO, TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
+from tests.support.browser import REPO, TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
 from ui.patient.strings import text
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
@@ -52,7 +52,7 @@ see test_patient_red_flags.py)."""
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     """One app for the module, with its own database and a kiosk staff code."""
-    _require_chromium()
+    require_chromium()
     # Playwright taps as soon as a screen settles; the double-tap guard would ignore that.
     started = start_server(tmp_path_factory.mktemp("patient-kiosk"), TAP_GUARD_SECONDS="0")
     access.set_kiosk_code(Storage(started.env["DATABASE_URL"]), STAFF_CODE, actor="test admin")

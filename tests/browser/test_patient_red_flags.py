@@ -13,7 +13,6 @@ from playwright.sync_api import Browser, Page
 
 from scoring import AnswerValue, flow
 from storage import Storage, Submission
-from tests.browser.conftest import TABLET, StreamlitServer, _require_chromium, page_text, settle, start_server
 from tests.browser.test_patient_kiosk import (
     NO_RED_FLAGS,
     QUESTIONNAIRE,
@@ -23,6 +22,7 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
+from tests.support.browser import TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
 from ui.patient.strings import text
 
 NO_PAIN: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS}
@@ -32,7 +32,7 @@ LEFT_BEHIND = " / ".join(text("bring_tablet", language) for language in ("en", "
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    _require_chromium()
+    require_chromium()
     started = start_server(tmp_path_factory.mktemp("patient-red-flags"), TAP_GUARD_SECONDS="0")
     yield started
     started.stop()

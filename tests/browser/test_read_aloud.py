@@ -13,7 +13,7 @@ import pytest
 
 from scoring import load_questionnaire
 from speech import espeak_available, question_text
-from tests.browser.conftest import StreamlitServer, settle, start_server
+from tests.support.browser import StreamlitServer, settle, start_server
 from ui.patient.strings import text
 
 QUESTIONNAIRE = load_questionnaire(Path(__file__).resolve().parents[2] / "questionnaires" / "crps.yaml")
@@ -43,9 +43,9 @@ NO_VOICES = """
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    from tests.browser.conftest import _require_chromium
+    from tests.support.browser import require_chromium
 
-    _require_chromium()
+    require_chromium()
     if not espeak_available():
         pytest.fail("espeak-ng is missing (apt-get install espeak-ng): the server audio path cannot be tested")
     folder = tmp_path_factory.mktemp("read-aloud")

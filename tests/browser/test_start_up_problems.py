@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import create_engine, text
 
 from storage import Storage
-from tests.browser.conftest import StreamlitServer
+from tests.support.browser import StreamlitServer
 
 FRONT_DESK = "This check is not available right now. Please tell the front desk."
 

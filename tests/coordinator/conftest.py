@@ -13,7 +13,7 @@ from streamlit.util import calc_hash
 from access import add_staff
 from scoring import ScreeningResult, load_questionnaire, score
 from storage import Storage, Submission
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 from ui.coordinator.session import StaffSession
 
 PASSCODE = "front-desk-2026"

@@ -18,7 +18,7 @@ from scoring import load_questionnaire
 from storage import Storage, Submission
 from storage.schema import submissions
 from tests.coordinator.conftest import go, page_text, sign_in, staff_session
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+from tests.support.answers import DEFAULT_QUESTIONNAIRE
 from ui.coordinator import urgent_list
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -207,7 +207,7 @@ def test_answers_shown_in_full_red_flags_first(
 ) -> None:
     """Issue 11: the answers table clipped text and hid red flags below a 10-row scroll."""
     from scoring import load_questionnaire
-    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+    from tests.support.answers import DEFAULT_QUESTIONNAIRE
 
     questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
     row = submit("sensory", "vasomotor", stroke_signs_last_hours="yes")
@@ -340,7 +340,7 @@ def test_fhir_download_is_the_saved_screening_and_audited(
     import json
 
     from scoring import load_questionnaire
-    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+    from tests.support.answers import DEFAULT_QUESTIONNAIRE
     from ui.coordinator.screening import fhir_json
 
     row = submit("sensory", "vasomotor", stroke_signs_last_hours="yes")
@@ -385,7 +385,7 @@ def test_chart_number_recorded_at_review_audited_and_in_fhir(
     import json
 
     from scoring import load_questionnaire
-    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+    from tests.support.answers import DEFAULT_QUESTIONNAIRE
     from ui.coordinator.screening import fhir_json
 
     row = submit("sensory")

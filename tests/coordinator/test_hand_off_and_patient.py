@@ -17,7 +17,7 @@ from report import SummaryOptions, build_summary
 from scoring import load_questionnaire, score
 from storage import PatientIds, QueueFilter, Storage, Submission, hand_off
 from tests.coordinator.conftest import go, page_text, sign_in, staff_session
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 from ui.coordinator.screening import fhir_json, summary_header
 
 BORN = date(1980, 2, 3)

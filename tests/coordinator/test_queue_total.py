@@ -14,7 +14,7 @@ from storage import QueueFilter, QueuePage, Storage
 from storage.demo import fill
 from storage.urgent import urgent_list
 from tests.coordinator.conftest import page_text, sign_in
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 from ui.coordinator import queue
 
 CAP, ROWS = 30, 80

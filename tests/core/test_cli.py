@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from scoring.cli import main
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, REPO, answers, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, REPO, answers, with_categories
 
 Q = str(DEFAULT_QUESTIONNAIRE)
 

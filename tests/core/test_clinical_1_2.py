@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scoring import Questionnaire, QuestionnaireError, parse_questionnaire, red_flag_concerns, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, NO_PAIN, answers, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, answers, with_categories
 
 # A patient with long-standing CRPS of the left arm, reading each red flag as written: the limb
 # is cold, numb, weak, blotchy and swells in flares, every day. None of it is new, so each

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scoring import QuestionnaireError, load_questionnaire, parse_questionnaire
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+from tests.support.answers import DEFAULT_QUESTIONNAIRE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL: dict[str, Any] = yaml.safe_load(DEFAULT_QUESTIONNAIRE.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from scoring.cli import main
 from scoring.safe_text import FORMULA_START, inert_cell, open_private
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, answers
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, answers
 
 SEPARATORS = (",", ";", "\t", "|")
 

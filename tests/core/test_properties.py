@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import Questionnaire, load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+from tests.support.answers import DEFAULT_QUESTIONNAIRE
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 RED_FLAGS = tuple(item.id for item in QUESTIONNAIRE.red_flag_items)

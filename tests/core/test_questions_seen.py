@@ -20,7 +20,7 @@ from scoring import (
     score,
     wording_note,
 )
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, answers
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, answers
 
 ARCHIVE = DEFAULT_QUESTIONNAIRE.parent / "archive" / "crps_symptom_screen-1.1.0.yaml"
 HASH_1_1 = "5353b3e47a690eacfceff8fc1a788df857e97be63e3e60c65dea177823eb61d2"

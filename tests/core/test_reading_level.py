@@ -16,7 +16,7 @@ import pytest
 import textstat
 
 from scoring import Questionnaire, answer_text, load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, NO_PAIN, RED_FLAGS, answers
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, RED_FLAGS, answers
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 MAX_GRADE, MAX_AVERAGE = 6.0, 4.5

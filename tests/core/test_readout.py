@@ -15,7 +15,7 @@ from scoring import (
     red_flag_messages,
     score,
 )
-from tests.core.conftest import NO_PAIN, answers
+from tests.support.answers import NO_PAIN, answers
 
 LEVELS = {
     "hand_or_foot_newly_pale": "emergency",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import AnswersInvalid, Questionnaire, score
-from tests.core.conftest import NO_PAIN, RED_FLAGS, answers, with_categories
+from tests.support.answers import NO_PAIN, RED_FLAGS, answers, with_categories
 
 TIER_CASES = [
     pytest.param(with_categories(), "no_referral_suggested", id="0-categories=no-referral"),
@@ -233,7 +233,7 @@ def test_tier_rules_read_gate_false_and_max_categories(questionnaire: Questionna
     import yaml
 
     from scoring import parse_questionnaire
-    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+    from tests.support.answers import DEFAULT_QUESTIONNAIRE
 
     document = yaml.safe_load(DEFAULT_QUESTIONNAIRE.read_text(encoding="utf-8"))
     document["scoring"]["tiers"][1]["when"] = {"gate": False, "min_categories": 1, "max_categories": 1}

@@ -15,7 +15,7 @@ import yaml
 
 from scoring import AnswersInvalid, Questionnaire, parse_questionnaire, score
 from scoring.cli import main
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, answers
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, answers
 
 Q = str(DEFAULT_QUESTIONNAIRE)
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 
 from scoring import Questionnaire, load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE
 from tests.core.test_properties import answer_sets
+from tests.support.answers import DEFAULT_QUESTIONNAIRE
 
 # Kept in tests only, so the app's own code never carries these phrases.
 DIAGNOSIS_WORDING = re.compile(

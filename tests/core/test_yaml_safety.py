@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scoring import QuestionnaireError, load_questionnaire, parse_questionnaire
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, REPO
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, REPO
 
 BILLION_LAUGHS = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

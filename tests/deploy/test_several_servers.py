@@ -12,7 +12,6 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from access import add_staff
 from storage import QueueFilter, Storage
-from tests.browser.conftest import TABLET, settle
 from tests.browser.test_patient_kiosk import (
     NO_RED_FLAGS,
     URGENT,
@@ -23,6 +22,7 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
+from tests.support.browser import TABLET, settle
 from tests.support.deploy_stack import LB_COOKIE, AppServer, Stack
 from ui.patient.strings import text
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import StreamlitServer, start_server
+from tests.support.browser import StreamlitServer, start_server
 from tests.support.deploy_stack import REPO, free_port, get, wait_for
 
 SINGLE = REPO / "deploy" / "single-server.Caddyfile"

@@ -9,7 +9,7 @@ import pytest
 
 from scoring import QuestionnaireError, load_questionnaire, parse_questionnaire, score
 from scoring.examination import ExaminationFindings, ExaminationInvalid, check_findings, read_findings
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 
 TEXT = Path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
 NAME = "questionnaires/crps.yaml"

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from report import SummaryHeader, SummaryOptions, build_summary
 from scoring import load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 from ui.patient.strings import all_strings
 
 REPO = Path(__file__).resolve().parents[2]

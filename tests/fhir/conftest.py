@@ -7,19 +7,14 @@ from typing import Any
 
 import pytest
 
-from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
+from scoring import Questionnaire, ScreeningResult, score
 from scoring.fhir import questionnaire_resource
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
 
 BASE = "https://clinic.example/fhir"
 AUTHORED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
 __all__ = ["AUTHORED", "BASE", "DEFAULT_QUESTIONNAIRE", "NO_PAIN", "REPO", "answers", "with_categories"]
-
-
-@pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire(DEFAULT_QUESTIONNAIRE)
 
 
 @pytest.fixture(scope="session")

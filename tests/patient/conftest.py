@@ -9,7 +9,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from scoring import Questionnaire, load_questionnaire
+from scoring import Questionnaire
 from storage import QueueFilter, Storage, Submission
 from tests.support.kiosk import Kiosk
 
@@ -18,11 +18,6 @@ Saved = Callable[[], list[Submission]]
 """`saved()`: every submission in the test's database, newest first."""
 KIOSK_SETTINGS = ("IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT", "KIOSK_STAFF_CODE",
                   "AUTO_MIGRATE", "READ_ALOUD")
-
-
-@pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire(REPO / "questionnaires" / "crps.yaml")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from report import SummaryHeader, SummaryOptions, build_summary
 from scoring import load_questionnaire, score
 from storage import Storage, Submission
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, REPO, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, REPO, with_categories
 from ui.coordinator.screening import summary_header
 
 QUESTIONNAIRE = load_questionnaire(DEFAULT_QUESTIONNAIRE)

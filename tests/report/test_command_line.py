@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from scoring import load_questionnaire, score
 from storage import Storage
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, REPO, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, REPO, with_categories
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
 from scoring import Questionnaire, ScreeningResult, answer_text, load_questionnaire, score
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, NO_PAIN, RED_FLAGS, answers, with_categories
 from tests.core.test_wording import DIAGNOSIS_WORDING
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, RED_FLAGS, answers, with_categories
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 PNG_FOLDER = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"

@@ -11,15 +11,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
+from scoring import Questionnaire, ScreeningResult, score
 from storage import Storage
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import with_categories
 from tests.support.postgres_cluster import throwaway_cluster
-
-
-@pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire(DEFAULT_QUESTIONNAIRE)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from scoring import load_questionnaire, score
 from storage import Storage
 from storage.schema import submissions
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ from scoring import RED_FLAG_LEVELS, Questionnaire, load_questionnaire, score
 from storage import Storage, migrations
 from storage.alerts import enable_channel
 from storage.schema import red_flag_events
-from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+from tests.support.answers import DEFAULT_QUESTIONNAIRE
 from tests.support.urgency_readers import alerted_levels, csv_row, fhir_bundle, fhir_level, fhir_red_flags, pdf_text
 
 QUESTIONNAIRE = load_questionnaire(DEFAULT_QUESTIONNAIRE)

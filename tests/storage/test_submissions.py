@@ -110,7 +110,7 @@ CRASHING_WRITER = """
 import sys
 from scoring import load_questionnaire, score
 from storage import Storage
-from tests.core.conftest import with_categories
+from tests.support.answers import with_categories
 storage = Storage(sys.argv[1])
 result = score(load_questionnaire("questionnaires/crps.yaml"), with_categories("sensory"))
 for number in range(100000):

@@ -1,12 +1,8 @@
-"""Fixtures for the core tests: the real questionnaire and answer sets built from it."""
+"""Answer sets for the default questionnaire: a base patient and the changes tests make to it."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
-
-from scoring import Questionnaire, load_questionnaire
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_QUESTIONNAIRE = REPO / "questionnaires" / "crps.yaml"
@@ -101,7 +97,3 @@ def with_categories(*categories: str, **overrides: object) -> dict[str, object]:
     """Answers with a "yes" in each named category."""
     return answers(**{FIRST_ITEM[c]: "yes" for c in categories}, **overrides)
 
-
-@pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire(DEFAULT_QUESTIONNAIRE)

@@ -1,7 +1,8 @@
-"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium via Playwright.
+"""Drives the app in a real browser: a Streamlit server on a free port, Debian's Chromium, and
+waits for a script run to finish.
 
-The browser tests skip when /usr/bin/chromium is missing (a laptop without it), except under
-REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
+`require_chromium()` skips a test when /usr/bin/chromium is missing (a laptop without it), except
+under REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +26,14 @@ ARTIFACTS = REPO / "artifacts" / "screenshots"
 TABLET = {"width": 820, "height": 1180}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
-
-
-def _require_chromium() -> None:
+def require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium); REQUIRE_BROWSER=1")
         pytest.skip(f"{CHROMIUM} not installed")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -49,7 +43,7 @@ class StreamlitServer:
     """One `streamlit run app.py` process with its own database file."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = env
         self._log = log_path.open("w")
@@ -122,37 +116,3 @@ def page_text(page: Any) -> str:
     settle(page)
     return str(page.locator("body").inner_text())
 
-
-@pytest.fixture
-def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
-    """Factory: `server = streamlit_server(IDLE_TIMEOUT_SECONDS="5")` → a running app.
-
-    Each server gets a fresh SQLite file in tmp_path (`server.env["DATABASE_URL"]`).
-    """
-    _require_chromium()
-    servers: list[StreamlitServer] = []
-
-    def start(**settings: str) -> StreamlitServer:
-        server = start_server(tmp_path, f"screening-{len(servers)}", **settings)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def tablet_page(browser: object) -> Iterator[object]:
-    """A fresh context (its own cookies and storage) with a tablet-sized viewport."""
-    context = browser.new_context(viewport=TABLET, has_touch=True, locale="en-US")  # type: ignore[attr-defined]
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture(scope="session")
-def artifacts_dir() -> Path:
-    """Where screenshots go for a person to look at (git-ignored)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.browser.conftest import StreamlitServer
+from tests.support.browser import StreamlitServer
 
 REPO = Path(__file__).resolve().parents[2]
 CADDYFILE = REPO / "deploy" / "Caddyfile"

@@ -1,0 +1,53 @@
+"""Browser-test fixtures: a Streamlit server per test, a tablet-sized page, the screenshot folder;
+every test here is marked `browser`. The driver itself is tests/support/browser.py."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import ARTIFACTS, TABLET, StreamlitServer, require_chromium, start_server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def streamlit_server(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
+    """Factory: `server = streamlit_server(IDLE_TIMEOUT_SECONDS="5")` → a running app.
+
+    Each server gets a fresh SQLite file in tmp_path (`server.env["DATABASE_URL"]`).
+    """
+    require_chromium()
+    servers: list[StreamlitServer] = []
+
+    def start(**settings: str) -> StreamlitServer:
+        server = start_server(tmp_path, f"screening-{len(servers)}", **settings)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def tablet_page(browser: object) -> Iterator[object]:
+    """A fresh context (its own cookies and storage) with a tablet-sized viewport."""
+    context = browser.new_context(viewport=TABLET, has_touch=True, locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where screenshots go for a person to look at (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
