@@ -35,8 +35,10 @@ from typing import Any, cast
 from bench.bench_patient import CHROMIUM, FLOW
 from scoring import AnswerValue, flow
 from storage import QueueFilter, Storage
-from tests.browser.test_patient_kiosk import (
-    NO_RED_FLAGS,
+from tests.support.browser import SCRIPT_FINISHED, TABLET
+from tests.support.plans import NO_RED_FLAGS
+from tests.support.postgres_cluster import throwaway_cluster
+from tests.support.tablet_browser import (
     QUESTIONNAIRE,
     open_welcome,
     reference_on_screen,
@@ -44,8 +46,6 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from tests.support.browser import SCRIPT_FINISHED, TABLET
-from tests.support.postgres_cluster import throwaway_cluster
 from ui.patient.strings import text
 
 # Loaded by name: mypy checks bench/ but not tests/deploy/, whose Popen typing it would flag here.

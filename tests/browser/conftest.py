@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import Storage
 from tests.support.browser import ARTIFACTS, TABLET, StreamlitServer, require_chromium, start_server
 
 
@@ -16,6 +17,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[StreamlitServer]:
+    """One app for the test module, on its own SQLite file, its read-aloud audio in its own folder.
+
+    Taps count at once (TAP_GUARD_SECONDS=0): Playwright taps as soon as a screen settles, which
+    the double-tap guard would ignore. A module that needs accounts or a staff code overrides
+    `server` with a fixture that takes this one and adds them.
+    """
+    require_chromium()
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    started = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"), TAP_GUARD_SECONDS="0")
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def storage(server: StreamlitServer) -> Storage:
+    """The module's app database, for seeding rows and reading what the app saved."""
+    return Storage(server.env["DATABASE_URL"])
 
 
 @pytest.fixture

@@ -8,19 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import StreamlitServer, settle, start_server
+from tests.support.browser import StreamlitServer, settle
 from ui.patient.strings import text
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    from tests.support.browser import require_chromium
-
-    require_chromium()
-    folder = tmp_path_factory.mktemp("body-map")
-    running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"), TAP_GUARD_SECONDS="0")
-    yield running
-    running.stop()
 
 
 @pytest.fixture

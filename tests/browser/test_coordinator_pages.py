@@ -3,7 +3,7 @@ and an axe-core scan of each screen. Screenshots go to artifacts/screenshots/.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,62 +11,26 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from access import add_staff
-from scoring import load_questionnaire, score
-from storage import Storage, Submission
-from tests.support.answers import with_categories
-from tests.support.browser import REPO, StreamlitServer, require_chromium, start_server
+from storage import Storage
+from tests.support.browser import StreamlitServer
+from tests.support.desk_browser import (
+    PASSCODE,
+    USERNAME,
+    desk,
+    open_urgent,
+    save,
+    settle_desk,
+    sign_in,
+    with_desk_account,
+)
 
-PASSCODE = "desk-passcode-9"
-USERNAME = "desk"
 SERIOUS = {"serious", "critical"}
-QUESTIONNAIRE = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    require_chromium()
-    started = start_server(tmp_path_factory.mktemp("coordinator"))
-    add_staff(Storage(started.env["DATABASE_URL"]), USERNAME, PASSCODE, role="admin", actor="test")
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def storage(server: StreamlitServer) -> Storage:
-    return Storage(server.env["DATABASE_URL"])
-
-
-def save(storage: Storage, key: str, *categories: str, **answers: object) -> Submission:
-    result = score(QUESTIONNAIRE, with_categories(*categories, **answers))
-    return storage.save_submission(idempotency_key=key, result=result, language="en")
-
-
-def desk(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    return context.new_page()
-
-
-def settle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
-
-
-def sign_in(page: Page, url: str) -> None:
-    page.goto(f"{url}/staff")
-    page.get_by_label("Username").fill(USERNAME)
-    page.get_by_label("Password", exact=True).fill(PASSCODE)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Screenings").wait_for(timeout=20_000)
-    settle(page)
-
-
-def open_urgent(page: Page, row: Submission) -> None:
-    """Click the urgent list's Open button on this screening's line."""
-    line = page.get_by_test_id("stHorizontalBlock").filter(has_text=row.reference).filter(
-        has=page.get_by_role("button", name="Open", exact=True)).first
-    line.wait_for(timeout=20_000)
-    line.get_by_role("button", name="Open", exact=True).click()
-    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
-    settle(page)
+def server(server: StreamlitServer) -> StreamlitServer:
+    """The module's app with the desk's admin account."""
+    return with_desk_account(server)
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -82,7 +46,7 @@ def test_direct_url_without_sign_in_shows_no_patient_data(
     page = desk(browser)
     page.goto(f"{server.url}{path}")
     page.get_by_role("button").first.wait_for(timeout=20_000)
-    settle(page)
+    settle_desk(page)
     body = page.inner_text("body")
     assert secret.reference not in body
     assert "URGENT" not in body
@@ -101,7 +65,7 @@ def test_new_urgent_submission_appears_without_a_click(
     assert banner.is_visible()
     today = page.get_by_text("clinic time) by suggestion")  # "Today (YYYY-MM-DD, clinic time) by suggestion"
     assert banner.bounding_box()["y"] < today.bounding_box()["y"]  # pinned on top
-    settle(page)
+    settle_desk(page)
     page.screenshot(path=str(artifacts_dir / "coordinator-queue-urgent.png"), full_page=True)
     assert serious_violations(page) == []
     page.context.close()
@@ -114,7 +78,7 @@ def test_detail_page_and_accessibility(
     page = desk(browser)
     page.goto(f"{server.url}/staff")
     page.get_by_label("Password", exact=True).wait_for()
-    settle(page)
+    settle_desk(page)
     assert serious_violations(page) == []
     page.screenshot(path=str(artifacts_dir / "coordinator-sign-in.png"), full_page=True)
     sign_in(page, server.url)
@@ -122,7 +86,7 @@ def test_detail_page_and_accessibility(
     # The detail page streams in: no stale element does not mean the run has drawn everything yet.
     page.get_by_text("Suggestion: Referral suggested").wait_for(timeout=20_000)
     page.get_by_role("heading", name="Downloads").wait_for(timeout=20_000)
-    settle(page)
+    settle_desk(page)
     body = page.inner_text("body")
     assert "Suggestion: Referral suggested" in body and "not a diagnosis" in body
     assert "possible infection" in body
@@ -139,11 +103,11 @@ def test_hostile_note_is_shown_as_text(browser: Browser, server: StreamlitServer
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     sign_in(page, server.url)
     open_urgent(page, row)
-    settle(page)
+    settle_desk(page)
     page.get_by_label("Note (optional)").fill(hostile)
     page.get_by_role("button", name="Save review").click()
     page.get_by_text("Saved.").wait_for(timeout=20_000)
-    settle(page)
+    settle_desk(page)
     assert page.get_by_text(hostile, exact=True).count() >= 1  # the note, character for character
     assert page.evaluate("window.__owned") is None and dialogs == []
     assert page.locator("img[src='x']").count() == 0
@@ -161,7 +125,7 @@ def test_idle_coordinator_is_signed_out_without_a_click(
     sign_in(page, quick.url)
     page.get_by_text(row.reference).first.wait_for(state="attached")
     page.get_by_text("You were signed out after").wait_for(timeout=25_000)  # on a timer, no click needed
-    settle(page)
+    settle_desk(page)
     assert page.get_by_role("heading", name="Staff sign-in").is_visible()
     assert row.reference not in page.content()
     assert any(e.detail.startswith("idle") for e in storage.list_audit() if e.event == "sign_out")
@@ -178,7 +142,7 @@ def test_click_a_row_opens_it_and_the_grid_has_no_download(
     page.get_by_label("Reference code").fill(row.reference)
     page.get_by_label("Reference code").press("Enter")
     page.get_by_text("1 screening(s)").wait_for(timeout=20_000)
-    settle(page)
+    settle_desk(page)
     grid = page.get_by_test_id("stDataFrame").first
     grid.hover()
     assert page.get_by_role("button", name="Download as CSV").count() == 0  # no unaudited export
@@ -203,7 +167,7 @@ def test_sixty_open_urgents_all_listed_oldest_first(
     page.get_by_text("URGENT: 60 open urgent screening(s)").wait_for(timeout=20_000)
     seen: list[str] = []
     for number in range(3):
-        settle(page)
+        settle_desk(page)
         body = page.inner_text("body")
         seen += [r.reference for r in rows if r.reference in body and r.reference not in seen]
         if number < 2:
@@ -237,7 +201,7 @@ def test_a_new_emergency_is_above_the_fold_over_a_same_day_backlog(
     page = desk(browser)
     sign_in(page, quick.url)
     page.get_by_text("URGENT: 38 open urgent screening(s)").wait_for(timeout=30_000)
-    settle(page)
+    settle_desk(page)
     height = page.viewport_size["height"] if page.viewport_size else 900
     tops = {}
     for row in (stroke, talk, backlog[0]):
@@ -256,7 +220,7 @@ def test_coordinator_pages_wide_patient_page_centered(browser: Browser, server: 
     page = desk(browser)  # 1280 px wide
     page.goto(server.url)
     page.get_by_role("button").first.wait_for(timeout=20_000)
-    settle(page)
+    settle_desk(page)
     patient = page.get_by_test_id("stMainBlockContainer").bounding_box()
     sign_in(page, server.url)
     # The layout changes with the page's run; wait for it to settle rather than read mid-change.

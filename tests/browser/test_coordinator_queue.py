@@ -4,32 +4,22 @@ the staff pages stay wide after a filter, and the alerts button looks like the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from access import add_staff
 from storage import Storage, Submission
-from tests.browser.test_coordinator_pages import PASSCODE, USERNAME, desk, save, sign_in
-from tests.storage.test_start_up_checks import damaged_database
 from tests.support.browser import StreamlitServer, require_chromium, settle, start_server
+from tests.support.damage import damaged_database
+from tests.support.desk_browser import desk, save, sign_in, with_desk_account
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    require_chromium()
-    started = start_server(tmp_path_factory.mktemp("queue"))
-    add_staff(Storage(started.env["DATABASE_URL"]), USERNAME, PASSCODE, role="admin", actor="test")
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def storage(server: StreamlitServer) -> Storage:
-    return Storage(server.env["DATABASE_URL"])
+def server(server: StreamlitServer) -> StreamlitServer:
+    """The module's app with the desk's admin account."""
+    return with_desk_account(server)
 
 
 @pytest.fixture(scope="module")

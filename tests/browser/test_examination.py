@@ -4,8 +4,6 @@ keeps the first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -14,7 +12,7 @@ from scoring import load_questionnaire, score
 from storage import Storage, Submission
 from storage.examinations import examinations_for
 from tests.support.answers import with_categories
-from tests.support.browser import REPO, StreamlitServer, page_text, require_chromium, settle, start_server
+from tests.support.browser import REPO, StreamlitServer, page_text, settle
 
 PASSWORD = "exam-passcode-9"
 QUESTIONNAIRE = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
@@ -22,14 +20,12 @@ WAIT = 30_000
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    require_chromium()
-    started = start_server(tmp_path_factory.mktemp("examination"))
-    storage = Storage(started.env["DATABASE_URL"])
+def server(server: StreamlitServer) -> StreamlitServer:
+    """The module's app with a coordinator and a clinician."""
+    storage = Storage(server.env["DATABASE_URL"])
     add_staff(storage, "cory", PASSWORD, role="coordinator", display_name="Cory Coordinator", actor="test")
     add_staff(storage, "cleo", PASSWORD, role="clinician", display_name="Cleo Clinician", actor="test")
-    yield started
-    started.stop()
+    return server
 
 
 def _sign_in(browser: Browser, url: str, username: str) -> Page:

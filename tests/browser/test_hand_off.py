@@ -20,9 +20,9 @@ import access
 from access import add_staff
 from report import SummaryOptions, build_summary
 from storage import QueueFilter, Storage, Submission
-from tests.browser.test_patient_kiosk import QUESTIONNAIRE, answer_everything, tap_button
 from tests.support.browser import TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
 from tests.support.plans import NO_PAIN
+from tests.support.tablet_browser import QUESTIONNAIRE, answer_everything, tap_button
 from ui.coordinator.screening import fhir_json, summary_header
 from ui.patient.strings import text
 

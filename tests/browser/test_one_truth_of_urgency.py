@@ -5,7 +5,7 @@ lets the patient go on; the urgent screen left after the idle time-out says noth
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 import pytest
 import streamlit
@@ -13,9 +13,17 @@ from playwright.sync_api import Page
 
 from scoring import AnswerValue, flow
 from storage import QueueFilter, Storage, Submission
-from tests.browser.test_patient_kiosk import QUESTIONNAIRE, tap_answer, tap_button, wait_for_question
-from tests.browser.test_patient_red_flags import NO_PAIN, answer_until, start, wait_for_row
-from tests.support.browser import StreamlitServer, page_text, require_chromium, settle, start_server
+from tests.support.browser import StreamlitServer, page_text, settle
+from tests.support.plans import NO_PAIN
+from tests.support.tablet_browser import (
+    QUESTIONNAIRE,
+    answer_until,
+    start,
+    tap_answer,
+    tap_button,
+    wait_for_question,
+    wait_for_row,
+)
 from tests.support.urgency_readers import (
     ANSWERED,
     CHANGED,
@@ -29,14 +37,6 @@ from tests.support.urgency_readers import (
 )
 from ui.patient.strings import text
 from ui.patient.urgent import staff_words
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    require_chromium()
-    started = start_server(tmp_path_factory.mktemp("one-truth"), TAP_GUARD_SECONDS="0")
-    yield started
-    started.stop()
 
 
 def answer_from(

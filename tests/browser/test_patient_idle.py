@@ -7,7 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.browser.test_patient_kiosk import (
+from tests.support.browser import StreamlitServer, page_text
+from tests.support.tablet_browser import (
     QUESTIONNAIRE,
     assert_no_trace,
     open_welcome,
@@ -15,7 +16,6 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from tests.support.browser import StreamlitServer, page_text
 from ui.patient.strings import text
 
 TIMEOUT_SECONDS = 6

@@ -7,31 +7,32 @@ context, so its own session). Screenshots of each kind of screen go to artifacts
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
 import access
-from scoring import AnswerValue, Questionnaire, flow, load_questionnaire
+from scoring import AnswerValue
 from storage import Storage, Submission
-from tests.support.browser import REPO, TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
+from tests.support.browser import TABLET, StreamlitServer, page_text
+from tests.support.plans import NO_RED_FLAGS
+from tests.support.tablet_browser import (
+    QUESTIONNAIRE,
+    answer_everything,
+    assert_no_trace,
+    open_welcome,
+    reference_on_screen,
+    tap_answer,
+    tap_button,
+    wait_for_question,
+)
 from ui.patient.strings import text
 
-QUESTIONNAIRE: Questionnaire = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
 STAFF_CODE = "246813"
 LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
 SERIOUS = {"serious", "critical"}
 
-NO_RED_FLAGS: dict[str, AnswerValue] = {
-    "hand_or_foot_newly_pale": "no", "arm_or_leg_newly_swollen": "no", "breathless_or_chest_pain": "no",
-    "fever_with_hot_red_limb": "no", "redness_spreading_fast": "no", "cast_or_tight_bandage": "no",
-    "stroke_signs_last_hours": "no", "self_harm_thoughts": "no",
-    "hand_or_foot_newly_cold": "no", "hand_or_foot_newly_numb": "no", "hand_or_foot_newly_weak": "no",
-    "chest_pain_or_breathless_2_days": "no", "wound_with_pus": "no", "injury_or_surgery_2_weeks": "no",
-    "spine_procedure_4_weeks": "no",
-}
 REFERRAL: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_location": ("left_arm",), "pain_disproportionate": "yes", "pain_intensity": 7,
     "pain_duration": "3_6m",  # 1.2: a referral needs pain of a month or more
@@ -50,83 +51,10 @@ see test_patient_red_flags.py)."""
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    """One app for the module, with its own database and a kiosk staff code."""
-    require_chromium()
-    # Playwright taps as soon as a screen settles; the double-tap guard would ignore that.
-    started = start_server(tmp_path_factory.mktemp("patient-kiosk"), TAP_GUARD_SECONDS="0")
-    access.set_kiosk_code(Storage(started.env["DATABASE_URL"]), STAFF_CODE, actor="test admin")
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def storage(server: StreamlitServer) -> Storage:
-    return Storage(server.env["DATABASE_URL"])
-
-
-# --- steps a patient takes ---------------------------------------------------------------
-def open_welcome(page: Page, url: str) -> None:
-    page.goto(url)
-    page.get_by_role("button", name="Español").wait_for()
-
-
-def tap_button(page: Page, label: str) -> None:
-    settle(page)
-    page.get_by_role("button", name=label, exact=True).click()
-
-
-def tap_answer(page: Page, item_id: str, value: AnswerValue, language: str) -> None:
-    item = QUESTIONNAIRE.item(item_id)
-    if item.kind == "multiple":
-        assert isinstance(value, tuple)
-        regions = {code for _, code in item.body_map}
-        for code in value:
-            label = item.choice(code).label[language]
-            if code in regions:  # a body-map region: a button that says "(chosen)" once tapped
-                page.get_by_role("button", name=label, exact=True).click()
-                chosen = text("body_map_chosen", language, label=label)
-                page.get_by_role("button", name=chosen).wait_for()
-                continue
-            page.get_by_test_id("stCheckbox").get_by_text(item.choice(code).label[language], exact=True).click()
-            checked = page.get_by_role("checkbox", name=item.choice(code).label[language], checked=True)
-            checked.wait_for(state="attached")
-        return
-    label = str(value) if item.kind == "integer" else item.choice(str(value)).label[language]
-    page.get_by_test_id("stRadio").get_by_text(label, exact=True).click()
-    page.get_by_role("radio", name=label, checked=True).wait_for(state="attached")
-
-
-def wait_for_question(page: Page, answers: Mapping[str, AnswerValue], item_id: str, language: str) -> None:
-    where = flow.progress(QUESTIONNAIRE, answers, item_id)
-    page.get_by_text(text("progress", language, n=where.number, total=where.total), exact=True).wait_for()
-    page.get_by_text(QUESTIONNAIRE.item(item_id).text[language], exact=True).first.wait_for()
-    settle(page)
-
-
-def answer_everything(page: Page, plan: Mapping[str, AnswerValue], language: str, shots: Path | None = None) -> None:
-    """From the first question to the review screen, tapping labels and Next/Skip."""
-    given: dict[str, AnswerValue] = {}
-    item_id: str | None = flow.first_item(QUESTIONNAIRE, given)
-    while item_id is not None:
-        wait_for_question(page, given, item_id, language)
-        if item_id in plan:
-            tap_answer(page, item_id, plan[item_id], language)
-            given[item_id] = plan[item_id]
-            if shots is not None and QUESTIONNAIRE.item(item_id).kind == "integer":
-                page.screenshot(path=str(shots / f"patient-question-scale-{language}.png"))
-            tap_button(page, text("next", language))
-        else:
-            tap_button(page, text("skip", language))
-        item_id = flow.item_after(QUESTIONNAIRE, given, item_id)
-    page.get_by_role("heading", name=text("review_title", language)).wait_for()
-
-
-def reference_on_screen(page: Page) -> str:
-    code = page.locator(".st-key-reference-code code").first
-    code.wait_for()
-    settle(page)
-    return code.inner_text().strip()
+def server(server: StreamlitServer) -> StreamlitServer:
+    """The module's app with a kiosk staff code."""
+    access.set_kiosk_code(Storage(server.env["DATABASE_URL"]), STAFF_CODE, actor="test admin")
+    return server
 
 
 def heights_of(page: Page, selector: str) -> list[float]:
@@ -140,33 +68,6 @@ def assert_accessible(page: Page, screen: str) -> None:
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in SERIOUS]
     assert bad == [], f"{screen}: serious/critical axe violations {bad}"
-
-
-FIRST_FRAME_OF_WELCOME = """(words) => {
-  const title = document.querySelector('h1');
-  if (title === null || !title.innerText.includes('Pain symptom check')) return null;
-  const body = document.body.innerText;
-  return words.filter((w) => body.includes(w));
-}"""
-"""Checked on every animation frame: at the first frame the welcome title is on show, which of
-`words` are still on the page (issue 8: the reset clears the page before the rerun)."""
-
-
-def assert_no_trace(page: Page, plan: Mapping[str, AnswerValue], reference: str, language: str) -> None:
-    outcome = [reference, *(tier.message[language] for tier in QUESTIONNAIRE.tiers)]
-    left_over = page.wait_for_function(FIRST_FRAME_OF_WELCOME, arg=outcome, polling="raf").json_value()
-    assert left_over == [], f"the last patient's outcome was on screen while the welcome rendered: {left_over}"
-    page.get_by_role("button", name="English").wait_for()
-    body = page_text(page)
-    assert reference not in body
-    for tier in QUESTIONNAIRE.tiers:
-        assert tier.message[language] not in body
-    for item_id, value in plan.items():
-        item = QUESTIONNAIRE.item(item_id)
-        assert item.text[language] not in body
-        if item.kind == "multiple":
-            assert all(item.choice(code).label[language] not in body for code in value)  # type: ignore[union-attr]
-    assert page.locator("input:checked").count() == 0
 
 
 # --- tests -------------------------------------------------------------------------------

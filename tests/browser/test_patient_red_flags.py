@@ -4,84 +4,33 @@ reload and a failed save, and only staff clear it (the queue's acknowledgement o
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page
 
-from scoring import AnswerValue, flow
-from storage import Storage, Submission
-from tests.browser.test_patient_kiosk import (
-    NO_RED_FLAGS,
+from storage import Storage
+from tests.support.browser import TABLET, StreamlitServer, page_text, settle
+from tests.support.plans import NO_PAIN
+from tests.support.tablet_browser import (
     QUESTIONNAIRE,
-    open_welcome,
+    answer_until,
     reference_on_screen,
-    tap_answer,
+    start,
     tap_button,
+    tap_only,
     wait_for_question,
+    wait_for_row,
 )
-from tests.support.browser import TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
 from ui.patient.strings import text
 
-NO_PAIN: dict[str, AnswerValue] = {"pain_present": "no", **NO_RED_FLAGS}
 LEFT_BEHIND = " / ".join(text("bring_tablet", language) for language in ("en", "es"))
 """The urgent screen once the patient is away (issue 16)."""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    require_chromium()
-    started = start_server(tmp_path_factory.mktemp("patient-red-flags"), TAP_GUARD_SECONDS="0")
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def storage(server: StreamlitServer) -> Storage:
-    return Storage(server.env["DATABASE_URL"])
-
-
-def answer_until(page: Page, plan: Mapping[str, AnswerValue], item_id: str, value: AnswerValue) -> None:
-    """From the first question, answer `plan` in English until `item_id`, then tap `value` there."""
-    given: dict[str, AnswerValue] = {}
-    current: str | None = flow.first_item(QUESTIONNAIRE, given)
-    while current != item_id:
-        assert current is not None, f"{item_id} never asked"
-        wait_for_question(page, given, current, "en")
-        tap_answer(page, current, plan[current], "en")
-        given[current] = plan[current]
-        tap_button(page, text("next", "en"))
-        current = flow.item_after(QUESTIONNAIRE, given, current)
-    wait_for_question(page, given, item_id, "en")
-    tap_only(page, item_id, value)
-
-
-def tap_only(page: Page, item_id: str, value: AnswerValue) -> None:
-    """Tap an answer without waiting for it to show as ticked: an emergency answer replaces the
-    question with the urgent screen, so the ticked radio may never be seen."""
-    label = QUESTIONNAIRE.item(item_id).choice(str(value)).label["en"]
-    page.get_by_test_id("stRadio").get_by_text(label, exact=True).click()
-
-
-def start(page: Page, url: str) -> None:
-    open_welcome(page, url)
-    tap_button(page, "English")
 
 
 def urgent_screen(page: Page, timeout: float = 30_000) -> str:
     page.get_by_role("heading", name=text("urgent_title", "en")).wait_for(timeout=timeout)
     return page_text(page)
-
-
-def wait_for_row(storage: Storage, tablet: str, seconds: float = 30) -> Submission:
-    """The tablet's open urgent screening, waiting for it to exist (a condition, not a sleep)."""
-    deadline = time.monotonic() + seconds
-    while (row := storage.open_urgent_for_tablet(tablet)) is None:
-        assert time.monotonic() < deadline, f"no urgent screening for {tablet} after {seconds} s"
-        time.sleep(0.1)
-    return row
 
 
 def test_stroke_yes_interrupts_at_once_and_the_row_is_saved_before_anything_else(

@@ -5,7 +5,6 @@ browser-voice path is shown with a stand-in `speechSynthesis` that records what 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 from scoring import load_questionnaire
 from speech import espeak_available, question_text
-from tests.support.browser import StreamlitServer, settle, start_server
+from tests.support.browser import StreamlitServer, settle
 from ui.patient.strings import text
 
 QUESTIONNAIRE = load_questionnaire(Path(__file__).resolve().parents[2] / "questionnaires" / "crps.yaml")
@@ -42,16 +41,11 @@ NO_VOICES = """
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    from tests.support.browser import require_chromium
-
-    require_chromium()
+def server(server: StreamlitServer) -> StreamlitServer:
+    """The module's app; the server audio path needs espeak-ng, so its absence is a failure."""
     if not espeak_available():
         pytest.fail("espeak-ng is missing (apt-get install espeak-ng): the server audio path cannot be tested")
-    folder = tmp_path_factory.mktemp("read-aloud")
-    running = start_server(folder, SPEECH_CACHE_DIR=str(folder / "speech"), TAP_GUARD_SECONDS="0")
-    yield running
-    running.stop()
+    return server
 
 
 def _open_question(page: Any, url: str, language: str, tablet: str) -> None:

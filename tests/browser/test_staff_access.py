@@ -16,9 +16,9 @@ from access import add_staff, devices, disable_staff, list_staff, set_staff_role
 from access.sessions import SESSION_COOKIE
 from scoring import score
 from storage import Storage, Submission
-from tests.browser.test_coordinator_pages import QUESTIONNAIRE, open_urgent
 from tests.support.answers import with_categories
 from tests.support.browser import StreamlitServer, settle
+from tests.support.desk_browser import QUESTIONNAIRE, open_urgent
 
 PASSWORD = "desk-password-20"
 

@@ -12,9 +12,10 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from access import add_staff
 from storage import QueueFilter, Storage
-from tests.browser.test_patient_kiosk import (
-    NO_RED_FLAGS,
-    URGENT,
+from tests.support.browser import TABLET, settle
+from tests.support.deploy_stack import LB_COOKIE, AppServer, Stack
+from tests.support.plans import NO_PAIN
+from tests.support.tablet_browser import (
     answer_everything,
     open_welcome,
     reference_on_screen,
@@ -22,12 +23,10 @@ from tests.browser.test_patient_kiosk import (
     tap_button,
     wait_for_question,
 )
-from tests.support.browser import TABLET, settle
-from tests.support.deploy_stack import LB_COOKIE, AppServer, Stack
 from ui.patient.strings import text
 
 STAFF, PASSWORD = "desk", "several-servers-9"
-NO_PAIN = {"pain_present": "no", **NO_RED_FLAGS}
+URGENT = {**NO_PAIN, "self_harm_thoughts": "yes", "self_harm_now": "no"}
 
 
 class Browsers:

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from settings import SettingsError, load_settings
 from storage import MigrationError, Storage
 from storage.database import DatabaseUnusable
+from tests.support.damage import damaged_database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -24,20 +25,6 @@ def _storage_command(*argv: str, **env: str) -> subprocess.CompletedProcess[str]
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"} | env
     return subprocess.run([sys.executable, "-m", "storage", *argv], cwd=REPO, env=environment,
                           capture_output=True, text=True, timeout=120)
-
-
-def damaged_database(tmp_path: Path) -> str:
-    """A real database with a page in the middle overwritten: SQLite opens it without a word."""
-    path = tmp_path / "damaged.db"
-    url = f"sqlite:///{path}"
-    storage = Storage(url)
-    for number in range(400):
-        storage.record_event("filler", actor="test", detail="x" * 200)
-    storage.engine.dispose()
-    with path.open("r+b") as handle:
-        handle.seek(4096 * 6)
-        handle.write(b"\xff" * 4096 * 3)
-    return url
 
 
 def test_a_damaged_sqlite_file_is_refused_in_one_line(tmp_path: Path) -> None:
