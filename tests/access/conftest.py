@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from access import StaffMember, add_staff, passcode
 from storage import Storage
-
-PASSWORD = "desk-password-7"
+from tests.support.accounts import PASSWORD, CheckSpy
 
 
 @pytest.fixture
@@ -25,16 +22,6 @@ def storage(tmp_path: Path) -> Storage:
 def alice(storage: Storage) -> StaffMember:
     return add_staff(storage, "alice", PASSWORD, role="coordinator", display_name="Alice Moreau",
                      email="alice@clinic.example", actor="test")
-
-
-@dataclass
-class CheckSpy:
-    """Counts argon2 verifications and the most that ran at once."""
-
-    calls: int = 0
-    running: int = 0
-    most_at_once: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from access import ACCOUNT_LIMIT, StaffMember, devices, passcode, sign_in
 from access.addresses import throttle_address
 from access.throttle import ACCOUNT_WIDE_LIMIT, DEVICE_LIMIT
 from storage import Storage
-from tests.access.conftest import PASSWORD, CheckSpy
+from tests.support.accounts import PASSWORD, CheckSpy
 
 SECRET = b"the-same-cookie-secret-on-every-server"
 

@@ -16,7 +16,7 @@ from access import StaffError, add_staff, disable_staff, enable_staff, list_staf
 from access import __main__ as command
 from access.credentials import WRONG, sign_in, staff_for_email
 from storage import Storage
-from tests.access.conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 from tests.support.postgres_cluster import throwaway_cluster
 
 NUL = "\x00"

@@ -8,7 +8,7 @@ import pytest
 
 from access import KIOSK_LIMIT, StaffError, check_kiosk_code, credentials, kiosk_code_is_set, set_kiosk_code
 from storage import Storage
-from tests.access.conftest import CheckSpy
+from tests.support.accounts import CheckSpy
 
 CODE = "731904"
 FRONT = "10.0.0.50"

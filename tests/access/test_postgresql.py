@@ -10,7 +10,7 @@ import pytest
 
 from access import ACCOUNT_LIMIT, StaffError, add_staff, disable_staff, sign_in
 from storage import Storage
-from tests.access.conftest import PASSWORD, CheckSpy
+from tests.support.accounts import PASSWORD, CheckSpy
 from tests.support.postgres_cluster import throwaway_cluster
 
 

@@ -12,7 +12,7 @@ from storage import Storage
 from storage import staff as staff_store
 from storage.database import utc_now
 from storage.schema import staff_sessions
-from tests.access.conftest import PASSWORD
+from tests.support.accounts import PASSWORD
 
 IDLE = 15 * 60.0
 

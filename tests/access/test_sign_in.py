@@ -12,7 +12,7 @@ from access import ACCOUNT_LIMIT, ADDRESS_LIMIT, SignInOutcome, StaffMember, add
 from access import credentials as credentials
 from storage import Storage
 from storage import staff as staff_store
-from tests.access.conftest import PASSWORD, CheckSpy
+from tests.support.accounts import PASSWORD, CheckSpy
 
 TABLET = "10.0.0.50"
 DESK = "10.0.0.7"

@@ -13,7 +13,6 @@ from storage import Storage, Submission
 from tests.support.answers import with_categories
 from tests.support.receivers import MailReceiver, WebhookReceiver
 
-SECRET = "test-shared-secret"
 FAST_RETRY = RetryPolicy(first_delay_seconds=0.05, max_delay_seconds=0.2)
 
 

@@ -12,8 +12,7 @@ from alerts import AlertConfig, AlertWorker, signature
 from scoring import Questionnaire, score
 from storage import Storage, Submission
 from storage import alerts as deliveries
-from tests.alerts.conftest import SECRET
-from tests.support.receivers import MailReceiver, WebhookReceiver, wait_for
+from tests.support.receivers import SECRET, MailReceiver, WebhookReceiver, wait_for
 
 NOTE = "Coordinator note: patient mentioned private family matters"
 PAYLOAD_KEYS = {"text", "event", "urgency", "alert_id", "reference", "tablet", "saved_at", "link", "chart_last4"}

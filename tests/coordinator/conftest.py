@@ -8,19 +8,12 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
 
 from access import add_staff
 from scoring import ScreeningResult, load_questionnaire, score
 from storage import Storage, Submission
 from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
-from ui.coordinator.session import StaffSession
-
-PASSCODE = "front-desk-2026"
-ADMIN = "ada"
-COORDINATOR = "cory"
-REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
+from tests.support.coordinator_app import ADMIN, APP, COORDINATOR, PASSCODE
 
 
 @pytest.fixture
@@ -62,42 +55,3 @@ def app(database_url: str) -> AppTest:
     return AppTest.from_file(APP, default_timeout=30).run()
 
 
-def go(at: AppTest, url_path: str) -> AppTest:
-    """Open a coordinator page as a browser would by its URL path ("queue"). AppTest's own
-    `switch_page` takes only file paths; our pages are `st.Page` objects made from functions,
-    so this sets the page AppTest runs next (the hash Streamlit gives a page's URL path)."""
-    page_hash = calc_hash(url_path)
-    if page_hash not in at._registered_pages:  # what st.navigation registered in the last run
-        raise ValueError(f"Could not find a navigation page for {url_path!r}")
-    at._page_hash = page_hash
-    at.run()
-    at._page_hash = ""  # later runs stay on the page this run finished on (as a browser does)
-    return at
-
-
-def sign_in(at: AppTest, passcode: str = PASSCODE, username: str = ADMIN) -> AppTest:
-    go(at, "staff")
-    at.text_input(key="staff:username").input(username)
-    at.text_input(key="staff:password").input(passcode)
-    at.button(key="FormSubmitter:staff:sign-in-Sign in").click().run()
-    return at
-
-
-def staff_session(at: AppTest) -> StaffSession:
-    session = at.session_state["staff_session"]
-    assert isinstance(session, StaffSession)
-    return session
-
-
-def page_text(at: AppTest) -> str:
-    """Everything the page shows as text (markdown, text, captions, alerts, tables)."""
-    parts: list[str] = []
-    for kind in ("markdown", "text", "caption", "title", "subheader", "error", "warning", "info", "success"):
-        parts += [str(element.value) for element in getattr(at, kind)]
-    for frame in at.dataframe:
-        parts.append(frame.value.to_csv())
-    for table in at.table:
-        parts.append(table.value.to_csv())
-    for block in at.get("html"):
-        parts.append(str(block.proto.body))
-    return "\n".join(parts)

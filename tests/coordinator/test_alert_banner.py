@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from storage import Storage, Submission
-from tests.coordinator.conftest import APP, go, sign_in, staff_session
+from tests.support.coordinator_app import APP, go, sign_in, staff_session
 from ui.alerting import NO_CHANNEL_BANNER
 
 STAFF_PAGES = ("queue", "audit", "accounts")

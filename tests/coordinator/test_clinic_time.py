@@ -10,28 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from report import SummaryOptions, build_summary
 from scoring import load_questionnaire
 from storage import Storage, Submission
-from storage.schema import submissions
-from tests.coordinator.conftest import go, page_text, sign_in, staff_session
 from tests.support.answers import DEFAULT_QUESTIONNAIRE
+from tests.support.coordinator_app import go, page_text, sign_in, staff_session
+from tests.support.rows import move
 from ui.coordinator import urgent_list
 
 CHICAGO = ZoneInfo("America/Chicago")
-
-
-def move(storage: Storage, row: Submission, created_at: datetime) -> Submission:
-    """Set when a row was saved (and its UTC day, as storage keeps it)."""
-    with storage.engine.begin() as connection:
-        connection.execute(update(submissions).where(submissions.c.id == row.id).values(
-            created_at=created_at, created_day=created_at.astimezone(UTC).date()))
-    moved = storage.get_submission(row.id)
-    assert moved is not None
-    return moved
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from report import SummaryHeader
 from storage import Storage, Submission
-from tests.coordinator.conftest import APP, COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
+from tests.support.coordinator_app import APP, COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
 from ui.coordinator import pages
 from ui.coordinator.as_text import as_text
 
@@ -39,7 +39,7 @@ def test_coordinator_pages_not_registered_before_sign_in(app: AppTest, with_pass
 
 def test_each_page_registered_once_as_a_page_object() -> None:
     """No page paths as strings around the tree and no ui/pages shims (issue 8 section 4)."""
-    from tests.coordinator.conftest import REPO
+    from tests.support.coordinator_app import REPO
 
     assert not (REPO / "ui" / "pages").exists()
     offenders = [str(path.relative_to(REPO)) for path in (REPO / "ui").rglob("*.py")

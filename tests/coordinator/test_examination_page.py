@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from access import add_staff
 from storage import Storage, Submission
 from storage.examinations import accuracy, examinations_for
-from tests.coordinator.conftest import COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
+from tests.support.coordinator_app import COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
 
 CLINICIAN = "cleo"
 

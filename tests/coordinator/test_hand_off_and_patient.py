@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 from report import SummaryOptions, build_summary
 from scoring import load_questionnaire, score
 from storage import PatientIds, QueueFilter, Storage, Submission, hand_off
-from tests.coordinator.conftest import go, page_text, sign_in, staff_session
 from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.coordinator_app import go, page_text, sign_in, staff_session
 from ui.coordinator.screening import fhir_json, summary_header
 
 BORN = date(1980, 2, 3)

@@ -15,8 +15,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from storage import Storage, Submission
-from tests.coordinator.conftest import go, page_text, sign_in, staff_session
-from tests.coordinator.test_clinic_time import move
+from tests.support.coordinator_app import go, page_text, sign_in, staff_session
+from tests.support.rows import move
 from ui.coordinator import clinic_clock
 from ui.coordinator.deep_link import valid_reference
 

@@ -13,8 +13,8 @@ from scoring import load_questionnaire, score
 from storage import QueueFilter, QueuePage, Storage
 from storage.demo import fill
 from storage.urgent import urgent_list
-from tests.coordinator.conftest import page_text, sign_in
 from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.coordinator_app import page_text, sign_in
 from ui.coordinator import queue
 
 CAP, ROWS = 30, 80

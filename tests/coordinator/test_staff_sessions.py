@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from access import add_staff, disable_staff, reset_password, set_staff_role
 from storage import Storage
-from tests.coordinator.conftest import ADMIN, COORDINATOR, PASSCODE, go, page_text, sign_in
+from tests.support.coordinator_app import ADMIN, COORDINATOR, PASSCODE, go, page_text, sign_in
 from ui.coordinator.guard import ACCOUNT_CHANGED_NOTICE
 
 

@@ -17,8 +17,8 @@ from storage import Storage, Submission
 from storage.demo import DEMO_TABLET
 from storage.schema import submissions
 from storage.urgent import urgent_list
-from tests.coordinator.conftest import page_text, sign_in
 from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
+from tests.support.coordinator_app import page_text, sign_in
 from ui.coordinator.urgent_list import PAGE_SIZE
 
 BACKLOG = 36  # open same-day urgents left from yesterday (the attack run's backlog)

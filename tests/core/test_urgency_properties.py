@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import RED_FLAG_LEVELS, most_severe, score
-from tests.core.test_properties import QUESTIONNAIRE, answer_sets, expected_rules
+from tests.support.answer_strategies import QUESTIONNAIRE, answer_sets, expected_rules
 
 LEVEL_OF = {item.id: item.red_flag.level for item in QUESTIONNAIRE.red_flag_items if item.red_flag is not None}
 LEVEL_OF |= {rule.id: rule.red_flag.level for rule in QUESTIONNAIRE.red_flag_rules}  # issue 17: combinations

@@ -9,16 +9,10 @@ import pytest
 from hypothesis import given, settings
 
 from scoring import Questionnaire, load_questionnaire, score
-from tests.core.test_properties import answer_sets
+from tests.support.answer_strategies import answer_sets
 from tests.support.answers import DEFAULT_QUESTIONNAIRE
+from tests.support.wording import DIAGNOSIS_WORDING
 
-# Kept in tests only, so the app's own code never carries these phrases.
-DIAGNOSIS_WORDING = re.compile(
-    r"\b(you have|has|have got|tiene|padece)\s+(crps|sdrc|complex regional|s[ií]ndrome de dolor regional)"
-    r"|diagnosed with|diagnosticad[oa] con|\bis diagnosed|confirms?\b.*\bcrps"
-    r"|meets?\s+(the\s+)?(budapest\s+|diagnostic\s+)?criteria|cumple\s+(con\s+)?(los\s+)?criterios",
-    re.IGNORECASE,
-)
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 
 

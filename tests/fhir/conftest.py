@@ -1,20 +1,15 @@
-"""Shared pieces for the FHIR tests: the questionnaire, its export and one scored screening."""
+"""Fixtures for the FHIR tests: the questionnaire's export and one scored screening."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from scoring import Questionnaire, ScreeningResult, score
 from scoring.fhir import questionnaire_resource
-from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
-
-BASE = "https://clinic.example/fhir"
-AUTHORED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
-
-__all__ = ["AUTHORED", "BASE", "DEFAULT_QUESTIONNAIRE", "NO_PAIN", "REPO", "answers", "with_categories"]
+from tests.support.answers import with_categories
+from tests.support.fhir import BASE
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ from scoring import Questionnaire, score
 from scoring.examination import ExaminationFindings
 from scoring.fhir import check_bundle, screening_bundle
 from scoring.fhir.examination import examination_resources
-from tests.fhir.conftest import AUTHORED, BASE, with_categories
+from tests.support.answers import with_categories
+from tests.support.fhir import AUTHORED, BASE
 
 RECORDED = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 FINDINGS = ExaminationFindings(

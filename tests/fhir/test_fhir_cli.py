@@ -16,7 +16,8 @@ import pytest
 from scoring import Questionnaire, score
 from scoring.cli import main
 from scoring.fhir import ndjson_lines, screening_resources
-from tests.fhir.conftest import AUTHORED, BASE, DEFAULT_QUESTIONNAIRE, REPO, answers, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, REPO, answers, with_categories
+from tests.support.fhir import AUTHORED, BASE
 
 Q = str(DEFAULT_QUESTIONNAIRE)
 

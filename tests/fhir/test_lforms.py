@@ -22,7 +22,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from scoring import Questionnaire, score
 from scoring.fhir import FhirNames, check_response
-from tests.fhir.conftest import BASE, DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
+from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, REPO, answers, with_categories
+from tests.support.fhir import BASE
 
 pytestmark = pytest.mark.browser
 DIST = REPO / "tests" / "fhir" / "lforms" / "node_modules" / "lforms" / "dist" / "lforms"

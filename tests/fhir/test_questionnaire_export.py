@@ -13,7 +13,8 @@ from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from scoring import Questionnaire, load_questionnaire
 from scoring.fhir import FhirExportError, check_questionnaire, questionnaire_resource
 from scoring.fhir.names import ITEM_CONTROL, TRANSLATION
-from tests.fhir.conftest import BASE, REPO
+from tests.support.answers import REPO
+from tests.support.fhir import BASE
 
 QUESTIONNAIRE_FILES = sorted((REPO / "questionnaires").glob("*.yaml"))
 

@@ -20,7 +20,8 @@ from scoring.fhir import (
     screening_bundle,
     screening_resources,
 )
-from tests.fhir.conftest import AUTHORED, BASE, NO_PAIN, answers, with_categories
+from tests.support.answers import NO_PAIN, answers, with_categories
+from tests.support.fhir import AUTHORED, BASE
 
 
 def _bundle(questionnaire: Questionnaire, result: ScreeningResult, **overrides: Any) -> dict[str, Any]:

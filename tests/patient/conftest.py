@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,11 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from scoring import Questionnaire
 from storage import QueueFilter, Storage, Submission
-from tests.support.kiosk import Kiosk
+from tests.support.kiosk import Kiosk, Saved
 
 REPO = Path(__file__).resolve().parents[2]
-Saved = Callable[[], list[Submission]]
-"""`saved()`: every submission in the test's database, newest first."""
 KIOSK_SETTINGS = ("IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_TO_PATIENT", "KIOSK_STAFF_CODE",
                   "AUTO_MIGRATE", "READ_ALOUD")
 

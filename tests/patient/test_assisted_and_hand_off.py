@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 import access
 from storage import Storage, hand_off
-from tests.patient.conftest import REPO, Saved
-from tests.support.kiosk import WELCOME_BUTTONS, Kiosk
+from tests.support.answers import REPO
+from tests.support.kiosk import WELCOME_BUTTONS, Kiosk, Saved
 from tests.support.plans import NO_PAIN, REFERRAL
 from ui.patient.strings import text
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import AnswerValue, Questionnaire
-from tests.patient.conftest import Saved
-from tests.support.kiosk import Kiosk
+from tests.support.kiosk import Kiosk, Saved
 from tests.support.plans import CLINICIAN_REVIEW, NO_PAIN, REFERRAL, URGENT
 
 CASES = [

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import Questionnaire, flow
-from tests.patient.conftest import Saved
-from tests.support.kiosk import Kiosk
+from tests.support.kiosk import Kiosk, Saved
 from tests.support.plans import NO_PAIN, REFERRAL
 
 

@@ -6,8 +6,7 @@ import pytest
 
 import access
 from storage import Storage
-from tests.patient.conftest import Saved
-from tests.support.kiosk import WELCOME_BUTTONS, Kiosk
+from tests.support.kiosk import WELCOME_BUTTONS, Kiosk, Saved
 from tests.support.plans import REFERRAL, URGENT
 from ui.patient.urgent import staff_words
 

@@ -9,10 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from scoring import Questionnaire
 from storage import Storage
-from tests.patient.conftest import REPO, Saved
-from tests.patient.test_red_flags import BEFORE_STROKE, reach, tablet_app
-from tests.support.kiosk import Kiosk
-from tests.support.plans import NO_PAIN
+from tests.support.answers import REPO
+from tests.support.kiosk import Kiosk, Saved, reach, tablet_app
+from tests.support.plans import BEFORE_STROKE, NO_PAIN
 from tests.support.urgency_readers import (
     ANSWERED,
     CHANGED,

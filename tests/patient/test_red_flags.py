@@ -4,24 +4,12 @@ and it stays until staff clear it (AppTest: the logic; tests/browser: the real b
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from storage import SaveFailed, Storage
-from tests.patient.conftest import REPO, Saved
-from tests.support.kiosk import WELCOME_BUTTONS, Kiosk
-from tests.support.plans import NO_PAIN, NO_RED_FLAGS
+from tests.support.kiosk import WELCOME_BUTTONS, Kiosk, Saved, reach, tablet_app
+from tests.support.plans import BEFORE_STROKE, NO_PAIN
 from ui.patient.strings import text
 from ui.patient.urgent import staff_words
-
-BEFORE_STROKE = {"pain_present": "no",
-                 **{k: "no" for k in NO_RED_FLAGS if k not in ("stroke_signs_last_hours", "self_harm_thoughts")}}
-"""No pain, and "no" to each red flag asked before the stroke question."""
-
-
-def reach(kiosk: Kiosk, item_id: str, plan: dict) -> None:  # type: ignore[type-arg]
-    """Answer `plan` until `item_id` is on screen (not answered yet)."""
-    while kiosk.current_item().id != item_id:
-        kiosk.answer(plan.get(kiosk.current_item().id))
 
 
 def urgent_messages(kiosk: Kiosk) -> str:
@@ -165,14 +153,6 @@ def test_a_failed_send_with_a_red_flag_still_shows_the_urgent_screen(
     kiosk.at.run()
     (row,) = saved()
     assert row.result.urgent and row.complete
-
-
-def tablet_app(name: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=20)
-    at.query_params["tablet"] = name
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_a_new_session_on_the_same_tablet_shows_the_open_urgent_until_the_queue_acknowledges_it(

@@ -11,8 +11,8 @@ from reportlab import rl_config
 
 from report import chart, styles
 from scoring import score
-from tests.report.test_summary import QUESTIONNAIRE, build
 from tests.support.answers import RED_FLAGS, answers, with_categories
+from tests.support.pdf import QUESTIONNAIRE, build
 
 
 @pytest.fixture

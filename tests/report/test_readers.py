@@ -10,8 +10,8 @@ import textstat
 import yaml
 
 from scoring import score
-from tests.report.test_summary import QUESTIONNAIRE, build, text_of
 from tests.support.answers import REPO, with_categories
+from tests.support.pdf import QUESTIONNAIRE, build, text_of
 
 SELF_HARM = QUESTIONNAIRE.item("self_harm_thoughts")
 

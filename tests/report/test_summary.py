@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -15,27 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Questionnaire, ScreeningResult, answer_text, load_questionnaire, score
-from tests.core.test_wording import DIAGNOSIS_WORDING
-from tests.support.answers import DEFAULT_QUESTIONNAIRE, NO_PAIN, RED_FLAGS, answers, with_categories
+from report import summary_filename
+from scoring import answer_text, score
+from tests.support.answers import NO_PAIN, RED_FLAGS, answers, with_categories
+from tests.support.pdf import QUESTIONNAIRE, build, text_of
+from tests.support.wording import DIAGNOSIS_WORDING
 
-QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 PNG_FOLDER = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
-WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-
-
-def build(result: ScreeningResult, variant: str = "clinician", note: str | None = None, language: str = "en",
-          timezone: tzinfo = UTC) -> bytes:
-    header = SummaryHeader(reference="K7M-4PX", submitted_at=WHEN, language=language, status="new", note=note)
-    options = SummaryOptions(variant=variant, clinic_name="Bayside Pain Clinic",  # type: ignore[arg-type]
-                             clinic_address="100 Main St, Tampa, FL", generated_at=WHEN, timezone=timezone)
-    return build_summary(result, QUESTIONNAIRE, header, options)
-
-
-def text_of(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
 REFERRAL = score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", "sudomotor_edema"))

@@ -16,7 +16,7 @@ from access import add_staff
 from storage import Storage
 from storage.backup import BACKUP_EVENT, backup
 from storage.schema import audit_events
-from tests.coordinator.conftest import ADMIN, APP, COORDINATOR, PASSCODE, sign_in
+from tests.support.coordinator_app import ADMIN, APP, COORDINATOR, PASSCODE, sign_in
 
 
 @pytest.fixture

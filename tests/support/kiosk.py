@@ -6,12 +6,14 @@ text (in the chosen language) and taps the matching label, then Next (or Skip).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from streamlit.testing.v1 import AppTest
 
 from scoring import AnswerValue, Item, Questionnaire
+from storage import Submission
+from tests.support.answers import REPO
 from ui.patient.strings import text
 
 LANGUAGE_BUTTONS = {"en": "English", "es": "Español"}
@@ -118,3 +120,22 @@ class Kiosk:
     def submit(self) -> Kiosk:
         label = self.words("retry") if self.has_button(self.words("retry")) else self.words("submit")
         return self.tap(label)
+
+
+def reach(kiosk: Kiosk, item_id: str, plan: dict) -> None:  # type: ignore[type-arg]
+    """Answer `plan` until `item_id` is on screen (not answered yet)."""
+    while kiosk.current_item().id != item_id:
+        kiosk.answer(plan.get(kiosk.current_item().id))
+
+
+def tablet_app(name: str) -> AppTest:
+    """The app opened at a named tablet's address (`?tablet=name`), on its welcome screen."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=20)
+    at.query_params["tablet"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+Saved = Callable[[], list[Submission]]
+"""`saved()`: every submission in the test's database, newest first."""

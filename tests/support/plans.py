@@ -39,3 +39,6 @@ NO_PAIN = {"pain_present": "no", **NO_RED_FLAGS}
 # A refusal on the self-harm question counts as positive (PHQ-9 item 9 / ASQ practice); the
 # acuity question that follows it (self_harm_now) is "no", so it stays talk_now.
 URGENT = {**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say", "self_harm_now": "no"}
+BEFORE_STROKE = {"pain_present": "no",
+                 **{k: "no" for k in NO_RED_FLAGS if k not in ("stroke_signs_last_hours", "self_harm_thoughts")}}
+"""No pain, and "no" to each red flag asked before the stroke question."""

@@ -165,3 +165,6 @@ class TrickleServer:
     def stop(self) -> None:
         self._stop.set()
         self._listener.close()
+
+
+SECRET = "test-shared-secret"

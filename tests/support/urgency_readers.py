@@ -98,7 +98,7 @@ def coordinator_page_text(database_url: str, row: Submission) -> str:
     """The coordinator's screening page for `row`, as a signed-in admin sees it (AppTest)."""
     from access import add_staff
     from storage.staff import StaffError
-    from tests.coordinator.conftest import APP, PASSCODE, go, page_text, sign_in, staff_session
+    from tests.support.coordinator_app import APP, PASSCODE, go, page_text, sign_in, staff_session
 
     storage = Storage(database_url)
     with contextlib.suppress(StaffError):  # made by an earlier call on this database
