@@ -1,21 +1,16 @@
-"""A fresh SQLite file per test, accounts made through the real API, and a spy on password checks."""
+"""An account made through the real API, and a spy on password checks. The database is
+tests/conftest.py's `storage`, so each test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from access import StaffMember, add_staff, passcode
 from storage import Storage
 from tests.support.accounts import PASSWORD, CheckSpy
-
-
-@pytest.fixture
-def storage(tmp_path: Path) -> Storage:
-    return Storage(f"sqlite:///{tmp_path / 'screening.db'}")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ on a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,27 +17,8 @@ from access import __main__ as command
 from access.credentials import WRONG, sign_in, staff_for_email
 from storage import Storage
 from tests.support.accounts import PASSWORD
-from tests.support.postgres_cluster import throwaway_cluster
 
 NUL = "\x00"
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    with throwaway_cluster() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
-    if request.param == "sqlite":
-        return Storage(f"sqlite:///{tmp_path / 'hostile.db'}")
-    storage = Storage(request.getfixturevalue("postgres_url"))
-    with storage.engine.begin() as connection:  # one cluster per module: start each test empty
-        connection.execute(text("DELETE FROM staff_sessions"))
-        connection.execute(text("DELETE FROM staff_accounts"))
-        connection.execute(text("DELETE FROM sign_in_attempts"))
-    return storage
 
 
 ADDS: dict[str, Callable[[Storage], object]] = {
@@ -48,12 +29,12 @@ ADDS: dict[str, Callable[[Storage], object]] = {
 
 
 @pytest.mark.parametrize("field", list(ADDS))
-def test_a_nul_byte_in_a_new_account_is_refused_in_one_line(database: Storage, field: str) -> None:
+def test_a_nul_byte_in_a_new_account_is_refused_in_one_line(storage: Storage, field: str) -> None:
     with pytest.raises(StaffError) as refused:
-        ADDS[field](database)
+        ADDS[field](storage)
     message = str(refused.value)
     assert "\n" not in message and NUL not in message and "control characters" in message
-    assert list_staff(database) == []
+    assert list_staff(storage) == []
 
 
 @pytest.mark.parametrize("change", [
@@ -62,33 +43,33 @@ def test_a_nul_byte_in_a_new_account_is_refused_in_one_line(database: Storage, f
     lambda s: reset_password(s, f"eve{NUL}", PASSWORD, actor="test"),
     lambda s: set_staff_role(s, f"eve{NUL}", "admin", actor="test"),
 ], ids=["disable", "enable", "reset-password", "set-role"])
-def test_a_nul_byte_in_a_changed_account_is_refused(database: Storage, change: Callable[[Storage], None]) -> None:
+def test_a_nul_byte_in_a_changed_account_is_refused(storage: Storage, change: Callable[[Storage], None]) -> None:
     with pytest.raises(StaffError, match="control characters"):
-        change(database)
+        change(storage)
 
 
-def test_a_nul_byte_at_sign_in_is_a_wrong_password_not_an_error(database: Storage) -> None:
-    add_staff(database, "eve", PASSWORD, actor="test")
-    outcome = sign_in(database, f"eve{NUL}", PASSWORD, client_address="10.0.0.9")
+def test_a_nul_byte_at_sign_in_is_a_wrong_password_not_an_error(storage: Storage) -> None:
+    add_staff(storage, "eve", PASSWORD, actor="test")
+    outcome = sign_in(storage, f"eve{NUL}", PASSWORD, client_address="10.0.0.9")
     assert not outcome.ok and outcome.message == WRONG
-    assert staff_for_email(((), ()), database, f"eve{NUL}@clinic.example") is None
+    assert staff_for_email(((), ()), storage, f"eve{NUL}@clinic.example") is None
 
 
-def test_a_nul_byte_in_an_audit_detail_is_kept_visibly(database: Storage) -> None:
-    database.record_event("queue_viewed", actor="eve", detail=f"filter reference AB{NUL}CD")
-    assert [e.detail for e in database.list_audit() if e.event == "queue_viewed"] == ["filter reference AB\\0CD"]
+def test_a_nul_byte_in_an_audit_detail_is_kept_visibly(storage: Storage) -> None:
+    storage.record_event("queue_viewed", actor="eve", detail=f"filter reference AB{NUL}CD")
+    assert [e.detail for e in storage.list_audit() if e.event == "queue_viewed"] == ["filter reference AB\\0CD"]
 
 
-def test_the_command_line_says_one_line_and_exits_2(database: Storage, capsys: pytest.CaptureFixture[str]) -> None:
-    assert command.main(["disable", f"eve{NUL}", "--database", database.url]) == 2
+def test_the_command_line_says_one_line_and_exits_2(storage: Storage, capsys: pytest.CaptureFixture[str]) -> None:
+    assert command.main(["disable", f"eve{NUL}", "--database", storage.url]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "control characters" in err and "Traceback" not in err
 
 
-def test_a_taken_username_says_so(database: Storage) -> None:
-    add_staff(database, "eve", PASSWORD, actor="test")
+def test_a_taken_username_says_so(storage: Storage) -> None:
+    add_staff(storage, "eve", PASSWORD, actor="test")
     with pytest.raises(StaffError, match="that username is taken"):
-        add_staff(database, "EVE", PASSWORD, actor="test")
+        add_staff(storage, "EVE", PASSWORD, actor="test")
 
 
 def _server_log(storage: Storage) -> Path:

@@ -3,7 +3,6 @@ limit under real row locks); revision 0003 creates its tables there (Storage upg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,13 +10,6 @@ import pytest
 from access import ACCOUNT_LIMIT, StaffError, add_staff, disable_staff, sign_in
 from storage import Storage
 from tests.support.accounts import PASSWORD, CheckSpy
-from tests.support.postgres_cluster import throwaway_cluster
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    with throwaway_cluster() as url:
-        yield url
 
 
 def test_parallel_guesses_and_lock_out_from_elsewhere_on_postgresql(postgres_url: str, check_spy: CheckSpy) -> None:

@@ -1,9 +1,9 @@
-"""Alert tests: a temp SQLite database, urgent screenings, a real HTTP and SMTP receiver."""
+"""Alert tests: urgent screenings, a real HTTP and SMTP receiver, and workers stopped at the end.
+The database is tests/conftest.py's `storage`, so each test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,16 +14,6 @@ from tests.support.answers import with_categories
 from tests.support.receivers import MailReceiver, WebhookReceiver
 
 FAST_RETRY = RetryPolicy(first_delay_seconds=0.05, max_delay_seconds=0.2)
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'screening.db'}"
-
-
-@pytest.fixture
-def storage(database_url: str) -> Storage:
-    return Storage(database_url)
 
 
 @pytest.fixture

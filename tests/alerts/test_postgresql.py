@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
-
-import pytest
+from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
 from storage import Storage
 from storage import alerts as deliveries
-from tests.support.postgres_cluster import throwaway_cluster
 from tests.support.receivers import WebhookReceiver, wait_for
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    with throwaway_cluster() as url:  # skips without the server binaries
-        yield url
 
 
 def test_two_workers_on_postgresql_deliver_each_alert_once_and_one_claim_wins(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -17,17 +16,14 @@ from tests.support.coordinator_app import ADMIN, APP, COORDINATOR, PASSCODE
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'screening.db'}"
+def database_url(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app's database for this test, on SQLite only: these tests are about the pages, and the
+    storage tests run every query on both engines. The app's cached engine is dropped around it."""
+    url = sqlite_url
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_resource.clear()
     yield url
     st.cache_resource.clear()
-
-
-@pytest.fixture
-def storage(database_url: str) -> Storage:
-    return Storage(database_url)
 
 
 @pytest.fixture

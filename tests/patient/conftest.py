@@ -19,9 +19,10 @@ KIOSK_SETTINGS = ("IDLE_TIMEOUT_SECONDS", "IDLE_WARNING_SECONDS", "SHOW_OUTCOME_
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh database for this test; the app's cached engine is dropped before and after."""
-    url = f"sqlite:///{tmp_path / 'screening.db'}"
+def database_url(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app's database for this test, on SQLite only (the storage tests cover both engines);
+    the app's cached engine is dropped before and after."""
+    url = sqlite_url
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(REPO)
     for name in KIOSK_SETTINGS:

@@ -41,6 +41,12 @@ REPO = Path(__file__).resolve().parents[2]
 KEY = bytes(range(32))
 
 
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Backups of a SQLite file: these tests run on SQLite only (PostgreSQL's are in test_backup_postgresql.py)."""
+    return sqlite_url
+
+
 def run_storage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "storage", *args], cwd=REPO, env=environment,

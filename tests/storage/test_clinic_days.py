@@ -19,6 +19,7 @@ from storage import QueueFilter, Storage, Submission
 from storage.database import clinic_day_bounds, is_utc_day
 from storage.export import describe_filter
 from storage.schema import submissions
+from tests.support.engines import SQLITE_ONLY
 
 CHICAGO = ZoneInfo("America/Chicago")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
@@ -80,6 +81,7 @@ def test_a_day_across_a_daylight_saving_change_has_its_own_length() -> None:
     assert not is_utc_day(DAY, CHICAGO) and not is_utc_day(date(2026, 7, 1), ZoneInfo("Europe/London"))
 
 
+@SQLITE_ONLY
 def test_the_clinics_counts_use_indexes_not_rows(storage: Storage, evening: dict[str, Submission]) -> None:
     """The zone's counts are created_at ranges on the (tier, created_at) and (status, created_at)
     indexes: SQLite's plan names a covering index, never a scan of the table."""

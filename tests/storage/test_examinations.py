@@ -19,12 +19,6 @@ from storage.examinations import accuracy, examinations_for, latest_for, save_ex
 from storage.schema import examinations
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine_storage(request: pytest.FixtureRequest) -> Storage:
-    url = request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")
-    return Storage(url)
-
-
 def _findings(conclusion: str = "meets_budapest_clinical", **change: object) -> ExaminationFindings:
     fields: dict[str, object] = {"signs": frozenset({"oedema", "hyperalgesia_pinprick"}), "criterion_d": "no",
                                  "conclusion": conclusion, **change}
@@ -42,52 +36,52 @@ def _examine(storage: Storage, row, conclusion: str = "meets_budapest_clinical",
 
 
 def test_a_second_save_keeps_the_first_and_the_latest_counts(
-    engine_storage: Storage, make_result: Callable[..., ScreeningResult]
+    storage: Storage, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    row = _save(engine_storage, make_result("sensory", "vasomotor", "motor_trophic"), "k1")
-    first = _examine(engine_storage, row, "not_yet_decided")
-    second = _examine(engine_storage, row, "meets_budapest_clinical")
-    history = examinations_for(engine_storage, row.id)
+    row = _save(storage, make_result("sensory", "vasomotor", "motor_trophic"), "k1")
+    first = _examine(storage, row, "not_yet_decided")
+    second = _examine(storage, row, "meets_budapest_clinical")
+    history = examinations_for(storage, row.id)
     assert [record.id for record in history] == [second.id, first.id]
     assert history[1].findings.conclusion == "not_yet_decided"  # the earlier record, unchanged
-    assert latest_for(engine_storage, [row.id])[row.id].findings.conclusion == "meets_budapest_clinical"
-    events = [event for event in engine_storage.list_audit() if event.event == "examination_recorded"]
+    assert latest_for(storage, [row.id])[row.id].findings.conclusion == "meets_budapest_clinical"
+    events = [event for event in storage.list_audit() if event.event == "examination_recorded"]
     assert len(events) == 2
     assert all(event.actor == "cleo" and "Cleo Clinician" in event.detail for event in events)
     assert all(event.submission_id == row.id for event in events)
 
 
 def test_an_examination_is_never_attached_to_another_screening(
-    engine_storage: Storage, make_result: Callable[..., ScreeningResult]
+    storage: Storage, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    one = _save(engine_storage, make_result("sensory"), "k1")
-    other = _save(engine_storage, make_result("vasomotor"), "k2")
+    one = _save(storage, make_result("sensory"), "k1")
+    other = _save(storage, make_result("vasomotor"), "k2")
     with pytest.raises(InvalidInput, match=other.reference):
-        save_examination(engine_storage, submission_id=one.id, reference=other.reference, findings=_findings(),
+        save_examination(storage, submission_id=one.id, reference=other.reference, findings=_findings(),
                          severity_score=1, clinician="cleo", clinician_name="Cleo")
-    with engine_storage.engine.connect() as connection:
+    with storage.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(examinations)).scalar_one() == 0
-    assert not [event for event in engine_storage.list_audit() if event.event == "examination_recorded"]
+    assert not [event for event in storage.list_audit() if event.event == "examination_recorded"]
 
 
 def test_accuracy_counts_the_latest_examination_per_screening(
-    engine_storage: Storage, make_result: Callable[..., ScreeningResult]
+    storage: Storage, make_result: Callable[..., ScreeningResult]
 ) -> None:
     positive = make_result("sensory", "vasomotor", "motor_trophic", pain_disproportionate="yes")
     negative = make_result()
     flagged = make_result("sensory", stroke_signs_last_hours="yes")
     assert positive.tier == "referral_suggested" and negative.tier == "no_referral_suggested"
-    rows = [_save(engine_storage, result, f"k{n}") for n, result in
+    rows = [_save(storage, result, f"k{n}") for n, result in
             enumerate([positive, positive, positive, negative, negative, flagged, negative])]
-    _examine(engine_storage, rows[0], "does_not_meet")
-    _examine(engine_storage, rows[0], "meets_budapest_clinical")  # the latest counts: a true positive
-    _examine(engine_storage, rows[1], "does_not_meet")  # false positive
-    _examine(engine_storage, rows[2], "not_yet_decided")
-    _examine(engine_storage, rows[3], "meets_budapest_clinical")  # false negative
-    _examine(engine_storage, rows[4], "does_not_meet")  # true negative
-    _examine(engine_storage, rows[5], "does_not_meet",
+    _examine(storage, rows[0], "does_not_meet")
+    _examine(storage, rows[0], "meets_budapest_clinical")  # the latest counts: a true positive
+    _examine(storage, rows[1], "does_not_meet")  # false positive
+    _examine(storage, rows[2], "not_yet_decided")
+    _examine(storage, rows[3], "meets_budapest_clinical")  # false negative
+    _examine(storage, rows[4], "does_not_meet")  # true negative
+    _examine(storage, rows[5], "does_not_meet",
              red_flags=tuple((flag, "false_alarm") for flag in flagged.red_flags))
-    (figures,) = accuracy(engine_storage)
+    (figures,) = accuracy(storage)
     assert (figures.screenings, figures.examined, figures.not_yet_decided) == (7, 6, 1)
     referral = figures.referral
     assert (referral.true_positive, referral.false_positive, referral.false_negative, referral.true_negative) == \
@@ -96,7 +90,7 @@ def test_accuracy_counts_the_latest_examination_per_screening(
     tallies = {tally.red_flag: tally for tally in figures.red_flags}
     assert tallies["stroke_signs_last_hours"].raised == 1 and tallies["stroke_signs_last_hours"].false_alarm == 1
     tomorrow = (utc_now() + timedelta(days=1)).date()
-    assert accuracy(engine_storage, date_from=tomorrow) == []
+    assert accuracy(storage, date_from=tomorrow) == []
 
 
 def test_accuracy_command_prints_json_and_is_audited(

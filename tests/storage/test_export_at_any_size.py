@@ -132,20 +132,14 @@ def _write_as_in_1_1(chunks: Iterator[list[Mapping[str, Any]]], out: io.StringIO
                          for row in chunk)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine_storage(request: pytest.FixtureRequest) -> Storage:
-    url = request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")
-    return Storage(url)
-
-
 def test_the_csv_is_byte_for_byte_what_1_1_wrote(
-    engine_storage: Storage, questionnaire: Questionnaire, make_result: Callable[..., ScreeningResult]
+    storage: Storage, questionnaire: Questionnaire, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    _varied(engine_storage, questionnaire, make_result)
+    _varied(storage, questionnaire, make_result)
     item_ids = [item.id for item in questionnaire.items]
     before, now = io.StringIO(), io.StringIO()
-    _write_as_in_1_1(with_examinations(engine_storage, _as_in_1_1(engine_storage, 7)), before, item_ids)
-    written = engine_storage.export_csv(QueueFilter(), now, item_ids=item_ids, chunk_size=7, zone=ZONE)
+    _write_as_in_1_1(with_examinations(storage, _as_in_1_1(storage, 7)), before, item_ids)
+    written = storage.export_csv(QueueFilter(), now, item_ids=item_ids, chunk_size=7, zone=ZONE)
     assert written == 44
     text = now.getvalue()
     assert "changed to no" in text and "meets_budapest_clinical" in text and "'=HYPERLINK" in text

@@ -17,34 +17,27 @@ from storage import InvalidInput, PatientIds, Storage, hand_off
 BORN = date(1980, 2, 3)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_storage(request: pytest.FixtureRequest, database_url: str) -> Storage:
-    if request.param == "sqlite":
-        return Storage(database_url)
-    return Storage(request.getfixturevalue("postgres_url"))
-
-
-def test_a_hand_off_is_taken_once_by_the_next_patient(any_storage: Storage) -> None:
-    started = hand_off.start(any_storage, tablet=" Front_1 ", chart_number="MRN-12345678", birth_date=BORN,
+def test_a_hand_off_is_taken_once_by_the_next_patient(storage: Storage) -> None:
+    started = hand_off.start(storage, tablet=" Front_1 ", chart_number="MRN-12345678", birth_date=BORN,
                              first_name="maria", actor="alice")
     assert started.tablet == "front-1" and started.first_initial == "M"
-    assert hand_off.pending(any_storage, "front-1") is not None
-    taken = hand_off.take(any_storage, "front-1")
+    assert hand_off.pending(storage, "front-1") is not None
+    taken = hand_off.take(storage, "front-1")
     assert taken is not None and taken.patient == PatientIds("MRN-12345678", BORN)
-    assert hand_off.take(any_storage, "front-1") is None  # never twice
-    assert hand_off.pending(any_storage, "front-1") is None
-    assert hand_off.take(any_storage, "front-2") is None  # another tablet has nothing
-    details = " ".join(event.detail for event in any_storage.list_audit())
+    assert hand_off.take(storage, "front-1") is None  # never twice
+    assert hand_off.pending(storage, "front-1") is None
+    assert hand_off.take(storage, "front-2") is None  # another tablet has nothing
+    details = " ".join(event.detail for event in storage.list_audit())
     assert "MRN-12345678" not in details and "1980" not in details and "5678" in details
-    assert {"hand_off_started", "hand_off_taken"} <= {event.event for event in any_storage.list_audit()}
+    assert {"hand_off_started", "hand_off_taken"} <= {event.event for event in storage.list_audit()}
 
 
-def test_an_expired_hand_off_is_not_taken_and_is_audited(any_storage: Storage) -> None:
+def test_an_expired_hand_off_is_not_taken_and_is_audited(storage: Storage) -> None:
     then = datetime.now(UTC) - timedelta(minutes=31)
-    hand_off.start(any_storage, tablet="front-1", chart_number="MRN-1", birth_date=BORN, actor="alice", now=then)
-    assert hand_off.pending(any_storage, "front-1") is None
-    assert hand_off.take(any_storage, "front-1") is None
-    assert "hand_off_expired" in {event.event for event in any_storage.list_audit()}
+    hand_off.start(storage, tablet="front-1", chart_number="MRN-1", birth_date=BORN, actor="alice", now=then)
+    assert hand_off.pending(storage, "front-1") is None
+    assert hand_off.take(storage, "front-1") is None
+    assert "hand_off_expired" in {event.event for event in storage.list_audit()}
 
 
 def test_starting_a_hand_off_removes_expired_ones_of_other_tablets(storage: Storage) -> None:
@@ -109,17 +102,17 @@ def test_a_hand_off_is_checked_for_format_without_echoing(storage: Storage, valu
 
 
 def test_the_saved_row_carries_both_identifiers_and_the_help_given(
-    any_storage: Storage, make_result: Callable[..., ScreeningResult]
+    storage: Storage, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    saved = any_storage.save_submission(idempotency_key="k1", result=make_result("sensory"), language="en",
+    saved = storage.save_submission(idempotency_key="k1", result=make_result("sensory"), language="en",
                                         patient=PatientIds("MRN-12345678", BORN), assisted=("interpreter", "Somali"))
     assert (saved.patient_identifier, saved.patient_birth_date) == ("MRN-12345678", BORN)
     assert saved.assisted == "answered with staff help: interpreter (Somali)"
-    again = any_storage.save_submission(idempotency_key="k2", result=make_result(), language="en",
+    again = storage.save_submission(idempotency_key="k2", result=make_result(), language="en",
                                         assisted=("staff", "Dana Lee"))
     assert again.patient_identifier is None and again.assisted == "answered with staff help: Dana Lee"
     with pytest.raises(InvalidInput):
-        any_storage.save_submission(idempotency_key="k3", result=make_result(), language="en",
+        storage.save_submission(idempotency_key="k3", result=make_result(), language="en",
                                     assisted=("friend", "x"))
 
 
@@ -134,19 +127,19 @@ def test_an_incomplete_save_then_send_keeps_the_identifiers(
 
 
 def test_staff_attach_a_patient_afterwards_audited_without_echo(
-    any_storage: Storage, make_result: Callable[..., ScreeningResult]
+    storage: Storage, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    row = any_storage.save_submission(idempotency_key="k", result=make_result(), language="en")
+    row = storage.save_submission(idempotency_key="k", result=make_result(), language="en")
     assert row.patient_identifier is None and not row.patient_attached
     with pytest.raises(InvalidInput):
-        any_storage.attach_patient(row.id, "MRN-77", None, actor="alice")
-    outcome = any_storage.attach_patient(row.id, " MRN-0077 ", "1975-12-31", actor="alice")
+        storage.attach_patient(row.id, "MRN-77", None, actor="alice")
+    outcome = storage.attach_patient(row.id, " MRN-0077 ", "1975-12-31", actor="alice")
     assert outcome.ok and outcome.submission is not None
     assert (outcome.submission.patient_identifier, outcome.submission.patient_birth_date) == ("MRN-0077",
                                                                                               date(1975, 12, 31))
-    (event,) = [e for e in any_storage.list_audit() if e.event == "patient_attached"]
+    (event,) = [e for e in storage.list_audit() if e.event == "patient_attached"]
     assert event.actor == "alice" and "MRN-0077" not in event.detail and "1975" not in event.detail
-    assert not any_storage.attach_patient(9999, "MRN-1", BORN, actor="alice").ok
+    assert not storage.attach_patient(9999, "MRN-1", BORN, actor="alice").ok
 
 
 def test_one_chart_numbers_screenings_are_its_history_newest_first(

@@ -22,6 +22,7 @@ from storage.database import utc_now
 from storage.demo import DEMO_ACTOR, DEMO_TABLET, demo_reference, fill
 from storage.export import write_ndjson
 from storage.schema import submissions
+from tests.support.engines import SQLITE_ONLY
 
 
 @pytest.fixture
@@ -84,6 +85,7 @@ def _queue_filters(storage: Storage) -> dict[str, QueueFilter]:
 
 @pytest.mark.parametrize("name", ["none", "tier", "status", "urgent", "date range", "whole reference",
                                   "reference start", "reference start past the dash"])
+@SQLITE_ONLY
 def test_each_queue_filter_reads_an_index_in_the_queue_order(demo: Storage, name: str) -> None:
     query = _queue_filters(demo)[name]
     sent = _statements(demo, lambda: demo.list_submissions(query, page=1, page_size=25))
@@ -98,6 +100,7 @@ def test_each_queue_filter_reads_an_index_in_the_queue_order(demo: Storage, name
             assert "reference" in plan, plan  # found through the index on reference
 
 
+@SQLITE_ONLY
 def test_open_urgent_list_and_chart_read_indexes(demo: Storage) -> None:
     for work in (lambda: demo.open_urgent(page=1, page_size=20),
                  lambda: demo.daily_counts(utc_now().date() - timedelta(weeks=6))):
@@ -106,11 +109,8 @@ def test_open_urgent_list_and_chart_read_indexes(demo: Storage) -> None:
             assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_a_partial_reference_finds_exactly_the_codes_starting_with_it(
-        engine: str, request: pytest.FixtureRequest, questionnaire: Questionnaire) -> None:
-    url = request.getfixturevalue("database_url" if engine == "sqlite" else "postgres_url")
-    storage = Storage(url)
+        storage: Storage, questionnaire: Questionnaire) -> None:
     fill(storage, 400, questionnaire=questionnaire)
     with storage.engine.connect() as connection:
         codes = [row[0] for row in connection.execute(select(submissions.c.reference))]

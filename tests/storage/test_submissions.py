@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from scoring import ScreeningResult
 from storage import QueueFilter, SaveFailed, Storage
 from storage.reference import ALPHABET, normalise_reference
+from tests.support.engines import SQLITE_ONLY
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -138,6 +139,7 @@ def test_killed_writer_leaves_database_consistent(tmp_path: Path) -> None:
     assert Storage(url).list_submissions(QueueFilter()).total == rows  # still readable and writable
 
 
+@SQLITE_ONLY
 def test_sqlite_pragmas(storage: Storage) -> None:
     with storage.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
