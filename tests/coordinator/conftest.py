@@ -27,8 +27,9 @@ def database_url(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
 
 
 @pytest.fixture
-def with_passcode(storage: Storage) -> Storage:
-    """The storage with two accounts: an admin (ADMIN) and a coordinator (COORDINATOR)."""
+def storage_with_staff(storage: Storage) -> Storage:
+    """The storage with two staff accounts added: an admin (ADMIN) and a coordinator (COORDINATOR),
+    both with PASSCODE."""
     add_staff(storage, ADMIN, PASSCODE, role="admin", display_name="Ada Admin", actor="test")
     add_staff(storage, COORDINATOR, PASSCODE, role="coordinator", display_name="Cory Coordinator", actor="test")
     return storage

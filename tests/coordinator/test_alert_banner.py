@@ -26,7 +26,7 @@ def no_channel(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_staff_page_shows_the_banner_when_no_channel_is_set_up(
-    no_channel: None, app: AppTest, with_passcode: Storage, submit: Callable[..., Submission],
+    no_channel: None, app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission],
 ) -> None:
     row = submit("sensory")
     sign_in(app)
@@ -40,7 +40,7 @@ def test_every_staff_page_shows_the_banner_when_no_channel_is_set_up(
 
 
 def test_no_banner_once_a_channel_is_set_up(
-    monkeypatch: pytest.MonkeyPatch, database_url: str, with_passcode: Storage,
+    monkeypatch: pytest.MonkeyPatch, database_url: str, storage_with_staff: Storage,
 ) -> None:
     monkeypatch.setenv("ALERT_WEBHOOK_URL", "http://127.0.0.1:9/hook")
     at = sign_in(AppTest.from_file(APP, default_timeout=30).run())

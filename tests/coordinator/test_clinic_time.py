@@ -29,9 +29,10 @@ def chicago(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_queue_and_screening_show_clinic_time(
-    chicago: None, app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    chicago: None, app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
-    row = move(with_passcode, submit("sensory"), datetime(2026, 1, 15, 3, 30, tzinfo=UTC))  # 21:30 on the 14th, CST
+    row = move(storage_with_staff, submit("sensory"),
+               datetime(2026, 1, 15, 3, 30, tzinfo=UTC))  # 21:30 on the 14th, CST
     sign_in(app)
     frame = app.dataframe[0].value
     assert list(frame["Submitted"]) == ["2026-01-14 21:30 CST"]
@@ -43,7 +44,7 @@ def test_queue_and_screening_show_clinic_time(
 
 
 def test_downloaded_pdf_shows_clinic_time(
-    chicago: None, app: AppTest, with_passcode: Storage, submit: Callable[..., Submission],
+    chicago: None, app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import ui.coordinator.screening as screening
@@ -55,7 +56,7 @@ def test_downloaded_pdf_shows_clinic_time(
         return made[-1]
 
     monkeypatch.setattr(screening, "SummaryOptions", recording)
-    row = move(with_passcode, submit("sensory", "vasomotor"), datetime(2026, 7, 1, 2, 5, tzinfo=UTC))
+    row = move(storage_with_staff, submit("sensory", "vasomotor"), datetime(2026, 7, 1, 2, 5, tzinfo=UTC))
     sign_in(app)
     staff_session(app).selected_id = row.id
     go(app, "screening")
@@ -70,12 +71,12 @@ def test_downloaded_pdf_shows_clinic_time(
 
 
 def test_today_counts_use_the_clinic_day(
-    chicago: None, app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    chicago: None, app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     today = datetime.now(CHICAGO).date()
     start = datetime.combine(today, datetime.min.time(), tzinfo=CHICAGO).astimezone(UTC)  # 05:00 or 06:00 UTC
-    first = move(with_passcode, submit("sensory", "vasomotor"), start)  # the clinic's first minute today
-    move(with_passcode, submit("sensory", "vasomotor"), start - timedelta(seconds=1))  # yesterday, clinic time
+    first = move(storage_with_staff, submit("sensory", "vasomotor"), start)  # the clinic's first minute today
+    move(storage_with_staff, submit("sensory", "vasomotor"), start - timedelta(seconds=1))  # yesterday, clinic time
     sign_in(app)
     text = page_text(app)
     assert f"Today ({today:%Y-%m-%d}, clinic time) by suggestion" in text

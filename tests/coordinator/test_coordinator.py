@@ -32,7 +32,7 @@ def test_patient_page_shows_no_staff_data(app: AppTest, submit: Callable[..., Su
 
 
 @pytest.mark.parametrize("page", ["queue", "screening", "audit"])
-def test_coordinator_pages_not_registered_before_sign_in(app: AppTest, with_passcode: Storage, page: str) -> None:
+def test_coordinator_pages_not_registered_before_sign_in(app: AppTest, storage_with_staff: Storage, page: str) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         go(app, page)
 
@@ -68,7 +68,7 @@ def test_no_account_yet_says_how(app: AppTest) -> None:
     assert "Wrong username or password" in page_text(app)
 
 
-def test_wrong_password_refused_then_throttled(app: AppTest, with_passcode: Storage) -> None:
+def test_wrong_password_refused_then_throttled(app: AppTest, storage_with_staff: Storage) -> None:
     for _ in range(5):
         sign_in(app, "wrong-password")
         assert "Wrong username or password" in page_text(app)
@@ -76,11 +76,11 @@ def test_wrong_password_refused_then_throttled(app: AppTest, with_passcode: Stor
     assert "Too many tries" in page_text(app)
     with pytest.raises(ValueError):
         go(app, "queue")
-    assert events(with_passcode).count("sign_in_failed") == 5
-    assert all("from " in e.detail for e in with_passcode.list_audit() if e.event == "sign_in_failed")
+    assert events(storage_with_staff).count("sign_in_failed") == 5
+    assert all("from " in e.detail for e in storage_with_staff.list_audit() if e.event == "sign_in_failed")
 
 
-def test_coordinator_role_cannot_reach_admin_pages(app: AppTest, with_passcode: Storage) -> None:
+def test_coordinator_role_cannot_reach_admin_pages(app: AppTest, storage_with_staff: Storage) -> None:
     sign_in(app, username=COORDINATOR)
     assert "Signed in as Cory Coordinator" in page_text(app)
     for admin_page in ("audit", "accounts"):
@@ -91,7 +91,7 @@ def test_coordinator_role_cannot_reach_admin_pages(app: AppTest, with_passcode: 
 
 
 def test_admin_pages_refuse_a_coordinator_even_if_reached(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     sign_in(app, username=COORDINATOR)
     at = AppTest.from_function(_audit_without_navigation, default_timeout=30)
@@ -107,7 +107,7 @@ def _audit_without_navigation() -> None:
     audit_log.render()
 
 
-def test_admin_adds_and_disables_an_account(app: AppTest, with_passcode: Storage) -> None:
+def test_admin_adds_and_disables_an_account(app: AppTest, storage_with_staff: Storage) -> None:
     import access
 
     sign_in(app)
@@ -117,14 +117,16 @@ def test_admin_adds_and_disables_an_account(app: AppTest, with_passcode: Storage
     app.text_input(key="staff:accounts:new-password").input("a-long-first-password")
     app.button(key="FormSubmitter:staff:accounts:add-Add account").click().run()
     assert "Added nina" in page_text(app)
-    assert "nina" in [m.username for m in access.list_staff(with_passcode)]
+    assert "nina" in [m.username for m in access.list_staff(storage_with_staff)]
     app.selectbox(key="staff:accounts:who").select("nina")
     app.selectbox(key="staff:accounts:action").select("disable")
     app.button(key="FormSubmitter:staff:accounts:change-Apply").click().run()
-    assert [m.disabled for m in access.list_staff(with_passcode) if m.username == "nina"] == [True]
+    assert [m.disabled for m in access.list_staff(storage_with_staff) if m.username == "nina"] == [True]
 
 
-def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
+def test_sign_in_view_act_sign_out(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
+) -> None:
     urgent = submit("sensory", self_harm_thoughts="yes", language="es")
     calm = submit("sensory", "vasomotor")
     sign_in(app)
@@ -150,7 +152,7 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     app.selectbox(key=f"staff:status:{urgent.id}:2").select("referred")
     app.text_area(key=f"staff:note:{urgent.id}:2").input("Called the crisis team <b>now</b>")
     app.button(key=f"FormSubmitter:staff:review:{urgent.id}-Save review").click().run()
-    saved = with_passcode.get_submission(urgent.id)
+    saved = storage_with_staff.get_submission(urgent.id)
     assert saved is not None and saved.status == "referred" and saved.acknowledged_by == "ada"
     assert saved.note == "Called the crisis team <b>now</b>"
     assert "Called the crisis team <b>now</b>" in page_text(app)  # shown as text, not markup
@@ -160,11 +162,11 @@ def test_sign_in_view_act_sign_out(app: AppTest, with_passcode: Storage, submit:
     with pytest.raises(ValueError):
         go(app, "queue")
     assert {"sign_in", "viewed", "acknowledged", "status_changed", "sign_out", "queue_viewed"} <= set(
-        events(with_passcode))
+        events(storage_with_staff))
 
 
 def test_header_and_pdf_show_the_saved_row_right_after_save(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 11: the PDF downloaded right after "Save review" was one save behind."""
     import ui.coordinator.screening as screening
@@ -188,22 +190,24 @@ def test_header_and_pdf_show_the_saved_row_right_after_save(
     assert app.selectbox(key=f"staff:status:{row.id}:2").value == "follow_up"  # the form, too
 
 
-def test_conflicting_review_is_told(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
+def test_conflicting_review_is_told(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
+) -> None:
     row = submit("sensory", "vasomotor")
     sign_in(app)
     open_detail(app, row)
     # Someone else saves first, from another desk.
-    with_passcode.set_status(row.id, actor="other desk", status="follow_up", note="theirs",
+    storage_with_staff.set_status(row.id, actor="other desk", status="follow_up", note="theirs",
                              expected_row_version=row.row_version)
     app.selectbox(key=f"staff:status:{row.id}:1").select("reviewed")
     app.button(key=f"FormSubmitter:staff:review:{row.id}-Save review").click().run()
     assert "Someone else changed this submission" in page_text(app)
-    current = with_passcode.get_submission(row.id)
+    current = storage_with_staff.get_submission(row.id)
     assert current is not None and (current.status, current.note) == ("follow_up", "theirs")
 
 
 def test_answers_shown_in_full_red_flags_first(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     """Issue 11: the answers table clipped text and hid red flags below a 10-row scroll."""
     from scoring import load_questionnaire
@@ -225,7 +229,7 @@ def test_answers_shown_in_full_red_flags_first(
 
 
 def test_export_built_only_on_click_and_audited(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     from storage import QueueFilter
     from ui.coordinator import export
@@ -233,16 +237,16 @@ def test_export_built_only_on_click_and_audited(
     submit("sensory")
     sign_in(app)
     button = app.get("download_button")[0]
-    assert "exported" not in events(with_passcode)  # nothing built by just showing the page
+    assert "exported" not in events(storage_with_staff)  # nothing built by just showing the page
     assert not any(isinstance(app.session_state[key], bytes) for key in app.session_state)
     assert "Download CSV of the 1 filtered" in button.proto.label
-    data = export.build_csv(with_passcode, QueueFilter(), ["pain_now"], "tester")
+    data = export.build_csv(storage_with_staff, QueueFilter(), ["pain_now"], "tester")
     assert data.startswith("\ufeffreference".encode())
-    assert "exported" in events(with_passcode)
+    assert "exported" in events(storage_with_staff)
 
 
 def test_export_refused_above_the_limit(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("EXPORT_MAX_ROWS", "2")
     for _ in range(3):
@@ -252,7 +256,7 @@ def test_export_refused_above_the_limit(
     assert not [b for b in app.get("download_button") if "CSV" in b.proto.label]
 
 
-def test_filter_by_reference(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
+def test_filter_by_reference(app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]) -> None:
     first, second = submit("sensory"), submit("vasomotor")
     sign_in(app)
     app.text_input(key="staff:filter:reference").input(second.reference).run()
@@ -262,7 +266,7 @@ def test_filter_by_reference(app: AppTest, with_passcode: Storage, submit: Calla
 
 
 def test_idle_sign_out_says_so(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     saved = submit("sensory")
     sign_in(app)
@@ -274,11 +278,11 @@ def test_idle_sign_out_says_so(
     assert "You were signed out after 15 minutes" in page_text(app)
     with pytest.raises(ValueError):
         go(app, "queue")
-    assert any(e.detail.startswith("idle") for e in with_passcode.list_audit() if e.event == "sign_out")
+    assert any(e.detail.startswith("idle") for e in storage_with_staff.list_audit() if e.event == "sign_out")
 
 
 def test_audit_page_shows_reference_and_is_audited(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     row = submit("sensory")
     sign_in(app)
@@ -287,7 +291,7 @@ def test_audit_page_shows_reference_and_is_audited(
     frame = app.table[0].value
     viewed = frame[frame["What"] == "viewed"]
     assert list(viewed["Screening"]) == [row.reference]  # the reference, not the internal id
-    assert "audit_viewed" in events(with_passcode) and "queue_viewed" in events(with_passcode)
+    assert "audit_viewed" in events(storage_with_staff) and "queue_viewed" in events(storage_with_staff)
 
 
 def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -335,7 +339,7 @@ def test_oidc_email_not_on_list_is_refused(database_url: str, monkeypatch: pytes
 
 
 def test_fhir_download_is_the_saved_screening_and_audited(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     import json
 
@@ -347,16 +351,16 @@ def test_fhir_download_is_the_saved_screening_and_audited(
     sign_in(app)
     open_detail(app, row)
     button = next(b for b in app.get("download_button") if b.proto.label == "Download FHIR (JSON)")
-    assert "fhir_downloaded" not in events(with_passcode)
+    assert "fhir_downloaded" not in events(storage_with_staff)
     bundle = json.loads(fhir_json(row, load_questionnaire(DEFAULT_QUESTIONNAIRE), ""))
     kinds = [entry["resource"]["resourceType"] for entry in bundle["entry"]]
     assert bundle["type"] == "collection" and kinds[0] == "QuestionnaireResponse" and "Observation" in kinds
     button.click().run()  # type: ignore[union-attr]
-    assert "fhir_downloaded" in events(with_passcode)
+    assert "fhir_downloaded" in events(storage_with_staff)
 
 
 def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     from datetime import timedelta
 
@@ -366,7 +370,7 @@ def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
 
     old = submit(hand_or_foot_newly_pale="yes")
     demo = submit(stroke_signs_last_hours="yes")
-    with with_passcode.engine.begin() as connection:  # one raised yesterday on front-1, one from demo data
+    with storage_with_staff.engine.begin() as connection:  # one raised yesterday on front-1, one from demo data
         connection.execute(update(submissions).where(submissions.c.id == old.id).values(
             created_at=old.created_at - timedelta(days=1, minutes=5), tablet="front-1"))
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet="demo"))
@@ -380,7 +384,7 @@ def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
 
 
 def test_chart_number_recorded_at_review_audited_and_in_fhir(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     import json
 
@@ -393,10 +397,10 @@ def test_chart_number_recorded_at_review_audited_and_in_fhir(
     open_detail(app, row)
     app.text_input(key=f"staff:chart:{row.id}:1").input("MRN-0042")
     app.button(key=f"FormSubmitter:staff:chart:{row.id}-Save identifier").click().run()
-    saved = with_passcode.get_submission(row.id)
+    saved = storage_with_staff.get_submission(row.id)
     assert saved is not None and saved.patient_identifier == "MRN-0042"
-    assert "patient_identifier_set" in events(with_passcode)
-    assert "MRN-0042" not in " ".join(e.detail for e in with_passcode.list_audit())  # not echoed in the log
+    assert "patient_identifier_set" in events(storage_with_staff)
+    assert "MRN-0042" not in " ".join(e.detail for e in storage_with_staff.list_audit())  # not echoed in the log
     bundle = json.loads(fhir_json(saved, load_questionnaire(DEFAULT_QUESTIONNAIRE), ""))
     assert "MRN-0042" in json.dumps(bundle["entry"][0]["resource"].get("subject", {}))
     patient = AppTest.from_file(APP, default_timeout=30).run()  # the tablet never shows it
@@ -404,7 +408,7 @@ def test_chart_number_recorded_at_review_audited_and_in_fhir(
 
 
 def test_new_urgent_rings_once_with_no_patient_data(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     def chimes(at: AppTest) -> list[str]:
         return [str(e.proto.srcdoc) for e in at.get("iframe") if "new urgent screening" in str(e.proto.srcdoc)]

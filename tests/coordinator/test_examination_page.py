@@ -18,9 +18,9 @@ CLINICIAN = "cleo"
 
 
 @pytest.fixture
-def staffed(with_passcode: Storage) -> Storage:
-    add_staff(with_passcode, CLINICIAN, PASSCODE, role="clinician", display_name="Cleo Clinician", actor="test")
-    return with_passcode
+def staffed(storage_with_staff: Storage) -> Storage:
+    add_staff(storage_with_staff, CLINICIAN, PASSCODE, role="clinician", display_name="Cleo Clinician", actor="test")
+    return storage_with_staff
 
 
 def _open(at: AppTest, row: Submission) -> AppTest:

@@ -46,31 +46,31 @@ def fill_hand_off(app: AppTest, *, tablet: str, chart: str, born: date | None, n
     return app
 
 
-def test_the_queue_starts_a_hand_off_checked_and_audited(app: AppTest, with_passcode: Storage) -> None:
+def test_the_queue_starts_a_hand_off_checked_and_audited(app: AppTest, storage_with_staff: Storage) -> None:
     sign_in(app)
     go(app, "queue")
     fill_hand_off(app, tablet="Front_1", chart="MRN-12345678", born=None)
     assert "Not started: give the patient's date of birth" in page_text(app)
-    assert hand_off.waiting(with_passcode) == []
+    assert hand_off.waiting(storage_with_staff) == []
     fill_hand_off(app, tablet="front 1!", chart="MRN-12345678", born=BORN)
     assert "Not started: the name may hold only" in page_text(app)
     fill_hand_off(app, tablet="Front_1", chart="MRN-12345678", born=BORN, name="Maria")
     assert "Screening started on tablet front-1" in page_text(app)
-    (waiting,) = hand_off.waiting(with_passcode)
+    (waiting,) = hand_off.waiting(storage_with_staff)
     assert waiting.patient == PatientIds("MRN-12345678", BORN) and waiting.first_initial == "M"
     assert waiting.started_by == staff_session(app).actor
     assert "Tablet front-1: waiting for chart MRN-12345678" in page_text(app)
-    assert "1980" not in " ".join(event.detail for event in with_passcode.list_audit())
-    assert "hand_off_started" in events(with_passcode)
+    assert "1980" not in " ".join(event.detail for event in storage_with_staff.list_audit())
+    assert "hand_off_started" in events(storage_with_staff)
     app.button(key="staff:hand-off:cancel:front-1").click().run()
-    assert hand_off.waiting(with_passcode) == [] and "hand_off_cancelled" in events(with_passcode)
+    assert hand_off.waiting(storage_with_staff) == [] and "hand_off_cancelled" in events(storage_with_staff)
 
 
 def test_the_queue_and_urgent_list_show_both_identifiers_or_no_patient(
-    app: AppTest, with_passcode: Storage
+    app: AppTest, storage_with_staff: Storage
 ) -> None:
-    handed = save(with_passcode, "a", patient=PatientIds("MRN-12345678", BORN), stroke_signs_last_hours="yes")
-    walk_up = save(with_passcode, "b", stroke_signs_last_hours="yes")
+    handed = save(storage_with_staff, "a", patient=PatientIds("MRN-12345678", BORN), stroke_signs_last_hours="yes")
+    walk_up = save(storage_with_staff, "b", stroke_signs_last_hours="yes")
     sign_in(app)
     go(app, "queue")
     text = page_text(app)
@@ -87,9 +87,9 @@ def open_detail(app: AppTest, row: Submission) -> AppTest:
 
 
 def test_the_detail_page_shows_staff_help_and_attaches_a_patient_afterwards_audited(
-    app: AppTest, with_passcode: Storage
+    app: AppTest, storage_with_staff: Storage
 ) -> None:
-    row = save(with_passcode, "a", "sensory", assisted=("interpreter", "Somali"))
+    row = save(storage_with_staff, "a", "sensory", assisted=("interpreter", "Somali"))
     sign_in(app)
     open_detail(app, row)
     text = page_text(app)
@@ -98,20 +98,20 @@ def test_the_detail_page_shows_staff_help_and_attaches_a_patient_afterwards_audi
     app.text_input(key=f"staff:chart:{row.id}:1").input("MRN-0042")
     app.date_input(key=f"staff:chart-born:{row.id}:1").set_value(BORN)
     app.button(key=f"FormSubmitter:staff:chart:{row.id}-Save identifier").click().run()
-    saved = with_passcode.get_submission(row.id)
+    saved = storage_with_staff.get_submission(row.id)
     assert saved is not None and (saved.patient_identifier, saved.patient_birth_date) == ("MRN-0042", BORN)
-    (attached,) = [e for e in with_passcode.list_audit() if e.event == "patient_attached"]
+    (attached,) = [e for e in storage_with_staff.list_audit() if e.event == "patient_attached"]
     assert attached.actor == staff_session(app).actor and "MRN-0042" not in attached.detail
     assert "Patient: chart MRN-0042, born 1980-02-03" in page_text(app)
 
 
 def test_two_screenings_of_one_chart_number_are_its_history_newest_first(
-    app: AppTest, with_passcode: Storage
+    app: AppTest, storage_with_staff: Storage
 ) -> None:
     patient = PatientIds("MRN-5", BORN)
-    older = save(with_passcode, "a", "sensory", patient=patient)
-    save(with_passcode, "x", "sensory", patient=PatientIds("MRN-6", BORN))  # someone else
-    newer = save(with_passcode, "b", "sensory", "vasomotor", "sudomotor_edema", patient=patient)
+    older = save(storage_with_staff, "a", "sensory", patient=patient)
+    save(storage_with_staff, "x", "sensory", patient=PatientIds("MRN-6", BORN))  # someone else
+    newer = save(storage_with_staff, "b", "sensory", "vasomotor", "sudomotor_edema", patient=patient)
     sign_in(app)
     open_detail(app, older)
     history = [str(e.value) for e in app.get("text") if "categories met" in str(e.value)]
@@ -120,8 +120,8 @@ def test_two_screenings_of_one_chart_number_are_its_history_newest_first(
     assert "categories met: none" not in history[1]
     assert history[0].count(",") > history[1].count(",")  # three categories met, then one
     assert history[0].split(" · ")[2] != history[1].split(" · ")[2]  # each one's suggestion
-    assert events(with_passcode).count("viewed") == 1
-    walk_up = save(with_passcode, "c", "sensory")
+    assert events(storage_with_staff).count("viewed") == 1
+    walk_up = save(storage_with_staff, "c", "sensory")
     open_detail(app, walk_up)
     assert "This patient's screenings" not in page_text(app)
 

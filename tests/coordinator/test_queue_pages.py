@@ -28,7 +28,7 @@ def _from_alert_link(app: AppTest, reference: str) -> AppTest:
 
 
 def test_the_alert_link_opens_its_screening_after_sign_in(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     """Issue 20.13: `/staff?reference=X` landed on the queue, not on X."""
     submit("sensory")
@@ -44,7 +44,7 @@ def test_the_alert_link_opens_its_screening_after_sign_in(
     "<script>alert(1)</script>", "**K7M-4PX**", "K7M-4PX' OR '1'='1", "../../etc/passwd", "K7M-4PX" * 20, "QQQ",
 ])
 def test_anything_but_a_reference_in_the_link_is_ignored(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], hostile: str
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], hostile: str
 ) -> None:
     submit("sensory")
     _from_alert_link(app, hostile)
@@ -54,7 +54,7 @@ def test_anything_but_a_reference_in_the_link_is_ignored(
     assert hostile not in page_text(app)  # never shown back
 
 
-def test_a_link_to_no_screening_says_so_on_the_queue(app: AppTest, with_passcode: Storage) -> None:
+def test_a_link_to_no_screening_says_so_on_the_queue(app: AppTest, storage_with_staff: Storage) -> None:
     _from_alert_link(app, "ZZZ-999")
     assert [title.value for title in app.title] == ["Screenings"]
     assert "No screening has the reference in the link (ZZZ-999)." in [w.value for w in app.warning]
@@ -68,7 +68,7 @@ def test_reference_shape_is_the_only_thing_accepted() -> None:
 
 
 def test_the_audit_log_describes_the_filter_in_words(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     """Issue 20.15: the audit log showed `QueueFilter(date_from=None, ...)`."""
     row = submit("sensory")
@@ -83,7 +83,7 @@ def test_the_audit_log_describes_the_filter_in_words(
 
 
 def test_a_new_filter_starts_at_page_one(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     """Issue 20.15: changing a filter kept the coordinator on page 2."""
     many = [submit("sensory", "vasomotor") for _ in range(30)]
@@ -98,7 +98,7 @@ def test_a_new_filter_starts_at_page_one(
 
 
 def test_the_reasons_heading_says_what_they_are(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
     """Issue 20.15: "Reasons as given to the patient", but the patient never sees them."""
     row = submit("sensory", "vasomotor", language="es")
@@ -111,7 +111,7 @@ def test_the_reasons_heading_says_what_they_are(
 
 
 def test_the_queue_says_it_keeps_the_servers_clock_when_none_is_set(
-    app: AppTest, with_passcode: Storage, monkeypatch: pytest.MonkeyPatch
+    app: AppTest, storage_with_staff: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 17.7: no silent UTC. Unset, CLINIC_TIMEZONE is the server's zone, and the page says so."""
     monkeypatch.delenv("CLINIC_TIMEZONE", raising=False)
@@ -123,11 +123,11 @@ def test_the_queue_says_it_keeps_the_servers_clock_when_none_is_set(
 
 
 def test_the_queue_counts_and_filters_by_the_clinics_day(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CLINIC_TIMEZONE", "America/Chicago")
     st.cache_resource.clear()
-    row = move(with_passcode, submit("sensory"), datetime(2026, 11, 25, 1, 30, tzinfo=UTC))  # 19:30 on the 24th
+    row = move(storage_with_staff, submit("sensory"), datetime(2026, 11, 25, 1, 30, tzinfo=UTC))  # 19:30 on the 24th
     sign_in(app)
     assert "Clinic time: America/Chicago (CLINIC_TIMEZONE)." in [c.value for c in app.caption]
     assert "**Screenings per day (clinic days, America/Chicago), last 6 weeks**" in [m.value for m in app.markdown]

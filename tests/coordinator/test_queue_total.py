@@ -22,15 +22,15 @@ UNCAPPED = Storage.list_submissions
 
 
 @pytest.fixture
-def capped(with_passcode: Storage, monkeypatch: pytest.MonkeyPatch) -> Storage:
+def capped(storage_with_staff: Storage, monkeypatch: pytest.MonkeyPatch) -> Storage:
     real = Storage.list_submissions
 
     def lower_cap(self: Storage, query: QueueFilter, **kwargs: Any) -> QueuePage:
         return real(self, query, **{**kwargs, "count_cap": CAP})
 
     monkeypatch.setattr(Storage, "list_submissions", lower_cap)
-    fill(with_passcode, ROWS, questionnaire=load_questionnaire(DEFAULT_QUESTIONNAIRE))
-    return with_passcode
+    fill(storage_with_staff, ROWS, questionnaire=load_questionnaire(DEFAULT_QUESTIONNAIRE))
+    return storage_with_staff
 
 
 def test_total_label_says_plus_when_capped() -> None:

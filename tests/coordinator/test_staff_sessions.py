@@ -24,24 +24,24 @@ def _changes(storage: Storage) -> dict[str, Callable[[str], None]]:
 
 @pytest.mark.parametrize("change", ["disable", "demote", "password"])
 def test_an_account_change_signs_the_open_session_out_on_the_next_run(
-    app: AppTest, with_passcode: Storage, change: str
+    app: AppTest, storage_with_staff: Storage, change: str
 ) -> None:
-    add_staff(with_passcode, "boss", PASSCODE, role="admin", actor="test")  # ADMIN is not the last admin
+    add_staff(storage_with_staff, "boss", PASSCODE, role="admin", actor="test")  # ADMIN is not the last admin
     sign_in(app, username=ADMIN)
     go(app, "accounts")
     assert "Staff accounts" in page_text(app)
-    _changes(with_passcode)[change](ADMIN)
+    _changes(storage_with_staff)[change](ADMIN)
     app.run()
     assert "staff_session" not in app.session_state
     text = page_text(app)
     assert ACCOUNT_CHANGED_NOTICE in text and "Staff sign-in" in text
     assert "Add an account" not in text
     assert any(e.event == "sign_out" and e.actor == ADMIN and e.detail.startswith("account changed")
-               for e in with_passcode.list_audit())
+               for e in storage_with_staff.list_audit())
 
 
 def test_an_unchanged_account_stays_signed_in_with_one_read_per_run(
-    app: AppTest, with_passcode: Storage, monkeypatch: pytest.MonkeyPatch
+    app: AppTest, storage_with_staff: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from storage import staff as staff_store
 

@@ -36,11 +36,11 @@ def backdate(storage: Storage, row: Submission, **ago: float) -> None:
 
 
 @pytest.fixture
-def backlog(with_passcode: Storage, submit: Callable[..., Submission]) -> list[Submission]:
+def backlog(storage_with_staff: Storage, submit: Callable[..., Submission]) -> list[Submission]:
     """36 same-day urgents raised yesterday, oldest first, still open."""
     rows = [submit(fever_with_hot_red_limb="yes") for _ in range(BACKLOG)]
     for minutes, row in enumerate(rows):
-        backdate(with_passcode, row, days=1, minutes=BACKLOG - minutes)
+        backdate(storage_with_staff, row, days=1, minutes=BACKLOG - minutes)
     return rows
 
 
@@ -60,23 +60,25 @@ def test_a_new_emergency_is_on_the_first_screen_above_yesterdays_same_day_backlo
 
 
 def test_levels_in_order_then_longest_waiting_first_within_each(
-    with_passcode: Storage, submit: Callable[..., Submission],
+    storage_with_staff: Storage, submit: Callable[..., Submission],
 ) -> None:
     same_day_old = submit(fever_with_hot_red_limb="yes")
     talk_now = submit(self_harm_thoughts="yes")
     emergency_new = submit(stroke_signs_last_hours="yes")
     emergency_old = submit(hand_or_foot_newly_pale="yes")
     same_day_new = submit(redness_spreading_fast="yes")
-    backdate(with_passcode, same_day_old, hours=5)  # the oldest of all, but only same-day
-    backdate(with_passcode, talk_now, hours=3)
-    backdate(with_passcode, emergency_old, hours=1)
-    listed = urgent_list(with_passcode, page_size=20)
+    backdate(storage_with_staff, same_day_old, hours=5)  # the oldest of all, but only same-day
+    backdate(storage_with_staff, talk_now, hours=3)
+    backdate(storage_with_staff, emergency_old, hours=1)
+    listed = urgent_list(storage_with_staff, page_size=20)
     assert [row.id for row in listed.rows] == [
         emergency_old.id, emergency_new.id, talk_now.id, same_day_old.id, same_day_new.id]
     assert listed.counts == {"emergency": 2, "talk_now": 1, "same_day": 2}
 
 
-def test_the_heading_counts_each_level(app: AppTest, with_passcode: Storage, submit: Callable[..., Submission]) -> None:
+def test_the_heading_counts_each_level(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
+) -> None:
     submit(fever_with_hot_red_limb="yes")
     submit(fever_with_hot_red_limb="yes")
     submit(self_harm_thoughts="yes")
@@ -88,10 +90,10 @@ def test_the_heading_counts_each_level(app: AppTest, with_passcode: Storage, sub
 
 
 def test_every_go_now_row_stays_above_on_every_same_day_page(
-    with_passcode: Storage, backlog: list[Submission], submit: Callable[..., Submission],
+    storage_with_staff: Storage, backlog: list[Submission], submit: Callable[..., Submission],
 ) -> None:
     emergencies = [submit(stroke_signs_last_hours="yes") for _ in range(PAGE_SIZE + 3)]  # more than a page of them
-    pages = [urgent_list(with_passcode, page=n, page_size=PAGE_SIZE) for n in (1, 2)]
+    pages = [urgent_list(storage_with_staff, page=n, page_size=PAGE_SIZE) for n in (1, 2)]
     for listed in pages:
         assert [row.id for row in listed.go_now] == [row.id for row in emergencies]
     assert [row.id for row in pages[0].same_day + pages[1].same_day] == [row.id for row in backlog]
@@ -99,14 +101,14 @@ def test_every_go_now_row_stays_above_on_every_same_day_page(
 
 
 def test_an_urgent_with_no_level_counts_as_an_emergency(
-    with_passcode: Storage, submit: Callable[..., Submission],
+    storage_with_staff: Storage, submit: Callable[..., Submission],
 ) -> None:
     same_day = submit(fever_with_hot_red_limb="yes")
     unknown = submit(stroke_signs_last_hours="yes")
-    backdate(with_passcode, same_day, hours=2)
-    with with_passcode.engine.begin() as connection:  # a 1.0 row: urgent, level never recorded
+    backdate(storage_with_staff, same_day, hours=2)
+    with storage_with_staff.engine.begin() as connection:  # a 1.0 row: urgent, level never recorded
         connection.execute(update(submissions).where(submissions.c.id == unknown.id).values(red_flag_level=None))
-    listed = urgent_list(with_passcode)
+    listed = urgent_list(storage_with_staff)
     assert [row.id for row in listed.go_now] == [unknown.id] and listed.counts["emergency"] == 1
 
 
@@ -123,11 +125,11 @@ def test_a_later_same_day_flag_never_lowers_a_saved_talk_now(storage: Storage) -
 
 
 def test_demo_rows_are_hidden_from_the_urgent_list_unless_asked_for(
-    app: AppTest, with_passcode: Storage, submit: Callable[..., Submission],
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission],
 ) -> None:
     real = submit(stroke_signs_last_hours="yes")
     demo = submit(stroke_signs_last_hours="yes")
-    with with_passcode.engine.begin() as connection:
+    with storage_with_staff.engine.begin() as connection:
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet=DEMO_TABLET))
     sign_in(app)
     text = urgent_rows(app)
@@ -140,12 +142,12 @@ def test_demo_rows_are_hidden_from_the_urgent_list_unless_asked_for(
     assert "URGENT: 2 open urgent screening(s)" in page_text(app)
 
 
-def test_urgent_list_query_can_include_demo(with_passcode: Storage, submit: Callable[..., Submission]) -> None:
+def test_urgent_list_query_can_include_demo(storage_with_staff: Storage, submit: Callable[..., Submission]) -> None:
     demo = submit(stroke_signs_last_hours="yes")
-    with with_passcode.engine.begin() as connection:
+    with storage_with_staff.engine.begin() as connection:
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet=DEMO_TABLET))
-    assert urgent_list(with_passcode).total == 0 and urgent_list(with_passcode).demo_hidden == 1
-    assert [row.id for row in urgent_list(with_passcode, include_demo=True).rows] == [demo.id]
+    assert urgent_list(storage_with_staff).total == 0 and urgent_list(storage_with_staff).demo_hidden == 1
+    assert [row.id for row in urgent_list(storage_with_staff, include_demo=True).rows] == [demo.id]
 
 
 def test_scoring_owns_the_level_order() -> None:
