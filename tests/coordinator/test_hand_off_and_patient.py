@@ -17,16 +17,19 @@ from report import SummaryOptions, build_summary
 from scoring import load_questionnaire, score
 from storage import PatientIds, QueueFilter, Storage, Submission, hand_off
 from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
-from tests.support.coordinator_app import go, page_text, sign_in, staff_session
+from tests.support.coordinator_app import (
+    events,
+    go,
+    open_detail,
+    page_text,
+    sign_in,
+    staff_session,
+)
 from ui.coordinator.screening import fhir_json, summary_header
 
 BORN = date(1980, 2, 3)
 QUESTIONNAIRE = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 SUBMIT = "FormSubmitter:staff:hand-off-Start the screening on this tablet"
-
-
-def events(storage: Storage) -> list[str]:
-    return [event.event for event in storage.list_audit(limit=500)]
 
 
 def save(storage: Storage, key: str, *categories: str, patient: PatientIds | None = None,
@@ -79,11 +82,6 @@ def test_the_queue_and_urgent_list_show_both_identifiers_or_no_patient(
     by_reference = dict(zip(table["Reference"], table["Patient"], strict=True))
     assert by_reference[handed.reference] == "chart MRN-12345678, born 1980-02-03"
     assert by_reference[walk_up.reference] == "no patient attached"
-
-
-def open_detail(app: AppTest, row: Submission) -> AppTest:
-    staff_session(app).selected_id = row.id
-    return go(app, "screening")
 
 
 def test_the_detail_page_shows_staff_help_and_attaches_a_patient_afterwards_audited(

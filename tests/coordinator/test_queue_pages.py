@@ -15,7 +15,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from storage import Storage, Submission
-from tests.support.coordinator_app import go, page_text, sign_in, staff_session
+from tests.support.coordinator_app import (
+    events,
+    go,
+    page_text,
+    sign_in,
+    staff_session,
+)
 from tests.support.rows import move
 from ui.coordinator import clinic_clock
 from ui.coordinator.deep_link import valid_reference
@@ -148,3 +154,40 @@ def test_the_clinics_clock_is_a_log_line_at_start(
     said = [record.getMessage() for record in caplog.records if record.name == "crps.app"]
     assert any(line.startswith("clinic clock: ") and "the server's time zone (CLINIC_TIMEZONE is not set)" in line
                for line in said), said
+
+
+def test_export_built_only_on_click_and_audited(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
+) -> None:
+    from storage import QueueFilter
+    from ui.coordinator import export
+
+    submit("sensory")
+    sign_in(app)
+    button = app.get("download_button")[0]
+    assert "exported" not in events(storage_with_staff)  # nothing built by just showing the page
+    assert not any(isinstance(app.session_state[key], bytes) for key in app.session_state)
+    assert "Download CSV of the 1 filtered" in button.proto.label
+    data = export.build_csv(storage_with_staff, QueueFilter(), ["pain_now"], "tester")
+    assert data.startswith("\ufeffreference".encode())
+    assert "exported" in events(storage_with_staff)
+
+
+def test_export_refused_above_the_limit(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPORT_MAX_ROWS", "2")
+    for _ in range(3):
+        submit("sensory")
+    sign_in(app)
+    assert "python -m storage export" in page_text(app)
+    assert not [b for b in app.get("download_button") if "CSV" in b.proto.label]
+
+
+def test_filter_by_reference(app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]) -> None:
+    first, second = submit("sensory"), submit("vasomotor")
+    sign_in(app)
+    app.text_input(key="staff:filter:reference").input(second.reference).run()
+    frame = app.dataframe[0].value
+    assert list(frame["Reference"]) == [second.reference]
+    assert first.reference not in list(frame["Reference"])

@@ -18,7 +18,10 @@ from storage.demo import DEMO_TABLET
 from storage.schema import submissions
 from storage.urgent import urgent_list
 from tests.support.answers import DEFAULT_QUESTIONNAIRE, with_categories
-from tests.support.coordinator_app import page_text, sign_in
+from tests.support.coordinator_app import (
+    page_text,
+    sign_in,
+)
 from ui.coordinator.urgent_list import PAGE_SIZE
 
 BACKLOG = 36  # open same-day urgents left from yesterday (the attack run's backlog)
@@ -155,3 +158,45 @@ def test_scoring_owns_the_level_order() -> None:
 
     assert storage.records.RED_FLAG_LEVELS is RED_FLAG_LEVELS
     assert with_categories  # the shared answer builder these tests use
+
+
+def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage.schema import submissions
+
+    old = submit(hand_or_foot_newly_pale="yes")
+    demo = submit(stroke_signs_last_hours="yes")
+    with storage_with_staff.engine.begin() as connection:  # one raised yesterday on front-1, one from demo data
+        connection.execute(update(submissions).where(submissions.c.id == old.id).values(
+            created_at=old.created_at - timedelta(days=1, minutes=5), tablet="front-1"))
+        connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet="demo"))
+    sign_in(app)
+    app.checkbox[0].check().run()  # demo rows are hidden from the urgent list unless asked for (issue 20)
+    text = page_text(app)
+    assert "URGENT: 2 open urgent screening(s)" in text and "1 on this page are DEMO data" in text
+    assert f"**{demo.reference}** · DEMO" in text
+    assert "front-1 · 1445 min · OVERDUE" in text or "front-1 · 1444 min · OVERDUE" in text
+    assert text.index(old.reference) < text.index(demo.reference)  # oldest first (both emergencies)
+
+
+def test_new_urgent_rings_once_with_no_patient_data(
+    app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
+) -> None:
+    def chimes(at: AppTest) -> list[str]:
+        return [str(e.proto.srcdoc) for e in at.get("iframe") if "new urgent screening" in str(e.proto.srcdoc)]
+
+    submit(hand_or_foot_newly_pale="yes")
+    sign_in(app)
+    assert chimes(app) == []  # the first look is silent: nothing is new yet
+    new = submit(stroke_signs_last_hours="yes")
+    app.run()
+    rung = chimes(app)
+    assert len(rung) == 1 and "Notification" in rung[0] and "AudioContext" in rung[0]
+    assert new.reference not in rung[0] and "stroke" not in rung[0].lower()  # no patient data in it
+    app.run()
+    assert chimes(app) == []  # once, not on every refresh

@@ -1,5 +1,6 @@
 """The coordinator's pages in AppTest: the app file, the two test accounts' names and passcode,
-opening a page by its URL path, signing in, and reading what a page shows as text."""
+opening a page by its URL path or a screening's page, signing in, reading what a page shows as
+text, and the audit's event names."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from storage import Storage, Submission
 from ui.coordinator.session import StaffSession
 
 PASSCODE = "front-desk-2026"
@@ -56,3 +58,14 @@ def page_text(at: AppTest) -> str:
     for block in at.get("html"):
         parts.append(str(block.proto.body))
     return "\n".join(parts)
+
+
+def events(storage: Storage) -> list[str]:
+    """The audit's event names, oldest first (the last 500)."""
+    return [event.event for event in reversed(storage.list_audit(limit=500))]
+
+
+def open_detail(at: AppTest, row: Submission) -> AppTest:
+    """Open this screening's page, as a click on its row in the queue does."""
+    staff_session(at).selected_id = row.id
+    return go(at, "screening")
