@@ -20,7 +20,7 @@ from ui.patient import page as patient
 
 def main() -> None:
     # No layout here: it is set once per run below, for the chosen page (a "centered" first and
-    # "wide" after it left staff pages narrow after a filter's rerun: issue 20.12).
+    # "wide" after it left staff pages narrow after a filter's rerun).
     st.set_page_config(page_title="Pain symptom check", initial_sidebar_state="collapsed")
     # No built-in CSV download or copy on any table: every way data leaves is an audited button.
     st.set_option("client.disableDataExport", True)

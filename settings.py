@@ -48,7 +48,7 @@ class Settings:
     idle_timeout_seconds: float
     idle_warning_seconds: float
     show_outcome_to_patient: bool
-    """Default true (issue 17, decided): the patient sees the suggested outcome on the thank-you
+    """Default true (decided): the patient sees the suggested outcome on the thank-you
     screen, always worded as a suggestion with "This is not a diagnosis". They answered for
     themselves and staff see the same words; 1.2 rewrote "no referral" so a patient already in a
     pain clinic is not told to stop seeing their specialist. An urgent result never shows the
@@ -276,7 +276,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("AUTO_MIGRATE", "true", _bool),
     Spec("CLINIC_NAME", "", _text),
     Spec("CLINIC_ADDRESS", "", _text),
-    Spec("CLINIC_TIMEZONE", "", _timezone),  # empty: the server's zone (no silent UTC: issue 17)
+    Spec("CLINIC_TIMEZONE", "", _timezone),  # empty: the server's zone (no silent UTC)
     Spec("IDLE_TIMEOUT_SECONDS", "180", _number(5, 3600, "seconds")),
     Spec("IDLE_WARNING_SECONDS", "30", _number(1, 600, "seconds")),
     Spec("SHOW_OUTCOME_TO_PATIENT", "true", _bool),
@@ -305,7 +305,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("BACKUP_KEEP_DAILY", "14", _whole(1, 3650, "a whole number of daily copies")),
     Spec("BACKUP_KEEP_WEEKLY", "8", _whole(0, 520, "a whole number of weekly copies")),
     Spec("RETENTION_PERIOD", "7y", _retention_period),
-    Spec("TABLET_SHOWS_INITIAL", "false", _bool),  # issue 19: the hand-off's first-name initial on the tablet
+    Spec("TABLET_SHOWS_INITIAL", "false", _bool),  # the hand-off's first-name initial on the tablet
     Spec("HAND_OFF_MINUTES", "30", _whole(1, 240, "a whole number of minutes")),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)

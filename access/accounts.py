@@ -20,7 +20,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def _no_control_characters(what: str, typed: str) -> str:
     """Refuse a NUL byte or another control character before the database sees it (PostgreSQL
-    cannot store a NUL: it was an unhandled error, issue 20). The message never echoes the text."""
+    cannot store a NUL: it was an unhandled error). The message never echoes the text."""
     if _CONTROL.search(typed):
         raise StaffError(f"{what} must not contain control characters (such as a NUL byte or a line break)")
     return typed

@@ -42,7 +42,7 @@ def _forwarded_for(headers: Mapping[str, str] | None) -> str:
 
 
 def throttle_address(address: str) -> str:
-    """The address as the sign-in throttle counts it (issue 20 item 2): an IPv6 address is its
+    """The address as the sign-in throttle counts it: an IPv6 address is its
     /64, because one home or office network is given a whole /64 and can use any of its 2^64
     addresses (40 of them got 200 guesses in 30 s); an IPv4 address is itself; anything else as
     it came ("unknown")."""

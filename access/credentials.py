@@ -144,7 +144,7 @@ def sign_in(
     account across addresses, unless the browser's device cookie for this account (signed with
     `device_secret`) gives it its own allowance (see `access.throttle`)."""
     # A control character (a NUL byte) never reaches the database: no account has one, so the
-    # name is looked up as "?" in its place and found by none (issue 20).
+    # name is looked up as "?" in its place and found by none.
     name = re.sub(r"[\x00-\x1f\x7f]", "?", normalise_username(username))
     client_address = _printable(client_address, 64)
     counted_as = throttle_address(client_address)  # an IPv6 /64 is one address

@@ -1,4 +1,4 @@
-"""Device cookies (OWASP "Slow down online guessing attacks with device cookies"), issue 20 item 2.
+"""Device cookies (OWASP "Slow down online guessing attacks with device cookies").
 
 A browser that signed in to an account gets a long-lived cookie naming that account, signed with
 the server's secret (Streamlit's `server.cookieSecret`: the same on every app server). At the

@@ -8,7 +8,7 @@ from storage.staff import StaffMember
 COORDINATOR_ACTIONS = frozenset({"queue", "review", "export", "pdf"})
 ADMIN_ACTIONS = COORDINATOR_ACTIONS | {"staff_accounts", "audit_log"}
 ROLE_ACTIONS: dict[str, frozenset[str]] = {"coordinator": COORDINATOR_ACTIONS, "admin": ADMIN_ACTIONS}
-# Issue 18: a clinician records their examination (admins may too; coordinators may not); the
+# A clinician records their examination (admins may too; coordinators may not); the
 # screen's accuracy page is open to every staff role.
 CLINICIAN_ACTIONS = COORDINATOR_ACTIONS | {"examine", "accuracy"}
 ADMIN_ACTIONS = ADMIN_ACTIONS | {"examine", "accuracy"}

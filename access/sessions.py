@@ -1,4 +1,4 @@
-"""Staff sessions that end when access ends, and survive a reload until then (issue 20 items 1, 3).
+"""Staff sessions that end when access ends, and survive a reload until then.
 
 - **The account check** (`still_allowed`): every staff page run reads the account once (by its
   unique username) and the session stands only while the account is enabled, has the role the

@@ -9,10 +9,10 @@ Three kinds of key, each counted in the database (`storage.staff.reserve_attempt
 - ``address:<address>``: 20 attempts per 15 minutes from one client address, whatever the
   username (spraying many usernames, or unknown ones) and including the kiosk staff code.
 - ``kiosk:<tablet>@<address>``: 5 attempts per 5 minutes for the kiosk staff code on one tablet.
-- ``account-wide:<username>`` (issue 20): 30 attempts per hour on one account from every browser
+- ``account-wide:<username>``: 30 attempts per hour on one account from every browser
   that has no device cookie for it, whatever its address: a guesser with 1,000 addresses gets 30
   checks an hour, not 5,000 per 5 minutes.
-- ``device:<id>`` (issue 20): a browser that signed in to the account before carries a signed
+- ``device:<id>``: a browser that signed in to the account before carries a signed
   device cookie (`access.devices`) and has its own 10 attempts per 15 minutes instead, so the
   account-wide limit never locks the real person out of their usual computer.
 

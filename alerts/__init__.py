@@ -1,4 +1,4 @@
-"""Alerts: tell staff away from the queue about each new urgent screening (issue 9 item 7).
+"""Alerts: tell staff away from the queue about each new urgent screening.
 
 A background `AlertWorker` reads urgent screenings from the database (via `storage.alerts`)
 and sends each one once per channel: a signed JSON webhook and/or an e-mail, each send within a

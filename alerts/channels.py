@@ -6,7 +6,7 @@ short line (status code or error kind: never the message itself), which goes int
 Every send has a whole-request deadline (`AlertConfig.timeout_seconds`, 10 s): connect, send and
 the receiver's answer together. The standard library's time-outs are per read, so a receiver
 sending one byte every 4 s kept a send going for 152 s; here a watchdog shuts the socket down at
-the deadline, which ends any read or write in progress (issue 20 item 6, hazard H59).
+the deadline, which ends any read or write in progress (hazard H59).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ class AlertConfig:
     timezone: str = "UTC"
     timeout_seconds: float = 10.0
     """The whole-request deadline of one send (connect + send + answer), not a per-read
-    time-out: a receiver trickling one byte every 4 s is cut off here (issue 20 item 6)."""
+    time-out: a receiver trickling one byte every 4 s is cut off here."""
 
     @property
     def channels(self) -> tuple[str, ...]:

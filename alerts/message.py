@@ -2,10 +2,10 @@
 
 Never the answers, never the note, never free text, and never which red flag or its level: the
 alert leaves the building (chat tools, mail servers), and only self-harm is `talk_now`, so the
-level's name would disclose it (CLINICAL.md section 4). Emergency and talk-now both read "go to
+level's name would disclose it. Emergency and talk-now both read "go to
 the patient now"; same-day reads "today". The details stay behind sign-in, at the link.
 
-Issue 19: the patient is named only by the chart number's last 4 characters ("chart ...5678"),
+The patient is named only by the chart number's last 4 characters ("chart ...5678"),
 never the name or the date of birth; "anonymous walk-up" when no patient is attached (the words
 "no patient attached" would put "no", an answer code, in a message that must carry no answers).
 """

@@ -15,7 +15,7 @@ START_GRACE = timedelta(seconds=30)
 """An urgent with no attempt this long after saving means no worker is sending on that channel."""
 STUCK_MARGIN = timedelta(seconds=10)
 """A send still "sending" this long after its deadline (AlertConfig.timeout_seconds) is stuck: the
-worker hung or died mid-send, so the channel is shown failing (issue 20 item 6)."""
+worker hung or died mid-send, so the channel is shown failing."""
 
 CHANNEL_NAMES = {"webhook": "Webhook alerts", "email": "E-mail alerts"}
 

@@ -6,7 +6,7 @@ delivery by a conditional update, and hand it to a bounded pool of sending threa
 server never holds up the webhook, and one slow send never holds up the next urgent on its own
 channel; every send ends by its deadline (`AlertConfig.timeout_seconds`, alerts.channels), and
 the claim's lease is longer than that deadline, so no second worker re-sends an alert while the
-first is still within it (issue 20 item 6). The patient's page run never waits for any of this;
+first is still within it. The patient's page run never waits for any of this;
 it only saves the row.
 """
 

@@ -1,4 +1,4 @@
-"""The screen's accuracy (issue 18) on a large database, SQLite and PostgreSQL: the accuracy
+"""The screen's accuracy on a large database, SQLite and PostgreSQL: the accuracy
 aggregate against the same three SQL statements run bare, and saving one examination (checks,
 insert, red-flag findings, audit row) against a bare insert + audit on the DB-API connection.
 

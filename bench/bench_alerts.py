@@ -1,10 +1,10 @@
 """Alerts: red flag saved -> webhook received and -> e-mail received; 20 tablets at once.
 
-Targets (issue 9, Measure): saved -> received p95 <= 5 s on each channel; 20 tablets raising
+Targets: saved -> received p95 <= 5 s on each channel; 20 tablets raising
 urgents at once: every alert delivered exactly once, none lost; the tablets' save step p95
 with the alert worker running / without it <= 1.2. Real receivers on loopback (an HTTP server
 and aiosmtpd), the worker as the app runs it (1 s polling), SQLite in a temp folder.
-Issue 20 item 6: with a webhook receiver that trickles one byte every 4 s, each webhook attempt
+With a webhook receiver that trickles one byte every 4 s, each webhook attempt
 ends by the 10 s deadline and the e-mail alerts still arrive on time (the baseline: the same
 e-mails with the webhook receiver answering at once).
 """

@@ -1,4 +1,4 @@
-"""Backups (issue 22): `python -m storage backup` of a database of many screenings while the app
+"""Backups: `python -m storage backup` of a database of many screenings while the app
 saves, against the same saves with no backup running, in the same process.
 
     python -m bench backup                      20,000 rows, SQLite and PostgreSQL (CI size)

@@ -1,4 +1,4 @@
-"""The command-line CSV export at a million rows (issue 21 item 6), SQLite and PostgreSQL, each in
+"""The command-line CSV export at a million rows, SQLite and PostgreSQL, each in
 a child process (wall time, CPU time, peak RSS), against baselines run in the same process order:
 
 - bare: the same stored columns read with the bare driver (`sqlite3` / `psycopg`, one cursor) and

@@ -2,7 +2,7 @@
 dicts by hand (no names, checks or lookups), in the same process; and the pure part of an NDJSON
 export (resources + lines) for 100,000 screenings, written to a temporary file.
 
-Targets (issue 12): Bundle ≤ 3× the plain dicts; NDJSON of 100,000 screenings ≤ 30 s, ≤ 300 MB
+Targets: Bundle ≤ 3× the plain dicts; NDJSON of 100,000 screenings ≤ 30 s, ≤ 300 MB
 (the database read is `storage`'s and is measured there).
 """
 

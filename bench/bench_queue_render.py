@@ -6,7 +6,7 @@ The page's SQL, run bare (sqlite3, no SQLAlchemy, no Streamlit): the open-urgent
 first page of 20, today's counts by tier and by status, today's per-day counts for the chart (the
 past days are cached by storage, warm here as on a live page), and the filtered count and page of
 25. Each render is timed on the wall clock and in process CPU time (the script thread's work; the
-test's main thread sleeps while it waits), because the machine may be shared. Target (issue 4):
+test's main thread sleeps while it waits), because the machine may be shared. Target:
 p95 ≤ 200 ms.
 
     .venv/bin/python -m bench queue_render     (BENCH_QUEUE_ROWS, _RUNS, _DAYS to change;
@@ -39,7 +39,7 @@ def _queue_page() -> None:
 def _bare_page(connection: sqlite3.Connection) -> None:
     """What the page asks the database, with nothing of ours around it."""
     today = datetime.now(UTC).date().isoformat()
-    # the urgent list in order of danger (issue 20): counts per level, every go-now row, a same-day page
+    # the urgent list in order of danger: counts per level, every go-now row, a same-day page
     level = ("CASE red_flag_level WHEN 'emergency' THEN 'emergency' WHEN 'talk_now' THEN 'talk_now' "
              "WHEN 'same_day' THEN 'same_day' ELSE 'emergency' END")
     rank = "CASE red_flag_level WHEN 'emergency' THEN 0 WHEN 'talk_now' THEN 1 WHEN 'same_day' THEN 2 ELSE 0 END"
@@ -93,7 +93,7 @@ def main() -> None:
         urgent = storage.open_urgent(page_size=1).total
 
         at = AppTest.from_function(_queue_page, default_timeout=60)
-        # a real account: each run checks the signed-in account is still allowed (issue 20 item 1)
+        # a real account: each run checks the signed-in account is still allowed
         add_staff(storage, "bench", "bench passcode long enough 2026", role="coordinator", display_name="Bench",
                   actor="bench")
         version = account_state(storage, "bench")
@@ -101,7 +101,7 @@ def main() -> None:
         at.session_state["staff_session"] = StaffSession("bench", "Bench", Role.COORDINATOR, SignInKind.PASSWORD,
                                                          session_version=version[2])
         at.session_state["staff:filter:tier"] = TIER
-        at.session_state["staff:urgent-show-demo"] = True  # demo rows are all there is: list them (issue 20)
+        at.session_state["staff:urgent-show-demo"] = True  # demo rows are all there is: list them
         at.run()
         assert not at.exception, at.exception
         shown = [str(m.value) for m in at.markdown]

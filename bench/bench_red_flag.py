@@ -1,4 +1,4 @@
-"""Red flag answered → urgent row in the database, in Chromium against a real server (issue 9).
+"""Red flag answered → urgent row in the database, in Chromium against a real server.
 
 Target: p95 ≤ 1 s. The clock starts at the tap on "Yes" to the blocked-artery question and
 stops when `Storage.open_urgent_for_tablet` first returns the row (polled every 5 ms from this

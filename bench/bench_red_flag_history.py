@@ -1,7 +1,7 @@
-"""Kept red-flag answers (issue 16): what reading them back and keeping them costs.
+"""Kept red-flag answers: what reading them back and keeping them costs.
 
-Each figure is paired with a baseline in the same run doing the same work minus what issue 16
-adds: the same reads with the kept answers not looked up (`storage.database._histories`
+Each figure is paired with a baseline in the same run doing the same work minus what keeping
+them adds: the same reads with the kept answers not looked up (`storage.database._histories`
 answering nothing), and the same saves with none kept (`_insert_answers` doing nothing).
 Database: a SQLite file with 2,000 screenings, one in five urgent with a flag raised and taken
 back (two kept answers each).

@@ -1,6 +1,6 @@
 """The PDF summary against a fair bare reportlab document; a day's batch of 200.
 
-Targets (issues 5 and 13): ≤ 100 ms per summary and ≤ 3× the bare document.
+Targets: ≤ 100 ms per summary and ≤ 3× the bare document.
 
 The bare document does the same layout work with nothing of ours: the same embedded Vera
 TrueType font, the same table cells as wrapped Paragraphs (same text, same column widths), the

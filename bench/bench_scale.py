@@ -1,4 +1,4 @@
-"""Scale (issue 13): the queue, the chart, one screening, the open-urgent list and the CSV export
+"""Scale: the queue, the chart, one screening, the open-urgent list and the CSV export
 on a database of many screenings, SQLite and PostgreSQL, each against the bare SQL.
 
     python -m bench scale                        20,000 rows, both engines (CI size)
@@ -7,7 +7,7 @@ on a database of many screenings, SQLite and PostgreSQL, each against the bare S
 Targets: queue first page p95 <= 200 ms (the count capped at COUNT_CAP with a filter too, issue
 21.8) and <= 5x the same SQL run bare (DB-API cursor, no
 SQLAlchemy, no records built); per-day chart p95 <= 100 ms; today's counts for a clinic zone
-that is not UTC p95 <= 50 ms (issue 21.7); CSV export of all rows <= 60 s with
+that is not UTC p95 <= 50 ms; CSV export of all rows <= 60 s with
 peak memory <= 300 MB, the same at 100,000 rows. A given URL is filled up to --rows demo rows
 (so a filled database is reused); without one a temp SQLite file / throwaway cluster is used.
 """
@@ -95,7 +95,7 @@ class Bare:
 
 def page_statements(query: QueueFilter, cap: int = 100_000) -> tuple[Select[Any], Select[Any]]:
     conditions = _conditions(query)
-    counted = select(submissions.c.id).where(*conditions).limit(cap + 1)  # capped, filtered or not (issue 21.8)
+    counted = select(submissions.c.id).where(*conditions).limit(cap + 1)  # capped, filtered or not
     return (select(func.count()).select_from(counted.subquery()),
             select(submissions).where(*conditions)
             .order_by(submissions.c.created_at.desc(), submissions.c.id.desc()).limit(25))
@@ -172,7 +172,7 @@ def pages(storage: Storage) -> None:
              .order_by(submissions.c.created_day, submissions.c.tier))
     report("per-day chart, 6 weeks (bare: a full recount, which ours does every 5 min)",
            paired(lambda: storage.daily_counts(since), lambda: bare.run(chart)), 100)
-    today = utc_now().date()  # issue 21.7: today's counts for a clinic whose day is not UTC's
+    today = utc_now().date()  # today's counts for a clinic whose day is not UTC's
     by_day = [select(column, func.count()).where(submissions.c.created_day == today).group_by(column)
               for column in (submissions.c.tier, submissions.c.status)]
     report(f"today's counts by tier and status, {CLINIC_ZONE} (bare: the UTC day's two GROUP BYs)",

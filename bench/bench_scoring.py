@@ -1,6 +1,6 @@
 """score() per call against a bare hand-written rule; `batch` on 100,000 CSV rows.
 
-Targets (issue 2): score() ≤ 50 µs per call and ≤ 5× the bare rule; batch ≤ 10 s, ≤ 500 MB.
+Targets: score() ≤ 50 µs per call and ≤ 5× the bare rule; batch ≤ 10 s, ≤ 500 MB.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sign-in under attack (issue 11): 40 parallel sessions guessing one account's password.
+"""Sign-in under attack: 40 parallel sessions guessing one account's password.
 
 Target: at most 5 checked guesses per account per minute, and the process under 500 MB.
 Each scenario runs in its own child process (so each peak RSS is its own):
@@ -11,7 +11,7 @@ Each scenario runs in its own child process (so each peak RSS is its own):
 - baseline: the same number of bare argon2 verifies as each attack ran, from 40 threads with
   no throttle and no bound (what 1.0 did), same modules imported.
 
-Across addresses (issue 20 item 2; `python -m bench.bench_sign_in across` runs only this):
+Across addresses (`python -m bench.bench_sign_in across` runs only this):
 ADDRESSES (default 1,000; BENCH_SIGN_IN_ADDRESSES) addresses each try GUESSES (5: one address's
 allowance per 5 minutes) wrong passwords on one account. Counts the password checks (the check
 compares plainly instead of argon2, so thousands of tries take seconds; what is counted is the
@@ -170,7 +170,7 @@ DEVICE = ""
 
 
 def across() -> None:
-    """Issue 20 item 2: checks an hour on one account from many addresses; the real user still signs in."""
+    """Checks an hour on one account from many addresses; the real user still signs in."""
     global DEVICE
     from access import add_staff, devices
     from storage import Storage

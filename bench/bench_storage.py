@@ -1,6 +1,6 @@
 """Storage: 20 tablets submitting at once; the queue's first page and the CSV export at 100,000 rows.
 
-Targets (issues 3 and 4): 0 lost, 0 duplicated; queue page ≤ 200 ms and ≤ 5× the bare SQL
+Targets: 0 lost, 0 duplicated; queue page ≤ 200 ms and ≤ 5× the bare SQL
 query for the same page; export of 100,000 rows ≤ 10 s and ≤ 500 MB.
 """
 

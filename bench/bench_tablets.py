@@ -1,6 +1,6 @@
 """Tablets through the proxy: N Playwright tablets completing screenings on two app servers.
 
-Issue 13 ("Measure"): 40 tablets through Caddy to two Streamlit servers on one PostgreSQL
+40 tablets through Caddy to two Streamlit servers on one PostgreSQL
 database for 5 minutes: answer step p95 ≤ 100 ms, 0 lost, 0 duplicated, and no server's memory
 growing without bound (RSS sampled every 10 s, slope by least squares). Baseline in the same run:
 the same tablets, each pinned to the same server, talking to it directly (no proxy), so the ratio

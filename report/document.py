@@ -65,9 +65,9 @@ class SummaryHeader:
     patient_identifier: str | None = None
     """The clinic's chart number, as staff saved it on the screening's page (clinician copy only)."""
     patient_birth_date: date | None = None
-    """The second identifier (issue 19: the desk's hand-off, or attached by staff; clinician copy only)."""
+    """The second identifier (the desk's hand-off, or attached by staff; clinician copy only)."""
     assisted: str | None = None
-    """"answered with staff help: NAME / interpreter (LANGUAGE)" (issue 19; clinician copy only)."""
+    """"answered with staff help: NAME / interpreter (LANGUAGE)" (clinician copy only)."""
 
 
 BIRTH_DATE_WORDS = "Date of birth"
@@ -282,7 +282,7 @@ class _Sections:
         level = self.words["levels"][self.result.red_flag_level or "emergency"]
         concerns = red_flag_concerns(self.questionnaire, self.result, "en")
         zone = self.options.timezone
-        # Issue 16: answers changed after a flag was raised, and red-flag questions not asked.
+        # Answers changed after a flag was raised, and red-flag questions not asked.
         history = staff_lines(self.questionnaire, self.result, lambda moment: _time_of_day(moment, zone))
         banner = [wording(self.words["urgent_title"], URGENT),
                   wording(self.words["most_severe"].format(level=level), URGENT_LEVEL),
@@ -326,7 +326,7 @@ class _Sections:
         """Every question and answer; on the clinician copy of a screening in another language,
         the question as the patient read it with the English beside it."""
         # The version this patient answered (its archived copy for an older screening), and the
-        # words as they saw them (issue 17), not today's wording.
+        # words as they saw them, not today's wording.
         answered = answered_under(self.questionnaire, self.result)
         items = [item for item in answered.items if item.id not in left_out]
         words = self.words

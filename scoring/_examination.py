@@ -1,4 +1,4 @@
-"""Read a questionnaire's `examination:` section (issue 18): the Budapest signs a clinician may
+"""Read a questionnaire's `examination:` section: the Budapest signs a clinician may
 record, their categories, the criteria thresholds and the 17 CRPS Severity Score items.
 
 Called by `scoring.loader` with its field reader, so problems are one line each and name the

@@ -198,7 +198,7 @@ class ItemReader(FieldReader):
             self.problem(f"items[{cycle[0]}].show_if", "branching loops: " + " -> ".join(cycle))
 
     def check_red_flags(self, items: tuple[Item, ...], items_by_id: Mapping[str, Item]) -> None:
-        """A red flag can never be skipped or hidden by chance (CLINICAL.md §4): it is required,
+        """A red flag can never be skipped or hidden by chance: it is required,
         and its show_if (if any) names only items that are required and always shown."""
         for item in items:
             if item.red_flag is None:

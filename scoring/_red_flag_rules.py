@@ -3,7 +3,7 @@
 Read by the loader (`RuleFlagReader`, mixed into its builder) and applied by the engine
 (`rules_raised`, with `scoring.matching.holds`). A rule is data in the questionnaire: `all`
 conditions that must every one hold, optional `any` conditions of which one must hold, a
-`level`, and `short`, `concern` and `message` in every language (CLINICAL.md section 4: fever
+`level`, and `short`, `concern` and `message` in every language (fever
 with spreading redness is an emergency where each answer alone is same-day).
 """
 
@@ -74,7 +74,7 @@ class RuleFlagReader(ItemReader):
             if not self.check_condition(spot, condition, items_by_id):
                 continue
             target = items_by_id[condition.item]
-            # Like an item's red flag (CLINICAL.md section 4): no rule can be skipped by chance.
+            # Like an item's red flag: no rule can be skipped by chance.
             if not target.required or any(
                 not (gate := items_by_id.get(c.item)) or not gate.required or gate.show_if
                 for c in target.show_if
@@ -89,7 +89,7 @@ class RuleFlagReader(ItemReader):
     def retired_ids(self, raw: object, used: Mapping[str, str]) -> Mapping[str, str]:
         """`retired_ids: {id: why}`; `used` maps each item and rule id to where it is defined.
 
-        An id, once given up, never comes back with another meaning (issue 17).
+        An id, once given up, never comes back with another meaning.
         """
         if raw is None:
             return {}

@@ -1,4 +1,4 @@
-"""The screen's accuracy against the clinician's conclusion (issue 18; CLINICAL.md section 8).
+"""The screen's accuracy against the clinician's conclusion.
 
 Pure arithmetic on counts that `storage` aggregates in SQL: per questionnaire version, a 2x2 of
 the screen's tier (positive = the tiers named) against the clinician's latest conclusion, with

@@ -1,7 +1,7 @@
 """Red flags on the tablet: which are raised by the answers so far, how urgent, and the result to save.
 
-Pure: no Streamlit, so it is tested alone. A red flag escalates at the answer (CLINICAL.md
-section 4), before the patient has answered everything, so `result_so_far` scores the answers
+Pure: no Streamlit, so it is tested alone. A red flag escalates at the answer,
+before the patient has answered everything, so `result_so_far` scores the answers
 so far with `scoring.score(..., partial=True)`: the questions not reached yet are left
 unanswered, never invented. Levels and their order come from the questionnaire and
 `scoring.matching` (`RED_FLAG_LEVELS`, `most_severe`, `raises`). (Moved from
@@ -27,7 +27,7 @@ def most_urgent(levels: Iterable[str | None]) -> str | None:
 
 
 def level_of(item: Item | RedFlagRule) -> str:
-    """The red flag's level from the questionnaire (CLINICAL.md section 4)."""
+    """The red flag's level from the questionnaire."""
     assert item.red_flag is not None
     return item.red_flag.level
 
@@ -35,7 +35,7 @@ def level_of(item: Item | RedFlagRule) -> str:
 def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item | RedFlagRule, ...]:
     """The red-flag questions answered so far whose answer makes the screening urgent, in
     questionnaire order: as `score` reads them, so also one answered while branching hides it;
-    then the red-flag rules whose conditions the answers to shown questions meet (issue 17:
+    then the red-flag rules whose conditions the answers to shown questions meet (each
     escalated at the answer that completes the rule)."""
     items = tuple(item for item in questionnaire.red_flag_items if raises(item, answers.get(item.id)))
     shown = {item.id: answers.get(item.id) for item in shown_items(questionnaire, answers)}

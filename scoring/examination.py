@@ -1,4 +1,4 @@
-"""The clinician's examination, counted (issue 18; CLINICAL.md sections 1, 6 and 8).
+"""The clinician's examination, counted.
 
 A clinician records the Budapest signs they saw, criterion D and their own conclusion; this module
 only counts: which criteria the recorded findings meet and the CRPS Severity Score (CSS). The

@@ -28,7 +28,7 @@ from scoring.wording import reason_phrases
 _TOP_KEYS = {
     "id", "version", "source", "languages", "title", "answer_sets", "categories", "items",
     "scoring", "messages", "red_flag_rules", "retired_ids",
-    "examination",  # issue 18: the clinician's examination (scoring._examination)
+    "examination",  # the clinician's examination (scoring._examination)
 }
 _TOP_REQUIRED = {"id", "version", "source", "languages", "title", "categories", "items", "scoring"}
 

@@ -77,7 +77,7 @@ def read_red_flags(questionnaire: Questionnaire, answers: Mapping[str, object]) 
             raised.append(RaisedFlag(item.id, item.red_flag.level))
         elif (doubt := _doubt(item, value)) is not None:
             raised.append(RaisedFlag(item.id, item.red_flag.level, doubt))
-    for rule in questionnaire.red_flag_rules:  # combinations (issue 17), read from the raw answers too
+    for rule in questionnaire.red_flag_rules:  # combinations, read from the raw answers too
         if all(holds(c, answers) for c in rule.all) and (not rule.any or any(holds(c, answers) for c in rule.any)):
             raised.append(RaisedFlag(rule.id, rule.red_flag.level))
     return tuple(raised)

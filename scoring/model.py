@@ -21,7 +21,7 @@ patient's own right arm or hand). A questionnaire maps each to one of its answer
 RedFlagLevel = Literal["emergency", "same_day", "talk_now"]
 RED_FLAG_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "talk_now", "same_day")
 """Most severe first. `talk_now` (self-harm) ranks above `same_day` (clot, infection): staff must
-act before the patient leaves, where a same-day problem may be seen later today (CLINICAL.md §4)."""
+act before the patient leaves, where a same-day problem may be seen later today."""
 AnswerValue = str | int | tuple[str, ...]
 """A normalised answer: a choice code, a whole number, or several choice codes."""
 
@@ -310,7 +310,7 @@ class ScreeningResult:
     red_flag_history: tuple[RedFlagAnswer, ...] = ()
     """Read back from storage only: every red-flag answer since each flag was first raised, oldest
     first. A flag in it that was raised stays in `red_flags` (and `urgent`, `red_flag_level`) even
-    when the final answer took it back (CLINICAL.md section 4: a retraction counts as positive).
+    when the final answer took it back (a retraction counts as positive).
     Not part of `to_dict`: storage keeps it in its own table, once."""
 
     def was_shown(self, item_id: str) -> bool:

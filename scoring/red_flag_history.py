@@ -1,7 +1,7 @@
 """A red flag, once raised, is never taken back: which red-flag answers to keep, and the result
 as every reader must see it once they are put back.
 
-CLINICAL.md section 4 ("Never lost, never taken back"): a red flag answered yes stays raised even
+Never lost, never taken back: a red flag answered yes stays raised even
 if the patient changes the answer; both answers are kept, with their times (NIMH ASQ treats a
 retraction as positive). `storage` keeps the answers (`RedFlagAnswer`) in their own table;
 `with_history` puts them back into the one `ScreeningResult` that the coordinator page, the PDF,
@@ -128,5 +128,5 @@ def _quoted(item: Item | None, value: AnswerValue) -> str:
 
 
 def _rank(questionnaire: Questionnaire, item_id: str) -> int:
-    flag = questionnaire.red_flag_of(item_id)  # an item's or a red-flag rule's (issue 17)
+    flag = questionnaire.red_flag_of(item_id)  # an item's or a red-flag rule's
     return RED_FLAG_LEVELS.index(flag.level) if flag is not None else len(RED_FLAG_LEVELS)

@@ -68,7 +68,7 @@ def test_app_py_only_wires() -> None:
 DOCSTRING_RULES = [
     # (package, modules left out, imports it must never make, why)
     ("ui/patient", set(), {"report", "sqlalchemy"}, "patients get no PDF; only storage touches the database"),
-    ("ui/patient", {"urgent.py"}, {"access"}, "only the urgent screen checks the kiosk staff code (issue 9)"),
+    ("ui/patient", {"urgent.py"}, {"access"}, "only the urgent screen checks the kiosk staff code"),
     ("report", {"__main__.py"}, {"storage", "streamlit", "ui"}, "the PDF is a pure function of the result"),
     ("access", set(), {"streamlit", "ui", "report", "sqlalchemy"}, "sign-in rules hold without a web page"),
     ("storage", set(), {"streamlit", "ui", "report", "access"}, "storage is below everything else"),
@@ -96,14 +96,14 @@ def test_public_surface_of_scoring() -> None:
     assert sorted(scoring.__all__) == sorted(
         name for name in dir(scoring) if not name.startswith("_") and name not in {
             "engine", "loader", "model", "cli", "batch", "wording", "fhir", "safe_text",
-            "red_flag_history",  # issue 16: kept red-flag answers (a module, not a name)
+            "red_flag_history",  # kept red-flag answers (a module, not a name)
             "matching", "flow", "escalation",
-            "examination", "accuracy",  # issue 18: imported by name (scoring.examination, scoring.accuracy)
+            "examination", "accuracy",  # imported by name (scoring.examination, scoring.accuracy)
         }
     )
 
 
-# Issue 16: one owner for every rule about answers and red flags. `scoring.matching` matches
+# One owner for every rule about answers and red flags. `scoring.matching` matches
 # answers (`holds`, `raises`, `read_red_flags`) and ranks levels (`most_severe`);
 # `scoring.model` lists the levels (`RED_FLAG_LEVELS`). 1.1 had five copies of the condition
 # check and a second level order in storage that disagreed with scoring's.

@@ -187,7 +187,7 @@ def test_app_with_a_bad_setting_tells_patients_only_to_see_the_front_desk(
 
 
 def test_clinic_timezone_unset_is_the_servers_zone_not_utc() -> None:
-    """Issue 17.7: no silent UTC default. A server in Chicago with CLINIC_TIMEZONE unset keeps the
+    """No silent UTC default. A server in Chicago with CLINIC_TIMEZONE unset keeps the
     clinic's day in Chicago (and says so: tests/coordinator/test_queue_pages.py)."""
     code = ("import settings; s = settings.load_settings({}, settings.Path('/nonexistent'));"
             "print(s.clinic_timezone, settings.timezone_is_the_servers({}, settings.Path('/nonexistent')))")

@@ -68,7 +68,7 @@ NO_CHANNEL_BANNER = (
 
 def show_no_channel_banner() -> None:
     """On every staff page (the page header calls it): a red banner while no alert channel is set
-    up at all, so nobody believes someone away from the queue will be told (issue 20 item 9)."""
+    up at all, so nobody believes someone away from the queue will be told."""
     if not alert_config().channels:
         st.error(NO_CHANNEL_BANNER, icon=":material/notifications_off:")
 

@@ -1,4 +1,4 @@
-"""The app's own HTTP route that sets the staff reload cookie (issue 20 item 3).
+"""The app's own HTTP route that sets the staff reload cookie.
 
 A Streamlit page cannot set an HttpOnly cookie; this Starlette route, served by the same server
 (`st.App(..., routes=routes())` in app.py), can. After a password sign-in the next staff page

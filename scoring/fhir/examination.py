@@ -1,4 +1,4 @@
-"""The clinician's examination as FHIR R4 Observations (issue 18): one per sign recorded, one for
+"""The clinician's examination as FHIR R4 Observations: one per sign recorded, one for
 the CRPS Severity Score, one for the clinician's conclusion (criterion D and the red-flag findings
 as components). `performer` is the clinician (a logical reference: the staff username), and
 `derivedFrom` the screening's QuestionnaireResponse. Category `exam`; staff data, never a

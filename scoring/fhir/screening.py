@@ -41,8 +41,8 @@ def screening_resources(
     `response_id` becomes the resource ids (e.g. the screening's reference); `authored` must be
     timezone-aware; `complete` False (default: `result.complete`) gives status `in-progress`
     (saved at a red flag before the end) and preliminary Observations; `patient_identifier` (a
-    chart number) becomes the subject identifier; with `birth_date` too (the desk's hand-off,
-    issue 19) a Patient resource (identifier + birthDate) comes last and every subject references
+    chart number) becomes the subject identifier; with `birth_date` too (the desk's hand-off)
+    a Patient resource (identifier + birthDate) comes last and every subject references
     it. `assisted` (("staff", NAME) or ("interpreter", LANGUAGE)) is the response's
     `{id}-assisted-answering` extension (role and name/language), and a staff member is also its
     `author` (display only). Red-flag Observations carry their level
@@ -173,7 +173,7 @@ def _level(names: FhirNames, level: str | None) -> dict[str, Any]:
 
 def _changed(notes: list[dict[str, str]], result: ScreeningResult, item_id: str) -> dict[str, Any]:
     """A flag whose answer changed after it was raised stays an Observation (the response carries
-    the final answer), with a note saying what was answered when (issue 16; UTC times)."""
+    the final answer), with a note saying what was answered when (UTC times)."""
     kept = [answer for answer in result.red_flag_history if answer.item == item_id]
     if len(kept) < 2:
         return {}
@@ -197,7 +197,7 @@ def _subject(patient_identifier: str | None, reference: str | None = None) -> di
 
 
 def _assisted(names: FhirNames, assisted: tuple[str, str] | None) -> dict[str, Any]:
-    """Staff-assisted answering (issue 19 item 3) on the QuestionnaireResponse."""
+    """Staff-assisted answering on the QuestionnaireResponse."""
     if assisted is None:
         return {}
     role, by = assisted

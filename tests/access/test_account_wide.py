@@ -1,4 +1,4 @@
-"""Issue 20 item 2: no cap per account across addresses. 40 IPv6 addresses in one /64 x 6 guesses
+"""No cap per account across addresses. 40 IPv6 addresses in one /64 x 6 guesses
 gave 200 password checks on one admin account in 30 s; many addresses gave 5 checks each. Now an
 IPv6 /64 is one address, and an account takes at most 30 checks an hour from browsers without a
 device cookie for it, while a browser that signed in before keeps its own allowance."""

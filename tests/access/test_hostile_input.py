@@ -1,4 +1,4 @@
-"""Issue 20, hostile input for accounts: a NUL byte in a username, display name, e-mail or audit
+"""Hostile input for accounts: a NUL byte in a username, display name, e-mail or audit
 detail was an unhandled error on PostgreSQL (26 tracebacks from 13 tries), and a taken username
 reached the PostgreSQL server log through the unique-key error's detail. Each runs on SQLite and
 on a throwaway PostgreSQL cluster."""

@@ -1,4 +1,4 @@
-"""The kiosk staff code (issue 9 item 5): an argon2 hash set by a command, throttled like a password."""
+"""The kiosk staff code: an argon2 hash set by a command, throttled like a password."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ CLINICIAN = StaffMember("cleo", "Cleo", "clinician")
 @pytest.mark.parametrize(
     ("member", "action", "allowed"),
     [(COORDINATOR, action, action in {"queue", "review", "export", "pdf", "accuracy"}) for action in sorted(ACTIONS)]
-    + [(CLINICIAN, action, action in {"queue", "review", "export", "pdf", "accuracy", "examine"})  # issue 18
+    + [(CLINICIAN, action, action in {"queue", "review", "export", "pdf", "accuracy", "examine"})  # clinicians
        for action in sorted(ACTIONS)]
     + [(ADMIN, action, True) for action in sorted(ACTIONS)]
     + [(None, "queue", False), (StaffMember("old", "Old", "admin", disabled=True), "queue", False),

@@ -1,4 +1,4 @@
-"""Issue 20 items 1 and 3 below the page: the account check each page run makes, and the reload
+"""Below the page: the account check each page run makes, and the reload
 cookie's session row (one-time hand-over, idle time-out, sign-out, disable, account changes)."""
 
 from __future__ import annotations

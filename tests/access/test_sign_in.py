@@ -1,4 +1,4 @@
-"""Sign-in that holds under attack (issue 11): the lock-out from another address, parallel
+"""Sign-in that holds under attack: the lock-out from another address, parallel
 guesses, a bound on concurrent argon2 checks, disabled accounts, audit rows."""
 
 from __future__ import annotations

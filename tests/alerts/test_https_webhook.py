@@ -1,4 +1,4 @@
-"""The HTTPS webhook path (issue 20 item 6): certificate checked, the whole-request deadline
+"""The HTTPS webhook path: certificate checked, the whole-request deadline
 holds over TLS too. A real TLS receiver on loopback with a throwaway CA (trustme); the sender
 trusts it only through SSL_CERT_FILE, as a site would add its own CA."""
 

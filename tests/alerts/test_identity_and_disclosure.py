@@ -1,5 +1,5 @@
-"""Alert ids unique across databases (issue 20 item 7, hazard H61) and alerts that never say
-which red flag (item 8, hazard H60), through a real HTTP receiver and a real SMTP server."""
+"""Alert ids unique across databases (hazard H61) and alerts that never say
+which red flag (hazard H60), through a real HTTP receiver and a real SMTP server."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from storage import Storage
 from tests.support.answers import with_categories
 from tests.support.receivers import MailReceiver, WebhookReceiver, free_port, wait_for
 
-# Only self-harm is talk_now (CLINICAL.md section 4): any of these in an alert discloses it.
+# Only self-harm is talk_now: any of these in an alert discloses it.
 DISCLOSING = ("talk", "self", "harm", "suicid", "988", "dead", "hurting", "red flag", "level", "same-day",
               "same_day", "emergency", "stroke", "artery", "clot", "infection", "compartment")
 

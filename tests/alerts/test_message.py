@@ -19,8 +19,8 @@ def message(level: str | None, tablet: str | None = "front-1", timezone: str = "
     )
 
 
-# CLINICAL.md section 4: only self-harm is talk_now, so naming the level (or any concern) in an
-# alert that leaves the building would disclose a self-harm answer (issue 20 item 8, hazard H60).
+# Only self-harm is talk_now, so naming the level (or any concern) in an
+# alert that leaves the building would disclose a self-harm answer (hazard H60).
 FORBIDDEN = ("talk", "self", "harm", "suicid", "988", "emergency", "same-day", "same_day", "red flag",
              "stroke", "artery", "clot", "infection", "compartment", "level")
 

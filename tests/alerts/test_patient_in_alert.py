@@ -1,4 +1,4 @@
-"""Issue 19: an alert names the patient only by the chart number's last 4 characters (no name,
+"""An alert names the patient only by the chart number's last 4 characters (no name,
 no date of birth); an anonymous walk-up reads so."""
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def test_two_workers_on_postgresql_deliver_each_alert_once_and_one_claim_wins(
 def test_urgent_list_order_and_alert_uuids_on_postgresql(
     postgres_url: str, webhook: WebhookReceiver, make_worker: Callable[..., AlertWorker],
 ) -> None:
-    """Issue 20 items 5 and 7 on PostgreSQL: the level order and counts in SQL, and a UUID per alert."""
+    """On PostgreSQL: the level order and counts in SQL, and a UUID per alert."""
     import uuid
 
     from scoring import load_questionnaire, score

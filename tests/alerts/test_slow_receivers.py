@@ -1,4 +1,4 @@
-"""A slow receiver never holds the worker (issue 20 item 6, hazard H59): every send ends by a
+"""A slow receiver never holds the worker (hazard H59): every send ends by a
 whole-request deadline, sends run side by side (one slow alert never delays the next, on any
 channel), a stuck channel shows failing, and the lease outlasts the deadline so a second worker
 never re-sends while the first is still within it. Real receivers on loopback that trickle one

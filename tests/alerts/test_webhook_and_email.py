@@ -195,7 +195,7 @@ def test_starttls_set_never_falls_back_to_plain_text(
     make_worker: Callable[..., AlertWorker],
 ) -> None:
     config = AlertConfig(email_to=("a@clinic.example",), smtp_host="127.0.0.1", smtp_port=mail.port)
-    assert config.smtp_starttls  # on by default (issue 20 item 8); this server offers no STARTTLS
+    assert config.smtp_starttls  # on by default; this server offers no STARTTLS
     worker = make_worker(storage, config)
     worker.run_once()
     save_urgent("k")

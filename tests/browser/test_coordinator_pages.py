@@ -156,7 +156,7 @@ def test_click_a_row_opens_it_and_the_grid_has_no_download(
 def test_sixty_open_urgents_all_listed_oldest_first(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
-    """Issue 9: the list stopped at 50 and the banner said 50 when 60 were open. Issue 20: only
+    """The list stopped at 50 and the banner said 50 when 60 were open. Only
     same-day rows are paged (emergencies and talk-now are always on the first screen)."""
     quick = streamlit_server()
     storage = Storage(quick.env["DATABASE_URL"])
@@ -180,7 +180,7 @@ def test_sixty_open_urgents_all_listed_oldest_first(
 def test_a_new_emergency_is_above_the_fold_over_a_same_day_backlog(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
-    """Issue 20 item 5 (H58): 36 open same-day urgents from yesterday, then a new emergency and a
+    """Hazard H58: 36 open same-day urgents from yesterday, then a new emergency and a
     talk-now: both are in view at sign-in, without scrolling, above every same-day row."""
     from datetime import timedelta
 

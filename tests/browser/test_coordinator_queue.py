@@ -1,4 +1,4 @@
-"""The queue as a new user met it (issue 20, items 10-12 and 15), in Chromium: the "Screenings per
+"""The queue as a new user met it, in Chromium: the "Screenings per
 day" chart draws its bars, a click on a row (or the keyboard moving onto it) opens that screening,
 the staff pages stay wide after a filter, and the alerts button looks like the pages' buttons."""
 
@@ -49,7 +49,7 @@ BAR_PIXELS = """async (image) => {
 
 def test_screenings_per_day_chart_draws_its_bars(browser: Browser, server: StreamlitServer,
                                                  rows: list[Submission]) -> None:
-    """Issue 20.10: heading and legend only. st.html sanitises with DOMPurify's HTML profile,
+    """Heading and legend only. st.html sanitises with DOMPurify's HTML profile,
     which drops every <svg> element; the chart is now an image of the same SVG."""
     page = desk(browser)
     sign_in(page, server.url)
@@ -73,7 +73,7 @@ def _filter_to(page: Page, reference: str) -> None:
 
 def test_a_click_anywhere_on_a_row_opens_it(browser: Browser, server: StreamlitServer,
                                            rows: list[Submission]) -> None:
-    """Issue 20.11: a click on the row's cells only selected a cell (the row's tick box opened it)."""
+    """A click on the row's cells only selected a cell (the row's tick box opened it)."""
     page = desk(browser)
     sign_in(page, server.url)
     _filter_to(page, rows[3].reference)
@@ -92,7 +92,7 @@ def test_a_click_anywhere_on_a_row_opens_it(browser: Browser, server: StreamlitS
 
 
 def test_the_keyboard_opens_a_row(browser: Browser, server: StreamlitServer, rows: list[Submission]) -> None:
-    """Issue 20.11, from the keyboard: in the grid the selected cell follows the keyboard, so the
+    """From the keyboard: in the grid the selected cell follows the keyboard, so the
     first arrow key onto a row opens it (st.dataframe reports no separate Enter)."""
     page = desk(browser)
     sign_in(page, server.url)
@@ -128,7 +128,7 @@ NARROWEST = """() => {
 
 def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: StreamlitServer,
                                                 rows: list[Submission]) -> None:
-    """Issue 20.12: after a filter the page fell back to the patient's narrow width and the
+    """After a filter the page fell back to the patient's narrow width and the
     header's buttons were cut to "Qu…"."""
     page = desk(browser)  # 1280 px wide
     sign_in(page, server.url)
@@ -148,7 +148,7 @@ def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: Stream
 
 
 def test_turn_on_alerts_looks_like_the_pages_buttons(browser: Browser, server: StreamlitServer) -> None:
-    """Issue 20.15: "Turn on sound and desktop alerts" was the browser's bare grey button."""
+    """"Turn on sound and desktop alerts" was the browser's bare grey button."""
     page = desk(browser)
     sign_in(page, server.url)
     ours = page.frame_locator("iframe").first.get_by_role("button", name="Turn on sound and desktop alerts")
@@ -161,7 +161,7 @@ def test_turn_on_alerts_looks_like_the_pages_buttons(browser: Browser, server: S
 
 
 def test_a_damaged_database_is_one_line_for_staff(browser: Browser, tmp_path: Path) -> None:
-    """Issue 20: a damaged SQLite file was used without complaint; now `PRAGMA quick_check` at start
+    """A damaged SQLite file was used without complaint; now `PRAGMA quick_check` at start
     refuses it, staff on /staff read the one line, and the tablet says only "tell the front desk"."""
     require_chromium()
     url = damaged_database(tmp_path)

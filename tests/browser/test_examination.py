@@ -1,4 +1,4 @@
-"""The clinician's examination in Chromium (issue 18): a coordinator cannot record one; a clinician
+"""The clinician's examination in Chromium: a coordinator cannot record one; a clinician
 records one, the Screen accuracy figures change, the audit names the clinician, and a second save
 keeps the first."""
 

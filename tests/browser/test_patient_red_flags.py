@@ -1,4 +1,4 @@
-"""Issue 9 in a real browser: a red flag escalates at the answer, the urgent screen survives a
+"""In a real browser: a red flag escalates at the answer, the urgent screen survives a
 reload and a failed save, and only staff clear it (the queue's acknowledgement or the kiosk code)."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tests.support.tablet_browser import (
 from ui.patient.strings import text
 
 LEFT_BEHIND = " / ".join(text("bring_tablet", language) for language in ("en", "es"))
-"""The urgent screen once the patient is away (issue 16)."""
+"""The urgent screen once the patient is away."""
 
 
 def urgent_screen(page: Page, timeout: float = 30_000) -> str:
@@ -56,7 +56,7 @@ def test_a_reload_keeps_the_urgent_screen_until_the_queue_acknowledges_it(
     reference = reference_on_screen(page)
 
     page.reload()
-    # issue 16: the screen left behind says only "bring this tablet to the front desk"
+    # The screen left behind says only "bring this tablet to the front desk"
     page.get_by_role("heading", name=LEFT_BEHIND).wait_for(timeout=30_000)
     settle(page)
     body = page_text(page)
@@ -102,7 +102,7 @@ def test_walking_away_mid_flow_after_a_same_day_flag_ends_on_the_urgent_screen(
     page.get_by_role("radio", name="Yes", checked=True).wait_for(state="attached")
     page.get_by_role("heading", name=LEFT_BEHIND).wait_for(timeout=20_000)  # after the idle time-out
     settle(page)
-    body = page_text(page)  # issue 16: nothing about what was answered, no reference code
+    body = page_text(page)  # nothing about what was answered, no reference code
     assert QUESTIONNAIRE.item("fever_with_hot_red_limb").text["en"] not in body
     row = Storage(server.env["DATABASE_URL"]).open_urgent_for_tablet("side-1")
     assert row is not None and row.reference not in body

@@ -1,4 +1,4 @@
-"""Issue 20, Access (items 1, 3, 4) in a real browser: a session ends on the next click after its
+"""Staff access in a real browser: a session ends on the next click after its
 account is disabled or demoted; F5 keeps a sign-in until sign-out or disable; staff-entered text
 is never rendered as Markdown (no image fetched, no bold)."""
 
@@ -58,7 +58,7 @@ def _signed_out(page: Page) -> None:
 def test_a_disabled_coordinator_cannot_acknowledge_on_the_next_click(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
-    """Issue 20 item 1: acknowledged 8.5 s after being disabled; the session never re-read the account."""
+    """Acknowledged 8.5 s after being disabled; the session never re-read the account."""
     server, storage = _server(streamlit_server)
     row = _urgent(storage)
     page = _desk(browser)
@@ -111,7 +111,7 @@ def _queue_after_reload(page: Page) -> bool:
 def test_reload_keeps_the_sign_in_until_sign_out_or_disable(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
-    """Issue 20 item 3: F5 on a staff page signed the coordinator out (patient welcome screen)."""
+    """F5 on a staff page signed the coordinator out (patient welcome screen)."""
     server, storage = _server(streamlit_server)
     page = _desk(browser)
     _sign_in(page, server.url, "cory")
@@ -120,7 +120,7 @@ def test_reload_keeps_the_sign_in_until_sign_out_or_disable(
     assert cookie["expires"] == -1  # a session cookie: gone when the browser closes
     device = [c for c in page.context.cookies() if c["name"] == devices.cookie_name("cory")]
     assert len(device) == 1 and device[0]["httpOnly"] and device[0]["sameSite"] == "Strict"
-    assert device[0]["expires"] > time.time() + 170 * 86400  # the device cookie lasts (item 2)
+    assert device[0]["expires"] > time.time() + 170 * 86400  # the device cookie lasts
     assert page.evaluate("document.cookie").find(SESSION_COOKIE) == -1  # no script can read it
     assert _queue_after_reload(page)
     assert _queue_after_reload(page)  # twice: the cookie is not a one-off
@@ -167,7 +167,7 @@ def image_server() -> Iterator[tuple[str, list[str]]]:
 def test_markdown_in_a_display_name_or_audit_detail_is_shown_as_text(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer], image_server: tuple[str, list[str]]
 ) -> None:
-    """Issue 20 item 4: a display name fetched an outside image on the admin's page; a typed filter
+    """A display name fetched an outside image on the admin's page; a typed filter
     turned bold in the audit log."""
     base, hits = image_server
     hostile = f"**BOLD** ![t]({base}/track.png) :red[RED] $x^2$"

@@ -1,5 +1,5 @@
 """A bad setting or a database newer than the code: staff on /staff read the one line that
-names it; the tablet says only "not available, tell the front desk" (issue 8)."""
+names it; the tablet says only "not available, tell the front desk"."""
 
 from __future__ import annotations
 

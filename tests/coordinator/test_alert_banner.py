@@ -1,5 +1,5 @@
 """No alert channel at all is a banner on every staff page, not a small caption on the queue page
-(issue 20 item 9, hazard H61: staff away from the queue never told of an urgent)."""
+(hazard H61: staff away from the queue never told of an urgent)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 20 item 4: staff-entered text is shown as text. The Chromium test
+"""Staff-entered text is shown as text. The Chromium test
 (`tests/browser/test_staff_access.py`) shows no image is fetched; here, the escaping rule."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 10: the coordinator pages and their PDFs show times in CLINIC_TIMEZONE, and "today" is
+"""The coordinator pages and their PDFs show times in CLINIC_TIMEZONE, and "today" is
 the clinic's day (not the UTC day)."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def test_today_counts_use_the_clinic_day(
 
 def test_clinic_day_counts_at_its_edges(chicago: None, storage: Storage, submit: Callable[..., Submission]) -> None:
     """2026-03-08 in Chicago is 23 hours (summer time starts): 06:00 UTC to 05:00 UTC next day.
-    (Counted by storage in the clinic's zone: issue 17.7.)"""
+    (Counted by storage in the clinic's zone.)"""
     day = datetime(2026, 3, 8).date()
     inside = [datetime(2026, 3, 8, 6, 0, tzinfo=UTC), datetime(2026, 3, 8, 17, 0, tzinfo=UTC),
               datetime(2026, 3, 9, 4, 59, 59, tzinfo=UTC)]

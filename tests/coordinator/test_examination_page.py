@@ -1,4 +1,4 @@
-"""The clinician's examination and the Screen accuracy page in AppTest (issue 18): a coordinator
+"""The clinician's examination and the Screen accuracy page in AppTest: a coordinator
 cannot record one; a clinician records one, the figures change, the audit names the clinician, a
 second save keeps the first; the other-diagnosis text is shown as typed."""
 

@@ -1,4 +1,4 @@
-"""Issue 19 items 3 and 4 on the staff side: the queue starts a hand-off to a tablet (checked,
+"""On the staff side: the queue starts a hand-off to a tablet (checked,
 audited), the queue and urgent list show both identifiers or "no patient attached", the detail
 page shows staff help, attaches a patient afterwards (audited) and lists that patient's history,
 newest first; the PDF header, CSV and FHIR carry both identifiers."""

@@ -1,5 +1,5 @@
-"""The coordinator pages a new user found rough (issue 20 items 13 and 15) and the clinic's clock on
-them (issue 17 item 7), in AppTest: the alert's link opens its screening after sign-in, the audit
+"""The coordinator pages a new user found rough and the clinic's clock on
+them, in AppTest: the alert's link opens its screening after sign-in, the audit
 log describes a filter in words, a new filter starts at page 1, the reasons' heading says what
 they are, and the pages say which clock they keep and count by it."""
 
@@ -36,7 +36,7 @@ def _from_alert_link(app: AppTest, reference: str) -> AppTest:
 def test_the_alert_link_opens_its_screening_after_sign_in(
     app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
-    """Issue 20.13: `/staff?reference=X` landed on the queue, not on X."""
+    """`/staff?reference=X` landed on the queue, not on X."""
     submit("sensory")
     wanted = submit("sensory", "vasomotor", self_harm_thoughts="yes")
     _from_alert_link(app, wanted.reference.lower().replace("-", ""))  # as typed or mangled by a mail client
@@ -76,7 +76,7 @@ def test_reference_shape_is_the_only_thing_accepted() -> None:
 def test_the_audit_log_describes_the_filter_in_words(
     app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
-    """Issue 20.15: the audit log showed `QueueFilter(date_from=None, ...)`."""
+    """The audit log showed `QueueFilter(date_from=None, ...)`."""
     row = submit("sensory")
     sign_in(app)
     app.text_input(key="staff:filter:reference").input(row.reference[:3]).run()
@@ -91,7 +91,7 @@ def test_the_audit_log_describes_the_filter_in_words(
 def test_a_new_filter_starts_at_page_one(
     app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
-    """Issue 20.15: changing a filter kept the coordinator on page 2."""
+    """Changing a filter kept the coordinator on page 2."""
     many = [submit("sensory", "vasomotor") for _ in range(30)]
     for _ in range(30):
         submit("sensory", "vasomotor", "sudomotor_edema")
@@ -106,7 +106,7 @@ def test_a_new_filter_starts_at_page_one(
 def test_the_reasons_heading_says_what_they_are(
     app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
-    """Issue 20.15: "Reasons as given to the patient", but the patient never sees them."""
+    """"Reasons as given to the patient", but the patient never sees them."""
     row = submit("sensory", "vasomotor", language="es")
     sign_in(app)
     staff_session(app).selected_id = row.id
@@ -119,7 +119,7 @@ def test_the_reasons_heading_says_what_they_are(
 def test_the_queue_says_it_keeps_the_servers_clock_when_none_is_set(
     app: AppTest, storage_with_staff: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 17.7: no silent UTC. Unset, CLINIC_TIMEZONE is the server's zone, and the page says so."""
+    """No silent UTC. Unset, CLINIC_TIMEZONE is the server's zone, and the page says so."""
     monkeypatch.delenv("CLINIC_TIMEZONE", raising=False)
     monkeypatch.setattr("settings.read_secrets", lambda *_: {})
     sign_in(app)

@@ -65,7 +65,7 @@ def test_sign_in_view_act_sign_out(
 def test_header_and_pdf_show_the_saved_row_right_after_save(
     app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 11: the PDF downloaded right after "Save review" was one save behind."""
+    """The PDF downloaded right after "Save review" was one save behind."""
     import ui.coordinator.screening as screening
 
     headers: list[SummaryHeader] = []
@@ -106,7 +106,7 @@ def test_conflicting_review_is_told(
 def test_answers_shown_in_full_red_flags_first(
     app: AppTest, storage_with_staff: Storage, submit: Callable[..., Submission]
 ) -> None:
-    """Issue 11: the answers table clipped text and hid red flags below a 10-row scroll."""
+    """The answers table clipped text and hid red flags below a 10-row scroll."""
     from scoring import load_questionnaire
     from tests.support.answers import DEFAULT_QUESTIONNAIRE
 

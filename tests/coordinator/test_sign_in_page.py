@@ -38,7 +38,7 @@ def test_coordinator_pages_not_registered_before_sign_in(app: AppTest, storage_w
 
 
 def test_each_page_registered_once_as_a_page_object() -> None:
-    """No page paths as strings around the tree and no ui/pages shims (issue 8 section 4)."""
+    """No page paths as strings around the tree and no ui/pages shims."""
     from tests.support.coordinator_app import REPO
 
     assert not (REPO / "ui" / "pages").exists()
@@ -137,7 +137,7 @@ def test_oidc_allow_listed_email_signs_in(database_url: str, monkeypatch: pytest
 def test_oidc_idle_sign_out_really_logs_out(
     database_url: str, monkeypatch: pytest.MonkeyPatch, submit: Callable[..., Submission]
 ) -> None:
-    """Issue 11: st.logout was skipped on idle, so the next rerun signed the user straight back in."""
+    """`st.logout` was skipped on idle, so the next rerun signed the user straight back in."""
     monkeypatch.setenv("STAFF_EMAILS", "coordinator@clinic.example")
     row = submit("sensory")
     at = AppTest.from_file(APP, default_timeout=30)

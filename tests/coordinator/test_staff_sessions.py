@@ -1,4 +1,4 @@
-"""Issue 20 item 1 in AppTest: every page run reads the account, so a disable, demotion or
+"""In AppTest: every page run reads the account, so a disable, demotion or
 password reset ends an open session on the next run (audited, with a notice)."""
 
 from __future__ import annotations

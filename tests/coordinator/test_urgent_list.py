@@ -1,4 +1,4 @@
-"""The urgent list in order of danger (issue 20 item 5, hazard H58): level first (emergency,
+"""The urgent list in order of danger (hazard H58): level first (emergency,
 talk-now, same-day), longest waiting first within a level, every emergency and talk-now on the
 first screen however long yesterday's same-day backlog is, the count per level in the heading,
 and demo rows never mixed into a clinic's list unless asked for."""
@@ -176,7 +176,7 @@ def test_urgent_list_names_tablet_minutes_waiting_overdue_and_demo(
             created_at=old.created_at - timedelta(days=1, minutes=5), tablet="front-1"))
         connection.execute(update(submissions).where(submissions.c.id == demo.id).values(tablet="demo"))
     sign_in(app)
-    app.checkbox[0].check().run()  # demo rows are hidden from the urgent list unless asked for (issue 20)
+    app.checkbox[0].check().run()  # demo rows are hidden from the urgent list unless asked for
     text = page_text(app)
     assert "URGENT: 2 open urgent screening(s)" in text and "1 on this page are DEMO data" in text
     assert f"**{demo.reference}** · DEMO" in text

@@ -106,7 +106,7 @@ def test_batch_scores_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0
     assert list(scored["respondent_id"]) == ["a", "b", "c", "d"]
     assert list(scored["tier"]) == ["referral_suggested", "clinician_review", "", "no_referral_suggested"]
-    assert list(scored["urgent"]) == ["False", "False", "False", "True"]  # an error row too (issue 16)
+    assert list(scored["urgent"]) == ["False", "False", "False", "True"]  # an error row too
     assert "pain_intensity" in scored.loc[2, "error"] and "row 4" in scored.loc[2, "error"]
     assert err.strip() == (
         "batch: 4 rows, 3 scored, 1 errors; by tier: clinician_review 1, no_referral_suggested 1, "
@@ -128,7 +128,7 @@ def test_batch_missing_input(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2 and "cannot read CSV" in err and "Traceback" not in err
 
 
-# --- Hostile input (issue 11): each of these failed on 1.0 -----------------------------------
+# --- Hostile input: each of these failed on 1.0 -----------------------------------
 
 
 def _csv_line(cells: list[str]) -> str:
@@ -170,7 +170,7 @@ def test_batch_row_with_extra_fields_is_that_rows_error(tmp_path: Path, capsys: 
     scored = pd.read_csv(target, dtype=str, keep_default_na=False, index_col=False)
     assert code == 0 and "Traceback" not in err
     assert list(scored["respondent_id"]) == ["r1", "r2", "r3"]
-    assert list(scored["urgent"]) == ["False", "True", "True"]  # issue 16: unreadable, so urgent in doubt
+    assert list(scored["urgent"]) == ["False", "True", "True"]  # unreadable, so urgent in doubt
     assert scored.loc[1, "error"].startswith("row 3:") and "fields" in scored.loc[1, "error"]
     assert "when in doubt, urgent" in scored.loc[1, "warnings"]
     assert scored.loc[2, "red_flags"] == "self_harm_thoughts"
@@ -221,7 +221,7 @@ def test_score_hostile_json_is_one_short_line(
 
 
 def test_batch_does_not_import_the_command_line() -> None:
-    """Issue 8: cli.py and batch.py imported each other; batch now raises its own BatchInputError."""
+    """`cli.py` and `batch.py` imported each other; batch now raises its own BatchInputError."""
     import ast
 
     tree = ast.parse((REPO / "scoring" / "batch.py").read_text(encoding="utf-8"))
@@ -232,7 +232,7 @@ def test_batch_does_not_import_the_command_line() -> None:
 def test_score_reads_the_questionnaire_setting_when_no_file_is_given(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 8: the command line reads QUESTIONNAIRE (and FHIR_BASE_URL) through settings.py."""
+    """The command line reads QUESTIONNAIRE (and FHIR_BASE_URL) through settings.py."""
     answer_file = tmp_path / "answers.json"
     answer_file.write_text(json.dumps(with_categories("sensory", "vasomotor", "motor_trophic")), encoding="utf-8")
     monkeypatch.setenv("QUESTIONNAIRE", Q)

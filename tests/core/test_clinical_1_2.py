@@ -1,4 +1,4 @@
-"""Issue 17 vignettes against the real questionnaire 1.2.0: new-not-usual red flags, the ASQ
+"""Vignettes against the real questionnaire 1.2.0: new-not-usual red flags, the ASQ
 acuity question, red-flag rules (combinations), the 1.2 counting, retired ids and the loader's
 errors for bad `red_flag_rules`."""
 
@@ -108,7 +108,7 @@ def test_talk_now_message_does_not_thank_a_refusal(questionnaire: Questionnaire)
     assert questionnaire.item("self_harm_thoughts").choice("prefer_not_to_say").label["es"] == "Prefiero no responder"
 
 
-# --- counting (CLINICAL.md section 3, 1.2) -------------------------------------------------------
+# --- counting (1.2) -----------------------------------------------------------------------------
 
 COUNTING = [
     pytest.param(with_categories("sensory", "vasomotor", "sudomotor_edema", pain_duration="1_3m"),
@@ -246,7 +246,7 @@ def test_bad_red_flag_rule_is_one_line_naming_file_rule_and_field(mutate: Any, e
 
 
 def test_a_rule_in_a_refused_answer_set_still_says_urgent(questionnaire: Questionnaire) -> None:
-    """When in doubt, urgent (issue 16) for combinations too: a row with another error still
+    """When in doubt, urgent for combinations too: a row with another error still
     carries the rule its raw answers meet (neither chest answer is a red flag alone)."""
     from scoring import AnswersInvalid
 

@@ -136,7 +136,7 @@ MUTATIONS = [
         "the last tier is the fallback and takes no 'when'",
         id="fallback-with-when",
     ),
-    # Red flags (issue 9): required, shown to everyone, with a level and a patient message.
+    # Red flags: required, shown to everyone, with a level and a patient message.
     pytest.param(
         lambda d: item(d, "stroke_signs_last_hours").pop("required"),
         "questionnaires/test.yaml: items[stroke_signs_last_hours].required: a red-flag item must be required: true",

@@ -1,4 +1,4 @@
-"""Files that leave the program (issue 20, hostile input): spreadsheet cells that cannot run a
+"""Files that leave the program (hostile input): spreadsheet cells that cannot run a
 formula however the spreadsheet splits them, and output files only their owner reads, never
 written through a symbolic link."""
 
@@ -35,7 +35,7 @@ def _written(*rows: list[object]) -> str:
 
 @pytest.mark.parametrize("separator", SEPARATORS)
 def test_a_formula_after_a_separator_inside_a_note_stays_inside_its_cell(separator: str) -> None:
-    """Issue 20: a semicolon-separated reading would start a new cell at the `;` in a note and
+    """A semicolon-separated reading would start a new cell at the `;` in a note and
     run `=HYPERLINK(...)`; that `=` now carries the spreadsheet's quote prefix `'` (text, never run)."""
     note = f'see chart{separator}=HYPERLINK("http://x","click")'
     cells = _cells_as_split_by(_written(["K7M-4PX", note, "new"]), separator)
@@ -95,7 +95,7 @@ def _batch_input(tmp_path: Path) -> Path:
 
 
 def test_batch_output_is_owner_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Issue 20: batch CSVs were 0644 (any user on the server could read the results)."""
+    """Batch CSVs were 0644 (any user on the server could read the results)."""
     os.umask(0o022)
     target = tmp_path / "out.csv"
     assert main(["batch", "--questionnaire", str(DEFAULT_QUESTIONNAIRE), "--input", str(_batch_input(tmp_path)),

@@ -44,7 +44,8 @@ def groups_counting(result_answers: dict[str, object], counted: tuple[str, ...])
 
 
 def expected_tier(result_answers: dict[str, object], categories_met: int) -> str:
-    """CLINICAL.md §3 (with the 1.2 counting) written out by hand, as the oracle for the YAML rule."""
+    """The referral rule (README.md, "The scoring rule"; with the 1.2 counting) written out by
+    hand, as the oracle for the YAML rule."""
     pain = result_answers.get("pain_present") == "yes"
     proportion = result_answers.get("pain_disproportionate")
     gate = pain and proportion in ("yes", "unsure")
@@ -109,7 +110,7 @@ def test_result_never_depends_on_key_order(given_answers: dict[str, object], rng
 @settings(max_examples=200, deadline=None)
 @given(answer_sets())
 def test_urgent_exactly_when_a_red_flag_answer_says_so(given_answers: dict[str, object]) -> None:
-    """Shown or hidden by branching (issue 16: a hidden "yes" used to be dropped)."""
+    """Shown or hidden by branching (a hidden "yes" used to be dropped)."""
     result = score(QUESTIONNAIRE, given_answers)
     expected = {
         item.id for item in QUESTIONNAIRE.red_flag_items

@@ -46,7 +46,7 @@ def test_every_string_in_every_language(questionnaire: Questionnaire) -> None:
 
 
 def test_red_flags_required_with_a_level_and_asked_of_everyone(questionnaire: Questionnaire) -> None:
-    """Issue 9: no red flag can be skipped, or hidden behind an answer that may be skipped."""
+    """No red flag can be skipped, or hidden behind an answer that may be skipped."""
     for item in questionnaire.red_flag_items:
         assert item.red_flag is not None
         assert item.required, item.id

@@ -1,4 +1,4 @@
-"""Issue 17 item 5: each result keeps the words its patient saw; a 1.1 screening stored before
+"""Each result keeps the words its patient saw; a 1.1 screening stored before
 that still shows the 1.1 words (from the frozen copy in questionnaires/archive/), on the
 coordinator page and in the clinician PDF, labelled as such."""
 

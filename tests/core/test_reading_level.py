@@ -1,4 +1,4 @@
-"""Plain words (CLINICAL.md §5, issues 10 and 17): every English patient-facing string ≤ grade 6
+"""Plain words: every English patient-facing string ≤ grade 6
 (Flesch-Kincaid) and every Spanish one Fernández-Huerta ≥ 70, each one on its own (one test id
 per string). textstat 0.7.8 works offline (newer ones fetch data).
 

@@ -1,4 +1,4 @@
-"""The one way answers and red flags read (issue 8 §3), red-flag levels (issue 9) and the
+"""The one way answers and red flags read, red-flag levels and the
 result's shown items, partial scoring and stored-dict tolerance."""
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def test_stroke_message_says_call_911_and_self_harm_988(questionnaire: Questionn
     for language in questionnaire.languages:
         assert "911" in stroke.message[language]
         assert "988" in self_harm.message[language]
-    # Issue 17: the 988 line says how to get help in Spanish by call and by text, in both languages.
+    # The 988 line says how to get help in Spanish by call and by text, in both languages.
     assert "Call 988 and press 2 for Spanish, or text AYUDA to 988." in self_harm.message["en"]
     assert "Llame al 988 y marque 2 para español, o envíe AYUDA por texto al 988." in self_harm.message["es"]
     for key in ("crisis_line",):

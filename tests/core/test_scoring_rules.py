@@ -1,4 +1,4 @@
-"""Boundary tables for the default rule (CLINICAL.md §3–4), against the real YAML."""
+"""Boundary tables for the default rule (README.md, "The scoring rule"), against the real YAML."""
 
 from __future__ import annotations
 

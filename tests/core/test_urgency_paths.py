@@ -1,4 +1,4 @@
-"""Issue 16: a red-flag answer is never lost on any input path (`score`, `batch`, answer files).
+"""A red-flag answer is never lost on any input path (`score`, `batch`, answer files).
 
 Red flags are read from the raw answers before anything else is checked: a red flag hidden by
 branching, a row with another error, a near-miss answer code all still say urgent, and why.

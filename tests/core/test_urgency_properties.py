@@ -1,4 +1,4 @@
-"""Issue 16, as properties (hypothesis): once a red flag is answered in its `urgent_if`, every
+"""A red flag is never lost, as properties (hypothesis): once a red flag is answered in its `urgent_if`, every
 score of the answers so far and the final score say urgent, at the most severe level raised,
 whatever the answers and the order they were given in (hidden-by-branching answers included)."""
 
@@ -11,7 +11,7 @@ from scoring import RED_FLAG_LEVELS, most_severe, score
 from tests.support.answer_strategies import QUESTIONNAIRE, answer_sets, expected_rules
 
 LEVEL_OF = {item.id: item.red_flag.level for item in QUESTIONNAIRE.red_flag_items if item.red_flag is not None}
-LEVEL_OF |= {rule.id: rule.red_flag.level for rule in QUESTIONNAIRE.red_flag_rules}  # issue 17: combinations
+LEVEL_OF |= {rule.id: rule.red_flag.level for rule in QUESTIONNAIRE.red_flag_rules}  # combinations
 
 
 def raised_by(answers: dict[str, object]) -> set[str]:
@@ -69,7 +69,7 @@ def test_most_severe_follows_the_order_of_red_flag_levels(levels: list[str | Non
 
 
 def test_the_level_order_is_emergency_talk_now_same_day() -> None:
-    """CLINICAL.md §4: self-harm (talk_now) is acted on before the patient leaves, before same_day.
+    """Self-harm (talk_now) is acted on before the patient leaves, before same_day.
     1.1's storage had a second order (same_day before talk_now)."""
     assert RED_FLAG_LEVELS == ("emergency", "talk_now", "same_day")
     assert most_severe("same_day", "talk_now") == "talk_now"

@@ -1,4 +1,4 @@
-"""The app screens; it never diagnoses (CLINICAL.md §1). No questionnaire string or reason may
+"""The app screens; it never diagnoses. No questionnaire string or reason may
 say a patient has CRPS, is diagnosed, or meets criteria, in English or Spanish."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_no_reason_reads_as_a_diagnosis(given_answers: dict[str, object]) -> Non
         assert [r for r in result.reasons if DIAGNOSIS_WORDING.search(r)] == []
 
 
-# Issue 10's Spanish review: phrases that must not come back (the fix in brackets there).
+# Phrases a Spanish review replaced, which must not come back.
 OLD_SPANISH = re.compile(
     r"otro color que|se tuerce|tiesa|tieso|golpe|que apliquen|toque suave|rojez|examinarle"
     r"|no le deja dormir|^¿Suda|^¿Se hincha|\bdecaído\b(?!\(a\))|\bseguro\b(?!\(a\))|\bpreocupado\b(?!\(a\))",
@@ -83,7 +83,7 @@ def spanish_strings() -> set[str]:
 
 
 NEW_NOT_USUAL = re.compile(r" Say yes only if this is new for you, not [a-z ]+\.$")
-"""The 1.2 qualifier of every limb red flag (issue 17): new for the patient, not how it usually is."""
+"""The 1.2 qualifier of every limb red flag: new for the patient, not how it usually is."""
 
 
 def test_no_negative_questions() -> None:
@@ -116,7 +116,7 @@ LIMB_RED_FLAGS = ["hand_or_foot_newly_pale", "hand_or_foot_newly_cold", "hand_or
 
 @pytest.mark.parametrize("item_id", LIMB_RED_FLAGS)
 def test_limb_red_flags_ask_what_is_new_for_the_patient(item_id: str) -> None:
-    """Issue 17: a CRPS limb is cold, numb, weak, discoloured or swollen every day; the question
+    """A CRPS limb is cold, numb, weak, discoloured or swollen every day; the question
     asks only about what is new for this patient, in both languages."""
     text = QUESTIONNAIRE.item(item_id).text
     assert NEW_NOT_USUAL.search(text["en"]), text["en"]

@@ -1,4 +1,4 @@
-"""Hostile questionnaire YAML (issue 11): refused fast, with one line naming the file.
+"""Hostile questionnaire YAML: refused fast, with one line naming the file.
 
 On 1.0 a "billion laughs" file ran 70 s and died of MemoryError (`content_hash` serialised the
 expanded document); a self-referencing anchor and deep nesting crashed with tracebacks.

@@ -1,4 +1,4 @@
-"""Issue 13 item 1 in Chromium through the proxy: two tablets on different app servers, one
+"""In Chromium through the proxy: two tablets on different app servers, one
 coordinator who sees both, an urgent from the other server in the queue, and an app server
 stopped mid-flow losing no submitted screening. Every page is also checked for CSP reports:
 the shipped Content-Security-Policy must not block anything the app needs."""

@@ -1,4 +1,4 @@
-"""The single-server install (issue 20.16, hazard H65): `make run` listens on localhost unless told
+"""The single-server install (hazard H65): `make run` listens on localhost unless told
 otherwise, and deploy/single-server.Caddyfile puts HTTPS with the same security headers as the
 several-servers site in front of it (Caddy's internal CA for a LAN, or the clinic's certificate).
 The README's first screen says so."""

@@ -1,4 +1,4 @@
-"""The clinician role (issue 18): added like any account, may examine; a coordinator may not."""
+"""The clinician role: added like any account, may examine; a coordinator may not."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The `examination:` section is validated at load, and the counting of criteria and the CRPS
-Severity Score follows it (issue 18)."""
+Severity Score follows it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Nothing a patient sees shows the examination or the CRPS Severity Score (issue 18; CLINICAL.md
-sections 1 and 6): the patient flow and the PDF cannot reach the examination code, the patient's
+"""Nothing a patient sees shows the examination or the CRPS Severity Score: the
+patient flow and the PDF cannot reach the examination code, the patient's
 words never speak of it, and the patient copy of a screening that was examined shows none of it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The clinician's examination as FHIR R4 (issue 18): an Observation per sign and for the CSS, one
+"""The clinician's examination as FHIR R4: an Observation per sign and for the CSS, one
 for the conclusion, performer the clinician, derivedFrom the QuestionnaireResponse; all parse with
 fhir.resources R4B and pass our bundle checks beside the screening's own resources."""
 

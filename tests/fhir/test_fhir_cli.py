@@ -171,7 +171,7 @@ def test_batch_refuses_an_overlong_ndjson_line_and_goes_on(
     assert "too large" in rows[1]["error"] and len(rows[1]["error"]) < 100
 
 
-# --- issue 16: a red-flag answer in a response is never lost -------------------------------------
+# --- a red-flag answer in a response is never lost --------- -------------------------------------
 
 
 def _with_answer(response: dict[str, Any], link_id: str, code: str) -> dict[str, Any]:

@@ -94,7 +94,7 @@ def test_in_progress_screening(questionnaire: Questionnaire) -> None:
 
 
 def test_a_red_flag_rule_is_an_observation_with_its_concern_and_level(questionnaire: Questionnaire) -> None:
-    """Issue 17: a combination (red_flag_rules) exports like an item's red flag: its id, its
+    """A combination (red_flag_rules) exports like an item's red flag: its id, its
     concern for staff and its level, and the Observation is valid R4B."""
     result = score(questionnaire, answers(fever_with_hot_red_limb="yes", redness_spreading_fast="yes"))
     resources = list(screening_resources(questionnaire, result, response_id="rule", authored=AUTHORED))

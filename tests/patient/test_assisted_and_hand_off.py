@@ -1,5 +1,5 @@
-"""Issue 19 on the tablet: staff-assisted answering behind the kiosk staff code (item 3), and the
-desk's hand-off taken by the next patient who starts on the named tablet (item 4)."""
+"""On the tablet: staff-assisted answering behind the kiosk staff code, and the desk's hand-off
+taken by the next patient who starts on the named tablet."""
 
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ def _walk(questionnaire: Questionnaire, plan: dict) -> list[flow.Progress]:  # t
 
 @pytest.mark.parametrize("plan", [REFERRAL, NO_PAIN], ids=["pain", "no-pain"])
 def test_progress_only_moves_forward(questionnaire: Questionnaire, plan: dict) -> None:  # type: ignore[type-arg]
-    """Issue 10: "Question 1 of 7" became "Question 2 of 23" after "Yes"."""
+    """"Question 1 of 7" became "Question 2 of 23" after "Yes"."""
     shown = _walk(questionnaire, plan)
     fractions = [step.number / step.total for step in shown]
     assert fractions == sorted(fractions), shown
@@ -109,7 +109,7 @@ def test_answering_yes_on_the_first_screen_does_not_change_its_progress(question
 
 @pytest.mark.parametrize("first", ["yes", "prefer_not_to_say"])
 def test_acuity_yes_interrupts_and_no_leaves_talk_now(questionnaire: Questionnaire, first: str) -> None:
-    """Issue 17: after a yes or a refusal, "thoughts of killing yourself right now?" yes is an
+    """After a yes or a refusal, "thoughts of killing yourself right now?" yes is an
     emergency (the flow stops at that answer); no leaves the talk_now flag as it is."""
     so_far = {**NO_PAIN, "self_harm_thoughts": first}
     assert escalation.level_raised(questionnaire, so_far) == "talk_now"
@@ -160,7 +160,7 @@ TWO = {**NO_PAIN, "self_harm_thoughts": "prefer_not_to_say", "fever_with_hot_red
 def test_escalation_reads_red_flags_as_score_does(
     questionnaire: Questionnaire, answers: dict, expected: tuple[str, ...]  # type: ignore[type-arg]
 ) -> None:
-    """Issue 16: one owner. 1.1 dropped a hidden "yes" on the tablet and in `score` alike."""
+    """One owner. 1.1 dropped a hidden "yes" on the tablet and in `score` alike."""
     result = escalation.result_so_far(questionnaire, answers, "en")
     assert tuple(item.id for item in escalation.raised(questionnaire, answers)) == result.red_flags == expected
     assert escalation.level_raised(questionnaire, answers) == result.red_flag_level

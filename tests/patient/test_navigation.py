@@ -22,7 +22,7 @@ def test_no_pain_skips_to_the_safety_questions(kiosk: Kiosk, questionnaire: Ques
 
 
 def test_the_progress_on_screen_does_not_jump_with_the_answer(kiosk: Kiosk) -> None:
-    """Issue 10: "Question 1 of 7" became "Question 2 of 23" after "Yes"; now the longest path."""
+    """"Question 1 of 7" became "Question 2 of 23" after "Yes"; now the longest path."""
     every = len(kiosk.questionnaire.items)
     kiosk.start("es")
     assert kiosk.progress() == f"Pregunta 1 de {every}"

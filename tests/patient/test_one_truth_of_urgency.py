@@ -1,4 +1,4 @@
-"""Issue 16 on the tablet (AppTest): a disclosure is never taken back, an emergency does not end
+"""On the tablet (AppTest): a disclosure is never taken back, an emergency does not end
 the screening, the screen left behind discloses nothing, and a tablet name is never dropped.
 (The idle time-out's screen left behind is checked in a real browser: tests/browser.)"""
 

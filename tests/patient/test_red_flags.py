@@ -1,4 +1,4 @@
-"""Issue 9: a red flag escalates at the answer, the urgent screen shows even when saving fails,
+"""A red flag escalates at the answer, the urgent screen shows even when saving fails,
 and it stays until staff clear it (AppTest: the logic; tests/browser: the real browser)."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def test_self_harm_refusal_shows_988_after_send(kiosk: Kiosk, saved: Saved) -> N
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_acuity_yes_interrupts_at_once_with_911_and_988(kiosk: Kiosk, saved: Saved, language: str) -> None:
-    """Issue 17: "thoughts of killing yourself right now?" yes is an emergency: the urgent screen
+    """"thoughts of killing yourself right now?" yes is an emergency: the urgent screen
     comes at that answer, and the row is saved with the emergency level."""
     kiosk.start(language)
     reach(kiosk, "self_harm_thoughts", NO_PAIN)
@@ -164,7 +164,7 @@ def test_a_new_session_on_the_same_tablet_shows_the_open_urgent_until_the_queue_
     (row,) = saved()
 
     again = Kiosk(tablet_app("front-1"), kiosk.questionnaire)  # a reload: a new session
-    # issue 16: the screen left behind says only "bring this tablet to the front desk"
+    # The screen left behind says only "bring this tablet to the front desk"
     assert again.words("bring_tablet") in again.screen_text() and row.reference not in again.screen_text()
     other = tablet_app("front-2")  # another tablet is not affected
     assert [b.label for b in other.button] == WELCOME_BUTTONS
@@ -239,7 +239,7 @@ def test_the_kiosk_code_clears_the_tablet_for_good_and_a_wrong_code_does_not(
 
     tablet.at.text_input[0].input("135790").run()
     tablet.tap(clear)
-    tablet.tap(staff_words("staff_end", "es"))  # issue 16: staff choose; here, end the screening
+    tablet.tap(staff_words("staff_end", "es"))  # staff choose; here, end the screening
     assert tablet.has_button("English")
     assert [b.label for b in tablet_app("front-5").button] == WELCOME_BUTTONS  # a reload stays clear
     reloaded.at.run()  # another session still showing it notices at its next look

@@ -11,7 +11,7 @@ import pytest
 from ui.patient import strings
 
 PATIENT_CODE = sorted((Path(strings.__file__).parent).glob("*.py"))
-# CLINICAL.md: say "suggest", never that a patient has the condition.
+# Say "suggest", never that a patient has the condition.
 DIAGNOSTIC = re.compile(r"\b(has CRPS|diagnosed|meets criteria|tiene CRPS|diagnosticad)", re.IGNORECASE)
 
 
@@ -64,7 +64,7 @@ GRADE_EXCEPTIONS = {
     "body_map_chosen": "a place's own label plus '(chosen)': 'Right arm or hand (chosen)' scores grade 0.5",
     "hand_off_greeting": "'Hello' and a first name's initial: 'Hello, M.' scores grade 2.9",
 }
-"""Strings allowed above grade 6, each with its reason (issue 10)."""
+"""Strings allowed above grade 6, each with its reason."""
 
 
 @pytest.mark.parametrize("key", sorted(strings.all_strings()))
@@ -79,7 +79,7 @@ def test_every_english_string_is_at_most_grade_6(key: str) -> None:
 
 
 def test_spanish_wording_fixes_from_the_clinical_review() -> None:
-    """Issue 10: "Saltar" → "Omitir"; "que aplique" → "que corresponda"."""
+    """"Saltar" → "Omitir"; "que aplique" → "que corresponda"."""
     spanish = {key: value["es"] for key, value in strings.all_strings().items()}
     assert spanish["skip"] == "Omitir" and "omitir" in spanish["optional_hint"]
     assert "corresponda" in spanish["pick_all_hint"]
@@ -100,7 +100,7 @@ SPANISH_EXCEPTIONS = {
 
 @pytest.mark.parametrize("key", sorted(strings.all_strings()))
 def test_every_spanish_string_reads_easily(key: str) -> None:
-    """Issue 17: Fernández-Huerta ≥ 70 per string (textstat 0.7.8), the Spanish match of grade 6."""
+    """Fernández-Huerta ≥ 70 per string (textstat 0.7.8), the Spanish match of grade 6."""
     import textstat
 
     spanish = strings.all_strings()[key]["es"].replace("{", "").replace("}", "")

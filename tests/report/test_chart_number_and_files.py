@@ -1,5 +1,5 @@
-"""The clinician PDF carries the chart number staff saved (issue 20.14, hazard H64), and
-`python -m report` writes owner-only files and never through a symbolic link (issue 20)."""
+"""The clinician PDF carries the chart number staff saved (hazard H64), and
+`python -m report` writes owner-only files and never through a symbolic link."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each reader sees (issue 10): the take-home copy, the question as the patient read it, the
+"""What each reader sees: the take-home copy, the question as the patient read it, the
 clinic's clock, and the wording that staff read."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_patient_copy_leaves_out_the_self_harm_answer(answer: str, language: str
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_patient_copy_leaves_out_the_suicide_acuity_question_too(language: str) -> None:
-    """Issue 17: "thoughts of killing yourself right now?" (self_harm_now) follows a yes; the
+    """"thoughts of killing yourself right now?" (self_harm_now) follows a yes; the
     take-home copy, which others may read, prints neither question nor answer."""
     now = QUESTIONNAIRE.item("self_harm_now")
     result = score(QUESTIONNAIRE, with_categories("sensory", self_harm_thoughts="yes", self_harm_now="no"), language)

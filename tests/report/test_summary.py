@@ -78,7 +78,7 @@ def test_patient_copy_in_spanish_round_trips_accents() -> None:
 
 
 def test_answers_read_as_scoring_words_them() -> None:
-    """One owner for answer text (issue 8): the PDF says what `scoring.answer_text` says."""
+    """One owner for answer text: the PDF says what `scoring.answer_text` says."""
     result = score(QUESTIONNAIRE, answers(swelling="unsure", pain_duration=None, pain_intensity=7))
     text = text_of(build(result))
     assert "Not sure" in text

@@ -1,4 +1,4 @@
-"""Backups on SQLite (issue 22): a checked copy with its manifest, private files, encryption, a
+"""Backups on SQLite: a checked copy with its manifest, private files, encryption, a
 tampered copy refused, restore into an empty database only, old (1.0, 1.1) copies upgraded,
 rotation, and the last good backup as the staff pages read it."""
 

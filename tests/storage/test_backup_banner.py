@@ -1,5 +1,5 @@
 """The staff pages show the last good backup; admins get a warning banner when there has been
-none for 26 hours (issue 22), through the real app (AppTest)."""
+none for 26 hours, through the real app (AppTest)."""
 
 from __future__ import annotations
 

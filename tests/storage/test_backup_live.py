@@ -1,4 +1,4 @@
-"""Backups while the clinic works (issue 22): 20 writers saving throughout, on SQLite and
+"""Backups while the clinic works: 20 writers saving throughout, on SQLite and
 PostgreSQL, and the backup process killed with SIGKILL at random points."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Backups on PostgreSQL (issue 22): pg_dump's custom format with a manifest, a tampered copy
+"""Backups on PostgreSQL: pg_dump's custom format with a manifest, a tampered copy
 refused, a non-empty database refused, a 1.0 database's copy restored and upgraded, and a plain
 message when pg_dump is missing."""
 

@@ -1,4 +1,4 @@
-"""Retention (issue 22): `python -m storage purge` removes screenings older than the period
+"""Retention: `python -m storage purge` removes screenings older than the period
 with every row that references them (found from the foreign keys, including tables this code
 does not know), never an open urgent; dry run and real run agree; one audit event, the count
 only; refused without a dry run today, or for a period shorter than RETENTION_PERIOD."""

@@ -1,7 +1,6 @@
-"""The clinic's day in storage (issue 17 item 7): the per-day counts, the queue's date filter and
+"""The clinic's day in storage: the per-day counts, the queue's date filter and
 the export take the clinic's time zone, so a screening at 19:30 in Chicago (01:30 UTC the next
-day) is on the clinic's day, not tomorrow's. And a note's formula after a `;` exports inert
-(issue 20)."""
+day) is on the clinic's day, not tomorrow's. And a note's formula after a `;` exports inert."""
 
 from __future__ import annotations
 

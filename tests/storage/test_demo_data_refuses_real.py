@@ -1,4 +1,4 @@
-"""`make demo-data` never mixes made-up rows into a clinic's real list (issue 20 item 5, hazard
+"""`make demo-data` never mixes made-up rows into a clinic's real list (hazard
 H58): it refuses a database that holds real screenings unless forced, in one line, adding nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Demo examinations (issue 18): made-up, labelled, for about the share asked, and counted."""
+"""Demo examinations: made-up, labelled, for about the share asked, and counted."""
 
 from __future__ import annotations
 

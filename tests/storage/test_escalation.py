@@ -1,4 +1,4 @@
-"""Storage for red-flag escalation (issue 9): a screening saved at the red flag, completed later
+"""Storage for red-flag escalation: a screening saved at the red flag, completed later
 in the same row; urgent never lowered; the tablet's open urgent; every open urgent listed."""
 
 from __future__ import annotations

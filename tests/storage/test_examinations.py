@@ -1,4 +1,4 @@
-"""Examinations in the database (issue 18) on SQLite and PostgreSQL: append-only, audited with the
+"""Examinations in the database on SQLite and PostgreSQL: append-only, audited with the
 clinician's name, never attached to another screening, and counted for the accuracy page."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The desk's hand-off and staff-assisted answering in storage (issue 19 items 3 and 4), on SQLite
+"""The desk's hand-off and staff-assisted answering in storage, on SQLite
 and PostgreSQL: a hand-off is taken once, expires, never echoes the patient's identifiers in the
 audit trail; the saved row carries both identifiers and the help given; staff attach a patient
 afterwards (audited); one chart number's screenings are its history, newest first."""

@@ -1,4 +1,4 @@
-"""Issue 11: notes are checked in storage before the database (length, control characters; a NUL
+"""Notes are checked in storage before the database (length, control characters; a NUL
 used to crash the save on PostgreSQL and print the note in the server log), and SQL parameters
 never reach an error message or a log."""
 

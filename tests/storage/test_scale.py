@@ -1,4 +1,4 @@
-"""Scale (issue 13): the capped count, each queue filter on an index, exports whose memory does
+"""Scale: the capped count, each queue filter on an index, exports whose memory does
 not grow with the rows, `python -m storage export`, demo rows that say they are demo."""
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _queue_filters(storage: Storage) -> dict[str, QueueFilter]:
 def test_each_queue_filter_reads_an_index_in_the_queue_order(demo: Storage, name: str) -> None:
     query = _queue_filters(demo)[name]
     sent = _statements(demo, lambda: demo.list_submissions(query, page=1, page_size=25))
-    # the count, the page, and (when the page holds urgent rows) their kept red-flag answers (issue 16)
+    # the count, the page, and (when the page holds urgent rows) their kept red-flag answers
     assert len(sent) in (2, 3) and all("red_flag_events" in statement for statement, _ in sent[2:])
     for statement, parameters in sent:
         plan = _plan(demo, statement, parameters)

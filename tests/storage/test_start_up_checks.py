@@ -1,4 +1,4 @@
-"""Hostile or mistaken databases at start (issue 20): a damaged SQLite file, a typo in its path, an
+"""Hostile or mistaken databases at start: a damaged SQLite file, a typo in its path, an
 engine we do not support and a negative demo count are each one line and exit status 2 (the app
 shows staff the same line), and nothing is created or written."""
 

@@ -1,4 +1,4 @@
-"""Issue 16: once any red flag has been answered in its `urgent_if`, every reader says urgent at the
+"""Once any red flag has been answered in its `urgent_if`, every reader says urgent at the
 most severe level ever raised, whatever was answered after, and in whatever order (hypothesis).
 Readers: the read-back result, the clinician PDF's text, the CSV row, the FHIR Bundle and the
 alert's level. Plus the red_flag_events revision's upgrade of urgent rows saved before it."""
@@ -27,7 +27,7 @@ from tests.support.urgency_readers import alerted_levels, csv_row, fhir_bundle, 
 
 QUESTIONNAIRE = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 ALWAYS_ASKED = [item for item in QUESTIONNAIRE.red_flag_items if not item.show_if]
-"""The red flags asked of everyone (the tight-cast one hangs on the cast question: issue 16 item 3)."""
+"""The red flags asked of everyone (the tight-cast one hangs on the cast question)."""
 LEVEL_WORDS = yaml.safe_load((Path(__file__).parents[2] / "report" / "strings.yaml").read_text())["en"]["levels"]
 _KEYS = itertools.count()
 
@@ -107,7 +107,7 @@ def test_every_reader_says_urgent_at_the_most_severe_level_ever_raised_in_any_or
 
 
 def test_self_harm_after_fever_is_stored_as_talk_now_not_same_day(storage: Storage) -> None:
-    """Issue 16: the level order was wrong in storage (same_day above talk_now)."""
+    """The level order was wrong in storage (same_day above talk_now)."""
     row_id = as_the_tablet_saves(storage, QUESTIONNAIRE, [("fever_with_hot_red_limb", "yes"),
                                                           ("self_harm_thoughts", "yes")])
     with storage.engine.connect() as connection:

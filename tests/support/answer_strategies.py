@@ -31,7 +31,7 @@ def answer_sets(draw: st.DrawFn) -> dict[str, object]:
 
 
 def expected_rules(given_answers: dict[str, object]) -> set[str]:
-    """The red-flag rules of CLINICAL.md §4, written out by hand (all items asked of everyone,
+    """The red-flag rules of questionnaires/crps.yaml, written out by hand (all items asked of everyone,
     or after a yes to the spine question)."""
     said = given_answers.get
     spine = said("spine_procedure_4_weeks") == "yes"

@@ -104,7 +104,7 @@ of the screen before is left over (marked stale until the run replaces or drops 
 
 
 def settle(page: Any, timeout: float = 30_000) -> None:
-    """Wait for the run to finish before reading the page (issue 8: under load, the last screen's
+    """Wait for the run to finish before reading the page (under load, the last screen's
     elements stay on show, marked stale, until the run that replaces them is done).
 
     Call it after waiting for something the new screen shows, so the run has started."""

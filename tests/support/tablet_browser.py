@@ -94,7 +94,7 @@ FIRST_FRAME_OF_WELCOME = """(words) => {
   return words.filter((w) => body.includes(w));
 }"""
 """Checked on every animation frame: at the first frame the welcome title is on show, which of
-`words` are still on the page (issue 8: the reset clears the page before the rerun)."""
+`words` are still on the page (the reset clears the page before the rerun)."""
 
 
 def assert_no_trace(page: Page, plan: Mapping[str, AnswerValue], reference: str, language: str) -> None:

@@ -1,4 +1,4 @@
-"""Every reader of a stored screening's urgency (issue 16), as text a test can check: the read-back
+"""Every reader of a stored screening's urgency, as text a test can check: the read-back
 result, the coordinator page, the clinician and patient PDFs (pypdf), the CSV row, the FHIR
 Bundle and the alert's level. Each reads the database as the app does."""
 

@@ -1,4 +1,4 @@
-"""The screen's accuracy (url /accuracy, issue 18): per questionnaire version over the chosen
+"""The screen's accuracy (url /accuracy): per questionnaire version over the chosen
 dates, screenings, examined, the 2x2 of the screen's suggestion against the clinician's
 conclusion, PPV, sensitivity, specificity and NPV with Wilson 95% intervals ("too few to tell"
 when an interval is wider than +/-20 points), the number not yet decided, and per red flag how

@@ -1,4 +1,4 @@
-"""Staff-entered text shown as text, never as Markdown (issue 20 item 4).
+"""Staff-entered text shown as text, never as Markdown.
 
 `st.caption`, `st.markdown`, `st.error`/`st.success` and the cells of `st.table` all render
 Markdown (and Streamlit's directives: `:red[...]`, `:material/...:`, `$...$` maths). A display

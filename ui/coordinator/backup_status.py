@@ -1,5 +1,5 @@
 """The last good backup on every staff page: its time for everyone, and for admins a warning
-when there has been none for 26 hours (issue 22). One indexed read per page run."""
+when there has been none for 26 hours. One indexed read per page run."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Screenings per day as a static SVG bar chart: no "Download as PNG", "Show data" or other
-built-in way for data to leave the page (issue 11). Only counts, never patient data. The page
-shows it as an image (`st.image`): st.html's sanitiser drops <svg> (issue 20.10); the legend and
+built-in way for data to leave the page. Only counts, never patient data. The page
+shows it as an image (`st.image`): st.html's sanitiser drops <svg>; the legend and
 a text alternative are made here too."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The clinician's examination on a screening's page (issue 18): "Record examination".
+"""The clinician's examination on a screening's page: "Record examination".
 
 Only a clinician or an administrator may record one (`access.roles`: the `examine` action); a
 coordinator sees that it exists and who may record it, nothing to click. The form puts each

@@ -7,9 +7,9 @@ are signed out after STAFF_IDLE_MINUTES without a click; an OIDC user is really 
 (`st.logout`), so the next rerun does not sign them straight back in.
 
 Every page run reads the account once (`account_still_allows`, called by `session.current`): a
-disabled, demoted or changed account is signed out on its next click (issue 20 item 1). A
+disabled, demoted or changed account is signed out on its next click. A
 password sign-in also gets a reload cookie (set by the app's route, `ui.session_route`), so F5
-keeps it signed in until idle time-out or sign-out (issue 20 item 3).
+keeps it signed in until idle time-out or sign-out.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ _RENDER: dict[str, tuple[Callable[[], None], str]] = {
     "AUDIT": (audit_log.render, "Audit log"),
     "ACCOUNTS": (staff_accounts.render, "Staff accounts"),
 }
-URL_PATHS["ACCURACY"] = "accuracy"  # issue 18: every signed-in staff role
+URL_PATHS["ACCURACY"] = "accuracy"  # every signed-in staff role
 _RENDER["ACCURACY"] = (screen_accuracy.render, "Screen accuracy")
 _BUILT: dict[str, st.Page] = {}
 

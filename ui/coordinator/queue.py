@@ -77,7 +77,7 @@ def _chart(storage: Storage, questionnaire: Questionnaire, zone: tzinfo) -> None
     labels = {tier.id: tier.label["en"] for tier in questionnaire.tiers}
     st.markdown(f"**Screenings per day (clinic days, {clinic_clock.zone_name(zone)}), last 6 weeks**")
     # An image, not st.html: st.html sanitises with DOMPurify's HTML profile, which drops <svg>
-    # (the chart drew its heading and legend only: issue 20.10).
+    # (the chart drew its heading and legend only).
     st.image(daily_svg(rows, labels), width="stretch", alt=chart_alt(rows))
     st.caption(legend(rows, labels))
 
@@ -134,7 +134,7 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
     # The table's key changes with the page, so coming back to the queue starts with no row picked.
     # A click on any cell, or the arrow keys moving onto it, selects a cell (the grid's selection
     # follows the keyboard: st.dataframe reports no separate Enter); the row's tick box selects the
-    # row: either opens that screening (issue 20.11; 1.1 opened only on the tick box).
+    # row: either opens that screening (1.1 opened only on the tick box).
     key = staff.widget_key(f"queue-table:{session.queue_page}:{hash(session.queue_filter)}")
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode=["single-row", "single-cell"], key=key)
@@ -180,7 +180,7 @@ def has_next(page: QueuePage) -> bool:
 
 
 def hand_off_form(session: staff.StaffSession) -> None:
-    """The desk's hand-off (issue 19): "Start a screening on tablet front-1" for a patient with
+    """The desk's hand-off: "Start a screening on tablet front-1" for a patient with
     the chart number and date of birth (the first name only for its initial, if the clinic shows
     it). The next patient who starts on that tablet takes it, once; it expires after
     HAND_OFF_MINUTES. Pending hand-offs are listed, each can be withdrawn; all audited."""

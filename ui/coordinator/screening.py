@@ -74,7 +74,7 @@ def render() -> None:
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
-    clinician_examination.render(row, questionnaire, session)  # issue 18: staff only
+    clinician_examination.render(row, questionnaire, session)  # staff only
     _chart_number(row)
     _history(row, questionnaire, zone)
     _downloads(row, questionnaire, session.actor, zone)
@@ -84,7 +84,7 @@ def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None
     if not row.result.urgent:
         return
     lines = [f"- {line}" for line in red_flag_concerns(questionnaire, row.result, "en")]  # most severe first
-    # Issue 16: a flag stays raised when the answer was changed ("answered yes at 10:02, changed to
+    # A flag stays raised when the answer was changed ("answered yes at 10:02, changed to
     # no at 10:04"), and red-flag questions an unfinished screening never asked are listed.
     lines += [f"- {line}" for line in staff_lines(questionnaire, row.result, partial(clock_time, zone=zone))]
     st.error("**URGENT: staff must talk with this patient now.**\n\n" + "\n".join(lines), icon=":material/warning:")
@@ -96,7 +96,7 @@ def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None
 
 
 def _patient(row: Submission) -> None:
-    """Who the screening belongs to (issue 19): both identifiers, or "no patient attached" (attach
+    """Who the screening belongs to: both identifiers, or "no patient attached" (attach
     below); and whether a staff member or an interpreter answered with the patient. As text."""
     with st.container(key="screening-patient"):
         st.text(f"Patient: {patient_words(row)}")
@@ -122,7 +122,7 @@ def _history(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> Non
 
 
 def clock_time(moment: datetime, zone: tzinfo) -> str:
-    """A time of day at the clinic with its zone, "10:02 EST" (red-flag answers, issue 16)."""
+    """A time of day at the clinic with its zone, "10:02 EST" (red-flag answers)."""
     local = moment.astimezone(zone)
     return f"{local:%H:%M} {local.tzname() or ''}".rstrip()
 
@@ -151,7 +151,7 @@ def _outcome(row: Submission, questionnaire: Questionnaire) -> None:
         for f in result.findings
     ]
     st.markdown("\n".join(lines))
-    # The scoring's reasons, in the screening's language; the patient never sees them (issue 20.15).
+    # The scoring's reasons, in the screening's language; the patient never sees them.
     label = "Reasons for the suggestion (the screen's rules" + (
         f", in {language_name(row.language)}" if row.language != "en" else "") + ")"
     with st.expander(label, expanded=row.language == "en"):
@@ -250,7 +250,7 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
     typed = str(st.session_state.get(staff.widget_key(f"chart:{screening_id}:{shown_version}")) or "").strip()
     born = st.session_state.get(staff.widget_key(f"chart-born:{screening_id}:{shown_version}"))
     try:
-        if isinstance(born, date):  # issue 19: both identifiers, audited as "patient_attached"
+        if isinstance(born, date):  # both identifiers, audited as "patient_attached"
             outcome = resources.storage().attach_patient(screening_id, typed or None, born, actor=session.actor)
         else:
             outcome = resources.storage().set_patient_identifier(screening_id, typed or None, actor=session.actor)
@@ -313,5 +313,5 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
         base_url=base_url, birth_date=row.patient_birth_date,
         assisted=(row.assisted_role, row.assisted_by) if row.assisted_role and row.assisted_by else None,
     )
-    bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)  # issue 18
+    bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)
     return json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")

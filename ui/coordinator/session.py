@@ -24,7 +24,7 @@ _WIDGET_PREFIX = "staff:"
 class Role(StrEnum):
     COORDINATOR = "coordinator"
     ADMIN = "admin"
-    CLINICIAN = "clinician"  # issue 18: records examinations
+    CLINICIAN = "clinician"  # records examinations
 
 
 class SignInKind(StrEnum):
@@ -78,8 +78,8 @@ def current() -> StaffSession | None:
     """The staff member signed in on this tab, or None.
 
     Once per script run (before any button's callback acts) the account is read again: a
-    session whose account was disabled, demoted or changed since sign-in ends here (issue 20
-    item 1), so every caller, callbacks included, sees None on the next click."""
+    session whose account was disabled, demoted or changed since sign-in ends here, so every
+    caller, callbacks included, sees None on the next click."""
     session = st.session_state.get(_SESSION_KEY)
     if not isinstance(session, StaffSession):
         return None

@@ -12,7 +12,7 @@ from ui.coordinator import session as staff
 def render() -> None:
     from ui.coordinator import pages  # here, not at the top: pages imports this module
 
-    deep_link.remember()  # an alert's /staff?reference=...: opened after sign-in (issue 20.13)
+    deep_link.remember()  # an alert's /staff?reference=...: opened after sign-in
     st.title("Staff sign-in")
     if guard.is_signed_in():
         st.switch_page(pages.QUEUE)

@@ -115,7 +115,7 @@ def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zo
 def enable_alerts_button() -> None:
     """The coordinator's first click turns on the chime and asks for notification permission."""
     # Styled as the pages' own secondary buttons (.streamlit/config.toml: baseFontSize 20, text #111827;
-    # the frame has none of the page's CSS): issue 20.15.
+    # the frame has none of the page's CSS).
     st.iframe(ENABLE_ALERTS_HTML, height=56)
 
 

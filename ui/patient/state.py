@@ -2,7 +2,7 @@
 
 Every widget key on the patient screens is made by `widget_key`, which puts the per-patient
 number inside the key. Clearing session state alone does not reset a widget (a radio with the
-same key came back ticked, STREAMLIT-NOTES.md); a new number gives every widget a fresh key,
+same key came back ticked); a new number gives every widget a fresh key,
 and `next_patient` also drops the old keys so no answer stays in the session.
 """
 
@@ -93,7 +93,7 @@ class PatientSession:
     read_aloud_screen: tuple[Step, str | None] | None = None
     """The screen last read by itself (a question is read once when it first appears)."""
     assisted: tuple[str, str] | None = None
-    """Staff help (issue 19): ("staff", NAME) or ("interpreter", LANGUAGE), turned on behind the
+    """Staff help: ("staff", NAME) or ("interpreter", LANGUAGE), turned on behind the
     kiosk staff code on the welcome screen; saved with the screening; gone for the next patient."""
     assist_problem: str | None = None
     """Why turning staff help on was refused (wrong code, no name), shown in the staff box."""

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.patient.strings import LANGUAGES
 
-# The affected hand may hurt, shake or be weak (CLINICAL.md section 5): every target is at
+# The affected hand may hurt, shake or be weak: every target is at
 # least 56 px high and spans the width where it can; answers are whole rows, not small dots.
 _CSS = """
 <style>

@@ -51,7 +51,7 @@ def escalate(session: PatientSession) -> None:
         session.staff_cleared = False  # news for staff: the urgent screen comes back at the end
     if new_ids or taken_back or session.save_pending:
         _save(session, escalation.result_so_far(questionnaire, answers, session.language), complete=False)
-    by_id = {item.id: item for item in items}  # red-flag items and red-flag rules (issue 17)
+    by_id = {item.id: item for item in items}  # red-flag items and red-flag rules
     if any(escalation.interrupts(escalation.level_of(by_id[item_id])) for item_id in new_ids):
         session.step = Step.URGENT
 

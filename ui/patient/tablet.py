@@ -1,7 +1,7 @@
 """The tablet's name (`?tablet=front-1`) and the urgent screen it must bring back after a reload.
 
-The name comes from the URL the clinic sets up on each tablet. It is never silently dropped
-(issue 16): case, spaces around it and "_" are normalised (`Front_1` -> `front-1`), and the
+The name comes from the URL the clinic sets up on each tablet. It is never silently dropped:
+case, spaces around it and "_" are normalised (`Front_1` -> `front-1`), and the
 welcome screen shows the name as normalised ("Tablet front-1"); a name still not 1-32 of a-z,
 0-9 and "-" (too long, accents, other characters) is refused on the tablet itself, with a
 full-screen staff message before any patient starts (`storage.records.normalise_tablet` says
@@ -90,7 +90,7 @@ def restore_open_urgent(session: PatientSession, questionnaire: Questionnaire) -
 
 def take_hand_off(session: PatientSession) -> None:
     """The patient starts (taps a language): take this tablet's pending hand-off from the desk,
-    once (issue 19). A session that already has one, or a tablet without a name, takes none."""
+    once. A session that already has one, or a tablet without a name, takes none."""
     if session.patient is not None or session.tablet is None:
         return
     try:

@@ -49,8 +49,8 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
 
 
 def _left_behind(session: PatientSession) -> None:
-    """The patient is away: nothing about what was answered, no reference code (CLINICAL.md
-    section 4), in both languages; staff clear it as usual (their box in English)."""
+    """The patient is away: nothing about what was answered, no reference code, in
+    both languages; staff clear it as usual (their box in English)."""
     with st.container(key="urgent-left-behind"):
         st.title(" / ".join(text("bring_tablet", language) for language in LANGUAGES), anchor=False)
     _staff_box(session, "en")
@@ -168,7 +168,7 @@ def staff_code_problem(session: PatientSession, typed: str, wrong: str) -> str |
     """Check the kiosk staff code typed on this tablet (`access`: hashed, throttled, audited);
     None when it is right, else why not: `wrong` (the caller's words for "not right", plus how long
     it is locked, if it now is), or access's own words (busy, locked). Used here and by the
-    welcome screen's staff help switch (issue 19)."""
+    welcome screen's staff help switch."""
     address = access.client_address(st.context.headers, st.context.ip_address, resources.settings().trusted_proxies)
     outcome = access.check_kiosk_code(resources.storage(), typed, client_address=address,
                                       tablet=session.tablet or "unnamed")

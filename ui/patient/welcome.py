@@ -57,7 +57,7 @@ def _both(key: str, **values: object) -> str:
 
 
 def _assist_box(session: PatientSession) -> None:
-    """Staff-assisted answering (issue 19): behind the kiosk staff code, a staff member (their
+    """Staff-assisted answering: behind the kiosk staff code, a staff member (their
     name) or a phone interpreter (the language) answers with the patient. Saved with the
     screening; the next patient starts without it (`state.next_patient`)."""
     if session.assisted is not None:
