@@ -1,5 +1,5 @@
-"""Below the page: the account check each page run makes, and the reload
-cookie's session row (one-time hand-over, idle time-out, sign-out, disable, account changes)."""
+"""Staff sessions in access/, without a page: the account check each page run makes, and the
+reload cookie's session row (one-time hand-over, idle time-out, sign-out, disable, account changes)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""In Chromium: the desk starts a screening on tablet front-1 from the queue, the tablet
+"""The desk's hand-off in Chromium: the desk starts a screening on tablet front-1 from the queue, the tablet
 greets the patient by initial only, the patient (helped by a staff member) answers and sends, and
 the saved row carries both identifiers, into the clinician PDF's text and the FHIR Bundle. axe-core
 finds nothing serious on the new screens."""

@@ -1,4 +1,4 @@
-"""In a real browser: a red flag answered yes, then changed to no on the review screen
+"""One truth of urgency in a real browser: a red flag answered yes, then changed to no on the review screen
 and sent, stays raised for every reader (one flag of each level); an emergency cleared by staff
 lets the patient go on; the urgent screen left after the idle time-out says nothing answered."""
 

@@ -1,4 +1,4 @@
-"""In a real browser: a red flag escalates at the answer, the urgent screen survives a
+"""Red flags on the tablet in a real browser: a red flag escalates at the answer, the urgent screen survives a
 reload and a failed save, and only staff clear it (the queue's acknowledgement or the kiosk code)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""On the staff side: the queue starts a hand-off to a tablet (checked,
-audited), the queue and urgent list show both identifiers or "no patient attached", the detail
-page shows staff help, attaches a patient afterwards (audited) and lists that patient's history,
-newest first; the PDF header, CSV and FHIR carry both identifiers."""
+"""The hand-off and the patient's identifiers on the staff pages, in AppTest: the queue starts a
+hand-off to a tablet (checked, audited), the queue and urgent list show both identifiers or "no
+patient attached", the detail page shows staff help, attaches a patient afterwards (audited) and
+lists that patient's history, newest first; the PDF header, CSV and FHIR carry both identifiers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The coordinator pages a new user found rough and the clinic's clock on
-them, in AppTest: the alert's link opens its screening after sign-in, the audit
+"""The queue and the pages around it, in AppTest: the export built on a click and capped, the
+filter by reference, the alert's link opens its screening after sign-in, the audit
 log describes a filter in words, a new filter starts at page 1, the reasons' heading says what
 they are, and the pages say which clock they keep and count by it."""
 

@@ -1,4 +1,4 @@
-"""In AppTest: every page run reads the account, so a disable, demotion or
+"""Staff sessions on the coordinator pages, in AppTest: every page run reads the account, so a disable, demotion or
 password reset ends an open session on the next run (audited, with a notice)."""
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""The urgent list in order of danger (hazard H58): level first (emergency,
-talk-now, same-day), longest waiting first within a level, every emergency and talk-now on the
-first screen however long yesterday's same-day backlog is, the count per level in the heading,
-and demo rows never mixed into a clinic's list unless asked for."""
+"""The urgent list in order of danger (hazard H58): level first (emergency, talk-now, same-day),
+longest waiting first within a level, every emergency and talk-now on the first screen however
+long yesterday's same-day backlog is, the count per level in the heading, demo rows never mixed
+into a clinic's list unless asked for, each row's tablet and minutes waiting, and one bell for a
+new urgent with no patient data."""
 
 from __future__ import annotations
 

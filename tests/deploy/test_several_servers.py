@@ -1,4 +1,4 @@
-"""In Chromium through the proxy: two tablets on different app servers, one
+"""Several app servers behind the proxy, in Chromium: two tablets on different app servers, one
 coordinator who sees both, an urgent from the other server in the queue, and an app server
 stopped mid-flow losing no submitted screening. Every page is also checked for CSP reports:
 the shipped Content-Security-Policy must not block anything the app needs."""

@@ -1,4 +1,4 @@
-"""On the tablet (AppTest): a disclosure is never taken back, an emergency does not end
+"""One truth of urgency on the tablet, in AppTest: a disclosure is never taken back, an emergency does not end
 the screening, the screen left behind discloses nothing, and a tablet name is never dropped.
 (The idle time-out's screen left behind is checked in a real browser: tests/browser.)"""
 
