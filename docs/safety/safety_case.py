@@ -81,7 +81,7 @@ def outcomes(junit: Path) -> dict[str, str]:
     for case in ET.parse(junit).getroot().iter("testcase"):  # noqa: S314  (pytest's own file)
         classname, name = case.get("classname", ""), case.get("name", "")
         parts = classname.split(".")
-        # classname is "tests.core.test_cli" or "tests.core.test_cli.TestClass".
+        # classname is "tests.scoring.test_cli" or "tests.scoring.test_cli.TestClass".
         module_parts = parts
         klass = ""
         if parts and parts[-1][:1].isupper():
