@@ -14,10 +14,9 @@ from scoring import Questionnaire
 from storage import STATUSES, InvalidInput, QueueFilter, QueuePage, Storage, hand_off
 from storage.export import describe_filter
 from ui import alerting, resources
-from ui.coordinator import clinic_clock, deep_link, export, guard, header
+from ui.coordinator import clinic_clock, deep_link, export, guard, header, nav
 from ui.coordinator import session as staff
 from ui.coordinator.chart import chart_alt, daily_svg, legend
-from ui.coordinator.screening import open_screening
 from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list, patient_words
 from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
 
@@ -141,7 +140,7 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
     chosen = chosen_row(getattr(event, "selection", None))
     if chosen is not None and 0 <= chosen < len(page.rows):
         st.session_state.pop(key, None)
-        open_screening(page.rows[chosen].id)
+        nav.open_screening(page.rows[chosen].id)
     back, forward = st.columns(2)
     if back.button("Previous page", disabled=session.queue_page <= 1, key=staff.widget_key("prev")):
         session.queue_page -= 1

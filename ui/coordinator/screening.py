@@ -31,16 +31,6 @@ DISCLAIMER = (
 _MESSAGE = staff.widget_key("screening:message")
 
 
-def open_screening(screening_id: int) -> None:
-    """Remember which screening to show (in the staff session, never in the URL) and go there."""
-    from ui.coordinator import pages  # here, not at the top: pages imports this module
-
-    session = staff.current()
-    if session is not None:
-        session.selected_id = screening_id
-        st.switch_page(pages.SCREENING)
-
-
 def render() -> None:
     session = guard.require_staff()
     storage = resources.storage()

@@ -9,6 +9,7 @@ behind by prefix guessing).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -85,9 +86,7 @@ def current() -> StaffSession | None:
         return None
     run = this_run()
     if run is None or session.checked_in is not run:
-        from ui.coordinator import guard  # guard imports this module
-
-        if not guard.account_still_allows(session):
+        if _account_check is None or not _account_check[0](session):
             return None
         session.checked_in = run
     return session
@@ -97,6 +96,18 @@ def this_run() -> object | None:
     """An object that is new for every script run (Streamlit's per-run cursor map), or None."""
     ctx = get_script_run_ctx()
     return None if ctx is None else ctx.cursors
+
+
+AccountCheck = Callable[[StaffSession], bool]
+_account_check: tuple[AccountCheck] | None = None
+
+
+def check_accounts_with(check: AccountCheck) -> None:
+    """Set how `current` asks, once per run, whether the account still allows its session: by
+    `guard` as it loads (the check reads storage and access, which this module does not import).
+    Until then `current` finds no session at all: it fails closed."""
+    global _account_check
+    _account_check = (check,)
 
 
 def start(session: StaffSession) -> StaffSession:

@@ -17,7 +17,7 @@ from storage import Submission
 from storage.demo import DEMO_TABLET  # the tablet name `make demo-data` gives its rows
 from storage.urgent import SAME_DAY, UrgentList, urgent_list
 from ui import resources
-from ui.coordinator import clinic_clock
+from ui.coordinator import clinic_clock, nav
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 20
@@ -157,9 +157,7 @@ def live_urgent_list() -> None:
         line, button = st.columns([6.4, 0.8], vertical_alignment="center")
         line.markdown(urgent_line(row, questionnaire, now, zone))
         if button.button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
-            from ui.coordinator.screening import open_screening
-
-            open_screening(row.id)
+            nav.open_screening(row.id)
     pages = urgent.same_day_pages
     if pages > 1:  # only same-day rows are paged: every emergency and talk-now is above, on every page
         back, where, forward = st.columns([1, 2, 1])
