@@ -315,6 +315,13 @@ RETIRED_SETTINGS: dict[str, str] = {
 """Settings the app no longer reads, with what replaced each (said in the log at start)."""
 
 
+def default(name: str) -> Any:
+    """The setting `name`'s default, parsed: for values built by hand (tests, tools), so no other
+    module keeps a default of its own."""
+    spec = next(spec for spec in SPECS if spec.name == name)
+    return spec.parse(spec.default)
+
+
 def read_secrets(path: Path = SECRETS_PATH) -> dict[str, Any]:
     """The top-level values of secrets.toml ({} when there is none)."""
     try:
