@@ -209,3 +209,21 @@ def test_no_import_circles() -> None:
     unexpected = [circle for circle in circles if not any(set(circle) <= known for known in CIRCLES_TO_BREAK)]
     assert unexpected == [], "import circles (a leaf module breaks one, as ui/coordinator/nav.py does): " + "; ".join(
         " -> ".join(circle) for circle in unexpected)
+
+
+# Role names have one owner, `access.roles.Role`; storage sits below access and checks the same list.
+ROLE_WORDS = {"coordinator", "admin"}  # "clinician" is also the staff copy of the PDF (report.Variant)
+
+
+def test_role_names_are_written_once() -> None:
+    from access.roles import ROLES, Role
+    from storage.staff import ROLES as STORED_ROLES
+
+    assert STORED_ROLES == ROLES == ("coordinator", "admin", "clinician")
+    paths = [p for p in (*modules("access"), *modules("ui"), *modules("alerts"), *modules("bench"), REPO / "app.py")
+             if p != REPO / "access" / "roles.py"]
+    written = [(str(path.relative_to(REPO)), node.lineno) for path in paths
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and (node.value in ROLE_WORDS or (
+                   node.value == Role.CLINICIAN and path.parent.name == "access"))]
+    assert written == [], "a role name written out; use access.roles.Role"

@@ -21,12 +21,12 @@ from html import escape
 import streamlit as st
 
 import access
-from access import StaffMember, devices
+from access import Role, StaffMember, devices
 from access import sessions as staff_sessions
 from access.throttle import normalise_username
 from ui import resources, session_route
 from ui.coordinator import session as staff
-from ui.coordinator.session import Role, SignInKind, StaffSession
+from ui.coordinator.session import SignInKind, StaffSession
 
 _SIGNED_OUT_NOTICE = "staff_signed_out_after_minutes"
 """Set on idle sign-out so the sign-in page can say why (outside the staff session, which ends)."""

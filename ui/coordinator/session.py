@@ -16,16 +16,11 @@ from enum import StrEnum
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from access.roles import Role
 from storage import QueueFilter
 
 _SESSION_KEY = "staff_session"
 _WIDGET_PREFIX = "staff:"
-
-
-class Role(StrEnum):
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-    CLINICIAN = "clinician"  # issue 18: records examinations
 
 
 class SignInKind(StrEnum):
