@@ -105,7 +105,7 @@ def test_staff_help_can_be_turned_off_before_the_patient_starts(kiosk: Kiosk, da
 def test_the_next_patient_on_the_tablet_takes_the_hand_off_once(kiosk: Kiosk, database_url: str,
                                                                 saved: Saved) -> None:
     storage = Storage(database_url)
-    hand_off.start(storage, tablet="front-1", chart_number="MRN-12345678", birth_date=BORN, first_name="Maria",
+    hand_off.start(storage, tablet="front-1", chart_number="MRN-12345678", birth_date=BORN, patient_name="Maria Lopez",
                    actor="desk")
     tablet = Kiosk(tablet_app("front-1"), kiosk.questionnaire)
     screen = tablet.screen_text()
@@ -128,7 +128,7 @@ def test_the_tablet_shows_only_the_initial_when_the_clinic_allows_it(
 ) -> None:
     monkeypatch.setenv("TABLET_SHOWS_INITIAL", "true")
     hand_off.start(Storage(database_url), tablet="front-1", chart_number="MRN-12345678", birth_date=BORN,
-                   first_name="maria", actor="desk")
+                   patient_name="maria Lopez", actor="desk")
     screen = Kiosk(tablet_app("front-1"), kiosk.questionnaire).screen_text()
     assert text("hand_off_greeting", "en", initial="M") in screen
     assert "Maria" not in screen and "maria" not in screen and "MRN" not in screen
