@@ -74,6 +74,7 @@ class SummaryHeader:
 
 BIRTH_DATE_WORDS = "Date of birth"
 NAME_WORDS = "Name"
+PATIENT_WORDS, NO_PATIENT_WORDS = "Patient", "no patient attached"
 ASSISTED_WORDS = "Answered with"
 """The clinician copy is in English: these header rows are its own words."""
 
@@ -139,9 +140,10 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
 def footer_patient(header: SummaryHeader, words: dict[str, Any]) -> str:
     """The patient's identifiers on every page of the clinician copy, as filed (H40, H64): chart
     number, date of birth, name; "" without a chart number. A line of its own above the reference
-    line, so a long chart number or name never runs into "Page N of M"."""
+    line, so a long chart number or name never runs into "Page N of M". A walk-up's reads "Patient:
+    no patient attached", as on every staff screen (issue 19)."""
     if not header.patient_identifier:
-        return ""
+        return f"{PATIENT_WORDS}: {NO_PATIENT_WORDS}"
     parts = [f"{words['chart_number']} {header.patient_identifier}"]
     if header.patient_birth_date is not None:
         parts.append(f"{BIRTH_DATE_WORDS} {header.patient_birth_date:%Y-%m-%d}")
@@ -277,6 +279,8 @@ class _Sections:
         ]
         if clinician:  # the chart number files the copy with the right patient (hazard H64)
             rows.insert(1, [words["chart_number"], header.patient_identifier or words["no_chart_number"]])
+            if not header.patient_identifier:  # an anonymous walk-up, worded as on every staff screen
+                rows.insert(1, [PATIENT_WORDS, NO_PATIENT_WORDS])
             if header.patient_birth_date is not None:
                 rows.insert(2, [BIRTH_DATE_WORDS, f"{header.patient_birth_date:%Y-%m-%d}"])
             if header.patient_name:  # the other second identifier (issue 19), escaped by paragraph()

@@ -250,7 +250,7 @@ def test_the_pdf_header_and_fhir_carry_the_name_the_patient_copy_never(storage: 
     pdf = build_summary(row.result, QUESTIONNAIRE, summary_header(row),
                         SummaryOptions(variant="clinician", generated_at=datetime.now(UTC)))
     first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert "Chart number MRN-12345678" in first and "Name Zoë D’Arcy-Núñez" in first
+    assert "Chart number\nMRN-12345678\nName\nZoë D’Arcy-Núñez\n" in first  # the header's rows
     assert "Date of birth" not in first
     footer = [line for line in first.splitlines() if line.startswith("Chart number MRN-12345678 ·")]
     assert footer == ["Chart number MRN-12345678 · Name Zoë D’Arcy-Núñez"]  # every page, its own line
@@ -270,7 +270,8 @@ def test_the_pdf_header_and_fhir_carry_the_name_the_patient_copy_never(storage: 
     assert (patient["birthDate"], patient["name"]) == ("1980-02-03", [{"text": "Ann Lee"}])
     first = PdfReader(io.BytesIO(build_summary(both.result, QUESTIONNAIRE, summary_header(both), SummaryOptions(
         variant="clinician", generated_at=datetime.now(UTC))))).pages[0].extract_text()
-    assert "Date of birth 1980-02-03" in first and "Name Ann Lee" in first
+    assert "Date of birth\n1980-02-03\nName\nAnn Lee\n" in first
+    assert "Chart number MRN-9 · Date of birth 1980-02-03 · Name Ann Lee" in first  # the footer
 
 
 def test_the_csv_and_ndjson_exports_carry_the_name(storage: Storage) -> None:
@@ -285,3 +286,16 @@ def test_the_csv_and_ndjson_exports_carry_the_name(storage: Storage) -> None:
     write_ndjson(storage.iter_export_rows(QueueFilter()), out, questionnaire=QUESTIONNAIRE)
     (patient,) = [r for r in map(json.loads, out.getvalue().splitlines()) if r["resourceType"] == "Patient"]
     assert patient["name"] == [{"text": "Ann Lee"}]
+
+
+def test_a_walk_ups_clinician_pdf_says_no_patient_attached_on_every_page(storage: Storage) -> None:
+    """Issue 19: a walk-up is "no patient attached" everywhere; the clinician PDF said only "Chart
+    number (none saved...)" on its first page and nothing on the others."""
+    row = save(storage, "a", "sensory", "vasomotor", "sudomotor_edema", "motor_trophic")
+    pdf = PdfReader(io.BytesIO(build_summary(row.result, QUESTIONNAIRE, summary_header(row), SummaryOptions(
+        variant="clinician", generated_at=datetime.now(UTC)))))
+    assert "Patient\nno patient attached\nChart number\n(none saved" in pdf.pages[0].extract_text()  # header
+    assert all("Patient: no patient attached" in page.extract_text() for page in pdf.pages)
+    patient_copy = PdfReader(io.BytesIO(build_summary(row.result, QUESTIONNAIRE, summary_header(row), SummaryOptions(
+        variant="patient", generated_at=datetime.now(UTC)))))
+    assert not any("no patient attached" in page.extract_text() for page in patient_copy.pages)
