@@ -299,3 +299,21 @@ def test_a_walk_ups_clinician_pdf_says_no_patient_attached_on_every_page(storage
     patient_copy = PdfReader(io.BytesIO(build_summary(row.result, QUESTIONNAIRE, summary_header(row), SummaryOptions(
         variant="patient", generated_at=datetime.now(UTC)))))
     assert not any("no patient attached" in page.extract_text() for page in patient_copy.pages)
+
+
+def test_the_history_marks_a_screening_of_another_patient_under_the_same_chart_number(
+    app: AppTest, with_passcode: Storage
+) -> None:
+    """H40: a mistyped chart number puts another patient's screening in this one's history; where a
+    date of birth or name both have differs, the line says so instead of passing it off."""
+    this = save(with_passcode, "a", "sensory", patient=PatientIds("MRN-5", BORN, "Ann Lee"))
+    save(with_passcode, "b", "sensory", patient=PatientIds("MRN-5", date(1991, 7, 8)))  # another date of birth
+    save(with_passcode, "c", "sensory", patient=PatientIds("MRN-5", None, "Bo Diaz"))  # another name
+    save(with_passcode, "d", "sensory", patient=PatientIds("MRN-5", BORN, "ann  lee"))  # the same patient
+    save(with_passcode, "e", "sensory", patient=PatientIds("MRN-5", None, "Ann Lee"))  # nothing differs
+    sign_in(app)
+    open_detail(app, this)
+    history = [str(e.value) for e in app.get("text") if "categories met" in str(e.value)]
+    assert len(history) == 5
+    flagged = ["ANOTHER date of birth or name" in line for line in history]
+    assert flagged == [False, False, True, True, False]  # newest first: e, d, c, b, this one

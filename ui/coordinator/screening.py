@@ -118,7 +118,21 @@ def _history(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> Non
             categories = category_labels(questionnaire, earlier.result.categories_met) or "none"
             st.text(f"{clinic_clock.shown(earlier.created_at, zone)} · {earlier.reference}{mark} · "
                     f"{tier_label(questionnaire, earlier.result.tier)}"
-                    + (" · URGENT" if earlier.result.urgent else "") + f" · categories met: {categories}")
+                    + (" · URGENT" if earlier.result.urgent else "") + f" · categories met: {categories}"
+                    + (f" · {OTHER_PATIENT}" if another_patient(row, earlier) else ""))
+
+
+OTHER_PATIENT = "ANOTHER date of birth or name under this chart number: check it is the same patient"
+
+
+def another_patient(row: Submission, other: Submission) -> bool:
+    """Same chart number, but a second identifier both screenings have differs (a mistyped chart
+    number or a wrong attach, H40): the history must not pass it off as this patient's."""
+    born = None not in (row.patient_birth_date, other.patient_birth_date) and (
+        row.patient_birth_date != other.patient_birth_date)
+    named = bool(row.patient_name and other.patient_name) and (
+        str(row.patient_name).casefold() != str(other.patient_name).casefold())
+    return born or named
 
 
 def clock_time(moment: datetime, zone: tzinfo) -> str:
