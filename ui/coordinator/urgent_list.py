@@ -92,12 +92,19 @@ NO_PATIENT = "no patient attached"
 
 
 def patient_words(row: Submission) -> str:
-    """The patient's two identifiers for staff, "chart 12345678, born 1980-02-03", or "no
-    patient attached" (an anonymous walk-up: staff attach the patient on the detail page)."""
+    """The patient's identifiers for staff (behind sign-in, never in an alert): "chart 12345678,
+    born 1980-02-03", with ", name María López" when the desk gave the name, or "no patient
+    attached" (an anonymous walk-up: staff attach the patient on the detail page)."""
     if row.patient_identifier is None:
         return NO_PATIENT
-    born = f", born {row.patient_birth_date:%Y-%m-%d}" if row.patient_birth_date else ", date of birth not given"
-    return f"chart {row.patient_identifier}{born}"
+    words = [f"chart {row.patient_identifier}"]
+    if row.patient_birth_date is not None:
+        words.append(f"born {row.patient_birth_date:%Y-%m-%d}")
+    if row.patient_name:
+        words.append(f"name {row.patient_name}")
+    if len(words) == 1:
+        words.append("date of birth or name not given")
+    return ", ".join(words)
 
 
 def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
