@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -30,6 +31,8 @@ _TOP_KEYS = {
     "scoring", "messages", "red_flag_rules", "retired_ids",
     "examination",  # issue 18: the clinician's examination (scoring._examination)
 }
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+"""A BCP 47 language (and region) code: the patient pages set it as the page's `lang`."""
 _TOP_REQUIRED = {"id", "version", "source", "languages", "title", "categories", "items", "scoring"}
 
 
@@ -131,6 +134,9 @@ class _Builder(RulesReader, RuleFlagReader):
         self.languages = self.string_list("languages", top.get("languages", ["en"]))
         if len(set(self.languages)) != len(self.languages):
             self.problem("languages", "listed twice")
+        for index, language in enumerate(self.languages):
+            if language and not _LANGUAGE_CODE.fullmatch(language):
+                self.problem(f"languages[{index}]", f"'{language}' is not a language code like en, es or es-MX")
         answer_sets = self.answer_sets(top.get("answer_sets", {}))
         categories_raw = top.get("categories") or []
         items = self.resolve_take_home(self.items(top.get("items"), answer_sets), self.take_home_written)

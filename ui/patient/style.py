@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.patient.strings import LANGUAGES
+from ui.patient.strings import languages
 
 # The affected hand may hurt, shake or be weak (CLINICAL.md section 5): every target is at
 # least 56 px high and spans the width where it can; answers are whole rows, not small dots.
@@ -47,5 +47,5 @@ _CSS = """
 def apply(language: str) -> None:
     """The page's CSS, and the page language for screen readers (`<html lang>`)."""
     st.html(_CSS)
-    if language in LANGUAGES:  # only a fixed code from our own list ever reaches the script
+    if language in languages():  # only a fixed code from our own list ever reaches the script
         st.html(f'<script>document.documentElement.lang = "{language}";</script>', unsafe_allow_javascript=True)
