@@ -18,8 +18,8 @@ from scoring.loader import QuestionnaireError, load_questionnaire, parse_questio
 from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
 from scoring.model import (
     RED_FLAG_LEVELS,
-    AnswerValue,
     REPORT_SECTIONS,
+    AnswerValue,
     Category,
     CategoryFinding,
     Choice,

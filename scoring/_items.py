@@ -285,7 +285,8 @@ class ItemReader(FieldReader):
                     self.problem(f"{where}.{field}", "a story item (report_section: story) is never scored; "
                                  "it must be optional, with no category or red flag")
             if item.id in counted:
-                self.problem(f"{where}.report_section", f"a story item is never scored, but {counted[item.id]} names it")
+                self.problem(f"{where}.report_section",
+                             f"a story item is never scored, but {counted[item.id]} names it")
 
     def resolve_take_home(self, items: tuple[Item, ...], explicit: Mapping[str, bool]) -> tuple[Item, ...]:
         """Which questions the patient's take-home copy leaves out (hazard H70). A `talk_now` red
@@ -308,7 +309,7 @@ class ItemReader(FieldReader):
                 self.problem(where, must_leave_out)
             take_home = False if must_leave_out else explicit.get(item.id, True)
             resolved[item.id] = item if take_home == item.take_home else dataclasses.replace(item, take_home=take_home)
-        return tuple(resolved[item.id] if item.id in resolved else item for item in items)
+        return tuple(resolved.get(item.id, item) for item in items)
 
 
 def _reaches(start: str, goal: str, items_by_id: Mapping[str, Item]) -> bool:

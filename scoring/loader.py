@@ -115,7 +115,8 @@ def _counted(
     for rule in red_flag_rules:
         counted.update({condition.item: f"red_flag_rules[{rule.id}]" for condition in (*rule.all, *rule.any)})
     for tier in tiers:
-        counted.update({condition.item: f"scoring.tiers[{tier.id}]" for when in tier.when for condition in when.answers})
+        counted.update({condition.item: f"scoring.tiers[{tier.id}]"
+                        for when in tier.when for condition in when.answers})
     counted.update({condition.item: "scoring.gate" for condition in gate})
     return counted
 

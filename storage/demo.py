@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import exists, func, insert, or_, select
 
-from scoring import Questionnaire, load_questionnaire, score, shown_items
+from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
 from storage.database import Storage, utc_now
 from storage.records import STATUSES
 from storage.reference import ALPHABET
@@ -46,8 +46,8 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
     first = questionnaire.gate[0] if questionnaire.gate else None
     for item in questionnaire.items:
         if first is not None and item.id == first.item and item.choices:
-            met = [choice.code for choice in item.choices if choice.code in first.any_of]
-            unmet = [choice.code for choice in item.choices if choice.code not in first.any_of]
+            met = [choice.code for choice in item.choices if holds(first, {item.id: choice.code})]
+            unmet = [choice.code for choice in item.choices if not holds(first, {item.id: choice.code})]
             answers[item.id] = met[0] if (pain and met) or not unmet else unmet[0]
         elif item.kind == "integer":
             assert item.minimum is not None and item.maximum is not None

@@ -16,6 +16,7 @@ from tests.core.test_loader_errors import REAL, Mutation, item, problems_after
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 F = "questionnaires/test.yaml"
+SECTIONS = "use one of pain, sleep_mood, story"
 
 
 def test_the_default_questionnaire_says_it_all() -> None:
@@ -31,10 +32,10 @@ def test_the_default_questionnaire_says_it_all() -> None:
 
 BAD_VALUES = [
     pytest.param(lambda d: item(d, "pain_duration").update(report_section="pian"),
-                 f"{F}: items[pain_duration].report_section: unknown section 'pian'; use one of pain, sleep_mood, story",
+                 f"{F}: items[pain_duration].report_section: unknown section 'pian'; {SECTIONS}",
                  id="report_section-unknown"),
     pytest.param(lambda d: item(d, "pain_duration").update(report_section=["pain"]),
-                 f"{F}: items[pain_duration].report_section: unknown section ['pain']; use one of pain, sleep_mood, story",
+                 f"{F}: items[pain_duration].report_section: unknown section ['pain']; {SECTIONS}",
                  id="report_section-a-list"),
     pytest.param(lambda d: item(d, "mood_low").update(take_home="sometimes"),
                  f"{F}: items[mood_low].take_home: must be true or false, not text", id="take_home-not-boolean"),

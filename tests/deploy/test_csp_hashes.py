@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import streamlit
 
+from scoring import load_questionnaire
 from ui.coordinator.urgent_list import ENABLE_ALERTS_HTML, NEW_URGENT_HTML
 from ui.patient.read_aloud import READ_ALOUD_SCRIPT
-from scoring import load_questionnaire
 
 # The CSP lives in the snippet both Caddyfiles import (deploy/Caddyfile, deploy/single-server.Caddyfile).
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "security-headers.caddy"
