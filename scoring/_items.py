@@ -268,7 +268,6 @@ class ItemReader(FieldReader):
                         f"'{condition.item}' is not",
                     )
 
-
     def check_story(self, items: tuple[Item, ...], counted: Mapping[str, str]) -> None:
         """A story item (`report_section: story`) is context for staff, never scored (hazard H69):
         optional, in no category, no red flag, and named by no gate, tier or red-flag rule.
