@@ -18,6 +18,7 @@ _CSS = """
   font-size: 1.45rem; line-height: 1.4; font-weight: 600;
 }
 .st-key-patient-question [data-testid="stCaptionContainer"] p { font-size: 1.1rem; font-weight: 400; color: #374151; }
+.st-key-patient-question [data-testid="stCaptionContainer"] { opacity: 1; }  /* Streamlit's 0.6 failed contrast */
 .st-key-patient-question [role="radiogroup"] { gap: 12px; width: 100%; }
 .st-key-patient-question [role="radiogroup"] > div { width: 100%; }
 .st-key-patient-question [role="radiogroup"][aria-orientation="horizontal"] > div { width: auto; }
