@@ -16,6 +16,7 @@ import streamlit as st
 from ui import alerting, resources, session_route
 from ui.coordinator import clinic_clock, guard, nav, pages, wording
 from ui.patient import page as patient
+from ui.patient import strings as patient_strings
 
 
 def main() -> None:
@@ -25,7 +26,8 @@ def main() -> None:
     # No built-in CSV download or copy on any table: every way data leaves is an audited button.
     st.set_option("client.disableDataExport", True)
 
-    problem = resources.start_up_problem() or wording.problem(resources.questionnaire().languages)
+    problem = resources.start_up_problem() or wording.problem(resources.questionnaire().languages) \
+        or patient_strings.problem(resources.questionnaire().languages)
     if problem is not None:
         # One line naming the setting / item / revision: in the server log, and on the staff page
         # (where the person who can fix it looks); patients only hear "tell the front desk".

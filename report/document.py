@@ -43,15 +43,20 @@ from scoring import (
     answered_under,
     question_text,
     red_flag_concerns,
+    story_of_the_pain,
     wording_note,
 )
 from scoring.red_flag_history import staff_lines
 
 Variant = Literal["clinician", "patient"]
-PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
-SLEEP_MOOD_ITEMS = ("sleep_problems", "mood_low")
-TAKE_HOME_LEFT_OUT = ("self_harm_thoughts", "self_harm_now")
-"""Items whose question and answer the patient's copy leaves out: it goes home, others may read it."""
+
+
+def take_home_left_out(questionnaire: Questionnaire, result: ScreeningResult) -> tuple[str, ...]:
+    """Items whose question and answer the patient's copy leaves out (it goes home, others may
+    read it): `take_home: false` in the questionnaire (the loader also leaves out every talk_now
+    red flag and what is asked only after a left-out answer), today's and the answered version's."""
+    answered = answered_under(questionnaire, result)
+    return tuple(dict.fromkeys((*questionnaire.left_out_of_take_home, *answered.left_out_of_take_home)))
 
 @dataclass(frozen=True)
 class SummaryHeader:
@@ -234,8 +239,9 @@ class _Sections:
         story += self.urgent_banner()
         story += self.outcome()
         story += self.categories()
-        story += self.section(self.words["pain"], PAIN_ITEMS)
-        story += self.section(self.words["sleep_mood"], SLEEP_MOOD_ITEMS)
+        story += self.section(self.words["pain"], "pain")
+        story += self.story_of_the_pain()
+        story += self.section(self.words["sleep_mood"], "sleep_mood")
         if self.header.note:
             story += [wording(self.words["note"], HEADING), paragraph(self.header.note)]
         story += self.all_answers(self.words["answers"])
@@ -258,8 +264,9 @@ class _Sections:
             wording(messages["not_a_diagnosis"][self.language], BOX),
         ], border=1.2))
         story += [wording(self.words["next_steps"], HEADING), wording(self.words["next_steps_text"])]
-        story += self.all_answers(self.words["patient_answers"], left_out=TAKE_HOME_LEFT_OUT)
-        if any(item_id in self.questionnaire.items_by_id for item_id in TAKE_HOME_LEFT_OUT):
+        left_out = take_home_left_out(self.questionnaire, self.result)
+        story += self.all_answers(self.words["patient_answers"], left_out=left_out)
+        if left_out:
             story += [Spacer(1, 6), wording(self.words["safety_left_out"])]
         return story
 
@@ -336,12 +343,24 @@ class _Sections:
         return [_room(), wording(words["categories"], HEADING), _table(rows, [0.32, 0.14, 0.54]),
                 Spacer(1, 6), KeepTogether([chart])]
 
-    def section(self, title: str, item_ids: tuple[str, ...]) -> list[Flowable]:
+    def section(self, title: str, section: str) -> list[Flowable]:
+        """The items the questionnaire puts in this section (`report_section:`), question and answer."""
         rows = [[wording(self.words["question"], SMALL), wording(self.words["answer"], SMALL)]]
-        rows += [[wording(self.asked(i, self.language), SMALL),
-                  paragraph(self.answer(self.questionnaire.item(i)), SMALL)]
-                 for i in item_ids if i in self.questionnaire.items_by_id]
+        rows += [[wording(self.asked(item.id, self.language), SMALL), paragraph(self.answer(item), SMALL)]
+                 for item in self.questionnaire.section_items(section)]
         return [_room(), wording(title, HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
+
+    def story_of_the_pain(self) -> list[Flowable]:
+        """What the patient tells of how the pain began (`report_section: story`), in the words
+        `scoring.story_of_the_pain` gives staff ("Patient reports a doctor said ..."): context,
+        never scored. Left out when none of it was asked (no ongoing pain)."""
+        lines = story_of_the_pain(self.questionnaire, self.result, self.language)
+        if not lines:
+            return []
+        rows = [[wording(self.words["reported"], SMALL), wording(self.words["answer"], SMALL)]]
+        rows += [[wording(what, SMALL), paragraph(answer, SMALL)] for what, answer in lines]
+        return [_room(), wording(self.words["story"], HEADING), wording(self.words["story_note"], SMALL),
+                _table(rows, [0.6, 0.4])]
 
     def all_answers(self, title: str, left_out: tuple[str, ...] = ()) -> list[Flowable]:
         """Every question and answer; on the clinician copy of a screening in another language,

@@ -13,7 +13,15 @@ from html import escape
 import streamlit as st
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Questionnaire, answer_text, answered_under, question_text, red_flag_concerns, wording_note
+from scoring import (
+    Questionnaire,
+    answer_text,
+    answered_under,
+    question_text,
+    red_flag_concerns,
+    story_of_the_pain,
+    wording_note,
+)
 from scoring.fhir import screening_bundle
 from scoring.red_flag_history import staff_lines
 from storage import STATUSES, InvalidInput, Submission
@@ -29,6 +37,8 @@ DISCLAIMER = (
     "need an examination by a clinician."
 )
 _MESSAGE = staff.widget_key("screening:message")
+STORY_TITLE = "The story of the pain (patient's report)"
+STORY_NOTE = "Context for the clinician. These answers never change the suggestion or urgency."
 
 
 def render() -> None:
@@ -61,6 +71,7 @@ def render() -> None:
                    "questions are shown with today's wording.")
     _urgent(row, questionnaire, zone)
     _outcome(row, questionnaire)
+    _story(row, questionnaire)
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
@@ -83,6 +94,19 @@ def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None
                   on_click=_acknowledge, args=(row.id,))
     else:
         st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at, zone)}.")
+
+
+def _story(row: Submission, questionnaire: Questionnaire) -> None:
+    """The story of the pain (issue 19) in the words the clinician PDF uses: the patient's report,
+    context only (these answers never change the suggestion or urgency). Drawn as text."""
+    lines = story_of_the_pain(questionnaire, row.result)
+    st.subheader(STORY_TITLE)
+    with st.container(key="story-of-the-pain"):
+        st.caption(STORY_NOTE)
+        if not lines:
+            st.text("Not asked (no ongoing pain in an arm or leg).")
+        for what, answer in lines:
+            st.text(f"{what}: {answer}")
 
 
 def _patient(row: Submission) -> None:

@@ -23,7 +23,7 @@ from storage import hand_off
 from storage.records import InvalidInput, normalise_tablet
 from ui import resources
 from ui.patient.state import PatientSession, Step
-from ui.patient.strings import LANGUAGES, text
+from ui.patient.strings import languages, text
 
 _log = logging.getLogger("crps.patient")
 
@@ -54,7 +54,7 @@ def _example(given: str) -> str:
 def show_refused(session: PatientSession) -> None:
     """The whole screen, for staff, in both languages: no patient can start on this address."""
     with st.container(key="tablet-refused"):
-        for language in LANGUAGES:
+        for language in languages():
             st.error(text("tablet_name_refused", language, reason=session.tablet_refused,
                           example=session.tablet_example))
 
