@@ -4,8 +4,8 @@ on a database of many screenings, SQLite and PostgreSQL, each against the bare S
     python -m bench scale                        20,000 rows, both engines (CI size)
     python -m bench.bench_scale --rows 1000000 [--sqlite-url URL] [--postgres-url URL] [--engines sqlite,postgresql]
 
-Targets: queue first page p95 <= 200 ms (the count capped at COUNT_CAP with a filter too, issue
-21.8) and <= 5x the same SQL run bare (DB-API cursor, no
+Targets: queue first page p95 <= 200 ms (the count capped at COUNT_CAP with a filter
+too) and <= 5x the same SQL run bare (DB-API cursor, no
 SQLAlchemy, no records built); per-day chart p95 <= 100 ms; today's counts for a clinic zone
 that is not UTC p95 <= 50 ms; CSV export of all rows <= 60 s with
 peak memory <= 300 MB, the same at 100,000 rows. A given URL is filled up to --rows demo rows

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, text, update
+from sqlalchemy import Engine, and_, case, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, RowMapping, make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -42,6 +42,7 @@ from storage.records import (
     valid_birth_date,
     valid_identifier,
     valid_note,
+    valid_patient_name,
     valid_tablet,
 )
 from storage.reference import new_reference, normalise_reference
@@ -500,9 +501,15 @@ class Storage:
         value = valid_identifier(identifier)  # InvalidInput before the database
         now = utc_now()
         with self.engine.begin() as connection:
+            # The date of birth and the name belong to the chart number they came with: a removed or
+            # different chart number takes them away (never another patient's beside it: H40).
             changed = connection.execute(
                 update(submissions).where(submissions.c.id == submission_id)
-                .values(patient_identifier=value, updated_at=now, row_version=submissions.c.row_version + 1)
+                .values(patient_identifier=value, updated_at=now, row_version=submissions.c.row_version + 1,
+                        patient_birth_date=case((submissions.c.patient_identifier == value,
+                                                 submissions.c.patient_birth_date), else_=None),
+                        patient_name=case((submissions.c.patient_identifier == value, submissions.c.patient_name),
+                                          else_=None))
             ).rowcount
             if changed:
                 _audit(connection, "patient_identifier_set", actor, submission_id,
@@ -511,13 +518,15 @@ class Storage:
         return UpdateOutcome(bool(changed), current, "Saved." if changed else "No such submission.")
 
     def attach_patient(self, submission_id: int, identifier: str | None, birth_date: date | str | None, *,
-                       actor: str) -> UpdateOutcome:
-        """Attach (or correct) the patient after the screening: chart number and date of birth
-        (issue 19), both checked before the database; audited without echoing either."""
+                       actor: str, name: str | None = None) -> UpdateOutcome:
+        """Attach (or correct) the patient after the screening: the chart number and the date of
+        birth or the full name (or both; issue 19), all checked before the database; audited
+        without echoing any of them. What is not given is cleared (it may be the last patient's)."""
         value = valid_identifier(identifier)
         born = valid_birth_date(birth_date)
-        if value is None or born is None:
-            raise InvalidInput("give both the chart number and the date of birth")
+        full_name = valid_patient_name(name)
+        if value is None or (born is None and full_name is None):
+            raise InvalidInput("give the chart number and the date of birth or the full name")
         now = utc_now()
         with self.engine.begin() as connection:
             before = connection.execute(
@@ -525,13 +534,15 @@ class Storage:
             ).first()
             changed = connection.execute(
                 update(submissions).where(submissions.c.id == submission_id)
-                .values(patient_identifier=value, patient_birth_date=born, updated_at=now,
+                .values(patient_identifier=value, patient_birth_date=born, patient_name=full_name, updated_at=now,
                         row_version=submissions.c.row_version + 1)
             ).rowcount
             if changed:
                 was = "no patient attached" if before is None or before[0] is None else "replacing another patient"
                 _audit(connection, "patient_attached", actor, submission_id,
-                       f"chart number ending {value[-4:]} and date of birth attached ({was})", now)
+                       f"chart number ending {value[-4:]} and "
+                       + " and ".join(what for what, given in (("date of birth", born), ("name", full_name)) if given)
+                       + f" attached ({was})", now)
         current = self.get_submission(submission_id)
         return UpdateOutcome(bool(changed), current, "Patient attached." if changed else "No such submission.")
 
@@ -787,6 +798,7 @@ def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission
         tablet_cleared_at=None if row["tablet_cleared_at"] is None else _aware(row["tablet_cleared_at"]),
         patient_identifier=row["patient_identifier"],
         patient_birth_date=_day(row["patient_birth_date"]),
+        patient_name=row["patient_name"],
         assisted_role=row["assisted_role"],
         assisted_by=row["assisted_by"],
     )
@@ -804,7 +816,10 @@ def _people(patient: PatientIds | None, assisted: tuple[str, str] | None) -> dic
         identifier = valid_identifier(patient.chart_number)
         if identifier is None:
             raise InvalidInput("a hand-off needs the chart number")
-        values.update(patient_identifier=identifier, patient_birth_date=valid_birth_date(patient.birth_date))
+        born, name = valid_birth_date(patient.birth_date), valid_patient_name(patient.name)
+        if born is None and name is None:
+            raise InvalidInput("a hand-off needs the date of birth or the full name")
+        values.update(patient_identifier=identifier, patient_birth_date=born, patient_name=name)
     if assisted is not None:
         role, by = valid_assistance(*assisted)
         values.update(assisted_role=role, assisted_by=by)

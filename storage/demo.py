@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import exists, func, insert, or_, select
 
-from scoring import Questionnaire, load_questionnaire, score, shown_items
+from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
 from storage.database import Storage, utc_now
 from storage.records import STATUSES
 from storage.reference import ALPHABET
@@ -42,9 +42,13 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
     # Questions behind a red-flag rule (1.2: chest symptoms, recent injury, spine procedure) are as
     # rare as a red flag, or half the made-up screenings would be urgent.
     rare = {condition.item for rule in questionnaire.red_flag_rules for condition in (*rule.all, *rule.any)}
+    # The gate's first question (the questionnaire's own: in crps.yaml, ongoing pain) is met by most.
+    first = questionnaire.gate[0] if questionnaire.gate else None
     for item in questionnaire.items:
-        if item.id == "pain_present":
-            answers[item.id] = "yes" if pain else "no"
+        if first is not None and item.id == first.item and item.choices:
+            met = [choice.code for choice in item.choices if holds(first, {item.id: choice.code})]
+            unmet = [choice.code for choice in item.choices if not holds(first, {item.id: choice.code})]
+            answers[item.id] = met[0] if (pain and met) or not unmet else unmet[0]
         elif item.kind == "integer":
             assert item.minimum is not None and item.maximum is not None
             answers[item.id] = rng.randint(item.minimum, item.maximum)

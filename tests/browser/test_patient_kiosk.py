@@ -20,7 +20,9 @@ from tests.support.plans import NO_RED_FLAGS
 from tests.support.tablet_browser import (
     QUESTIONNAIRE,
     answer_everything,
+    assert_accessible,
     assert_no_trace,
+    heights_of,
     open_welcome,
     reference_on_screen,
     tap_answer,
@@ -31,7 +33,6 @@ from ui.patient.strings import text
 
 STAFF_CODE = "246813"
 LANGUAGE_BUTTON = {"en": "English", "es": "Español"}
-SERIOUS = {"serious", "critical"}
 
 REFERRAL: dict[str, AnswerValue] = {
     "pain_present": "yes", "pain_location": ("left_arm",), "pain_disproportionate": "yes", "pain_intensity": 7,
@@ -55,19 +56,6 @@ def server(server: StreamlitServer) -> StreamlitServer:
     """The module's app with a kiosk staff code."""
     access.set_kiosk_code(Storage(server.env["DATABASE_URL"]), STAFF_CODE, actor="test admin")
     return server
-
-
-def heights_of(page: Page, selector: str) -> list[float]:
-    return [float(h) for h in page.locator(selector).evaluate_all(
-        "els => els.map(e => e.getBoundingClientRect().height)")]
-
-
-def assert_accessible(page: Page, screen: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in SERIOUS]
-    assert bad == [], f"{screen}: serious/critical axe violations {bad}"
 
 
 # --- tests -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from tests.support.browser import page_text, settle
 from ui.patient.strings import text
 
 QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+SERIOUS = {"serious", "critical"}
 
 
 def open_welcome(page: Page, url: str) -> None:
@@ -150,3 +151,18 @@ def wait_for_row(storage: Storage, tablet: str, seconds: float = 30) -> Submissi
         assert time.monotonic() < deadline, f"no urgent screening for {tablet} after {seconds} s"
         time.sleep(0.1)
     return row
+
+
+def heights_of(page: Page, selector: str) -> list[float]:
+    """The on-screen height of each element the selector finds, in CSS pixels."""
+    return [float(h) for h in page.locator(selector).evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)")]
+
+
+def assert_accessible(page: Page, screen: str) -> None:
+    """axe-core finds no serious or critical problem on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in SERIOUS]
+    assert bad == [], f"{screen}: serious/critical axe violations {bad}"
