@@ -23,7 +23,7 @@ from alerts.channels import Channel, DeliveryError
 from alerts.config import AlertConfig, RetryPolicy
 from alerts.message import AlertMessage
 from storage import Storage, deliveries
-from storage.database import utc_now
+from storage.engine import utc_now
 
 log = logging.getLogger("crps.alerts")
 

@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import exists, func, insert, or_, select
 
 from scoring import Questionnaire, load_questionnaire, score, shown_items
-from storage.database import Storage, utc_now
+from storage import Storage
+from storage.engine import utc_now
 from storage.records import STATUSES
 from storage.reference import ALPHABET
 from storage.schema import submissions

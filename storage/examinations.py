@@ -23,7 +23,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from scoring import Questionnaire
 from scoring.accuracy import RedFlagTally, VersionAccuracy, version_accuracy
 from scoring.examination import ExaminationFindings
-from storage.database import Storage, _audit, _aware, clinic_day_bounds, utc_now
+from storage import Storage, audit
+from storage.clinic_days import clinic_day_bounds
+from storage.engine import aware, utc_now
 from storage.records import InvalidInput, SaveFailed
 from storage.schema import examination_red_flags, examinations, submissions
 
@@ -90,7 +92,7 @@ def _insert(
                 for flag, finding in findings.red_flags
             ])
         # No findings in the audit trail: who, which screening, which record.
-        _audit(connection, EVENT, clinician, submission_id,
+        audit.write(connection, EVENT, clinician, submission_id,
                f"examination {examination_id} by {clinician_name} (earlier records kept)", now)
     return Examination(examination_id, submission_id, reference, now, clinician, clinician_name, findings,
                        severity_score)
@@ -158,7 +160,7 @@ def _examination(row: RowMapping, flags: tuple[tuple[str, str], ...]) -> Examina
         other_diagnosis=row["other_diagnosis"], temperature_difference_c=row["temperature_difference_c"],
         red_flags=flags,
     )
-    return Examination(row["id"], row["submission_id"], row["submission_reference"], _aware(row["recorded_at"]),
+    return Examination(row["id"], row["submission_id"], row["submission_reference"], aware(row["recorded_at"]),
                        row["clinician"], row["clinician_name"], findings, row["severity_score"])
 
 

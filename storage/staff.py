@@ -15,7 +15,8 @@ from sqlalchemy import Table, case, delete, func, insert, literal, or_, select, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
-from storage.database import Storage, _audit, _aware, utc_now
+from storage import Storage, audit
+from storage.engine import aware, utc_now
 from storage.schema import kiosk_code, sign_in_attempts, staff_accounts, staff_sessions
 
 ROLES = ("coordinator", "admin", "clinician")  # clinician: issue 18
@@ -44,7 +45,7 @@ class StaffMember:
 def _member(row: RowMapping) -> StaffMember:
     return StaffMember(
         username=row["username"], display_name=row["display_name"], role=row["role"], email=row["email"],
-        disabled=bool(row["disabled"]), created_at=_aware(row["created_at"]), updated_at=_aware(row["updated_at"]),
+        disabled=bool(row["disabled"]), created_at=aware(row["created_at"]), updated_at=aware(row["updated_at"]),
         session_version=int(row["session_version"]),
     )
 
@@ -79,7 +80,7 @@ def add_account(
             email=email, disabled=False, created_at=now, updated_at=now,
         )):
             raise StaffError(f"that username is taken: account '{username}' already exists")
-        _audit(connection, "staff_added", actor, None, f"account {username}, role {role}", now)
+        audit.write(connection, "staff_added", actor, None, f"account {username}, role {role}", now)
     found = get_account(storage, username)
     assert found is not None
     return found
@@ -155,7 +156,7 @@ def _change(
             raise StaffError(f"'{username}' is the last active admin; make another admin first")
         if values.get("disabled") is True:  # its open sessions end on the server, cookies and all
             connection.execute(delete(staff_sessions).where(staff_sessions.c.username == username))
-        _audit(connection, event, actor, None, detail, now)
+        audit.write(connection, event, actor, None, detail, now)
 
 
 def set_disabled(storage: Storage, username: str, disabled: bool, *, actor: str) -> None:
@@ -187,7 +188,7 @@ def set_kiosk_code_hash(storage: Storage, code_hash: str, *, actor: str) -> None
     with storage.engine.begin() as connection:
         connection.execute(delete(kiosk_code))
         connection.execute(insert(kiosk_code).values(id=1, code_hash=code_hash, set_at=now))
-        _audit(connection, "kiosk_code_set", actor, None, "", now)
+        audit.write(connection, "kiosk_code_set", actor, None, "", now)
 
 
 def kiosk_code_hash(storage: Storage) -> str | None:
@@ -221,7 +222,7 @@ def reserve_attempt(storage: Storage, key: str, *, limit: int, window_seconds: f
                 return None
             opened = connection.execute(select(started).where(attempts.c.key == key)).scalar_one_or_none()
         if opened is not None:
-            reopens = _aware(opened) + timedelta(seconds=window_seconds)
+            reopens = aware(opened) + timedelta(seconds=window_seconds)
             if reopens > now:
                 return reopens
             continue  # the window ended between the two statements: try again
@@ -255,7 +256,7 @@ def attempts_used(storage: Storage, key: str) -> tuple[int, datetime | None]:
             select(sign_in_attempts.c.attempts, sign_in_attempts.c.window_started_at)
             .where(sign_in_attempts.c.key == key)
         ).first()
-    return (0, None) if row is None else (int(row[0]), _aware(row[1]))
+    return (0, None) if row is None else (int(row[0]), aware(row[1]))
 
 
 def forget_stale_attempts(storage: Storage, *, older_than_seconds: float) -> int:
@@ -321,7 +322,7 @@ def session_for_token(storage: Storage, token_hash: str) -> StoredSession | None
     if row is None:
         return None
     return StoredSession(id=int(row["id"]), username=row["username"], kind=row["kind"],
-                         session_version=int(row["session_version"]), last_seen_at=_aware(row["last_seen_at"]))
+                         session_version=int(row["session_version"]), last_seen_at=aware(row["last_seen_at"]))
 
 
 def touch_session(storage: Storage, session_id: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
 from storage import MigrationError, QueueFilter, Storage, migrations, staff
-from storage.database import prepare_sqlite_file
+from storage.engine import prepare_sqlite_file
 from storage.schema import metadata
 from tests.storage.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
 
@@ -144,7 +144,7 @@ def test_migrate_command(tmp_path: Path, v1_results: list[ScreeningResult]) -> N
 
 def test_new_sqlite_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "data"
-    monkeypatch.setattr("storage.database.DEFAULT_FOLDER", folder)  # the one folder made (issue 20)
+    monkeypatch.setattr("storage.engine.DEFAULT_FOLDER", folder)  # the one folder made (issue 20)
     storage = Storage(f"sqlite:///{folder / 'screening.db'}")
     storage.record_event("check", actor="test")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
