@@ -22,6 +22,7 @@ from storage import MigrationError, QueueFilter, Storage, migrations, staff
 from storage.engine import prepare_sqlite_file
 from storage.schema import metadata
 from tests.storage.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
+from tests.support.passcode import passcode_hash
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,7 +56,7 @@ def _upgraded_v1_keeps_every_row(url: str, results: list[ScreeningResult]) -> No
         assert saved.complete is True and saved.tablet is None and saved.patient_identifier is None
         assert (saved.acknowledged_by is not None) == results[number].urgent
     assert storage.count_audit() == written["audit"] + 1  # revision 0003 records making the admin account
-    assert storage.passcode_hash() == PASSCODE_HASH
+    assert passcode_hash(storage) == PASSCODE_HASH
     admin = staff.account_with_hash(storage, "admin")  # 0003: the 1.0 passcode is the admin's password
     assert admin is not None and admin[0].role == "admin" and admin[1] == PASSCODE_HASH
     assert "answers" not in {column["name"] for column in inspect(storage.engine).get_columns("submissions")}
