@@ -187,11 +187,6 @@ def _json(record: dict[str, Any], dumped: dict[int, str]) -> str:
     return text
 
 
-def is_demo(tablet: str | None) -> bool:
-    """True for a row `fill` made."""
-    return tablet == DEMO_TABLET
-
-
 # -- made-up examinations (issue 18) ----------------------------------------------------------
 
 DEMO_CLINICIAN = "demo-clinician"
@@ -260,4 +255,4 @@ def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: 
 
 
 __all__ = ["DEMO_ACTOR", "DEMO_CLINICIAN", "DEMO_TABLET", "RealScreeningsPresent", "demo_reference", "fill",
-           "fill_examinations", "is_demo", "random_answers", "real_screenings", "refuse_real_database"]
+           "fill_examinations", "random_answers", "real_screenings", "refuse_real_database"]
