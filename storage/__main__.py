@@ -129,7 +129,7 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
     return 0
 
 
-def _accuracy_verb(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _accuracy_verb(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     accuracy = verbs.add_parser("accuracy", help="the screen's accuracy per questionnaire version (audited)")
     accuracy.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
     accuracy.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")

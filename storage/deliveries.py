@@ -79,7 +79,7 @@ def channel_enabled_at(storage: Storage, channel: str) -> datetime | None:
 _LEVEL = func.coalesce(submissions.c.red_flag_level, "")
 
 
-def _due_an_alert(channel: str, since: datetime) -> list:  # type: ignore[type-arg]
+def _due_an_alert(channel: str, since: datetime) -> list[ColumnElement[bool]]:
     """Urgent, unacknowledged, saved since `since`, and not yet queued on `channel` at its
     current red-flag level."""
     return [
@@ -237,7 +237,7 @@ def record_failed(
     return bool(changed)
 
 
-def _held(claim: ClaimedAlert, worker: str) -> list:  # type: ignore[type-arg]
+def _held(claim: ClaimedAlert, worker: str) -> list[ColumnElement[bool]]:
     return [
         alert_deliveries.c.id == claim.delivery_id,
         alert_deliveries.c.attempts == claim.attempt,
