@@ -162,3 +162,13 @@ def test_storage_uses_scorings_levels_and_order() -> None:
     assert storage.RED_FLAG_LEVELS is scoring.RED_FLAG_LEVELS
     assert storage.records.most_severe is scoring.most_severe
     assert storage.records.most_severe("same_day", "talk_now") == "talk_now"  # 1.1 stored same_day
+
+
+def test_storage_modules_share_only_public_names() -> None:
+    """One storage shape: modules of functions that share public helpers (`storage.audit.write`,
+    `storage.engine.aware`, ...); 1.1's staff and alert modules imported `_audit` and `_aware`."""
+    for path in modules("storage"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "storage":
+                private = [alias.name for alias in node.names if alias.name.startswith("_")]
+                assert private == [], f"{path.relative_to(REPO)} imports {private} from {node.module}"
