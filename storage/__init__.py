@@ -7,9 +7,9 @@ Every module is functions taking the one `Storage` (below; its engine opened by 
   open urgent ones, the export's chunks); `clinic_days` counts them by day in the clinic's zone;
   `urgent` orders the open urgent list by danger;
 - `audit` is the append-only audit trail every change writes to in its own transaction;
-- `staff` holds staff accounts, the kiosk staff code, sign-in sessions and the throttle's counters
-  (hashes only); `deliveries` the alert deliveries; `hand_off` the desk's hand-off to a tablet;
-  `examinations` the clinician's examinations;
+- `staff` holds staff accounts, the kiosk staff code and the sign-in throttle's counters (hashes
+  only), `staff_sessions` the signed-in browsers; `deliveries` the alert deliveries; `hand_off`
+  the desk's hand-off to a tablet; `examinations` the clinician's examinations;
 - `export` writes CSV and FHIR; `backup` (with `backup_crypt`, `backup_verbs`) makes and restores
   sealed backups; `retention` purges old screenings; `demo` fills a practice database;
   `migrations` (Alembic) and `schema` define the tables; `records` the values read and written.
