@@ -19,6 +19,7 @@ from typing import Protocol
 
 from access import devices, passcode
 from access.addresses import throttle_address
+from access.roles import Role
 from access.throttle import (
     ACCOUNT_LIMIT,
     ACCOUNT_WIDE_LIMIT,
@@ -225,9 +226,10 @@ def staff_for_email(lists: EmailLists, storage: Storage, email: str) -> StaffMem
     account = staff_store.account_for_email(storage, address)
     if account is not None and account.disabled:
         return None
-    listed = "admin" if address in admin_emails else "coordinator" if address in staff_emails else None
+    listed = (Role.ADMIN.value if address in admin_emails
+              else Role.COORDINATOR.value if address in staff_emails else None)
     if account is not None:
-        return replace(account, role="admin" if "admin" in (listed, account.role) else account.role)
+        return replace(account, role=Role.ADMIN.value if Role.ADMIN in (listed, account.role) else account.role)
     if listed is None:
         return None
     return StaffMember(username=address, display_name=address, role=listed, email=address)

@@ -66,13 +66,17 @@ class SummaryHeader:
     """The clinic's chart number, as staff saved it on the screening's page (clinician copy only)."""
     patient_birth_date: date | None = None
     """The second identifier (issue 19: the desk's hand-off, or attached by staff; clinician copy only)."""
+    patient_name: str | None = None
+    """The patient's full name, the other second identifier (issue 19; clinician copy only)."""
     assisted: str | None = None
     """"answered with staff help: NAME / interpreter (LANGUAGE)" (issue 19; clinician copy only)."""
 
 
 BIRTH_DATE_WORDS = "Date of birth"
+NAME_WORDS = "Name"
+PATIENT_WORDS, NO_PATIENT_WORDS = "Patient", "no patient attached"
 ASSISTED_WORDS = "Answered with"
-"""The clinician copy is in English: these two header rows are its own words."""
+"""The clinician copy is in English: these header rows are its own words."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,7 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
             words: dict[str, Any]) -> None:
     generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
     footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
-    if options.variant == "clinician" and header.patient_identifier:  # on every page, as filed
-        born = f" · {BIRTH_DATE_WORDS} {header.patient_birth_date:%Y-%m-%d}" if header.patient_birth_date else ""
-        footer = f"{words['chart_number']} {header.patient_identifier}{born} · {footer}"
+    patient = footer_patient(header, words) if options.variant == "clinician" else ""
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -132,7 +134,22 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
         author=options.clinic_name or "CRPS symptom screen",
         creator="crps-screen",
     )
-    document.build(story, canvasmaker=_numbered_canvas(footer, words["page"]))
+    document.build(story, canvasmaker=_numbered_canvas(footer, words["page"], patient))
+
+
+def footer_patient(header: SummaryHeader, words: dict[str, Any]) -> str:
+    """The patient's identifiers on every page of the clinician copy, as filed (H40, H64): chart
+    number, date of birth, name; "" without a chart number. A line of its own above the reference
+    line, so a long chart number or name never runs into "Page N of M". A walk-up's reads "Patient:
+    no patient attached", as on every staff screen (issue 19)."""
+    if not header.patient_identifier:
+        return f"{PATIENT_WORDS}: {NO_PATIENT_WORDS}"
+    parts = [f"{words['chart_number']} {header.patient_identifier}"]
+    if header.patient_birth_date is not None:
+        parts.append(f"{BIRTH_DATE_WORDS} {header.patient_birth_date:%Y-%m-%d}")
+    if header.patient_name:
+        parts.append(f"{NAME_WORDS} {header.patient_name}")
+    return " · ".join(parts)
 
 
 def summary_story(
@@ -262,8 +279,12 @@ class _Sections:
         ]
         if clinician:  # the chart number files the copy with the right patient (hazard H64)
             rows.insert(1, [words["chart_number"], header.patient_identifier or words["no_chart_number"]])
+            if not header.patient_identifier:  # an anonymous walk-up, worded as on every staff screen
+                rows.insert(1, [PATIENT_WORDS, NO_PATIENT_WORDS])
             if header.patient_birth_date is not None:
                 rows.insert(2, [BIRTH_DATE_WORDS, f"{header.patient_birth_date:%Y-%m-%d}"])
+            if header.patient_name:  # the other second identifier (issue 19), escaped by paragraph()
+                rows.insert(3 if header.patient_birth_date is not None else 2, [NAME_WORDS, header.patient_name])
             if header.assisted:
                 rows.append([ASSISTED_WORDS, header.assisted.removeprefix("answered with ")])
             rows.append([words["questionnaire"], f"{self.result.questionnaire_id}, version "
@@ -365,7 +386,7 @@ class _Sections:
         return text if seen == text else f"{text} ({seen})"
 
 
-def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:
+def _numbered_canvas(footer: str, page_words: str, patient: str = "") -> type[pdf_canvas.Canvas]:
     """A canvas that holds pages until the end so each footer can say "Page N of M"."""
 
     class NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # reportlab ships no types
@@ -383,6 +404,8 @@ def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:
                 self.__dict__.update(state)
                 self.setFont(fonts.REGULAR, 8)
                 self.drawString(0.8 * inch, 0.45 * inch, footer)
+                if patient:
+                    self.drawString(0.8 * inch, 0.6 * inch, patient)
                 self.drawRightString(LETTER[0] - 0.8 * inch, 0.45 * inch,
                                      page_words.format(n=number, total=total))
                 super().showPage()

@@ -13,7 +13,7 @@ pure logic (`scoring.flow`: branching and progress; `scoring.escalation`: red fl
 from scoring._questions_seen import QuestionText, answered_under, archived_version, question_text, wording_note
 from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
 from scoring._red_flag_rules import rules_raised
-from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
+from scoring.engine import AnswerProblem, AnswersInvalid, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
 from scoring.model import (
@@ -63,7 +63,6 @@ __all__ = [
     "holds",
     "load_questionnaire",
     "most_severe",
-    "normalise_answers",
     "parse_questionnaire",
     "question_text",
     "raises",

@@ -313,9 +313,6 @@ class ScreeningResult:
     when the final answer took it back (CLINICAL.md section 4: a retraction counts as positive).
     Not part of `to_dict`: storage keeps it in its own table, once."""
 
-    def was_shown(self, item_id: str) -> bool:
-        return item_id in self.shown
-
     def answer(self, item_id: str) -> AnswerValue | None:
         for key, value in self.answers:
             if key == item_id:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.engine import RowMapping
@@ -23,11 +23,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from scoring import Questionnaire
 from scoring.accuracy import RedFlagTally, VersionAccuracy, version_accuracy
 from scoring.examination import ExaminationFindings
-from storage import Storage, audit
+from storage import audit
 from storage.clinic_days import clinic_day_bounds
 from storage.engine import aware, utc_now
 from storage.records import InvalidInput, SaveFailed
 from storage.schema import examination_red_flags, examinations, submissions
+
+if TYPE_CHECKING:
+    from storage import Storage
 
 EVENT = "examination_recorded"
 _ATTEMPTS = 3

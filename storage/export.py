@@ -26,7 +26,7 @@ EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when non
     "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
 )
 
-PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help")  # issue 19: beside chart_number; help given
+PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help", "patient_name")  # issue 19: beside chart_number
 
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str],
@@ -113,12 +113,12 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) ->
 
 
 def _patient(row: Mapping[str, Any]) -> list[object]:
-    """The PATIENT_COLUMNS cells: the date of birth (YYYY-MM-DD) and who helped answer."""
+    """The PATIENT_COLUMNS cells: the date of birth (YYYY-MM-DD), who helped answer, the full name."""
     from storage.records import assisted_words
 
     born = row.get("patient_birth_date")
     return [born.strftime("%Y-%m-%d") if born is not None else "",
-            assisted_words(row.get("assisted_role"), row.get("assisted_by")) or ""]
+            assisted_words(row.get("assisted_role"), row.get("assisted_by")) or "", row.get("patient_name") or ""]
 
 
 def _examination(record: Any) -> list[object]:
@@ -167,7 +167,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
     carry their offset.) Rows saved with another questionnaire
     version are refused (one line naming the reference): export them with that version."""
     from scoring.fhir import ndjson_lines, screening_resources
-    from storage.reads import stored_result
+    from storage.records import stored_result
 
     written = 0
     for chunk in chunks:
@@ -181,6 +181,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                 authored=created if created.tzinfo else created.replace(tzinfo=UTC), complete=bool(row["complete"]),
                 patient_identifier=row["patient_identifier"], base_url=base_url,
                 birth_date=_birth_date(row.get("patient_birth_date")), assisted=_assisted(row),
+                patient_name=row.get("patient_name"),
             )
             out.writelines(ndjson_lines(resources))
             if row.get("examination") is not None:  # issue 18: the latest examination's Observations

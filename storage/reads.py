@@ -1,7 +1,7 @@
 """Reading submissions: one by id or reference, a page of the queue, the open urgent ones, a
 patient's history, and the export's chunks. Filtering and paging are done in SQL.
 
-Every reader returns the same result (`stored_result`): the stored scoring result with the
+Every reader returns the same result (`records.stored_result`): the stored scoring result with the
 row's sticky facts and its kept red-flag answers put back.
 """
 
@@ -15,12 +15,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
-from scoring import ScreeningResult
 from scoring.model import RedFlagAnswer
-from scoring.red_flag_history import with_history
 from storage.clinic_days import clinic_day_bounds
 from storage.engine import as_date, aware
-from storage.records import QueueFilter, QueuePage, Submission, valid_tablet
+from storage.records import QueueFilter, QueuePage, Submission, stored_result, valid_tablet
 from storage.reference import normalise_reference
 from storage.schema import red_flag_events, submissions
 
@@ -233,13 +231,6 @@ def as_submissions(connection: Connection, rows: Sequence[RowMapping]) -> list[S
     return [_submission(row, histories.get(row["id"], ())) for row in rows]
 
 
-def stored_result(row: Mapping[str, Any] | RowMapping, history: Sequence[RedFlagAnswer]) -> ScreeningResult:
-    """The one result every reader reads: the stored scoring result with the sticky facts of the
-    row (urgent, the most severe level ever raised) and its kept red-flag answers put back."""
-    return with_history(ScreeningResult.from_dict(row["result"]), history, urgent=bool(row["urgent"]),
-                        level=row["red_flag_level"])
-
-
 def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission:
     result = stored_result(row, history)
     return Submission(
@@ -262,6 +253,7 @@ def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission
         tablet_cleared_at=None if row["tablet_cleared_at"] is None else aware(row["tablet_cleared_at"]),
         patient_identifier=row["patient_identifier"],
         patient_birth_date=as_date(row["patient_birth_date"]),
+        patient_name=row["patient_name"],
         assisted_role=row["assisted_role"],
         assisted_by=row["assisted_by"],
     )

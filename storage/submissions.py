@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
@@ -33,6 +33,7 @@ from storage.records import (
     valid_birth_date,
     valid_identifier,
     valid_note,
+    valid_patient_name,
     valid_tablet,
 )
 from storage.reference import new_reference
@@ -191,7 +192,10 @@ def _people(patient: PatientIds | None, assisted: tuple[str, str] | None) -> dic
         identifier = valid_identifier(patient.chart_number)
         if identifier is None:
             raise InvalidInput("a hand-off needs the chart number")
-        values.update(patient_identifier=identifier, patient_birth_date=valid_birth_date(patient.birth_date))
+        born, name = valid_birth_date(patient.birth_date), valid_patient_name(patient.name)
+        if born is None and name is None:
+            raise InvalidInput("a hand-off needs the date of birth or the full name")
+        values.update(patient_identifier=identifier, patient_birth_date=born, patient_name=name)
     if assisted is not None:
         role, by = valid_assistance(*assisted)
         values.update(assisted_role=role, assisted_by=by)
@@ -228,29 +232,39 @@ def set_patient_identifier(storage: Storage, submission_id: int, identifier: str
                            actor: str) -> UpdateOutcome:
     """Set (or, with None/empty, remove) the clinic's chart number; audited, not echoed."""
     value = valid_identifier(identifier)  # InvalidInput before the database
+    same = submissions.c.patient_identifier == value
+    # The date of birth and the name belong to the chart number they came with: a removed or
+    # different chart number takes them away (never another patient's beside it: H40).
     return _update_once(
         storage, submission_id, actor=actor, event="patient_identifier_set",
         detail="chart number set" if value else "chart number removed",
-        values={"patient_identifier": value}, saved="Saved.")
+        values={"patient_identifier": value,
+                "patient_birth_date": case((same, submissions.c.patient_birth_date), else_=None),
+                "patient_name": case((same, submissions.c.patient_name), else_=None)},
+        saved="Saved.")
 
 
 def attach_patient(storage: Storage, submission_id: int, identifier: str | None, birth_date: date | str | None, *,
-                   actor: str) -> UpdateOutcome:
-    """Attach (or correct) the patient after the screening: chart number and date of birth,
-    both checked before the database; audited without echoing either."""
+                   actor: str, name: str | None = None) -> UpdateOutcome:
+    """Attach (or correct) the patient after the screening: the chart number and the date of
+    birth or the full name (or both), all checked before the database; audited without echoing
+    any of them. What is not given is cleared (it may be the last patient's)."""
     value = valid_identifier(identifier)
     born = valid_birth_date(birth_date)
-    if value is None or born is None:
-        raise InvalidInput("give both the chart number and the date of birth")
+    full_name = valid_patient_name(name)
+    if value is None or (born is None and full_name is None):
+        raise InvalidInput("give the chart number and the date of birth or the full name")
+    given = " and ".join(what for what, known in (("date of birth", born), ("name", full_name)) if known)
 
     def detail(connection: Connection) -> str:
         before = _column_now(connection, submissions.c.patient_identifier, submission_id)
         was = "no patient attached" if before is None else "replacing another patient"
-        return f"chart number ending {value[-4:]} and date of birth attached ({was})"
+        return f"chart number ending {value[-4:]} and {given} attached ({was})"
 
     return _update_once(
         storage, submission_id, actor=actor, event="patient_attached", detail=detail,
-        values={"patient_identifier": value, "patient_birth_date": born}, saved="Patient attached.")
+        values={"patient_identifier": value, "patient_birth_date": born, "patient_name": full_name},
+        saved="Patient attached.")
 
 
 def set_status(

@@ -103,8 +103,9 @@ def take_hand_off(session: PatientSession) -> None:
 
 
 def greeting_initial(session: PatientSession) -> str | None:
-    """The first name's initial of the patient the desk handed to this tablet, only when the
-    clinic allows it (TABLET_SHOWS_INITIAL); never the chart number or the date of birth."""
+    """The initial of the name the desk gave for the patient handed to this tablet, only when the
+    clinic allows it (TABLET_SHOWS_INITIAL); nothing when the desk gave the date of birth only;
+    never the chart number, the date of birth or the rest of the name."""
     if session.tablet is None or not resources.settings().tablet_shows_initial:
         return None
     try:
