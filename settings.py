@@ -129,7 +129,7 @@ def _database_url(raw: str) -> str:
     except ArgumentError:
         raise ValueError("is not a database URL (e.g. sqlite:///data/screening.db, "
                          "postgresql+psycopg://user@host/db)") from None
-    if backend not in ("sqlite", "postgresql"):  # storage.database.SUPPORTED_ENGINES
+    if backend not in ("sqlite", "postgresql"):  # storage.engine.SUPPORTED_ENGINES
         raise ValueError("is not a supported database: use SQLite (sqlite:///FILE) or PostgreSQL "
                          "(postgresql+psycopg://USER@HOST/DB)")
     return raw.strip()

@@ -28,8 +28,8 @@ from sqlalchemy import func, select, text
 
 from bench.bench_scale import postgres
 from storage import Storage
-from storage.database import utc_now
 from storage.demo import DEMO_TABLET, fill
+from storage.engine import utc_now
 from storage.schema import submissions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,8 +44,8 @@ started = time.perf_counter()
 if kind in ("ours", "ours-json"):
     if kind == "ours-json":
         import json
-        import storage.database
-        storage.database.read_json = json.loads  # the standard module, as 1.1 read
+        import storage.engine
+        storage.engine.read_json = json.loads  # the standard module, as 1.1 read
     from storage.__main__ import main
     extra = [] if rows == 0 else ["--from", sys.argv[5]]
     assert main(["export", "--url", url, "--output", target, *extra]) == 0

@@ -167,7 +167,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
     carry their offset.) Rows saved with another questionnaire
     version are refused (one line naming the reference): export them with that version."""
     from scoring.fhir import ndjson_lines, screening_resources
-    from storage.database import stored_result
+    from storage.records import stored_result
 
     written = 0
     for chunk in chunks:

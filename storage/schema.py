@@ -4,7 +4,7 @@ Change a table here AND add a revision in `storage/migrations/versions/` (a test
 two agree on SQLite and PostgreSQL).
 
 Portable types only, so the same schema runs on SQLite and PostgreSQL. Times are stored as
-UTC (SQLite gives them back naive; `storage.database` makes them aware again).
+UTC (SQLite gives them back naive; `storage.engine.aware` makes them aware again).
 """
 
 from __future__ import annotations
