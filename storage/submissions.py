@@ -111,6 +111,8 @@ def _insert_or_update(
         .with_for_update()  # PostgreSQL: concurrent saves of one key queue here
     ).mappings().first()
     if row is None:
+        new_answers = kept.new_answers(result, level, now, earlier=())
+        level = most_severe(level, *(answer.level for answer in new_answers if answer.raises))
         inserted = connection.execute(
             insert(submissions).values(
                 reference=new_reference(), idempotency_key=key, created_at=now, created_day=now.date(),
@@ -123,16 +125,16 @@ def _insert_or_update(
         ).inserted_primary_key
         assert inserted is not None
         new_id = int(inserted[0])
-        _insert_answers(connection, new_id, kept.new_answers(result, level, now, earlier=()))
+        _insert_answers(connection, new_id, new_answers)
         event_name = "submitted" if complete else "saved-incomplete"
         audit.write(connection, event_name, PATIENT_KIOSK, new_id, _save_detail(result, level), now)
         return new_id
     row_id = int(row["id"])
     if row["complete"]:
         return row_id  # a repeat of a finished save (double tap, rerun, retry)
-    kept_level = most_severe(row["red_flag_level"], level)
     earlier = red_flag_histories(connection, [row_id]).get(row_id, ())
     new_answers = kept.new_answers(result, level, now, earlier=earlier)
+    kept_level = most_severe(row["red_flag_level"], level, *(answer.level for answer in new_answers if answer.raises))
     before = {answer.item for answer in earlier if answer.raises}
     newly_raised = any(answer.raises and answer.item not in before for answer in new_answers)
     reopen = dict.fromkeys(("acknowledged_at", "acknowledged_by", "tablet_cleared_at")) if newly_raised else {}
