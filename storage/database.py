@@ -449,11 +449,9 @@ class Storage:
         """Write the matching submissions as CSV (UTF-8 with BOM for Excel); returns rows written.
         Dates (the filter's and each row's time) are the clinic's, `zone`. The caller records the
         export in the audit trail (it knows who asked)."""
-        from storage.examinations import with_examinations  # the exam_ columns
-        from storage.export import write_csv  # pandas is needed only here
+        from storage.export import export_csv
 
-        rows = with_examinations(self, self.iter_export_rows(query, chunk_size=chunk_size, zone=zone))
-        return write_csv(rows, out, item_ids=item_ids, zone=zone)
+        return export_csv(self, query, out, item_ids=item_ids, chunk_size=chunk_size, zone=zone)
 
     # -- review actions (single conditional updates) ----------------------------------------
 
