@@ -17,12 +17,14 @@ matches).
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
+import msgspec.structs
 from sqlalchemy import Column, Select, Text, cast, select
 from sqlalchemy.engine import Connection
 
@@ -35,16 +37,53 @@ FILTERED_IDS = 50_000  # matching ids taken per step of a filtered export (400 K
 FETCH = 500  # rows fetched from the cursor at a time (their result texts, ~9 KB each, dropped once decoded)
 
 
-class ResultCells(msgspec.Struct):
-    """The stored result's fields the CSV writes (the rest is skipped, never built)."""
+ANSWER = str | int | float | tuple[str | int, ...] | None
+"""An answer as the CSV memo can key it (a code, a number, codes, none); any other stored answer
+(true, a nested list) makes msgspec refuse the row, which is then read whole."""
+
+
+class ResultCells(NamedTuple):
+    """The stored result's fields the CSV writes; the rest was skipped, never built."""
 
     categories_met: list[str]
     red_flags: list[str]
     reasons: list[str]
-    answers: dict[str, Any]
+    answers: tuple[Any, ...]
+    """Each item's answer in the order of the reader's item ids, None when not answered."""
+    plain: bool
+    """True when every answer is an `ANSWER` (msgspec checked them), False for a row read whole."""
 
 
-_DECODE = msgspec.json.Decoder(ResultCells).decode
+class ResultReader:
+    """`reader(stored)`: the `ResultCells` of a stored result's JSON text, with the answers to
+    `item_ids` in that order. msgspec decodes the answers into a struct with one field per item
+    (`msgspec.structs.astuple` gives them in one call, no dictionary built); a result it refuses
+    is decoded whole by `read_json`, as every other reader does."""
+
+    def __init__(self, item_ids: Sequence[str]) -> None:
+        self.item_ids = tuple(item_ids)
+        self.by_item = len(set(self.item_ids)) == len(self.item_ids) and all(
+            item_id.isidentifier() and not keyword.iskeyword(item_id) for item_id in self.item_ids)
+        answers: Any = dict[str, Any]  # item ids no struct can name (duplicates, keywords): a dictionary
+        if self.by_item:
+            answers = msgspec.defstruct("Answers", [(item_id, ANSWER, None) for item_id in self.item_ids], gc=False)
+        fields = msgspec.defstruct("ResultFields", [("categories_met", list[str]), ("red_flags", list[str]),
+                                                    ("reasons", list[str]), ("answers", answers)], gc=False)
+        self._decode = msgspec.json.Decoder(fields).decode
+
+    def __call__(self, stored: str | bytes) -> ResultCells:
+        try:
+            found: Any = self._decode(stored)
+        except msgspec.DecodeError:  # also msgspec.ValidationError: read whole below
+            whole = read_json(stored)
+            return ResultCells(whole["categories_met"], whole["red_flags"], whole["reasons"],
+                               tuple(whole["answers"].get(item_id) for item_id in self.item_ids), False)
+        if self.by_item:
+            return ResultCells(found.categories_met, found.red_flags, found.reasons,
+                               msgspec.structs.astuple(found.answers), True)
+        return ResultCells(found.categories_met, found.red_flags, found.reasons,
+                           tuple(found.answers.get(item_id) for item_id in self.item_ids), False)
+
 
 _c = submissions.c
 CSV_COLUMNS = (
@@ -68,24 +107,15 @@ class CsvChunk:
     examinations: dict[int, Any]
 
 
-def result_cells(stored: str | bytes) -> ResultCells:
-    """The four fields of a stored result's JSON text."""
-    try:
-        return _DECODE(stored)
-    except msgspec.DecodeError:  # also msgspec.ValidationError: read it whole, as the other readers do
-        whole = read_json(stored)
-        return ResultCells(whole["categories_met"], whole["red_flags"], whole["reasons"], whole["answers"])
-
-
-def csv_chunks(storage: Storage, query: QueueFilter, *, chunk_size: int = 5000, zone: tzinfo = UTC
-               ) -> Iterator[CsvChunk]:
-    """The matching submissions in id order, `chunk_size` at a time (never all in memory); the
-    filter's dates are days in `zone`."""
+def csv_chunks(storage: Storage, query: QueueFilter, reader: ResultReader, *, chunk_size: int = 5000,
+               zone: tzinfo = UTC) -> Iterator[CsvChunk]:
+    """The matching submissions in id order, `chunk_size` at a time (never all in memory), each
+    result read by `reader`; the filter's dates are days in `zone`."""
     conditions = _conditions(query, zone)
     read = select(*CSV_COLUMNS).order_by(_c.id)
     last_id = 0
     if not conditions:
-        while chunk := _chunk(storage, read.where(_c.id > last_id).limit(chunk_size)):
+        while chunk := _chunk(storage, reader, read.where(_c.id > last_id).limit(chunk_size)):
             last_id = chunk.rows[-1][0][ID]
             yield chunk
         return
@@ -97,11 +127,11 @@ def csv_chunks(storage: Storage, query: QueueFilter, *, chunk_size: int = 5000, 
             return
         last_id = ids[-1]
         for start in range(0, len(ids), chunk_size):
-            if chunk := _chunk(storage, read.where(_c.id.in_(ids[start:start + chunk_size]))):
+            if chunk := _chunk(storage, reader, read.where(_c.id.in_(ids[start:start + chunk_size]))):
                 yield chunk
 
 
-def _chunk(storage: Storage, read: Select[Any]) -> CsvChunk | None:
+def _chunk(storage: Storage, reader: ResultReader, read: Select[Any]) -> CsvChunk | None:
     """The rows `read` finds, each with its result's cells, and what the CSV adds to them; None
     when there are none. The rows are fetched FETCH at a time and each result's text dropped once
     decoded: a chunk of texts (45 MB) is never alive at once. Kept red-flag answers and
@@ -110,7 +140,7 @@ def _chunk(storage: Storage, read: Select[Any]) -> CsvChunk | None:
     from storage.examinations import latest_for
 
     with storage.engine.connect() as connection:
-        rows = [(row[:RESULT], result_cells(row[RESULT]))
+        rows = [(row[:RESULT], reader(row[RESULT]))
                 for row in connection.execution_options(yield_per=FETCH).execute(read)]
         if not rows:
             return None

@@ -63,9 +63,10 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS, *PATIENT_COLUMNS])
     written = 0
-    inert = _InertCells().__getitem__
+    inert, answer = _InertCells().__getitem__, _AnswerCells().__getitem__
     no_exam = [""] * len(EXAM_COLUMNS)
-    for chunk in at.csv_chunks(storage, query, chunk_size=chunk_size, zone=zone):
+    reader = at.ResultReader(item_ids)
+    for chunk in at.csv_chunks(storage, query, reader, chunk_size=chunk_size, zone=zone):
         histories, examinations = chunk.histories, chunk.examinations
         lines = []
         for row, result in chunk.rows:
@@ -90,8 +91,9 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
                 inert_cell(chart) if chart else "",
                 inert(row[at.QUESTIONNAIRE_ID]),
                 inert(row[at.QUESTIONNAIRE_VERSION]),
-                *[inert(value) if value.__class__ is str else "" if value is None else inert(_answer(value))
-                  for value in map(result.answers.get, item_ids)],
+                *(map(answer, result.answers) if result.plain else
+                  [inert(value) if value.__class__ is str else "" if value is None else inert(_answer(value))
+                   for value in result.answers]),
                 *([inert(cell) for cell in _examination(examinations[row_id])] if row_id in examinations
                   else no_exam),
                 inert_cell(born.strftime("%Y-%m-%d")) if born is not None else "",
@@ -118,6 +120,26 @@ class _InertCells(dict[object, object]):
 
 
 INERT_MEMO = 4096
+
+
+class _AnswerCells(dict[object, object]):
+    """`answer[value]`: the cell of an answer msgspec checked (`storage.csv_rows.ANSWER`), as `_row`
+    writes it: none "", a code through `inert_cell`, codes joined by ";" through `inert_cell` (these
+    remembered, at most INERT_MEMO), a number as it is (never remembered: 1 == 1.0)."""
+
+    def __missing__(self, value: object) -> object:
+        if value is None:
+            cell = ""
+        elif value.__class__ is str:
+            cell = inert_cell(value)
+        elif value.__class__ is tuple:
+            cell = inert_cell(";".join(map(str, value)))
+        else:
+            return value
+        if len(self) >= INERT_MEMO:
+            self.clear()
+        self[value] = cell
+        return cell
 
 
 @contextmanager

@@ -21,10 +21,10 @@ from sqlalchemy import event
 from scoring import Questionnaire, score
 from scoring.safe_text import inert_cell
 from storage import QueueFilter, Storage
-from storage.csv_rows import result_cells
+from storage.csv_rows import ResultReader
 from storage.demo import fill, random_answers
 from storage.examinations import with_examinations
-from storage.export import EXAM_COLUMNS, FIXED_COLUMNS, PATIENT_COLUMNS, _row, export_csv
+from storage.export import EXAM_COLUMNS, FIXED_COLUMNS, PATIENT_COLUMNS, _answer, _AnswerCells, _row, export_csv
 from storage.records import PatientIds
 
 ZONE = ZoneInfo("America/Bogota")
@@ -119,14 +119,31 @@ def test_the_fast_csv_is_the_straightforward_one_for_random_screenings(
 
 
 def test_a_stored_result_msgspec_refuses_is_read_whole() -> None:
-    """NaN (Python's json wrote it) and a field of another type: decoded whole, the same cells."""
-    cells = result_cells('{"categories_met": [], "red_flags": ["x"], "reasons": ["r"], "answers": {"a": NaN}, '
-                         '"questions_seen": {"big": [1, 2]}}')
-    assert (cells.red_flags, cells.reasons) == (["x"], ["r"]) and cells.answers["a"] != cells.answers["a"]
-    odd = result_cells('{"categories_met": ["a"], "red_flags": [], "reasons": [7], "answers": {}}')
-    assert odd.reasons == [7]
+    """NaN (Python's json wrote it), true or nested lists as answers, a field of another type:
+    decoded whole, answers in item order as they are (the writer's `_answer` path)."""
+    read = ResultReader(["a", "b", "c"])
+    plain = read('{"categories_met": [], "red_flags": ["x"], "reasons": ["r"], "answers": {"c": ["p", 2], "a": "yes"}, '
+                 '"questions_seen": {"big": [1, 2]}}')
+    assert plain == ([], ["x"], ["r"], ("yes", None, ("p", 2)), True)
+    cells = read('{"categories_met": [], "red_flags": ["x"], "reasons": ["r"], "answers": {"a": NaN}}')
+    assert (cells.red_flags, cells.reasons, cells.plain) == (["x"], ["r"], False)
+    assert cells.answers[0] != cells.answers[0]  # NaN
+    odd = read('{"categories_met": ["a"], "red_flags": [], "reasons": [7], "answers": {"b": true, "c": [[1]]}}')
+    assert (odd.reasons, odd.answers, odd.plain) == ([7], (None, True, [[1]]), False)
     with pytest.raises(KeyError):  # a result without the fields fails as the whole-result reader did
-        result_cells('{"answers": {}}')
+        read('{"answers": {}}')
+    assert ResultReader(["a", "a"])('{"categories_met": [], "red_flags": [], "reasons": [], "answers": {"a": 1}}'
+                                    ).answers == (1, 1)  # ids no struct can hold: read whole
+
+
+def test_the_answer_memo_gives_what_the_row_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes, joined codes, numbers and none come out as `_row` writes them, past the memo's size too."""
+    monkeypatch.setattr("storage.export.INERT_MEMO", 3)
+    values = ["yes", None, ("=a", "b"), 7, 7.5, ("x", 2), "-1", None, "yes", 1, ("=a", "b")]
+    memo = _AnswerCells()
+    assert [memo[value] for value in values] == [
+        inert_cell(cell) if isinstance(cell, str) else cell for cell in (_answer(value) for value in values)]
+    assert len(memo) <= 3
 
 
 @given(st.datetimes(timezones=st.timezones()))
