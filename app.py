@@ -14,8 +14,9 @@ import logging
 import streamlit as st
 
 from ui import alerting, resources, session_route
-from ui.coordinator import clinic_clock, guard, pages, wording
+from ui.coordinator import clinic_clock, guard, nav, pages, wording
 from ui.patient import page as patient
+from ui.patient import strings as patient_strings
 
 
 def main() -> None:
@@ -25,12 +26,13 @@ def main() -> None:
     # No built-in CSV download or copy on any table: every way data leaves is an audited button.
     st.set_option("client.disableDataExport", True)
 
-    problem = resources.start_up_problem() or wording.problem(resources.questionnaire().languages)
+    problem = resources.start_up_problem() or wording.problem(resources.questionnaire().languages) \
+        or patient_strings.problem(resources.questionnaire().languages)
     if problem is not None:
         # One line naming the setting / item / revision: in the server log, and on the staff page
         # (where the person who can fix it looks); patients only hear "tell the front desk".
         logging.getLogger("crps.app").error("cannot start: %s", problem)
-        if str(st.context.url or "").split("?")[0].rstrip("/").endswith("/staff"):
+        if str(st.context.url or "").split("?")[0].rstrip("/").endswith(nav.SIGN_IN_PATH):
             st.error(f"The app cannot start until this is fixed on the server: {problem}")
         else:
             st.error("This check is not available right now. Please tell the front desk.")
@@ -42,7 +44,7 @@ def main() -> None:
     patient_page = st.Page(patient.render, title="Pain symptom check", default=True)
     chosen = st.navigation([patient_page, *pages.for_session(guard.current())], position="hidden")
     if guard.take_sign_in_redirect():
-        st.switch_page(pages.SIGN_IN)  # "You were signed out after N minutes", not the patient's page
+        nav.go("SIGN_IN")  # "You were signed out after N minutes", not the patient's page
     st.set_page_config(page_title=chosen.title, layout="centered" if chosen is patient_page else "wide")
     chosen.run()
 

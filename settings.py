@@ -53,7 +53,6 @@ class Settings:
     themselves and staff see the same words; 1.2 rewrote "no referral" so a patient already in a
     pain clinic is not told to stop seeing their specialist. An urgent result never shows the
     tier (the urgent screen wins). A clinic that gives every outcome in person sets it false."""
-    kiosk_staff_code: str = field(repr=False)
     tap_guard_seconds: float
     staff_idle_minutes: float
     staff_emails: tuple[str, ...]
@@ -130,7 +129,7 @@ def _database_url(raw: str) -> str:
     except ArgumentError:
         raise ValueError("is not a database URL (e.g. sqlite:///data/screening.db, "
                          "postgresql+psycopg://user@host/db)") from None
-    if backend not in ("sqlite", "postgresql"):  # storage.database.SUPPORTED_ENGINES
+    if backend not in ("sqlite", "postgresql"):  # storage.engine.SUPPORTED_ENGINES
         raise ValueError("is not a supported database: use SQLite (sqlite:///FILE) or PostgreSQL "
                          "(postgresql+psycopg://USER@HOST/DB)")
     return raw.strip()
@@ -280,7 +279,6 @@ SPECS: tuple[Spec, ...] = (
     Spec("IDLE_TIMEOUT_SECONDS", "180", _number(5, 3600, "seconds")),
     Spec("IDLE_WARNING_SECONDS", "30", _number(1, 600, "seconds")),
     Spec("SHOW_OUTCOME_TO_PATIENT", "true", _bool),
-    Spec("KIOSK_STAFF_CODE", "", _text, secret=True),
     Spec("TAP_GUARD_SECONDS", "0.5", _number(0, 60, "seconds")),
     Spec("STAFF_IDLE_MINUTES", "15", _number(0.1, 480, "minutes")),
     Spec("STAFF_EMAILS", "", _emails),
@@ -309,6 +307,19 @@ SPECS: tuple[Spec, ...] = (
     Spec("HAND_OFF_MINUTES", "30", _whole(1, 240, "a whole number of minutes")),
 )
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
+RETIRED_SETTINGS: dict[str, str] = {
+    "KIOSK_STAFF_CODE": "since 1.1 the kiosk staff code is kept only as an argon2id hash in the database; "
+                        "set it with `python -m access set-kiosk-code` (make staff ARGS=\"set-kiosk-code\"), "
+                        "then remove KIOSK_STAFF_CODE",
+}
+"""Settings the app no longer reads, with what replaced each (said in the log at start)."""
+
+
+def default(name: str) -> Any:
+    """The setting `name`'s default, parsed: for values built by hand (tests, tools), so no other
+    module keeps a default of its own."""
+    spec = next(spec for spec in SPECS if spec.name == name)
+    return spec.parse(spec.default)
 
 
 def read_secrets(path: Path = SECRETS_PATH) -> dict[str, Any]:
@@ -346,6 +357,15 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path =
             shown = "(hidden)" if hidden else repr(raw if len(raw) <= 80 else raw[:77] + "...")
             raise SettingsError(f"{spec.name}: {shown} {exc}") from None
     return Settings(**values)
+
+
+def retired_settings_still_set(environ: Mapping[str, str] | None = None,
+                                secrets_path: Path = SECRETS_PATH) -> list[str]:
+    """One line per retired setting the environment or secrets.toml still sets (never its value)."""
+    environ = os.environ if environ is None else environ
+    secrets = read_secrets(secrets_path)
+    return [f"{name} is set but no longer read: {instead}" for name, instead in RETIRED_SETTINGS.items()
+            if environ.get(name) or _secret_text(secrets.get(name))]
 
 
 def fingerprint(environ: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> tuple[object, ...]:

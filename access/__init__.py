@@ -19,9 +19,9 @@ from access.accounts import (
 from access.addresses import client_address
 from access.credentials import SignInOutcome, check_kiosk_code, sign_in, staff_for_email
 from access.passcode import hash_passcode, verify_passcode
-from access.roles import ACTIONS, ROLE_ACTIONS, can
+from access.roles import ACTIONS, ROLE_ACTIONS, ROLES, Role, can
 from access.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, KIOSK_LIMIT
-from storage.staff import ROLES, StaffError, StaffMember
+from storage.staff import StaffError, StaffMember
 
 __all__ = [
     "ACCOUNT_LIMIT",
@@ -30,6 +30,7 @@ __all__ = [
     "KIOSK_LIMIT",
     "ROLES",
     "ROLE_ACTIONS",
+    "Role",
     "SignInOutcome",
     "StaffError",
     "StaffMember",

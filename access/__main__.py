@@ -26,9 +26,10 @@ from access.accounts import (
     set_kiosk_code,
     set_staff_role,
 )
+from access.roles import ROLES, Role
 from settings import settings_or_exit
 from storage import MigrationError, Storage
-from storage.staff import ROLES, StaffError
+from storage.staff import StaffError
 
 COMMAND_ACTOR = "command line"
 
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         return command
 
     add = verb("add", "add a staff account (asks for its password)")
-    add.add_argument("--role", choices=ROLES, default="coordinator")
+    add.add_argument("--role", choices=ROLES, default=Role.COORDINATOR.value)
     add.add_argument("--name", default=None, help="display name (default: the username)")
     add.add_argument("--email", default=None, help="e-mail for clinic (OIDC) sign-in")
     verb("disable", "stop an account signing in")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from access.passcode import hash_passcode
+from access.roles import Role
 from access.throttle import USERNAME_MAX, normalise_username
 from storage import Storage
 from storage import staff as staff_store
@@ -38,7 +39,7 @@ def _existing_username(typed: str) -> str:
 
 
 def add_staff(
-    storage: Storage, username: str, password: str, *, role: str = "coordinator",
+    storage: Storage, username: str, password: str, *, role: str = Role.COORDINATOR.value,
     display_name: str | None = None, email: str | None = None, actor: str,
 ) -> StaffMember:
     """Create an account; StaffError (one line) for a bad name, role, e-mail, short password or a taken name."""

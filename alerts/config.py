@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+
+from settings import Settings, default
 
 WEBHOOK, EMAIL = "webhook", "email"
 
@@ -24,19 +25,20 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class AlertConfig:
-    """Alert channels and their settings; a channel is on when its address is set."""
+    """Alert channels and their settings; a channel is on when its address is set. The app builds it
+    with `from_settings`; one built by hand (tests, tools) gets the settings' own defaults."""
 
-    webhook_url: str = ""
-    webhook_secret: str = field(default="", repr=False)
-    email_to: tuple[str, ...] = ()
-    email_from: str = ""
-    smtp_host: str = ""
-    smtp_port: int = 25
-    smtp_user: str = ""
-    smtp_password: str = field(default="", repr=False)
-    smtp_starttls: bool = True  # an alert is still an alert: off only by SMTP_STARTTLS=false
-    app_base_url: str = "http://localhost:8501"
-    timezone: str = "UTC"
+    webhook_url: str = default("ALERT_WEBHOOK_URL")
+    webhook_secret: str = field(default=default("ALERT_WEBHOOK_SECRET"), repr=False)
+    email_to: tuple[str, ...] = default("ALERT_EMAIL_TO")
+    email_from: str = default("ALERT_EMAIL_FROM")
+    smtp_host: str = default("SMTP_HOST")
+    smtp_port: int = default("SMTP_PORT")
+    smtp_user: str = default("SMTP_USER")
+    smtp_password: str = field(default=default("SMTP_PASSWORD"), repr=False)
+    smtp_starttls: bool = default("SMTP_STARTTLS")  # an alert is still an alert: off only by SMTP_STARTTLS=false
+    app_base_url: str = default("APP_BASE_URL")
+    timezone: str = str(default("CLINIC_TIMEZONE"))
     timeout_seconds: float = 10.0
     """The whole-request deadline of one send (connect + send + answer), not a per-read
     time-out: a receiver trickling one byte every 4 s is cut off here (issue 20 item 6)."""
@@ -52,25 +54,21 @@ class AlertConfig:
         return tuple(on)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> AlertConfig:
-        """From the app's `Settings` (lower-case attributes named like the settings)."""
-        to = getattr(settings, "alert_email_to", ())
-        if isinstance(to, str):
-            to = tuple(address.strip() for address in to.split(",") if address.strip())
+    def from_settings(cls, settings: Settings) -> AlertConfig:
+        """From the app's checked settings (their defaults are settings.py's; none here)."""
         return cls(
-            webhook_url=getattr(settings, "alert_webhook_url", "") or "",
-            webhook_secret=getattr(settings, "alert_webhook_secret", "") or "",
-            email_to=tuple(to or ()),
-            email_from=getattr(settings, "alert_email_from", "") or "",
-            smtp_host=getattr(settings, "smtp_host", "") or "",
-            smtp_port=int(getattr(settings, "smtp_port", 25) or 25),
-            smtp_user=getattr(settings, "smtp_user", "") or "",
-            smtp_password=getattr(settings, "smtp_password", "") or "",
-            smtp_starttls=bool(getattr(settings, "smtp_starttls", True)),
-            app_base_url=getattr(settings, "app_base_url", "") or "http://localhost:8501",
-            timezone=str(getattr(settings, "clinic_timezone", "") or "UTC"),
+            webhook_url=settings.alert_webhook_url,
+            webhook_secret=settings.alert_webhook_secret,
+            email_to=settings.alert_email_to,
+            email_from=settings.alert_email_from,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_user=settings.smtp_user,
+            smtp_password=settings.smtp_password,
+            smtp_starttls=settings.smtp_starttls,
+            app_base_url=settings.app_base_url,
+            timezone=str(settings.clinic_timezone),
         )
-
 
 NO_CHANNEL = ("alerts: no alert channel is set up (ALERT_WEBHOOK_URL, or ALERT_EMAIL_TO and SMTP_HOST): "
               "urgent screenings show only on the queue page")

@@ -23,8 +23,8 @@ from bench.bench_scale import Bare, paired, postgres, report
 from scoring import load_questionnaire
 from scoring.examination import ExaminationFindings, check_findings, read_findings
 from storage import Storage
-from storage.database import utc_now
 from storage.demo import DEMO_TABLET, fill, fill_examinations
+from storage.engine import utc_now
 from storage.examinations import accuracy, accuracy_statements, save_examination
 from storage.schema import audit_events, examinations, submissions
 

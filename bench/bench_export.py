@@ -31,8 +31,8 @@ from sqlalchemy import func, select, text
 
 from bench.bench_scale import postgres
 from storage import Storage
-from storage.database import utc_now
 from storage.demo import DEMO_TABLET, fill
+from storage.engine import utc_now
 from storage.schema import submissions
 
 REPO = Path(__file__).resolve().parents[1]

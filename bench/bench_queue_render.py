@@ -79,11 +79,11 @@ def main() -> None:
         import streamlit as st
         from streamlit.testing.v1 import AppTest
 
-        from access import add_staff
+        from access import Role, add_staff
         from storage import QueueFilter, Storage
         from storage.demo import fill
         from storage.staff import account_state
-        from ui.coordinator.session import Role, SignInKind, StaffSession
+        from ui.coordinator.session import SignInKind, StaffSession
 
         st.cache_resource.clear()
         storage = Storage(os.environ["DATABASE_URL"])
@@ -94,8 +94,8 @@ def main() -> None:
 
         at = AppTest.from_function(_queue_page, default_timeout=60)
         # a real account: each run checks the signed-in account is still allowed (issue 20 item 1)
-        add_staff(storage, "bench", "bench passcode long enough 2026", role="coordinator", display_name="Bench",
-                  actor="bench")
+        add_staff(storage, "bench", "bench passcode long enough 2026", role=Role.COORDINATOR.value,
+                  display_name="Bench", actor="bench")
         version = account_state(storage, "bench")
         assert version is not None
         at.session_state["staff_session"] = StaffSession("bench", "Bench", Role.COORDINATOR, SignInKind.PASSWORD,

@@ -67,7 +67,8 @@ def _header(submission: Submission) -> SummaryHeader:
     return SummaryHeader(reference=submission.reference, submitted_at=submission.created_at,
                          language=submission.language, status=submission.status, note=submission.note,
                          patient_identifier=submission.patient_identifier,
-                         patient_birth_date=submission.patient_birth_date, assisted=submission.assisted)
+                         patient_birth_date=submission.patient_birth_date, patient_name=submission.patient_name,
+                         assisted=submission.assisted)
 
 
 def _day(storage: Storage, questionnaire: Questionnaire, day: date, options: SummaryOptions, out: str) -> int:

@@ -43,15 +43,20 @@ from scoring import (
     answered_under,
     question_text,
     red_flag_concerns,
+    story_of_the_pain,
     wording_note,
 )
 from scoring.red_flag_history import staff_lines
 
 Variant = Literal["clinician", "patient"]
-PAIN_ITEMS = ("pain_location", "pain_duration", "pain_intensity", "inciting_event", "pain_disproportionate")
-SLEEP_MOOD_ITEMS = ("sleep_problems", "mood_low")
-TAKE_HOME_LEFT_OUT = ("self_harm_thoughts", "self_harm_now")
-"""Items whose question and answer the patient's copy leaves out: it goes home, others may read it."""
+
+
+def take_home_left_out(questionnaire: Questionnaire, result: ScreeningResult) -> tuple[str, ...]:
+    """Items whose question and answer the patient's copy leaves out (it goes home, others may
+    read it): `take_home: false` in the questionnaire (the loader also leaves out every talk_now
+    red flag and what is asked only after a left-out answer), today's and the answered version's."""
+    answered = answered_under(questionnaire, result)
+    return tuple(dict.fromkeys((*questionnaire.left_out_of_take_home, *answered.left_out_of_take_home)))
 
 @dataclass(frozen=True)
 class SummaryHeader:
@@ -66,13 +71,17 @@ class SummaryHeader:
     """The clinic's chart number, as staff saved it on the screening's page (clinician copy only)."""
     patient_birth_date: date | None = None
     """The second identifier (issue 19: the desk's hand-off, or attached by staff; clinician copy only)."""
+    patient_name: str | None = None
+    """The patient's full name, the other second identifier (issue 19; clinician copy only)."""
     assisted: str | None = None
     """"answered with staff help: NAME / interpreter (LANGUAGE)" (issue 19; clinician copy only)."""
 
 
 BIRTH_DATE_WORDS = "Date of birth"
+NAME_WORDS = "Name"
+PATIENT_WORDS, NO_PATIENT_WORDS = "Patient", "no patient attached"
 ASSISTED_WORDS = "Answered with"
-"""The clinician copy is in English: these two header rows are its own words."""
+"""The clinician copy is in English: these header rows are its own words."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +130,7 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
             words: dict[str, Any]) -> None:
     generated = clinic_time(options.generated_at or datetime.now(UTC), options.timezone)
     footer = f"{words['reference']} {header.reference} · {words['generated']} {generated}"
-    if options.variant == "clinician" and header.patient_identifier:  # on every page, as filed
-        born = f" · {BIRTH_DATE_WORDS} {header.patient_birth_date:%Y-%m-%d}" if header.patient_birth_date else ""
-        footer = f"{words['chart_number']} {header.patient_identifier}{born} · {footer}"
+    patient = footer_patient(header, words) if options.variant == "clinician" else ""
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
         topMargin=0.7 * inch, bottomMargin=0.8 * inch,
@@ -132,7 +139,22 @@ def _layout(buffer: io.BytesIO, story: list[Flowable], header: SummaryHeader, op
         author=options.clinic_name or "CRPS symptom screen",
         creator="crps-screen",
     )
-    document.build(story, canvasmaker=_numbered_canvas(footer, words["page"]))
+    document.build(story, canvasmaker=_numbered_canvas(footer, words["page"], patient))
+
+
+def footer_patient(header: SummaryHeader, words: dict[str, Any]) -> str:
+    """The patient's identifiers on every page of the clinician copy, as filed (H40, H64): chart
+    number, date of birth, name; "" without a chart number. A line of its own above the reference
+    line, so a long chart number or name never runs into "Page N of M". A walk-up's reads "Patient:
+    no patient attached", as on every staff screen (issue 19)."""
+    if not header.patient_identifier:
+        return f"{PATIENT_WORDS}: {NO_PATIENT_WORDS}"
+    parts = [f"{words['chart_number']} {header.patient_identifier}"]
+    if header.patient_birth_date is not None:
+        parts.append(f"{BIRTH_DATE_WORDS} {header.patient_birth_date:%Y-%m-%d}")
+    if header.patient_name:
+        parts.append(f"{NAME_WORDS} {header.patient_name}")
+    return " · ".join(parts)
 
 
 def summary_story(
@@ -217,8 +239,9 @@ class _Sections:
         story += self.urgent_banner()
         story += self.outcome()
         story += self.categories()
-        story += self.section(self.words["pain"], PAIN_ITEMS)
-        story += self.section(self.words["sleep_mood"], SLEEP_MOOD_ITEMS)
+        story += self.section(self.words["pain"], "pain")
+        story += self.story_of_the_pain()
+        story += self.section(self.words["sleep_mood"], "sleep_mood")
         if self.header.note:
             story += [wording(self.words["note"], HEADING), paragraph(self.header.note)]
         story += self.all_answers(self.words["answers"])
@@ -241,8 +264,9 @@ class _Sections:
             wording(messages["not_a_diagnosis"][self.language], BOX),
         ], border=1.2))
         story += [wording(self.words["next_steps"], HEADING), wording(self.words["next_steps_text"])]
-        story += self.all_answers(self.words["patient_answers"], left_out=TAKE_HOME_LEFT_OUT)
-        if any(item_id in self.questionnaire.items_by_id for item_id in TAKE_HOME_LEFT_OUT):
+        left_out = take_home_left_out(self.questionnaire, self.result)
+        story += self.all_answers(self.words["patient_answers"], left_out=left_out)
+        if left_out:
             story += [Spacer(1, 6), wording(self.words["safety_left_out"])]
         return story
 
@@ -262,8 +286,12 @@ class _Sections:
         ]
         if clinician:  # the chart number files the copy with the right patient (hazard H64)
             rows.insert(1, [words["chart_number"], header.patient_identifier or words["no_chart_number"]])
+            if not header.patient_identifier:  # an anonymous walk-up, worded as on every staff screen
+                rows.insert(1, [PATIENT_WORDS, NO_PATIENT_WORDS])
             if header.patient_birth_date is not None:
                 rows.insert(2, [BIRTH_DATE_WORDS, f"{header.patient_birth_date:%Y-%m-%d}"])
+            if header.patient_name:  # the other second identifier (issue 19), escaped by paragraph()
+                rows.insert(3 if header.patient_birth_date is not None else 2, [NAME_WORDS, header.patient_name])
             if header.assisted:
                 rows.append([ASSISTED_WORDS, header.assisted.removeprefix("answered with ")])
             rows.append([words["questionnaire"], f"{self.result.questionnaire_id}, version "
@@ -315,12 +343,24 @@ class _Sections:
         return [_room(), wording(words["categories"], HEADING), _table(rows, [0.32, 0.14, 0.54]),
                 Spacer(1, 6), KeepTogether([chart])]
 
-    def section(self, title: str, item_ids: tuple[str, ...]) -> list[Flowable]:
+    def section(self, title: str, section: str) -> list[Flowable]:
+        """The items the questionnaire puts in this section (`report_section:`), question and answer."""
         rows = [[wording(self.words["question"], SMALL), wording(self.words["answer"], SMALL)]]
-        rows += [[wording(self.asked(i, self.language), SMALL),
-                  paragraph(self.answer(self.questionnaire.item(i)), SMALL)]
-                 for i in item_ids if i in self.questionnaire.items_by_id]
+        rows += [[wording(self.asked(item.id, self.language), SMALL), paragraph(self.answer(item), SMALL)]
+                 for item in self.questionnaire.section_items(section)]
         return [_room(), wording(title, HEADING), _table(rows, [0.6, 0.4])] if len(rows) > 1 else []
+
+    def story_of_the_pain(self) -> list[Flowable]:
+        """What the patient tells of how the pain began (`report_section: story`), in the words
+        `scoring.story_of_the_pain` gives staff ("Patient reports a doctor said ..."): context,
+        never scored. Left out when none of it was asked (no ongoing pain)."""
+        lines = story_of_the_pain(self.questionnaire, self.result, self.language)
+        if not lines:
+            return []
+        rows = [[wording(self.words["reported"], SMALL), wording(self.words["answer"], SMALL)]]
+        rows += [[wording(what, SMALL), paragraph(answer, SMALL)] for what, answer in lines]
+        return [_room(), wording(self.words["story"], HEADING), wording(self.words["story_note"], SMALL),
+                _table(rows, [0.6, 0.4])]
 
     def all_answers(self, title: str, left_out: tuple[str, ...] = ()) -> list[Flowable]:
         """Every question and answer; on the clinician copy of a screening in another language,
@@ -365,7 +405,7 @@ class _Sections:
         return text if seen == text else f"{text} ({seen})"
 
 
-def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:
+def _numbered_canvas(footer: str, page_words: str, patient: str = "") -> type[pdf_canvas.Canvas]:
     """A canvas that holds pages until the end so each footer can say "Page N of M"."""
 
     class NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # reportlab ships no types
@@ -383,6 +423,8 @@ def _numbered_canvas(footer: str, page_words: str) -> type[pdf_canvas.Canvas]:
                 self.__dict__.update(state)
                 self.setFont(fonts.REGULAR, 8)
                 self.drawString(0.8 * inch, 0.45 * inch, footer)
+                if patient:
+                    self.drawString(0.8 * inch, 0.6 * inch, patient)
                 self.drawRightString(LETTER[0] - 0.8 * inch, 0.45 * inch,
                                      page_words.format(n=number, total=total))
                 super().showPage()

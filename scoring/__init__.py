@@ -11,17 +11,19 @@ pure logic (`scoring.flow`: branching and progress; `scoring.escalation`: red fl
 """
 
 from scoring._questions_seen import QuestionText, answered_under, archived_version, question_text, wording_note
-from scoring._readout import answer_text, red_flag_concerns, red_flag_messages
+from scoring._readout import answer_text, red_flag_concerns, red_flag_messages, story_of_the_pain
 from scoring._red_flag_rules import rules_raised
-from scoring.engine import AnswerProblem, AnswersInvalid, normalise_answers, score, shown_items
+from scoring.engine import AnswerProblem, AnswersInvalid, score, shown_items
 from scoring.loader import QuestionnaireError, load_questionnaire, parse_questionnaire
 from scoring.matching import RaisedFlag, holds, most_severe, raises, read_red_flags
 from scoring.model import (
     RED_FLAG_LEVELS,
+    REPORT_SECTIONS,
     AnswerValue,
     Category,
     CategoryFinding,
     Choice,
+    Coding,
     Condition,
     Item,
     Questionnaire,
@@ -37,12 +39,14 @@ from scoring.model import (
 
 __all__ = [
     "RED_FLAG_LEVELS",
+    "REPORT_SECTIONS",
     "AnswerProblem",
     "AnswerValue",
     "AnswersInvalid",
     "Category",
     "CategoryFinding",
     "Choice",
+    "Coding",
     "Condition",
     "Item",
     "QuestionSeen",
@@ -63,7 +67,6 @@ __all__ = [
     "holds",
     "load_questionnaire",
     "most_severe",
-    "normalise_answers",
     "parse_questionnaire",
     "question_text",
     "raises",
@@ -73,5 +76,6 @@ __all__ = [
     "rules_raised",
     "score",
     "shown_items",
+    "story_of_the_pain",
     "wording_note",
 ]

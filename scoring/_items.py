@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from scoring._fields import FieldReader, as_written, listify
-from scoring.model import BODY_REGIONS, RED_FLAG_LEVELS, Choice, Condition, Item, ItemKind, RedFlag, RedFlagLevel
+from scoring.model import (
+    BODY_REGIONS,
+    RED_FLAG_LEVELS,
+    REPORT_SECTIONS,
+    Choice,
+    Coding,
+    Condition,
+    Item,
+    ItemKind,
+    RedFlag,
+    RedFlagLevel,
+)
 
 _ITEM_KEYS = {
     "id", "type", "text", "short", "help", "answers", "required", "category", "red_flag",
     "show_if", "min", "max", "min_label", "max_label", "body_map",
+    "report_section", "take_home", "fhir_code",  # instrument facts the report and FHIR read
 }
+_CODING_KEYS = {"system", "code", "display"}
 _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
 _LEVELS: tuple[RedFlagLevel, ...] = RED_FLAG_LEVELS  # the one list of levels, most severe first
 
 
 class ItemReader(FieldReader):
     """Reads `answer_sets` and `items`, and checks branching and red flags once all are known."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.take_home_written: dict[str, bool] = {}
+        """`take_home:` as the file writes it, by item id (`resolve_take_home` decides)."""
 
     def choices(self, where: str, raw: object) -> tuple[Choice, ...]:
         result: list[Choice] = []
@@ -91,7 +110,41 @@ class ItemReader(FieldReader):
             max_label=self.optional_text(f"{where}.max_label", fields.get("max_label")),
             codes=frozenset(choice.code for choice in choices),
             body_map=self.body_map(f"{where}.body_map", fields.get("body_map"), kind, choices),
+            report_section=self.report_section(f"{where}.report_section", fields.get("report_section")),
+            take_home=self.written_take_home(item_id, f"{where}.take_home", fields),
+            fhir_code=self.coding(f"{where}.fhir_code", fields.get("fhir_code")),
         )
+
+    def written_take_home(self, item_id: str, where: str, fields: Mapping[str, Any]) -> bool:
+        if "take_home" not in fields:
+            return True
+        written = self.boolean(where, fields["take_home"], default=True)
+        self.take_home_written[item_id] = written
+        return written
+
+    def report_section(self, where: str, raw: object) -> str | None:
+        """`report_section: pain | sleep_mood | story`: where the clinician's summary lists the item."""
+        if raw is None:
+            return None
+        if isinstance(raw, str) and raw in REPORT_SECTIONS:
+            return raw
+        self.problem(where, f"unknown section {raw!r}; use one of {', '.join(REPORT_SECTIONS)}")
+        return None
+
+    def coding(self, where: str, raw: object) -> Coding | None:
+        """`fhir_code: {system, code, display}`: a standard code for the item (e.g. LOINC)."""
+        if raw is None:
+            return None
+        fields = self.mapping(where, raw)
+        if fields is None:
+            return None
+        self.keys(where, fields, _CODING_KEYS, _CODING_KEYS)
+        system = self.string(f"{where}.system", fields.get("system")) if "system" in fields else ""
+        if system and not system.startswith(("http://", "https://", "urn:")):
+            self.problem(f"{where}.system", f"'{system}' must be a URI (http://, https:// or urn:)")
+        code = self.string(f"{where}.code", as_written(fields.get("code"))) if "code" in fields else ""
+        display = self.string(f"{where}.display", fields.get("display")) if "display" in fields else ""
+        return Coding(system, code, display)
 
     def body_map(
         self, where: str, raw: object, kind: ItemKind, choices: tuple[Choice, ...],
@@ -214,6 +267,48 @@ class ItemReader(FieldReader):
                         f"a red flag may depend only on a required, always-shown item; "
                         f"'{condition.item}' is not",
                     )
+
+    def check_story(self, items: tuple[Item, ...], counted: Mapping[str, str]) -> None:
+        """A story item (`report_section: story`) is context for staff, never scored (hazard H69):
+        optional, in no category, no red flag, and named by no gate, tier or red-flag rule.
+
+        `counted` maps each item id the gate, the tiers or a red-flag rule names to that place.
+        """
+        for item in items:
+            if item.report_section != "story":
+                continue
+            where = f"items[{item.id}]"
+            for field, present in (("category", item.category is not None), ("red_flag", item.red_flag is not None),
+                                   ("required", item.required)):
+                if present:
+                    self.problem(f"{where}.{field}", "a story item (report_section: story) is never scored; "
+                                 "it must be optional, with no category or red flag")
+            if item.id in counted:
+                self.problem(f"{where}.report_section",
+                             f"a story item is never scored, but {counted[item.id]} names it")
+
+    def resolve_take_home(self, items: tuple[Item, ...], explicit: Mapping[str, bool]) -> tuple[Item, ...]:
+        """Which questions the patient's take-home copy leaves out (hazard H70). A `talk_now` red
+        flag (self-harm) is left out, and so is a question asked only after a left-out answer (its
+        being asked would tell the answer), whatever the file says; `take_home: true` on either is
+        refused. Otherwise `take_home:` as written, default true. Items come in file order, and a
+        `show_if` names an earlier item, so one pass sees each item's conditions resolved first."""
+        resolved: dict[str, Item] = {}
+        for item in items:
+            where = f"items[{item.id}].take_home"
+            must_leave_out = ""
+            if item.red_flag is not None and item.red_flag.level == "talk_now":
+                must_leave_out = "a talk_now red flag must be take_home: false (the patient's copy goes home)"
+            for condition in item.show_if:
+                target = resolved.get(condition.item)
+                if target is not None and not target.take_home:
+                    must_leave_out = (f"asked only after '{condition.item}', which is take_home: false, "
+                                      "so it must be take_home: false too")
+            if must_leave_out and explicit.get(item.id) is True:
+                self.problem(where, must_leave_out)
+            take_home = False if must_leave_out else explicit.get(item.id, True)
+            resolved[item.id] = item if take_home == item.take_home else dataclasses.replace(item, take_home=take_home)
+        return tuple(resolved.get(item.id, item) for item in items)
 
 
 def _reaches(start: str, goal: str, items_by_id: Mapping[str, Item]) -> bool:

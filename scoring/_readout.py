@@ -60,3 +60,21 @@ def red_flag_messages(questionnaire: Questionnaire, result: ScreeningResult, lan
     raised = [flag for flag_id in result.red_flags if (flag := questionnaire.red_flag_of(flag_id)) is not None]
     raised.sort(key=lambda flag: RED_FLAG_LEVELS.index(flag.level))
     return tuple(dict.fromkeys(flag.message[language] for flag in raised))
+
+
+def story_of_the_pain(questionnaire: Questionnaire, result: ScreeningResult, language: str = "en",
+                      ) -> tuple[tuple[str, str], ...]:
+    """The story of the pain for staff, (what, answer) per story item the patient was asked, in
+    questionnaire order: e.g. ("Patient reports a doctor said it is CRPS", "Yes").
+
+    The coordinator page and the clinician PDF both show these words. Each "what" is the item's
+    `short`, which says whose report it is; these answers are context and never scored.
+    """
+    lines: list[tuple[str, str]] = []
+    for item in questionnaire.section_items("story"):
+        if item.id not in result.shown:
+            continue
+        what = item.short[language]
+        lines.append((what[:1].upper() + what[1:],
+                      answer_text(questionnaire, result, item, result.answer(item.id), language)))
+    return tuple(lines)

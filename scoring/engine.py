@@ -48,36 +48,6 @@ class AnswersInvalid(ValueError):
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
-def normalise_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, object]
-) -> dict[str, AnswerValue]:
-    """Check each answer against its item and return them typed; `None` means unanswered.
-
-    Multiple-choice answers become tuples in questionnaire order; an empty list is unanswered.
-    """
-    items = questionnaire.items_by_id
-    problems: list[AnswerProblem] = []
-    clean: dict[str, AnswerValue] = {}
-    for item_id, value in answers.items():
-        item = items.get(item_id)
-        if item is None:
-            problems.append(AnswerProblem(str(item_id), "unknown item"))
-            continue
-        if value is None:
-            continue
-        if item.kind == "single" and value.__class__ is str and value in item.codes:
-            clean[item_id] = value  # the common case, kept short: this runs for every answer
-            continue
-        checked = _check_value(item, value)
-        if checked is None:
-            problems.append(AnswerProblem(item_id, _describe_problem(item, value)))
-        elif checked != ():
-            clean[item_id] = checked
-    if problems:
-        raise AnswersInvalid(problems, read_red_flags(questionnaire, answers))
-    return clean
-
-
 def shown_items(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item, ...]:
     """The items a patient is asked, given these answers, in questionnaire order.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -22,7 +23,7 @@ from scoring._questions_seen import seen_texts
 from scoring._red_flag_rules import RuleFlagReader
 from scoring._rules import RulesReader
 from scoring._yaml_guard import MAX_BYTES, TOO_BIG, YamlRefused, read_yaml
-from scoring.model import Condition, Item, Questionnaire
+from scoring.model import Condition, Item, Questionnaire, RedFlagRule, Tier
 from scoring.wording import reason_phrases
 
 _TOP_KEYS = {
@@ -30,6 +31,8 @@ _TOP_KEYS = {
     "scoring", "messages", "red_flag_rules", "retired_ids",
     "examination",  # issue 18: the clinician's examination (scoring._examination)
 }
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+"""A BCP 47 language (and region) code: the patient pages set it as the page's `lang`."""
 _TOP_REQUIRED = {"id", "version", "source", "languages", "title", "categories", "items", "scoring"}
 
 
@@ -104,6 +107,20 @@ def _visibility_groups(
     return tuple((conditions, tuple(members)) for conditions, members in groups)
 
 
+def _counted(
+    gate: tuple[Condition, ...], tiers: tuple[Tier, ...], red_flag_rules: tuple[RedFlagRule, ...],
+) -> dict[str, str]:
+    """Each item id the scoring reads (gate, tier rules, red-flag rules) -> where it is named."""
+    counted: dict[str, str] = {}
+    for rule in red_flag_rules:
+        counted.update({condition.item: f"red_flag_rules[{rule.id}]" for condition in (*rule.all, *rule.any)})
+    for tier in tiers:
+        counted.update({condition.item: f"scoring.tiers[{tier.id}]"
+                        for when in tier.when for condition in when.answers})
+    counted.update({condition.item: "scoring.gate" for condition in gate})
+    return counted
+
+
 class _Builder(RulesReader, RuleFlagReader):
     """Walks the parsed document once, section by section, building the model."""
 
@@ -118,9 +135,12 @@ class _Builder(RulesReader, RuleFlagReader):
         self.languages = self.string_list("languages", top.get("languages", ["en"]))
         if len(set(self.languages)) != len(self.languages):
             self.problem("languages", "listed twice")
+        for index, language in enumerate(self.languages):
+            if language and not _LANGUAGE_CODE.fullmatch(language):
+                self.problem(f"languages[{index}]", f"'{language}' is not a language code like en, es or es-MX")
         answer_sets = self.answer_sets(top.get("answer_sets", {}))
         categories_raw = top.get("categories") or []
-        items = self.items(top.get("items"), answer_sets)
+        items = self.resolve_take_home(self.items(top.get("items"), answer_sets), self.take_home_written)
         items_by_id = {item.id: item for item in items}
         categories = self.categories(categories_raw, items)
         self.check_branching(items, items_by_id)
@@ -134,6 +154,7 @@ class _Builder(RulesReader, RuleFlagReader):
         tiers = self.tiers(scoring.get("tiers"), len(categories), items_by_id)
         self.check_red_flags(items, items_by_id)
         red_flag_rules = self.red_flag_rules(top.get("red_flag_rules"), items_by_id)
+        self.check_story(items, _counted(gate, tiers, red_flag_rules))
         defined = {item.id: f"items[{item.id}]" for item in items}
         defined.update({rule.id: f"red_flag_rules[{rule.id}]" for rule in red_flag_rules})
         retired_ids = self.retired_ids(top.get("retired_ids"), defined)

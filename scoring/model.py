@@ -24,6 +24,11 @@ RED_FLAG_LEVELS: tuple[RedFlagLevel, ...] = ("emergency", "talk_now", "same_day"
 act before the patient leaves, where a same-day problem may be seen later today (CLINICAL.md §4)."""
 AnswerValue = str | int | tuple[str, ...]
 """A normalised answer: a choice code, a whole number, or several choice codes."""
+REPORT_SECTIONS: tuple[str, ...] = ("pain", "sleep_mood", "story")
+"""The sections of the clinician's summary an item may be listed in (`report_section:`), in the
+order the PDF and the coordinator page show them. `story` is "the story of the pain": context for
+staff only, never counted (the loader refuses a story item in a category, a red flag, the gate,
+a tier or a red-flag rule)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,16 @@ class RedFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class Coding:
+    """A code from an outside code system an item is also known by (e.g. LOINC 72514-3 for the
+    0-10 pain score), exported as the FHIR `item.code`."""
+
+    system: str
+    code: str
+    display: str
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One question. `show_if` conditions must all hold (and their items be shown)."""
 
@@ -95,6 +110,14 @@ class Item:
     body_map: tuple[tuple[str, str], ...] = ()
     """(region, answer code) pairs: a multiple-choice item answered by tapping a body outline;
     answers with no region are offered beside it. Empty: a plain list."""
+    report_section: str | None = None
+    """Which section of the clinician's summary lists it (one of `REPORT_SECTIONS`); None: only
+    the full list of answers."""
+    take_home: bool = True
+    """False: the patient's take-home copy leaves this question and its answer out (others may
+    read it at home): the self-harm questions."""
+    fhir_code: Coding | None = None
+    """A standard code for the item (the pain score's LOINC code), exported in FHIR."""
 
     def choice(self, code: str) -> Choice:
         for choice in self.choices:
@@ -243,6 +266,15 @@ class Questionnaire:
     def red_flag_items(self) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.red_flag is not None)
 
+    def section_items(self, section: str) -> tuple[Item, ...]:
+        """The items listed in one section of the clinician's summary, in questionnaire order."""
+        return tuple(item for item in self.items if item.report_section == section)
+
+    @property
+    def left_out_of_take_home(self) -> tuple[str, ...]:
+        """The ids of the items the patient's take-home copy leaves out (`take_home: false`)."""
+        return tuple(item.id for item in self.items if not item.take_home)
+
 
 class CategoryFinding(NamedTuple):
     """One category's outcome and the items whose answers met it (empty when not met).
@@ -312,9 +344,6 @@ class ScreeningResult:
     first. A flag in it that was raised stays in `red_flags` (and `urgent`, `red_flag_level`) even
     when the final answer took it back (CLINICAL.md section 4: a retraction counts as positive).
     Not part of `to_dict`: storage keeps it in its own table, once."""
-
-    def was_shown(self, item_id: str) -> bool:
-        return item_id in self.shown
 
     def answer(self, item_id: str) -> AnswerValue | None:
         for key, value in self.answers:

@@ -33,13 +33,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, inspect, select, table, text
+from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from settings import child_environment
-from storage import migrations
+from storage import audit, migrations
 from storage.backup_crypt import SealError, open_sealed, seal
+from storage.engine import aware, utc_now
 from storage.schema import audit_events
 
 BACKUP_EVENT = "backed_up"
@@ -253,8 +254,7 @@ def _record(url: str, final: Path, manifest: dict[str, Any]) -> None:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
-            connection.execute(insert(audit_events).values(
-                at=datetime.now(UTC), actor="command line", event=BACKUP_EVENT, submission_id=None, detail=detail))
+            audit.write(connection, BACKUP_EVENT, "command line", None, detail, utc_now())
     finally:
         engine.dispose()
 
@@ -266,7 +266,7 @@ def last_good_backup(engine: Engine) -> datetime | None:
             select(func.max(audit_events.c.at)).where(audit_events.c.event == BACKUP_EVENT)).scalar_one_or_none()
     if not isinstance(moment, datetime):
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware(moment)
 
 
 # -- rotation ---------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def _restore(args: argparse.Namespace, key: bytes | None) -> int:
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.database import Storage  # migrates like every verb that writes
+    from storage import Storage  # migrates like every verb that writes
 
     period = (args.older_than or settings.retention_period).strip().lower()
     retention.check_period(period, settings.retention_period)

@@ -21,7 +21,7 @@ import keyword
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 import msgspec.structs
@@ -29,9 +29,13 @@ from sqlalchemy import Column, Select, Text, cast, select
 from sqlalchemy.engine import Connection
 
 from scoring.model import RedFlagAnswer
-from storage.database import Storage, _conditions, _histories, read_json
+from storage.engine import read_json
+from storage.reads import filter_conditions, red_flag_histories
 from storage.records import QueueFilter
 from storage.schema import examinations, red_flag_events, submissions
+
+if TYPE_CHECKING:
+    from storage import Storage
 
 FILTERED_IDS = 50_000  # matching ids taken per step of a filtered export (400 KB of integers)
 FETCH = 500  # rows fetched from the cursor at a time (their result texts, ~9 KB each, dropped once decoded)
@@ -89,12 +93,12 @@ _c = submissions.c
 CSV_COLUMNS = (
     _c.id, _c.reference, _c.created_at, _c.language, _c.tier, _c.urgent, _c.red_flag_level, _c.complete, _c.tablet,
     _c.status, _c.note, _c.patient_identifier, _c.questionnaire_id, _c.questionnaire_version,
-    _c.patient_birth_date, _c.assisted_role, _c.assisted_by, cast(_c.result, Text).label("result"),
+    _c.patient_birth_date, _c.assisted_role, _c.assisted_by, _c.patient_name, cast(_c.result, Text).label("result"),
 )
 """What `csv_chunks` reads, in this order (`Row` indexes below)."""
 (ID, REFERENCE, CREATED_AT, LANGUAGE, TIER, URGENT, RED_FLAG_LEVEL, COMPLETE, TABLET, STATUS, NOTE,
  PATIENT_IDENTIFIER, QUESTIONNAIRE_ID, QUESTIONNAIRE_VERSION, PATIENT_BIRTH_DATE, ASSISTED_ROLE, ASSISTED_BY,
- RESULT) = range(len(CSV_COLUMNS))
+ PATIENT_NAME, RESULT) = range(len(CSV_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def csv_chunks(storage: Storage, query: QueueFilter, reader: ResultReader, *, ch
                zone: tzinfo = UTC) -> Iterator[CsvChunk]:
     """The matching submissions in id order, `chunk_size` at a time (never all in memory), each
     result read by `reader`; the filter's dates are days in `zone`."""
-    conditions = _conditions(query, zone)
+    conditions = filter_conditions(query, zone)
     read = select(*CSV_COLUMNS).order_by(_c.id)
     last_id = 0
     if not conditions:
@@ -147,7 +151,8 @@ def _chunk(storage: Storage, reader: ResultReader, read: Select[Any]) -> CsvChun
         first, last = rows[0][0][ID], rows[-1][0][ID]
         flagged = _ids_between(connection, red_flag_events.c.submission_id, first, last)
         examined = _ids_between(connection, examinations.c.submission_id, first, last)
-        histories = _histories(connection, [row[ID] for row, _ in rows if row[URGENT] and row[ID] in flagged])
+        histories = red_flag_histories(connection, [row[ID] for row, _ in rows
+                                                    if row[URGENT] and row[ID] in flagged])
     return CsvChunk(rows, histories, latest_for(storage, [row[ID] for row, _ in rows if row[ID] in examined]))
 
 

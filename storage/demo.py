@@ -21,8 +21,9 @@ from typing import Any
 
 from sqlalchemy import exists, func, insert, or_, select
 
-from scoring import Questionnaire, load_questionnaire, score, shown_items
-from storage.database import Storage, utc_now
+from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
+from storage import Storage
+from storage.engine import utc_now
 from storage.records import STATUSES
 from storage.reference import ALPHABET
 from storage.schema import submissions
@@ -42,9 +43,13 @@ def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str
     # Questions behind a red-flag rule (1.2: chest symptoms, recent injury, spine procedure) are as
     # rare as a red flag, or half the made-up screenings would be urgent.
     rare = {condition.item for rule in questionnaire.red_flag_rules for condition in (*rule.all, *rule.any)}
+    # The gate's first question (the questionnaire's own: in crps.yaml, ongoing pain) is met by most.
+    first = questionnaire.gate[0] if questionnaire.gate else None
     for item in questionnaire.items:
-        if item.id == "pain_present":
-            answers[item.id] = "yes" if pain else "no"
+        if first is not None and item.id == first.item and item.choices:
+            met = [choice.code for choice in item.choices if holds(first, {item.id: choice.code})]
+            unmet = [choice.code for choice in item.choices if not holds(first, {item.id: choice.code})]
+            answers[item.id] = met[0] if (pain and met) or not unmet else unmet[0]
         elif item.kind == "integer":
             assert item.minimum is not None and item.maximum is not None
             answers[item.id] = rng.randint(item.minimum, item.maximum)
@@ -186,11 +191,6 @@ def _json(record: dict[str, Any], dumped: dict[int, str]) -> str:
     return text
 
 
-def is_demo(tablet: str | None) -> bool:
-    """True for a row `fill` made."""
-    return tablet == DEMO_TABLET
-
-
 # -- made-up examinations (issue 18) ----------------------------------------------------------
 
 DEMO_CLINICIAN = "demo-clinician"
@@ -259,4 +259,4 @@ def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: 
 
 
 __all__ = ["DEMO_ACTOR", "DEMO_CLINICIAN", "DEMO_TABLET", "RealScreeningsPresent", "demo_reference", "fill",
-           "fill_examinations", "is_demo", "random_answers", "real_screenings", "refuse_real_database"]
+           "fill_examinations", "random_answers", "real_screenings", "refuse_real_database"]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.engine import RowMapping
@@ -23,9 +23,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from scoring import Questionnaire
 from scoring.accuracy import RedFlagTally, VersionAccuracy, version_accuracy
 from scoring.examination import ExaminationFindings
-from storage.database import Storage, _audit, _aware, clinic_day_bounds, utc_now
+from storage import audit
+from storage.clinic_days import clinic_day_bounds
+from storage.engine import aware, utc_now
 from storage.records import InvalidInput, SaveFailed
 from storage.schema import examination_red_flags, examinations, submissions
+
+if TYPE_CHECKING:
+    from storage import Storage
 
 EVENT = "examination_recorded"
 _ATTEMPTS = 3
@@ -90,7 +95,7 @@ def _insert(
                 for flag, finding in findings.red_flags
             ])
         # No findings in the audit trail: who, which screening, which record.
-        _audit(connection, EVENT, clinician, submission_id,
+        audit.write(connection, EVENT, clinician, submission_id,
                f"examination {examination_id} by {clinician_name} (earlier records kept)", now)
     return Examination(examination_id, submission_id, reference, now, clinician, clinician_name, findings,
                        severity_score)
@@ -158,7 +163,7 @@ def _examination(row: RowMapping, flags: tuple[tuple[str, str], ...]) -> Examina
         other_diagnosis=row["other_diagnosis"], temperature_difference_c=row["temperature_difference_c"],
         red_flags=flags,
     )
-    return Examination(row["id"], row["submission_id"], row["submission_reference"], _aware(row["recorded_at"]),
+    return Examination(row["id"], row["submission_id"], row["submission_reference"], aware(row["recorded_at"]),
                        row["clinician"], row["clinician_name"], findings, row["severity_score"])
 
 

@@ -17,7 +17,7 @@ from scoring.safe_text import inert_cell, printable
 from storage.records import QueueFilter, assisted_words
 
 if TYPE_CHECKING:
-    from storage.database import Storage
+    from storage import Storage
 
 FIXED_COLUMNS = (
     "reference", "submitted_at", "language", "tier", "urgent", "red_flag_level", "complete", "tablet",
@@ -29,7 +29,7 @@ EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when non
     "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
 )
 
-PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help")  # issue 19: beside chart_number; help given
+PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help", "patient_name")  # issue 19: beside chart_number
 
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str],
@@ -51,8 +51,10 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
 
 def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str],
                chunk_size: int = 5000, zone: tzinfo = UTC) -> int:
-    """What `write_csv` writes for the matching submissions, read straight from the database
+    """The matching submissions as CSV, what `write_csv` writes (UTF-8 with a BOM; the filter's
+    dates and each row's time the clinic's, `zone`), read straight from the database
     (`storage.csv_rows`: only the columns and result fields the CSV writes); returns rows written.
+    The caller records the export in the audit trail (it knows who asked).
     Every text cell read from the database goes through `inert_cell`: the texts repeated from row
     to row (codes, tiers, reasons) through the memo, the reference and chart number (one per row)
     directly. `submitted_at` is not text from the database but a time Python formats (digits and
@@ -98,6 +100,7 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
                   else no_exam),
                 inert_cell(born.strftime("%Y-%m-%d")) if born is not None else "",
                 inert(assisted_words(row[at.ASSISTED_ROLE], row[at.ASSISTED_BY]) or ""),
+                inert_cell(name) if (name := row[at.PATIENT_NAME]) else "",
             ])
         writer.writerows(lines)
         written += len(lines)
@@ -191,10 +194,10 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) ->
 
 
 def _patient(row: Mapping[str, Any]) -> list[object]:
-    """The PATIENT_COLUMNS cells: the date of birth (YYYY-MM-DD) and who helped answer."""
+    """The PATIENT_COLUMNS cells: the date of birth (YYYY-MM-DD), who helped answer, the full name."""
     born = row.get("patient_birth_date")
     return [born.strftime("%Y-%m-%d") if born is not None else "",
-            assisted_words(row.get("assisted_role"), row.get("assisted_by")) or ""]
+            assisted_words(row.get("assisted_role"), row.get("assisted_by")) or "", row.get("patient_name") or ""]
 
 
 def _examination(record: Any) -> list[object]:
@@ -243,7 +246,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
     carry their offset.) Rows saved with another questionnaire
     version are refused (one line naming the reference): export them with that version."""
     from scoring.fhir import ndjson_lines, screening_resources
-    from storage.database import stored_result
+    from storage.records import stored_result
 
     written = 0
     for chunk in chunks:
@@ -257,6 +260,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                 authored=created if created.tzinfo else created.replace(tzinfo=UTC), complete=bool(row["complete"]),
                 patient_identifier=row["patient_identifier"], base_url=base_url,
                 birth_date=_birth_date(row.get("patient_birth_date")), assisted=_assisted(row),
+                patient_name=row.get("patient_name"),
             )
             out.writelines(ndjson_lines(resources))
             if row.get("examination") is not None:  # issue 18: the latest examination's Observations

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from scoring import RED_FLAG_LEVELS as RED_FLAG_LEVELS  # re-exported: the one owner is scoring
 from scoring import ScreeningResult
 from scoring import most_severe as most_severe  # re-exported: the one owner is scoring
+from scoring.model import RedFlagAnswer
+from scoring.red_flag_history import with_history
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
@@ -135,12 +139,48 @@ def chart_last4(identifier: str | None) -> str | None:
     return identifier[-4:] if identifier else None
 
 
-@dataclass(frozen=True)
+PATIENT_NAME_MAX_CHARS = 100
+_NAME_MARKS = frozenset("-'\u2019 ")  # hyphen, apostrophes (straight and typographic), space
+
+
+def valid_patient_name(name: str | None) -> str | None:
+    """A patient's full name as the desk gives it (issue 19: the second identifier when the date
+    of birth is not given): Unicode letters with their accents, spaces, hyphens and apostrophes;
+    starting with a letter; spaces trimmed and runs of them made one; NFC; 1-100 characters.
+    None/empty stays None. Raises `InvalidInput` (one line, the name never echoed)."""
+    if name is None:
+        return None
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    if not name:
+        return None
+    if len(name) > PATIENT_NAME_MAX_CHARS:
+        raise InvalidInput(f"the name has {len(name)} characters, at most {PATIENT_NAME_MAX_CHARS} are allowed")
+    if not all(unicodedata.category(c)[0] in "LM" or c in _NAME_MARKS for c in name):
+        raise InvalidInput("the name may hold only letters, spaces, hyphens and apostrophes")
+    if unicodedata.category(name[0])[0] != "L":
+        raise InvalidInput("the name must start with a letter")
+    return name
+
+
+def name_initial(name: str | None) -> str | None:
+    """The first letter of a (checked) name, upper case: all the tablet may show of it."""
+    return name[:1].upper() if name else None
+
+
+@dataclass(frozen=True, repr=False)
 class PatientIds:
-    """The two identifiers of a patient handed to a tablet by the desk (issue 19 item 4)."""
+    """A patient handed to a tablet by the desk (issue 19 item 4): the chart number and a second
+    identifier, the date of birth or the full name (or both). `hand_off.start` and the save check
+    that one of them is there. Its repr names none of them (a log line or a traceback that shows
+    it, or the tablet's session holding it, leaks nothing: H71)."""
 
     chart_number: str
-    birth_date: date
+    birth_date: date | None = None
+    name: str | None = None
+
+    def __repr__(self) -> str:
+        given = [what for what, value in (("date of birth", self.birth_date), ("name", self.name)) if value]
+        return f"PatientIds(chart number ending {chart_last4(self.chart_number)}; {' and '.join(given) or 'no'} given)"
 
 
 @dataclass(frozen=True)
@@ -173,6 +213,9 @@ class Submission:
     """The clinic's chart number: from the desk's hand-off, or set by staff later; None until then."""
     patient_birth_date: date | None = None
     """The second identifier (issue 19): from the hand-off, or attached by staff later."""
+    patient_name: str | None = None
+    """The patient's full name: the other second identifier (issue 19; revision 0012_patient_name).
+    Staff screens, the clinician PDF and FHIR only: never an alert, a log line or the tablet."""
     assisted_role: str | None = None
     """"staff" or "interpreter" when a staff member answered with the patient (issue 19)."""
     assisted_by: str | None = None
@@ -237,3 +280,10 @@ class AuditEvent:
     event: str
     submission_id: int | None
     detail: str
+
+
+def stored_result(row: Mapping[Any, Any], history: Sequence[RedFlagAnswer]) -> ScreeningResult:
+    """The one result every reader reads: the stored scoring result with the sticky facts of the
+    row (urgent, the most severe level ever raised) and its kept red-flag answers put back."""
+    return with_history(ScreeningResult.from_dict(row["result"]), history, urgent=bool(row["urgent"]),
+                        level=row["red_flag_level"])

@@ -4,7 +4,7 @@ Change a table here AND add a revision in `storage/migrations/versions/` (a test
 two agree on SQLite and PostgreSQL).
 
 Portable types only, so the same schema runs on SQLite and PostgreSQL. Times are stored as
-UTC (SQLite gives them back naive; `storage.database` makes them aware again).
+UTC (SQLite gives them back naive; `storage.engine.aware` makes them aware again).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ submissions = Table(
     Column("patient_birth_date", Date),  # 0010: the second identifier (desk's hand-off or staff)
     Column("assisted_role", String(20)),  # 0010: answered with staff help: staff | interpreter
     Column("assisted_by", String(100)),  # 0010: the staff member's name, or the interpreter's language
+    Column("patient_name", String(100)),  # 0012: the full name, the other second identifier (never in alerts)
     # The queue's usual orderings: newest first, unacknowledged urgent first, by tier / status.
     Index("ix_submissions_created", "created_at"),
     Index("ix_submissions_urgent_open", "urgent", "acknowledged_at", "created_at"),
@@ -246,7 +247,8 @@ tablet_hand_offs = Table(
     metadata,
     Column("tablet", String(32), primary_key=True),
     Column("patient_identifier", String(64), nullable=False),  # the chart number
-    Column("patient_birth_date", Date, nullable=False),
+    Column("patient_birth_date", Date),  # 0012: nullable, the full name may be given instead
+    Column("patient_name", String(100)),  # 0012: the full name (date of birth or name, or both)
     Column("first_initial", String(1)),  # shown on the tablet only if TABLET_SHOWS_INITIAL
     Column("started_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),

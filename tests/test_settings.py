@@ -3,6 +3,7 @@ bad value is one line naming the setting, the value and what is allowed (secrets
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -11,7 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from settings import SETTING_NAMES, SPECS, Settings, SettingsError, load_settings, server_timezone_name
+from settings import (
+    SETTING_NAMES,
+    SPECS,
+    Settings,
+    SettingsError,
+    load_settings,
+    retired_settings_still_set,
+    server_timezone_name,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 NO_SECRETS = Path("/nonexistent/secrets.toml")
@@ -76,14 +85,13 @@ def test_secrets_are_never_printed(name: str, value: str) -> None:
 
 
 def test_passwords_and_codes_are_marked_secret() -> None:
-    assert {spec.name for spec in SPECS if spec.secret} >= {"SMTP_PASSWORD", "ALERT_WEBHOOK_SECRET", "KIOSK_STAFF_CODE"}
+    assert {spec.name for spec in SPECS if spec.secret} >= {"SMTP_PASSWORD", "ALERT_WEBHOOK_SECRET", "BACKUP_KEY"}
 
 
 def test_secret_fields_are_left_out_of_repr() -> None:
-    loaded = load_settings({"SMTP_PASSWORD": "hunter2", "ALERT_WEBHOOK_SECRET": "s3", "KIOSK_STAFF_CODE": "2468"},
-                           NO_SECRETS)
+    loaded = load_settings({"SMTP_PASSWORD": "hunter2", "ALERT_WEBHOOK_SECRET": "s3"}, NO_SECRETS)
     assert loaded.smtp_password == "hunter2"
-    assert "hunter2" not in repr(loaded) and "'s3'" not in repr(loaded) and "2468" not in repr(loaded)
+    assert "hunter2" not in repr(loaded) and "'s3'" not in repr(loaded)
 
 
 def test_defaults() -> None:
@@ -196,3 +204,34 @@ def test_clinic_timezone_unset_is_the_servers_zone_not_utc() -> None:
                               env={**environment, "TZ": "America/Chicago"})
     assert finished.stdout.split() == ["America/Chicago", "True"], finished.stderr
     assert load_settings({"CLINIC_TIMEZONE": "Europe/Madrid"}, NO_SECRETS).clinic_timezone == ZoneInfo("Europe/Madrid")
+
+
+def test_kiosk_staff_code_is_retired_and_said_so_without_its_value(tmp_path: Path) -> None:
+    assert "KIOSK_STAFF_CODE" not in SETTING_NAMES and not hasattr(load_settings({}, NO_SECRETS), "kiosk_staff_code")
+    assert retired_settings_still_set({}, NO_SECRETS) == []
+    from_environment = retired_settings_still_set({"KIOSK_STAFF_CODE": "2468"}, NO_SECRETS)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('KIOSK_STAFF_CODE = "2468"\n', encoding="utf-8")
+    assert retired_settings_still_set({}, secrets) == from_environment
+    [line] = from_environment
+    assert line.startswith("KIOSK_STAFF_CODE is set but no longer read") and "2468" not in line
+    assert "python -m access set-kiosk-code" in line  # what replaced it
+
+
+def test_the_app_warns_once_in_its_log_while_kiosk_staff_code_is_set(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import streamlit
+
+    from ui import resources
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("KIOSK_STAFF_CODE", "2468")
+    streamlit.cache_resource.clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="crps.settings"):
+            resources.settings()
+            resources.settings()
+    finally:
+        streamlit.cache_resource.clear()
+    said = [record.getMessage() for record in caplog.records if record.name == "crps.settings"]
+    assert len(said) == 1 and "set-kiosk-code" in said[0] and "2468" not in caplog.text

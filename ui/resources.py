@@ -8,19 +8,23 @@ the cache is keyed on their `fingerprint`, so a changed setting is read again.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
 from scoring import Questionnaire, QuestionnaireError, load_questionnaire
-from settings import Settings, SettingsError, fingerprint, load_settings
+from settings import Settings, SettingsError, fingerprint, load_settings, retired_settings_still_set
 from speech import AudioCache
 from storage import MigrationError, Storage
 
 
 @st.cache_resource(show_spinner=False)
 def _settings(key: tuple[object, ...]) -> Settings:  # key: the cache key only
-    return load_settings()
+    loaded = load_settings()
+    for line in retired_settings_still_set():  # once at start (and when the settings change)
+        logging.getLogger("crps.settings").warning(line)
+    return loaded
 
 
 def settings() -> Settings:

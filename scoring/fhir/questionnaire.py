@@ -5,8 +5,9 @@ single choice -> `choice` with radio buttons, multiple -> `choice` + `repeats` w
 0-10 -> `integer` with minValue/maxValue; `show_if` -> `enableWhen`; the category of a symptom
 item and the red flag of a safety item are `item.code` codings in our own code systems (a red
 flag's urgent answers as `{base}/StructureDefinition/{id}-urgent-if` extensions, its level as
-`{id}-red-flag-level`); the pain
-0-10 item carries LOINC 72514-3; other languages ride the standard `translation` extension.
+`{id}-red-flag-level`); an item's standard code from the questionnaire (`fhir_code:`, the pain
+0-10 item's LOINC 72514-3) comes first in `item.code`; other languages ride the standard
+`translation` extension.
 """
 
 from __future__ import annotations
@@ -17,18 +18,13 @@ from typing import Any
 from scoring.fhir.names import (
     ITEM_CONTROL,
     ITEM_CONTROL_SYSTEM,
-    LOINC,
     MAX_VALUE,
     MIN_VALUE,
-    PAIN_SEVERITY,
     FhirNames,
     resource_id,
     translation,
 )
 from scoring.model import Item, Questionnaire
-
-PAIN_SCALE_ITEM = "pain_intensity"
-"""The item that is the 0-10 pain rating (LOINC 72514-3), when a questionnaire has it."""
 
 
 class FhirExportError(ValueError):
@@ -101,8 +97,9 @@ def _item(item: Item, questionnaire: Questionnaire, names: FhirNames, default: s
 
 def _codes(item: Item, questionnaire: Questionnaire, names: FhirNames, default: str) -> list[dict[str, Any]]:
     codes: list[dict[str, Any]] = []
-    if item.id == PAIN_SCALE_ITEM and item.kind == "integer":
-        codes.append({"system": LOINC, "code": PAIN_SEVERITY[0], "display": PAIN_SEVERITY[1]})
+    if item.fhir_code is not None:  # e.g. LOINC 72514-3 on the 0-10 pain score (the questionnaire says so)
+        code = item.fhir_code
+        codes.append({"system": code.system, "code": code.code, "display": code.display})
     if item.category is not None:
         label = questionnaire.category(item.category).label
         codes.append(_coding(names.system("category"), item.category, label[default], label, default))

@@ -35,18 +35,20 @@ def screening_resources(
     base_url: str = "",
     birth_date: date | None = None,
     assisted: tuple[str, str] | None = None,
+    patient_name: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The QuestionnaireResponse, then Observations: the tier, the urgent flag, each red flag.
 
     `response_id` becomes the resource ids (e.g. the screening's reference); `authored` must be
     timezone-aware; `complete` False (default: `result.complete`) gives status `in-progress`
     (saved at a red flag before the end) and preliminary Observations; `patient_identifier` (a
-    chart number) becomes the subject identifier; with `birth_date` too (the desk's hand-off,
-    issue 19) a Patient resource (identifier + birthDate) comes last and every subject references
-    it. `assisted` (("staff", NAME) or ("interpreter", LANGUAGE)) is the response's
-    `{id}-assisted-answering` extension (role and name/language), and a staff member is also its
-    `author` (display only). Red-flag Observations carry their level
-    (`emergency`, `talk_now`, `same_day`) as a component; the urgent one the most severe.
+    chart number) becomes the subject identifier; with `birth_date` or `patient_name` too (the
+    desk's hand-off, issue 19: the date of birth or the full name) a Patient resource (identifier,
+    birthDate and/or name) comes last and every subject references it. `assisted` (("staff",
+    NAME) or ("interpreter", LANGUAGE)) is the response's `{id}-assisted-answering` extension
+    (role and name/language), and a staff member is also its `author` (display only). Red-flag
+    Observations carry their level (`emergency`, `talk_now`, `same_day`) as a component; the
+    urgent one the most severe.
 
     The response names the version the patient answered (`result.questionnaire_version`); a
     result stored under an older version exports its answers as they are, with labels where the
@@ -63,7 +65,8 @@ def screening_resources(
     when = authored.isoformat()
     patient_id = f"{base_id}-patient"
     patient_reference = None
-    if birth_date is not None and patient_identifier and patient_identifier.strip():
+    patient_name = (patient_name or "").strip() or None
+    if (birth_date is not None or patient_name) and patient_identifier and patient_identifier.strip():
         patient_reference = names.full_url("Patient", patient_id) or f"Patient/{patient_id}"
     subject = _subject(patient_identifier, patient_reference)
     default = questionnaire.languages[0]
@@ -118,12 +121,13 @@ def screening_resources(
             **_changed(common["note"], result, item_id),
         }
     if patient_reference is not None:
-        assert birth_date is not None and patient_identifier is not None
+        assert patient_identifier is not None
         yield {
             "resourceType": "Patient",
             "id": patient_id,
             "identifier": [_identifier(patient_identifier)],
-            "birthDate": birth_date.isoformat(),
+            **({"name": [{"text": patient_name}]} if patient_name else {}),  # as the desk gave it, not split
+            **({"birthDate": birth_date.isoformat()} if birth_date is not None else {}),
         }
 
 
@@ -138,6 +142,7 @@ def screening_bundle(
     base_url: str = "",
     birth_date: date | None = None,
     assisted: tuple[str, str] | None = None,
+    patient_name: str | None = None,
 ) -> dict[str, Any]:
     """The same resources in a Bundle of type `collection` (the coordinator's "FHIR (JSON)")."""
     names = FhirNames.of(questionnaire, base_url)
@@ -145,6 +150,7 @@ def screening_bundle(
     for resource in screening_resources(
         questionnaire, result, response_id=response_id, authored=authored, complete=complete,
         patient_identifier=patient_identifier, base_url=base_url, birth_date=birth_date, assisted=assisted,
+        patient_name=patient_name,
     ):
         full_url = names.full_url(resource["resourceType"], resource["id"])
         entries.append({"fullUrl": full_url, "resource": resource} if full_url else {"resource": resource})

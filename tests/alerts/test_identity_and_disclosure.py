@@ -96,6 +96,17 @@ def test_starttls_is_on_unless_a_setting_turns_it_off_and_off_is_warned_at_start
     assert start_warnings(AlertConfig()) == [NO_CHANNEL]
 
 
+def test_alert_config_defaults_are_the_settings_defaults() -> None:
+    """One owner for a default (settings.py): a config built by hand is the one unset settings give."""
+    from settings import load_settings
+
+    assert AlertConfig() == AlertConfig.from_settings(load_settings({}, Path("/nonexistent")))
+    changed = AlertConfig.from_settings(load_settings({"SMTP_PORT": "2525", "APP_BASE_URL": "https://c.example/",
+                                                       "CLINIC_TIMEZONE": "America/Chicago"}, Path("/nonexistent")))
+    assert (changed.smtp_port, changed.app_base_url, changed.timezone) == (2525, "https://c.example",
+                                                                           "America/Chicago")
+
+
 def test_the_app_logs_a_line_at_start_when_no_channel_is_set_up_or_mail_is_plain(
     monkeypatch: pytest.MonkeyPatch, database_url: str, caplog: pytest.LogCaptureFixture,
 ) -> None:

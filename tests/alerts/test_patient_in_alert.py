@@ -1,16 +1,20 @@
 """Issue 19: an alert names the patient only by the chart number's last 4 characters (no name,
-no date of birth); an anonymous walk-up reads so."""
+no date of birth); an anonymous walk-up reads so; the name the desk gave never leaves in an
+alert, by any channel, nor in a log line (H71)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import date
+
+import pytest
 
 from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
 from storage import PatientIds, Storage
-from tests.alerts.receivers import WebhookReceiver
+from tests.alerts.receivers import MailReceiver, WebhookReceiver
 
 
 def test_the_webhook_carries_the_charts_last_4_never_the_rest_or_the_birth_date(
@@ -30,3 +34,33 @@ def test_the_webhook_carries_the_charts_last_4_never_the_rest_or_the_birth_date(
     for _, body, _ in webhook.requests:
         text = body.decode("utf-8")
         assert "1234" not in text and "MRN" not in text and "1980" not in text
+
+
+NAME = "Quentin Xavierez-Yoakum"
+
+
+def test_no_alert_ever_carries_the_patients_name_webhook_email_or_log(
+    storage: Storage, urgent_result: ScreeningResult, webhook: WebhookReceiver, mail: MailReceiver,
+    make_worker: Callable[..., AlertWorker], caplog: pytest.LogCaptureFixture,
+) -> None:
+    """H71: the name the desk gave (issue 19) leaves the building in no alert: not in the webhook's
+    JSON or text, not in the e-mail's subject or body, and not in any log line on the way."""
+    caplog.set_level(logging.DEBUG)
+    worker = make_worker(storage, AlertConfig(
+        webhook_url=webhook.url, email_to=("oncall@clinic.example",), email_from="screen@clinic.example",
+        smtp_host="127.0.0.1", smtp_port=mail.port, smtp_starttls=False, app_base_url="https://clinic.example/"))
+    worker.run_once()
+    by_name = storage.save_submission(idempotency_key="by-name", result=urgent_result, language="en",
+                                      patient=PatientIds("MRN-12345678", None, NAME))
+    both = storage.save_submission(idempotency_key="both", result=urgent_result, language="en",
+                                   patient=PatientIds("MRN-87654321", date(1980, 2, 3), NAME))
+    assert by_name.patient_name == both.patient_name == NAME  # stored: the test is about where it goes
+    assert worker.run_once() == 4  # a webhook and an e-mail for each
+    sent = [body.decode("utf-8") for _, body, _ in webhook.requests]
+    sent += [f"{message['Subject']}\n{message.get_payload(decode=True).decode('utf-8')}"
+             for message, _ in mail.messages]
+    assert len(sent) == 4
+    assert {json.loads(body)["chart_last4"] for body in sent[:2]} == {"5678", "4321"}
+    for text in [*sent, caplog.text]:
+        for part in ("Quentin", "Xavierez", "Yoakum", "1980"):
+            assert part not in text

@@ -11,8 +11,7 @@ import pytest
 
 from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
-from storage import Storage
-from storage import alerts as deliveries
+from storage import Storage, deliveries
 from tests.alerts.receivers import WebhookReceiver, wait_for
 from tests.postgres_cluster import throwaway_cluster
 

@@ -10,8 +10,7 @@ from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
 from scoring import Questionnaire, score
-from storage import Storage, Submission
-from storage import alerts as deliveries
+from storage import Storage, Submission, deliveries
 from tests.alerts.conftest import SECRET
 from tests.alerts.receivers import MailReceiver, WebhookReceiver, wait_for
 

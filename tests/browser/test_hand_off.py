@@ -1,7 +1,7 @@
 """Issue 19 in Chromium: the desk starts a screening on tablet front-1 from the queue, the tablet
-greets the patient by initial only, the patient (helped by a staff member) answers and sends, and
-the saved row carries both identifiers, into the clinician PDF's text and the FHIR Bundle. axe-core
-finds nothing serious on the new screens."""
+greets the patient by the name's initial only, the patient (helped by a staff member) answers and
+sends, and the saved row carries the chart number, date of birth and name, into the clinician
+PDF's text and the FHIR Bundle. axe-core finds nothing serious on the new screens."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_hand_off_from_the_queue_to_the_tablet_to_the_saved_row(server: Streamli
     desk.get_by_label("Chart number").fill("MRN-12345678")
     desk.get_by_role("spinbutton", name="year, Date of birth").click()  # a date field of segments
     desk.keyboard.type("19800203")  # year, month, day: each segment moves on to the next
-    desk.get_by_label("First name (optional: only its initial is kept)").fill("Maria")
+    desk.get_by_label("Full name (if no date of birth: one of the two is needed)").fill("Maria Lopez")
     desk.get_by_role("button", name="Start the screening on this tablet").click()
     desk.get_by_text("Screening started on tablet front-1").wait_for(timeout=30_000)
     settle(desk)
@@ -88,6 +88,7 @@ def test_hand_off_from_the_queue_to_the_tablet_to_the_saved_row(server: Streamli
     tablet.get_by_text(text("hand_off_greeting", "en", initial="M"), exact=False).wait_for(timeout=30_000)
     screen = page_text(tablet)
     assert "MRN" not in screen and "5678" not in screen and "1980" not in screen and "Maria" not in screen
+    assert "Lopez" not in screen
     tablet.get_by_text(both("assist_section")).click()  # staff help: behind the kiosk code
     tablet.get_by_label(both("assist_who")).fill("Dana Lee")
     tablet.get_by_label(both("staff_code_label")).fill(KIOSK_CODE)
@@ -99,26 +100,30 @@ def test_hand_off_from_the_queue_to_the_tablet_to_the_saved_row(server: Streamli
     answer_everything(tablet, NO_PAIN, "en")
     tap_button(tablet, text("submit", "en"))
     tablet.get_by_role("button", name=text("finish", "en")).wait_for(timeout=30_000)
-    assert "MRN" not in page_text(tablet)
+    assert "MRN" not in page_text(tablet) and "Lopez" not in page_text(tablet)
 
     row = wait_for_row(storage)
-    assert (row.patient_identifier, row.patient_birth_date) == ("MRN-12345678", date(1980, 2, 3))
+    assert (row.patient_identifier, row.patient_birth_date, row.patient_name) == (
+        "MRN-12345678", date(1980, 2, 3), "Maria Lopez")
     assert row.tablet == "front-1" and row.assisted == "answered with staff help: Dana Lee"
     pdf = build_summary(row.result, QUESTIONNAIRE, summary_header(row), SummaryOptions(variant="clinician"))
     first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Chart number MRN-12345678" in first and "Date of birth 1980-02-03" in first
+    assert "Name Maria Lopez" in first
     entries = [entry["resource"] for entry in json.loads(fhir_json(row, QUESTIONNAIRE, ""))["entry"]]
     (patient,) = [r for r in entries if r["resourceType"] == "Patient"]
     assert patient["birthDate"] == "1980-02-03" and patient["identifier"][0]["value"] == "MRN-12345678"
+    assert patient["name"] == [{"text": "Maria Lopez"}]
 
     desk.reload()
     desk.get_by_role("heading", name="Screenings").wait_for(timeout=30_000)
     # The queue's grid draws on a canvas; its cells are in the page for screen readers (hidden).
-    desk.get_by_text("chart MRN-12345678, born 1980-02-03").first.wait_for(state="attached", timeout=30_000)
+    desk.get_by_text("chart MRN-12345678, born 1980-02-03, name Maria Lopez").first.wait_for(
+        state="attached", timeout=30_000)
     desk.get_by_test_id("stDataFrame").first.click(position={"x": 200, "y": 52})  # the only row
     desk.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=30_000)
     settle(desk)
     body = page_text(desk)
-    assert "Patient: chart MRN-12345678, born 1980-02-03" in body
+    assert "Patient: chart MRN-12345678, born 1980-02-03, name Maria Lopez" in body
     assert "Answered with staff help: Dana Lee" in body
     assert serious(desk) == []

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from report import SummaryHeader
 from storage import Storage, Submission
 from tests.coordinator.conftest import APP, COORDINATOR, PASSCODE, go, page_text, sign_in, staff_session
-from ui.coordinator import pages
+from ui.coordinator import nav, pages
 from ui.coordinator.as_text import as_text
 
 
@@ -45,7 +45,23 @@ def test_each_page_registered_once_as_a_page_object() -> None:
     offenders = [str(path.relative_to(REPO)) for path in (REPO / "ui").rglob("*.py")
                  if "switch_page(\"" in path.read_text() or "st.Page(\"" in path.read_text()]
     assert offenders == []
-    assert len(set(pages.URL_PATHS.values())) == len(pages.URL_PATHS)
+    assert len(set(nav.URL_PATHS.values())) == len(nav.URL_PATHS)
+    assert set(pages._RENDER) == set(nav.URL_PATHS)  # every page has a render function and a path
+
+
+def test_every_nav_go_names_a_page() -> None:
+    """`nav.go("QUEUE")` takes a name, not a page object: a typo must fail here, not on a click."""
+    import ast
+
+    from tests.coordinator.conftest import REPO
+
+    named = {(str(path.relative_to(REPO)), call.args[0].value)
+             for path in [REPO / "app.py", *(REPO / "ui").rglob("*.py")]
+             for call in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(call, ast.Call) and ast.unparse(call.func) in {"nav.go", "go"}
+             and isinstance(call.args[0], ast.Constant)}
+    assert {name for _, name in named} >= {"QUEUE", "SCREENING", "SIGN_IN"}  # the walk finds the calls
+    assert [(path, name) for path, name in named if name not in nav.URL_PATHS] == []
 
 
 def test_page_guards_itself_even_if_reached(database_url: str, submit: Callable[..., Submission]) -> None:

@@ -106,5 +106,11 @@ def test_default_questionnaire_has_the_issue_items() -> None:
     }
     assert [c.id for c in default.categories] == ["sensory", "vasomotor", "sudomotor_edema", "motor_trophic"]
     first_red_flag = next(i for i, item in enumerate(default.items) if item.red_flag)
+    asked_with_pain: set[str] = set()  # every item before the red flags is asked only when there is pain
     for item in default.items[1:first_red_flag]:
-        assert [(c.item, set(c.any_of)) for c in item.show_if] == [("pain_present", {"yes"})]
+        if item.report_section == "story" and item.show_if[0].item != "pain_present":
+            # a story follow-up (issue 19): asked after an earlier pain item only
+            assert [c.item for c in item.show_if] and {c.item for c in item.show_if} <= asked_with_pain
+        else:
+            assert [(c.item, set(c.any_of)) for c in item.show_if] == [("pain_present", {"yes"})]
+        asked_with_pain.add(item.id)

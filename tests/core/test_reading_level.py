@@ -22,11 +22,16 @@ QUESTIONNAIRE: Questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
 MAX_GRADE, MAX_AVERAGE = 6.0, 4.5
 MIN_SPANISH_EASE = 70.0
 """Fernández-Huerta: 70-80 is "fairly easy" (about US grade 6-7), the Spanish match of grade 6."""
-EXCEPTIONS: dict[str, str] = {}
-"""English string -> why it may read above grade 6 (an unavoidable word). Empty: none needed."""
+_MONTH = "a month's name (pain_start_month): unavoidable; the formula scores any lone word of 2+ syllables too hard"
+EXCEPTIONS: dict[str, str] = {
+    month: _MONTH for month in ("January", "February", "April", "July", "August", "September", "October",
+                                "November", "December")
+}
+"""English string -> why it may read above grade 6 (an unavoidable word): only the month names."""
 SPANISH_EXCEPTIONS: dict[str, str] = {
     "Prefiero no responder": "a 3-word answer label (the review's wording); the formula needs sentences",
     "Omitida": "one word; Fernández-Huerta scores a lone 3-syllable word far below 70",
+    **{month: _MONTH for month in ("Febrero", "Septiembre", "Octubre", "Noviembre", "Diciembre")},
 }
 """Spanish string -> why it may score below 70: only labels of 3 words or fewer."""
 

@@ -73,7 +73,8 @@ def test_result_lists_shown_items_in_order(questionnaire: Questionnaire) -> None
     assert result.shown == tuple(dict.fromkeys(always))
     assert "tight_cast_worsening_pain" not in result.shown  # no cast: not asked
     full = score(questionnaire, answers(self_harm_thoughts="yes", spine_procedure_4_weeks="yes",
-                                        legs_newly_weak="no", bladder_or_bowel_new_trouble="no"))
+                                        legs_newly_weak="no", bladder_or_bowel_new_trouble="no",
+                                        pain_duration="gt_6m"))  # past 6 months: the year it began is asked
     assert full.shown == tuple(item.id for item in questionnaire.items)
 
 

@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 import streamlit
 
+from scoring import load_questionnaire
 from ui.coordinator.urgent_list import ENABLE_ALERTS_HTML, NEW_URGENT_HTML
 from ui.patient.read_aloud import READ_ALOUD_SCRIPT
-from ui.patient.style import LANGUAGES
 
 # The CSP lives in the snippet both Caddyfiles import (deploy/Caddyfile, deploy/single-server.Caddyfile).
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "security-headers.caddy"
+# The page languages a patient may have: the questionnaire's `languages:`.
+LANGUAGES = load_questionnaire(Path(__file__).resolve().parents[2] / "questionnaires" / "crps.yaml").languages
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 

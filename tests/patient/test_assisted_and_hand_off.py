@@ -105,7 +105,7 @@ def test_staff_help_can_be_turned_off_before_the_patient_starts(kiosk: Kiosk, da
 def test_the_next_patient_on_the_tablet_takes_the_hand_off_once(kiosk: Kiosk, database_url: str,
                                                                 saved: Saved) -> None:
     storage = Storage(database_url)
-    hand_off.start(storage, tablet="front-1", chart_number="MRN-12345678", birth_date=BORN, first_name="Maria",
+    hand_off.start(storage, tablet="front-1", chart_number="MRN-12345678", birth_date=BORN, patient_name="Maria Lopez",
                    actor="desk")
     tablet = Kiosk(tablet_app("front-1"), kiosk.questionnaire)
     screen = tablet.screen_text()
@@ -128,12 +128,51 @@ def test_the_tablet_shows_only_the_initial_when_the_clinic_allows_it(
 ) -> None:
     monkeypatch.setenv("TABLET_SHOWS_INITIAL", "true")
     hand_off.start(Storage(database_url), tablet="front-1", chart_number="MRN-12345678", birth_date=BORN,
-                   first_name="maria", actor="desk")
+                   patient_name="maria Lopez", actor="desk")
     screen = Kiosk(tablet_app("front-1"), kiosk.questionnaire).screen_text()
     assert text("hand_off_greeting", "en", initial="M") in screen
     assert "Maria" not in screen and "maria" not in screen and "MRN" not in screen
     assert text("hand_off_greeting", "en", initial="M") not in Kiosk(tablet_app("front-2"),
                                                                      kiosk.questionnaire).screen_text()
+
+
+def greetings(screen: str) -> list[str]:
+    return [word for word in ("Hello, ", "Hola, ") if word in screen]
+
+
+def test_the_initial_comes_from_the_name_and_a_date_of_birth_alone_shows_nothing(
+    kiosk: Kiosk, database_url: str, monkeypatch: pytest.MonkeyPatch, saved: Saved
+) -> None:
+    assert text("hand_off_greeting", "en", initial="§").startswith("Hello, ")  # what greetings() looks for
+    assert text("hand_off_greeting", "es", initial="§").startswith("Hola, ")
+    monkeypatch.setenv("TABLET_SHOWS_INITIAL", "true")
+    storage = Storage(database_url)
+    hand_off.start(storage, tablet="front-1", chart_number="MRN-12345678", birth_date=BORN, actor="desk")
+    screen = Kiosk(tablet_app("front-1"), kiosk.questionnaire).screen_text()
+    assert greetings(screen) == [] and "1980" not in screen and "MRN" not in screen
+    hand_off.start(storage, tablet="front-1", chart_number="MRN-12345678", patient_name="élodie Martin-Ruiz",
+                   actor="desk")
+    tablet = Kiosk(tablet_app("front-1"), kiosk.questionnaire)
+    screen = tablet.screen_text()
+    assert text("hand_off_greeting", "en", initial="É") in screen
+    assert text("hand_off_greeting", "es", initial="É") in screen
+    assert "lodie" not in screen and "Martin" not in screen and "Ruiz" not in screen and "MRN" not in screen
+    tablet.start("en").answer_all(NO_PAIN)
+    assert "lodie" not in tablet.screen_text() and "Martin" not in tablet.screen_text()
+    tablet.submit()
+    assert "Martin" not in tablet.screen_text()  # not on the thanks screen either
+    row = saved()[0]
+    assert (row.patient_identifier, row.patient_birth_date, row.patient_name) == (
+        "MRN-12345678", None, "élodie Martin-Ruiz")
+
+
+def test_the_name_never_shows_on_the_tablet_when_the_clinic_shows_no_initial(
+    kiosk: Kiosk, database_url: str
+) -> None:
+    hand_off.start(Storage(database_url), tablet="front-1", chart_number="MRN-12345678",
+                   patient_name="Ann Quixworth", actor="desk")
+    screen = Kiosk(tablet_app("front-1"), kiosk.questionnaire).screen_text()
+    assert greetings(screen) == [] and "Quixworth" not in screen
 
 
 def test_an_expired_hand_off_is_not_taken(kiosk: Kiosk, database_url: str, saved: Saved) -> None:

@@ -113,3 +113,17 @@ def test_every_spanish_string_reads_easily(key: str) -> None:
     finally:
         textstat.set_lang("en_US")
     assert ease >= 70.0, f"{key}: {spanish} ({ease:.1f})"
+
+
+def test_the_patient_languages_are_the_questionnaires() -> None:
+    """Issue 21: no list of languages in the patient code; the questionnaire's `languages:` is the one."""
+    from scoring import load_questionnaire
+    from tests.core.conftest import DEFAULT_QUESTIONNAIRE
+
+    offered = load_questionnaire(DEFAULT_QUESTIONNAIRE).languages
+    assert strings.languages() == offered == ("en", "es")
+    assert strings.problem(offered) is None
+    missing = strings.problem([*offered, "fr"])
+    assert missing is not None and "welcome_title: needs en, es, fr" in missing and "\n" not in missing
+    for path in PATIENT_CODE:
+        assert not re.search(r"\(\s*['\"]en['\"]\s*,\s*['\"]es['\"]\s*\)", path.read_text(encoding="utf-8")), path.name

@@ -95,3 +95,17 @@ def test_a_day_is_the_clinic_s_day(tmp_path: Path) -> None:
         assert finished.returncode == 0, finished.stderr
         with zipfile.ZipFile(out) as archive:
             assert len(archive.namelist()) == expected, day
+
+
+def test_the_command_lines_clinician_copy_carries_the_name_the_desk_gave(tmp_path: Path) -> None:
+    from storage import PatientIds
+
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    row = Storage(url).save_submission(idempotency_key="k", result=score(questionnaire, with_categories("sensory")),
+                                       language="en", patient=PatientIds("MRN-77", None, "Ann Lee"))
+    out = tmp_path / "one.pdf"
+    finished = run("--submission", row.reference, "--out", str(out), "--database", url)
+    assert finished.returncode == 0, finished.stderr
+    first = PdfReader(out).pages[0].extract_text() or ""
+    assert "Chart number\nMRN-77\nName\nAnn Lee\n" in first and "Ann Lee" not in finished.stdout + finished.stderr

@@ -47,8 +47,8 @@ def _reference_csv(storage: Storage, query: QueueFilter, item_ids: list[str]) ->
 
 def _random_screenings(storage: Storage, questionnaire: Questionnaire, seed: int, count: int = 30) -> None:
     """Random answer sets, some with answers missing (saved at a red flag, incomplete), red flags
-    raised and some taken back, English and Spanish, notes, chart numbers and helpers' names that
-    look like formulas, examinations (`fill`'s made-up ones)."""
+    raised and some taken back, English and Spanish, notes, chart numbers, patients' and helpers'
+    names that look like formulas, examinations (`fill`'s made-up ones)."""
     rng = random.Random(seed)
     flags = [item.id for item in questionnaire.items if item.red_flag is not None]
     start = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -64,8 +64,8 @@ def _random_screenings(storage: Storage, questionnaire: Questionnaire, seed: int
                     del answers[item_id]
         language = rng.choice(["en", "es"])
         key = f"s{seed}-{number}"
-        patient = PatientIds(rng.choice(HOSTILE), date(1960 + number, 1 + number % 12, 1)) \
-            if rng.random() < 0.3 else None
+        patient = PatientIds(rng.choice(HOSTILE), rng.choice([None, date(1960 + number, 1 + number % 12, 1)]),
+                             rng.choice(["Ana Ruiz-Paz", "José Núñez", "O'Brien"])) if rng.random() < 0.3 else None
         assisted = rng.choice([None, ("staff", rng.choice(HOSTILE)), ("interpreter", "es")])
         saved = storage.save_submission(
             idempotency_key=key, result=score(questionnaire, answers, language, partial=partial), language=language,
@@ -116,6 +116,7 @@ def test_the_fast_csv_is_the_straightforward_one_for_random_screenings(
     assert any(row["language"] == "es" for row in rows) and any(row["complete"] == "False" for row in rows)
     assert any(row["note"].startswith("'") for row in rows)  # a formula made inert
     assert any(row["exam_conclusion"] for row in rows) and any(row["birth_date"] for row in rows)
+    assert any(row["patient_name"] == "José Núñez" for row in rows)
 
 
 def test_a_stored_result_msgspec_refuses_is_read_whole() -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from scoring import ScreeningResult
-from storage import InvalidInput, PatientIds, Storage, hand_off
+from storage import InvalidInput, PatientIds, QueueFilter, Storage, hand_off
 
 BORN = date(1980, 2, 3)
 
@@ -26,16 +26,17 @@ def any_storage(request: pytest.FixtureRequest, database_url: str) -> Storage:
 
 def test_a_hand_off_is_taken_once_by_the_next_patient(any_storage: Storage) -> None:
     started = hand_off.start(any_storage, tablet=" Front_1 ", chart_number="MRN-12345678", birth_date=BORN,
-                             first_name="maria", actor="alice")
+                             patient_name="maria Lopez", actor="alice")
     assert started.tablet == "front-1" and started.first_initial == "M"
     assert hand_off.pending(any_storage, "front-1") is not None
     taken = hand_off.take(any_storage, "front-1")
-    assert taken is not None and taken.patient == PatientIds("MRN-12345678", BORN)
+    assert taken is not None and taken.patient == PatientIds("MRN-12345678", BORN, "maria Lopez")
     assert hand_off.take(any_storage, "front-1") is None  # never twice
     assert hand_off.pending(any_storage, "front-1") is None
     assert hand_off.take(any_storage, "front-2") is None  # another tablet has nothing
     details = " ".join(event.detail for event in any_storage.list_audit())
     assert "MRN-12345678" not in details and "1980" not in details and "5678" in details
+    assert "maria" not in details.lower() and "lopez" not in details.lower()
     assert {"hand_off_started", "hand_off_taken"} <= {event.event for event in any_storage.list_audit()}
 
 
@@ -92,20 +93,79 @@ def test_a_new_hand_off_replaces_the_pending_one_and_can_be_withdrawn(storage: S
     ({"tablet": "front 1!"}, "letters a-z"),
     ({"chart_number": ""}, "chart number"),
     ({"chart_number": "x" * 65}, "1-64"),
-    ({"birth_date": None}, "date of birth"),
+    ({"birth_date": None, "patient_name": None}, r"date of birth \(YYYY-MM-DD\) or full name"),
+    ({"birth_date": None, "patient_name": "   "}, r"date of birth \(YYYY-MM-DD\) or full name"),
     ({"birth_date": "03/02/1980"}, "YYYY-MM-DD"),
     ({"birth_date": date.today() + timedelta(days=1)}, "future"),
     ({"birth_date": date(1850, 1, 1)}, "130 years"),
-    ({"first_name": "1abc"}, "letter"),
+    ({"patient_name": "1abc"}, "only letters, spaces, hyphens and apostrophes"),
+    ({"patient_name": "Ann <b>Lee</b>"}, "only letters, spaces, hyphens and apostrophes"),
+    ({"patient_name": "Ann; DROP"}, "only letters, spaces, hyphens and apostrophes"),
+    ({"patient_name": "Ann\x00Lee"}, "only letters, spaces, hyphens and apostrophes"),
+    ({"patient_name": "-Ann"}, "start with a letter"),
+    ({"patient_name": "'Ann"}, "start with a letter"),
+    ({"patient_name": "x" * 101}, "101 characters, at most 100"),
 ])
 def test_a_hand_off_is_checked_for_format_without_echoing(storage: Storage, values: dict[str, object],
                                                          words: str) -> None:
     given: dict[str, object] = {"tablet": "front-1", "chart_number": "MRN-1", "birth_date": BORN,
-                                "first_name": "Ann", **values}
+                                "patient_name": "Ann", **values}
     with pytest.raises(InvalidInput, match=words) as raised:
         hand_off.start(storage, actor="alice", **given)  # type: ignore[arg-type]
-    assert "03/02" not in str(raised.value) and "xxxx" not in str(raised.value)
+    message = str(raised.value)
+    assert "\n" not in message and "03/02" not in message and "xxxx" not in message
+    assert "abc" not in message and "Lee" not in message and "DROP" not in message
     assert hand_off.waiting(storage) == []
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("María José García-López", "María José García-López"),
+    ("  o'Brien   Seán  ", "o'Brien Seán"),
+    ("N\u0303u\u0301n\u0303ez", "Ñúñez"),  # combining accents, made NFC
+    ("Zoë D’Arcy", "Zoë D’Arcy"),  # a typographic apostrophe
+    ("李小龍", "李小龍"),
+    ("x" * 100, "x" * 100),
+])
+def test_a_name_is_trimmed_and_kept_in_the_desks_spelling(storage: Storage, given: str, kept: str) -> None:
+    started = hand_off.start(storage, tablet="front-1", chart_number="MRN-1", patient_name=given, actor="alice")
+    assert started.patient.name == kept and started.patient.birth_date is None
+    assert started.first_initial == kept[0].upper()
+    (waiting,) = hand_off.waiting(storage)
+    assert waiting.patient == PatientIds("MRN-1", None, kept)
+
+
+def test_a_hand_off_by_name_alone_is_taken_and_saved_never_echoed(
+    any_storage: Storage, make_result: Callable[..., ScreeningResult]
+) -> None:
+    hand_off.start(any_storage, tablet="front-1", chart_number="MRN-12345678", patient_name="Maria Lopez",
+                   actor="alice")
+    taken = hand_off.take(any_storage, "front-1")
+    assert taken is not None and taken.patient == PatientIds("MRN-12345678", None, "Maria Lopez")
+    assert taken.first_initial == "M"
+    saved = any_storage.save_submission(idempotency_key="k", result=make_result("sensory"), language="en",
+                                        patient=taken.patient)
+    assert (saved.patient_identifier, saved.patient_birth_date, saved.patient_name) == ("MRN-12345678", None,
+                                                                                        "Maria Lopez")
+    details = " ".join(event.detail for event in any_storage.list_audit())
+    assert "Maria" not in details and "Lopez" not in details and "MRN-12345678" not in details
+    assert "Maria" not in repr(taken) and "Lopez" not in repr(taken.patient) and "5678" in repr(taken.patient)
+
+
+def test_a_hand_off_by_date_of_birth_alone_has_no_initial(storage: Storage) -> None:
+    started = hand_off.start(storage, tablet="front-1", chart_number="MRN-1", birth_date=BORN, actor="alice")
+    assert started.first_initial is None and started.patient == PatientIds("MRN-1", BORN)
+    both = hand_off.start(storage, tablet="front-1", chart_number="MRN-1", birth_date=BORN,
+                          patient_name="ann Lee", actor="alice")
+    assert both.first_initial == "A" and both.patient == PatientIds("MRN-1", BORN, "ann Lee")
+
+
+def test_a_save_refuses_a_patient_without_a_second_identifier_or_with_a_bad_name(
+    storage: Storage, make_result: Callable[..., ScreeningResult]
+) -> None:
+    for patient in (PatientIds("MRN-1"), PatientIds("MRN-1", None, "<script>")):
+        with pytest.raises(InvalidInput):
+            storage.save_submission(idempotency_key="k", result=make_result(), language="en", patient=patient)
+    assert storage.list_submissions(QueueFilter()).rows == []
 
 
 def test_the_saved_row_carries_both_identifiers_and_the_help_given(
@@ -147,6 +207,41 @@ def test_staff_attach_a_patient_afterwards_audited_without_echo(
     (event,) = [e for e in any_storage.list_audit() if e.event == "patient_attached"]
     assert event.actor == "alice" and "MRN-0077" not in event.detail and "1975" not in event.detail
     assert not any_storage.attach_patient(9999, "MRN-1", BORN, actor="alice").ok
+
+
+def test_staff_attach_a_patient_by_name_and_what_is_not_given_is_cleared(
+    any_storage: Storage, make_result: Callable[..., ScreeningResult]
+) -> None:
+    row = any_storage.save_submission(idempotency_key="k", result=make_result(), language="en",
+                                      patient=PatientIds("MRN-1", BORN, "Ann Lee"))
+    with pytest.raises(InvalidInput, match="date of birth or the full name"):
+        any_storage.attach_patient(row.id, "MRN-2", None, name="  ", actor="alice")
+    with pytest.raises(InvalidInput, match="only letters"):
+        any_storage.attach_patient(row.id, "MRN-2", None, name="Bo = 1", actor="alice")
+    outcome = any_storage.attach_patient(row.id, "MRN-2", None, name=" Bo  Diaz ", actor="alice")
+    assert outcome.submission is not None
+    assert (outcome.submission.patient_identifier, outcome.submission.patient_birth_date,
+            outcome.submission.patient_name) == ("MRN-2", None, "Bo Diaz")  # not Ann Lee's date of birth
+    (event,) = [e for e in any_storage.list_audit() if e.event == "patient_attached"]
+    assert "Diaz" not in event.detail and "name attached (replacing another patient)" in event.detail
+
+
+def test_a_changed_chart_number_never_keeps_the_last_patients_birth_date_or_name(
+    any_storage: Storage, make_result: Callable[..., ScreeningResult]
+) -> None:
+    """H40: correcting only the chart number of a screening (the 1.1 path) left the first patient's
+    date of birth beside the second patient's chart number: two identifiers of two people."""
+    row = any_storage.save_submission(idempotency_key="k", result=make_result(), language="en",
+                                      patient=PatientIds("MRN-1", BORN, "Ann Lee"))
+    same = any_storage.set_patient_identifier(row.id, " MRN-1 ", actor="alice").submission
+    assert same is not None and (same.patient_birth_date, same.patient_name) == (BORN, "Ann Lee")
+    other = any_storage.set_patient_identifier(row.id, "MRN-2", actor="alice").submission
+    assert other is not None and other.patient_identifier == "MRN-2"
+    assert (other.patient_birth_date, other.patient_name) == (None, None)
+    any_storage.attach_patient(row.id, "MRN-3", BORN, name="Cy Ode", actor="alice")
+    gone = any_storage.set_patient_identifier(row.id, None, actor="alice").submission
+    assert gone is not None and (gone.patient_identifier, gone.patient_birth_date, gone.patient_name) == (
+        None, None, None)
 
 
 def test_one_chart_numbers_screenings_are_its_history_newest_first(

@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from scoring import RED_FLAG_LEVELS, Questionnaire, load_questionnaire, score
 from storage import Storage, migrations
-from storage.alerts import enable_channel
+from storage.deliveries import enable_channel
 from storage.schema import red_flag_events
 from tests.core.conftest import DEFAULT_QUESTIONNAIRE
 from tests.urgency_readers import alerted_levels, csv_row, fhir_bundle, fhir_level, fhir_red_flags, pdf_text

@@ -13,6 +13,7 @@ import streamlit as st
 
 from storage.reference import ALPHABET, normalise_reference
 from ui import resources
+from ui.coordinator import nav
 
 _PENDING = "staff_link_reference"
 _CODE = re.compile(f"[{ALPHABET}]{{3}}-[{ALPHABET}]{{3}}")
@@ -46,6 +47,4 @@ def open_remembered() -> None:
     if row is None:
         st.warning(f"No screening has the reference in the link ({code}).")
         return
-    from ui.coordinator.screening import open_screening  # here: screening imports the pages
-
-    open_screening(row.id)
+    nav.open_screening(row.id)

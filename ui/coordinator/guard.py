@@ -6,10 +6,11 @@ whose e-mail `access.staff_for_email` knows, when `[auth]` is configured in secr
 are signed out after STAFF_IDLE_MINUTES without a click; an OIDC user is really logged out
 (`st.logout`), so the next rerun does not sign them straight back in.
 
-Every page run reads the account once (`account_still_allows`, called by `session.current`): a
-disabled, demoted or changed account is signed out on its next click (issue 20 item 1). A
-password sign-in also gets a reload cookie (set by the app's route, `ui.session_route`), so F5
-keeps it signed in until idle time-out or sign-out (issue 20 item 3).
+Every page run reads the account once (`account_still_allows`, which this module hands to
+`session.check_accounts_with` for `session.current` to call): a disabled, demoted or changed
+account is signed out on its next click (issue 20 item 1). A password sign-in also gets a
+reload cookie (set by the app's route, `ui.session_route`), so F5 keeps it signed in until idle
+time-out or sign-out (issue 20 item 3).
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from html import escape
 import streamlit as st
 
 import access
-from access import StaffMember, devices
+from access import Role, StaffMember, devices
 from access import sessions as staff_sessions
 from access.throttle import normalise_username
 from ui import resources, session_route
 from ui.coordinator import session as staff
-from ui.coordinator.session import Role, SignInKind, StaffSession
+from ui.coordinator.session import SignInKind, StaffSession
 
 _SIGNED_OUT_NOTICE = "staff_signed_out_after_minutes"
 """Set on idle sign-out so the sign-in page can say why (outside the staff session, which ends)."""
@@ -81,6 +82,9 @@ def account_still_allows(session: StaffSession) -> bool:
     st.session_state[_ACCOUNT_CHANGED] = True
     st.session_state[_TO_SIGN_IN] = True
     return False
+
+
+staff.check_accounts_with(account_still_allows)
 
 
 def _oidc_member() -> StaffSession | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import alerting
-from ui.coordinator import backup_status, guard
+from ui.coordinator import backup_status, guard, nav
 from ui.coordinator import session as staff
 from ui.coordinator.as_text import as_text
 
@@ -15,22 +15,20 @@ _CSS = "<style>.block-container { padding-top: 2.5rem; }</style>"
 
 
 def render(session: staff.StaffSession) -> None:
-    from ui.coordinator import pages  # here, not at the top: pages imports this module
-
     st.html(_CSS)
     # One row of buttons at their own width (wrapping on a narrow screen), never cut to "Staff acc…".
     with st.container(horizontal=True, key="staff-nav"):
         if st.button("Queue", key=staff.widget_key("nav:queue")):
-            st.switch_page(pages.QUEUE)
+            nav.go("QUEUE")
         if st.button("Screen accuracy", key=staff.widget_key("nav:accuracy")):
-            st.switch_page(pages.ACCURACY)
+            nav.go("ACCURACY")
         if session.is_admin and st.button("Audit log", key=staff.widget_key("nav:audit")):
-            st.switch_page(pages.AUDIT)
+            nav.go("AUDIT")
         if session.is_admin and st.button("Staff accounts", key=staff.widget_key("nav:accounts")):
-            st.switch_page(pages.ACCOUNTS)
+            nav.go("ACCOUNTS")
         if st.button("Sign out", key=staff.widget_key("nav:sign-out")):
             guard.sign_out()
-            st.switch_page(pages.SIGN_IN)
+            nav.go("SIGN_IN")
     st.caption(f"Signed in as {as_text(session.display_name)} ({as_text(session.username)}, {session.role}). "
                "A screening aid: no screen here is a diagnosis.")
     alerting.show_no_channel_banner()  # every staff page: no alert channel at all is a banner

@@ -14,10 +14,9 @@ from scoring import Questionnaire
 from storage import STATUSES, InvalidInput, QueueFilter, QueuePage, Storage, hand_off
 from storage.export import describe_filter
 from ui import alerting, resources
-from ui.coordinator import clinic_clock, deep_link, export, guard, header
+from ui.coordinator import clinic_clock, deep_link, export, guard, header, nav
 from ui.coordinator import session as staff
 from ui.coordinator.chart import chart_alt, daily_svg, legend
-from ui.coordinator.screening import open_screening
 from ui.coordinator.urgent_list import enable_alerts_button, live_urgent_list, patient_words
 from ui.coordinator.wording import category_labels, language_name, status_label, tier_label
 
@@ -141,7 +140,7 @@ def _table(session: staff.StaffSession, storage: Storage, questionnaire: Questio
     chosen = chosen_row(getattr(event, "selection", None))
     if chosen is not None and 0 <= chosen < len(page.rows):
         st.session_state.pop(key, None)
-        open_screening(page.rows[chosen].id)
+        nav.open_screening(page.rows[chosen].id)
     back, forward = st.columns(2)
     if back.button("Previous page", disabled=session.queue_page <= 1, key=staff.widget_key("prev")):
         session.queue_page -= 1
@@ -181,9 +180,9 @@ def has_next(page: QueuePage) -> bool:
 
 def hand_off_form(session: staff.StaffSession) -> None:
     """The desk's hand-off (issue 19): "Start a screening on tablet front-1" for a patient with
-    the chart number and date of birth (the first name only for its initial, if the clinic shows
-    it). The next patient who starts on that tablet takes it, once; it expires after
-    HAND_OFF_MINUTES. Pending hand-offs are listed, each can be withdrawn; all audited."""
+    the chart number and the date of birth or the full name (or both; the tablet shows at most the
+    name's initial, if the clinic allows it). The next patient who starts on that tablet takes it,
+    once; it expires after HAND_OFF_MINUTES. Pending hand-offs are listed, each can be withdrawn; all audited."""
     storage = resources.storage()
     message = st.session_state.pop(_HAND_OFF_MESSAGE, None)
     waiting = hand_off.waiting(storage)
@@ -197,7 +196,7 @@ def hand_off_form(session: staff.StaffSession) -> None:
             right.text_input("Chart number", max_chars=64, key=staff.widget_key("hand-off:chart"))
             left.date_input("Date of birth", value=None, min_value=date(1890, 1, 1), max_value=date.today(),
                             format="YYYY-MM-DD", key=staff.widget_key("hand-off:born"))
-            right.text_input("First name (optional: only its initial is kept)", max_chars=60,
+            right.text_input("Full name (if no date of birth: one of the two is needed)", max_chars=100,
                              key=staff.widget_key("hand-off:name"))
             st.form_submit_button("Start the screening on this tablet", type="primary", on_click=_start_hand_off)
         for pending in waiting:
@@ -219,7 +218,7 @@ def _start_hand_off() -> None:
         started = hand_off.start(
             resources.storage(), tablet=str(values["tablet"] or ""), chart_number=str(values["chart"] or ""),
             birth_date=values["born"] if isinstance(values["born"], date) else None,
-            first_name=str(values["name"] or ""), actor=session.actor,
+            patient_name=str(values["name"] or ""), actor=session.actor,
             minutes=resources.settings().hand_off_minutes,
         )
     except InvalidInput as exc:  # one line, the value never echoed

@@ -13,7 +13,15 @@ from html import escape
 import streamlit as st
 
 from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
-from scoring import Questionnaire, answer_text, answered_under, question_text, red_flag_concerns, wording_note
+from scoring import (
+    Questionnaire,
+    answer_text,
+    answered_under,
+    question_text,
+    red_flag_concerns,
+    story_of_the_pain,
+    wording_note,
+)
 from scoring.fhir import screening_bundle
 from scoring.red_flag_history import staff_lines
 from storage import STATUSES, InvalidInput, Submission
@@ -29,16 +37,8 @@ DISCLAIMER = (
     "need an examination by a clinician."
 )
 _MESSAGE = staff.widget_key("screening:message")
-
-
-def open_screening(screening_id: int) -> None:
-    """Remember which screening to show (in the staff session, never in the URL) and go there."""
-    from ui.coordinator import pages  # here, not at the top: pages imports this module
-
-    session = staff.current()
-    if session is not None:
-        session.selected_id = screening_id
-        st.switch_page(pages.SCREENING)
+STORY_TITLE = "The story of the pain (patient's report)"
+STORY_NOTE = "Context for the clinician. These answers never change the suggestion or urgency."
 
 
 def render() -> None:
@@ -71,6 +71,7 @@ def render() -> None:
                    "questions are shown with today's wording.")
     _urgent(row, questionnaire, zone)
     _outcome(row, questionnaire)
+    _story(row, questionnaire)
     st.subheader("Answers")
     st.html(answers_table(row, questionnaire))
     _review_form(row)
@@ -93,6 +94,19 @@ def _urgent(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> None
                   on_click=_acknowledge, args=(row.id,))
     else:
         st.text(f"Acknowledged by {row.acknowledged_by} at {clinic_clock.shown(row.acknowledged_at, zone)}.")
+
+
+def _story(row: Submission, questionnaire: Questionnaire) -> None:
+    """The story of the pain (issue 19) in the words the clinician PDF uses: the patient's report,
+    context only (these answers never change the suggestion or urgency). Drawn as text."""
+    lines = story_of_the_pain(questionnaire, row.result)
+    st.subheader(STORY_TITLE)
+    with st.container(key="story-of-the-pain"):
+        st.caption(STORY_NOTE)
+        if not lines:
+            st.text("Not asked (no ongoing pain in an arm or leg).")
+        for what, answer in lines:
+            st.text(f"{what}: {answer}")
 
 
 def _patient(row: Submission) -> None:
@@ -118,7 +132,21 @@ def _history(row: Submission, questionnaire: Questionnaire, zone: tzinfo) -> Non
             categories = category_labels(questionnaire, earlier.result.categories_met) or "none"
             st.text(f"{clinic_clock.shown(earlier.created_at, zone)} · {earlier.reference}{mark} · "
                     f"{tier_label(questionnaire, earlier.result.tier)}"
-                    + (" · URGENT" if earlier.result.urgent else "") + f" · categories met: {categories}")
+                    + (" · URGENT" if earlier.result.urgent else "") + f" · categories met: {categories}"
+                    + (f" · {OTHER_PATIENT}" if another_patient(row, earlier) else ""))
+
+
+OTHER_PATIENT = "ANOTHER date of birth or name under this chart number: check it is the same patient"
+
+
+def another_patient(row: Submission, other: Submission) -> bool:
+    """Same chart number, but a second identifier both screenings have differs (a mistyped chart
+    number or a wrong attach, H40): the history must not pass it off as this patient's."""
+    born = None not in (row.patient_birth_date, other.patient_birth_date) and (
+        row.patient_birth_date != other.patient_birth_date)
+    named = bool(row.patient_name and other.patient_name) and (
+        str(row.patient_name).casefold() != str(other.patient_name).casefold())
+    return born or named
 
 
 def clock_time(moment: datetime, zone: tzinfo) -> str:
@@ -240,6 +268,8 @@ def _chart_number(row: Submission) -> None:
         st.date_input("Date of birth (attaches the patient with the chart number)", value=row.patient_birth_date,
                       min_value=date(1890, 1, 1), max_value=date.today(), format="YYYY-MM-DD",
                       key=staff.widget_key(f"chart-born:{version}"))
+        st.text_input("Full name (attaches the patient with the chart number, if no date of birth)",
+                      value=row.patient_name or "", max_chars=100, key=staff.widget_key(f"chart-name:{version}"))
         st.form_submit_button("Save identifier", on_click=_save_chart_number, args=(row.id, row.row_version))
 
 
@@ -249,9 +279,12 @@ def _save_chart_number(screening_id: int, shown_version: int) -> None:
         return
     typed = str(st.session_state.get(staff.widget_key(f"chart:{screening_id}:{shown_version}")) or "").strip()
     born = st.session_state.get(staff.widget_key(f"chart-born:{screening_id}:{shown_version}"))
+    name = str(st.session_state.get(staff.widget_key(f"chart-name:{screening_id}:{shown_version}")) or "").strip()
     try:
-        if isinstance(born, date):  # issue 19: both identifiers, audited as "patient_attached"
-            outcome = resources.storage().attach_patient(screening_id, typed or None, born, actor=session.actor)
+        if isinstance(born, date) or name:  # issue 19: two identifiers, audited as "patient_attached"
+            outcome = resources.storage().attach_patient(screening_id, typed or None,
+                                                         born if isinstance(born, date) else None,
+                                                         name=name or None, actor=session.actor)
         else:
             outcome = resources.storage().set_patient_identifier(screening_id, typed or None, actor=session.actor)
     except InvalidInput as exc:
@@ -264,7 +297,8 @@ def summary_header(row: Submission) -> SummaryHeader:
     """The PDF's header from the row as it is in the database now."""
     return SummaryHeader(reference=row.reference, submitted_at=row.created_at, language=row.language,
                          status=row.status, note=row.note, patient_identifier=row.patient_identifier,
-                         patient_birth_date=row.patient_birth_date, assisted=row.assisted)
+                         patient_birth_date=row.patient_birth_date, patient_name=row.patient_name,
+                         assisted=row.assisted)
 
 
 def _downloads(row: Submission, questionnaire: Questionnaire, actor: str, zone: tzinfo) -> None:
@@ -310,7 +344,7 @@ def fhir_json(row: Submission, questionnaire: Questionnaire, base_url: str) -> b
     bundle = screening_bundle(
         questionnaire, row.result, response_id=row.reference, authored=row.created_at,
         complete=row.complete, patient_identifier=row.patient_identifier,
-        base_url=base_url, birth_date=row.patient_birth_date,
+        base_url=base_url, birth_date=row.patient_birth_date, patient_name=row.patient_name,
         assisted=(row.assisted_role, row.assisted_by) if row.assisted_role and row.assisted_by else None,
     )
     bundle["entry"] += clinician_examination.fhir_entries(row, questionnaire, base_url)  # issue 18

@@ -9,22 +9,18 @@ behind by prefix guessing).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from access.roles import Role
 from storage import QueueFilter
 
 _SESSION_KEY = "staff_session"
 _WIDGET_PREFIX = "staff:"
-
-
-class Role(StrEnum):
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-    CLINICIAN = "clinician"  # issue 18: records examinations
 
 
 class SignInKind(StrEnum):
@@ -85,9 +81,7 @@ def current() -> StaffSession | None:
         return None
     run = this_run()
     if run is None or session.checked_in is not run:
-        from ui.coordinator import guard  # guard imports this module
-
-        if not guard.account_still_allows(session):
+        if _account_check is None or not _account_check[0](session):
             return None
         session.checked_in = run
     return session
@@ -97,6 +91,18 @@ def this_run() -> object | None:
     """An object that is new for every script run (Streamlit's per-run cursor map), or None."""
     ctx = get_script_run_ctx()
     return None if ctx is None else ctx.cursors
+
+
+AccountCheck = Callable[[StaffSession], bool]
+_account_check: tuple[AccountCheck] | None = None
+
+
+def check_accounts_with(check: AccountCheck) -> None:
+    """Set how `current` asks, once per run, whether the account still allows its session: by
+    `guard` as it loads (the check reads storage and access, which this module does not import).
+    Until then `current` finds no session at all: it fails closed."""
+    global _account_check
+    _account_check = (check,)
 
 
 def start(session: StaffSession) -> StaffSession:

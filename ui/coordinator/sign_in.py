@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.coordinator import deep_link, guard
+from ui.coordinator import deep_link, guard, nav
 from ui.coordinator import session as staff
 
 
 def render() -> None:
-    from ui.coordinator import pages  # here, not at the top: pages imports this module
-
     deep_link.remember()  # an alert's /staff?reference=...: opened after sign-in (issue 20.13)
     st.title("Staff sign-in")
     if guard.is_signed_in():
-        st.switch_page(pages.QUEUE)
+        nav.go("QUEUE")
     notice = guard.signed_out_notice()
     if notice:
         st.info(notice)
@@ -31,7 +29,7 @@ def render() -> None:
     if submitted:
         outcome = guard.sign_in_with_password(username, password)
         if outcome.ok:
-            st.switch_page(pages.QUEUE)
+            nav.go("QUEUE")
         st.error(outcome.message)
     st.caption("No account yet? An administrator adds one on the Staff accounts page, or on the server "
                "with make staff (python -m access add USERNAME --role admin).")

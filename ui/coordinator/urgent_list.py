@@ -17,7 +17,7 @@ from storage import Submission
 from storage.demo import DEMO_TABLET  # the tablet name `make demo-data` gives its rows
 from storage.urgent import SAME_DAY, UrgentList, urgent_list
 from ui import resources
-from ui.coordinator import clinic_clock
+from ui.coordinator import clinic_clock, nav
 from ui.coordinator import session as staff
 
 PAGE_SIZE = 20
@@ -92,12 +92,19 @@ NO_PATIENT = "no patient attached"
 
 
 def patient_words(row: Submission) -> str:
-    """The patient's two identifiers for staff, "chart 12345678, born 1980-02-03", or "no
-    patient attached" (an anonymous walk-up: staff attach the patient on the detail page)."""
+    """The patient's identifiers for staff (behind sign-in, never in an alert): "chart 12345678,
+    born 1980-02-03", with ", name María López" when the desk gave the name, or "no patient
+    attached" (an anonymous walk-up: staff attach the patient on the detail page)."""
     if row.patient_identifier is None:
         return NO_PATIENT
-    born = f", born {row.patient_birth_date:%Y-%m-%d}" if row.patient_birth_date else ", date of birth not given"
-    return f"chart {row.patient_identifier}{born}"
+    words = [f"chart {row.patient_identifier}"]
+    if row.patient_birth_date is not None:
+        words.append(f"born {row.patient_birth_date:%Y-%m-%d}")
+    if row.patient_name:
+        words.append(f"name {row.patient_name}")
+    if len(words) == 1:
+        words.append("date of birth or name not given")
+    return ", ".join(words)
 
 
 def urgent_line(row: Submission, questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
@@ -157,9 +164,7 @@ def live_urgent_list() -> None:
         line, button = st.columns([6.4, 0.8], vertical_alignment="center")
         line.markdown(urgent_line(row, questionnaire, now, zone))
         if button.button("Open", key=staff.widget_key(f"open-urgent:{row.id}")):
-            from ui.coordinator.screening import open_screening
-
-            open_screening(row.id)
+            nav.open_screening(row.id)
     pages = urgent.same_day_pages
     if pages > 1:  # only same-day rows are paged: every emergency and talk-now is above, on every page
         back, where, forward = st.columns([1, 2, 1])

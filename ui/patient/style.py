@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.patient.strings import LANGUAGES
+from ui.patient.strings import languages
 
 # The affected hand may hurt, shake or be weak (CLINICAL.md section 5): every target is at
 # least 56 px high and spans the width where it can; answers are whole rows, not small dots.
@@ -18,6 +18,7 @@ _CSS = """
   font-size: 1.45rem; line-height: 1.4; font-weight: 600;
 }
 .st-key-patient-question [data-testid="stCaptionContainer"] p { font-size: 1.1rem; font-weight: 400; color: #374151; }
+.st-key-patient-question [data-testid="stCaptionContainer"] { opacity: 1; }  /* Streamlit's 0.6 failed contrast */
 .st-key-patient-question [role="radiogroup"] { gap: 12px; width: 100%; }
 .st-key-patient-question [role="radiogroup"] > div { width: 100%; }
 .st-key-patient-question [role="radiogroup"][aria-orientation="horizontal"] > div { width: auto; }
@@ -47,5 +48,5 @@ _CSS = """
 def apply(language: str) -> None:
     """The page's CSS, and the page language for screen readers (`<html lang>`)."""
     st.html(_CSS)
-    if language in LANGUAGES:  # only a fixed code from our own list ever reaches the script
+    if language in languages():  # only a fixed code from our own list ever reaches the script
         st.html(f'<script>document.documentElement.lang = "{language}";</script>', unsafe_allow_javascript=True)

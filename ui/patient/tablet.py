@@ -23,7 +23,7 @@ from storage import hand_off
 from storage.records import InvalidInput, normalise_tablet
 from ui import resources
 from ui.patient.state import PatientSession, Step
-from ui.patient.strings import LANGUAGES, text
+from ui.patient.strings import languages, text
 
 _log = logging.getLogger("crps.patient")
 
@@ -54,7 +54,7 @@ def _example(given: str) -> str:
 def show_refused(session: PatientSession) -> None:
     """The whole screen, for staff, in both languages: no patient can start on this address."""
     with st.container(key="tablet-refused"):
-        for language in LANGUAGES:
+        for language in languages():
             st.error(text("tablet_name_refused", language, reason=session.tablet_refused,
                           example=session.tablet_example))
 
@@ -103,8 +103,9 @@ def take_hand_off(session: PatientSession) -> None:
 
 
 def greeting_initial(session: PatientSession) -> str | None:
-    """The first name's initial of the patient the desk handed to this tablet, only when the
-    clinic allows it (TABLET_SHOWS_INITIAL); never the chart number or the date of birth."""
+    """The initial of the name the desk gave for the patient handed to this tablet, only when the
+    clinic allows it (TABLET_SHOWS_INITIAL); nothing when the desk gave the date of birth only;
+    never the chart number, the date of birth or the rest of the name."""
     if session.tablet is None or not resources.settings().tablet_shows_initial:
         return None
     try:

@@ -24,7 +24,7 @@ from scoring import Questionnaire, escalation, flow
 from ui import resources
 from ui.patient import read_aloud, state, submission, thanks
 from ui.patient.state import PatientSession, Step
-from ui.patient.strings import LANGUAGES, text
+from ui.patient.strings import languages, text
 
 POLL_SECONDS = 2.0
 """How often the screen retries an unsaved screening and checks whether staff acknowledged it."""
@@ -52,7 +52,7 @@ def _left_behind(session: PatientSession) -> None:
     """The patient is away: nothing about what was answered, no reference code (CLINICAL.md
     section 4), in both languages; staff clear it as usual (their box in English)."""
     with st.container(key="urgent-left-behind"):
-        st.title(" / ".join(text("bring_tablet", language) for language in LANGUAGES), anchor=False)
+        st.title(" / ".join(text("bring_tablet", language) for language in languages()), anchor=False)
     _staff_box(session, "en")
 
 

@@ -13,7 +13,7 @@ from storage.records import assisted_words, valid_assistance
 from ui import resources
 from ui.patient import read_aloud, state, tablet, taps, urgent
 from ui.patient.state import PatientSession, Step
-from ui.patient.strings import LANGUAGES, text
+from ui.patient.strings import languages, text
 
 _log = logging.getLogger("crps.patient")
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
@@ -25,24 +25,24 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
     initial = tablet.greeting_initial(session)
     if initial is not None:  # the desk handed a patient to this tablet (TABLET_SHOWS_INITIAL)
         with st.container(key="hand-off-greeting"):
-            st.markdown(" · ".join(text("hand_off_greeting", language, initial=initial) for language in LANGUAGES))
+            st.markdown(" · ".join(text("hand_off_greeting", language, initial=initial) for language in languages()))
     # Static text from ui/strings.yaml, escaped; `lang` tells a screen reader which voice to use.
     st.html(
         "".join(
             f'<p lang="{language}" class="patient-about">{html.escape(text("welcome_about", language))} '
             f"<strong>{html.escape(text('welcome_choose', language))}</strong></p>"
-            for language in LANGUAGES
+            for language in languages()
         )
     )
-    for language in LANGUAGES:
+    for language in languages():
         read_aloud.offer(session, f"welcome:{language}",
                          f"{text('welcome_about', language)} {text('welcome_choose', language)}", language)
-    st.checkbox(" · ".join(text("read_aloud_always", language) for language in LANGUAGES),
+    st.checkbox(" · ".join(text("read_aloud_always", language) for language in languages()),
                 value=read_aloud.auto_on(session), key=state.widget_key(session, "read-aloud-always"),
                 on_change=_choose_read_aloud)
-    for language in LANGUAGES:
+    for language in languages():
         st.button(
-            LANGUAGE_NAMES[language],
+            LANGUAGE_NAMES.get(language, language),
             key=state.widget_key(session, f"language:{language}"),
             on_click=_choose_language,
             args=(language,),
@@ -53,7 +53,7 @@ def show(session: PatientSession, questionnaire: Questionnaire) -> None:
 
 
 def _both(key: str, **values: object) -> str:
-    return " / ".join(text(key, language, **values) for language in LANGUAGES)
+    return " / ".join(text(key, language, **values) for language in languages())
 
 
 def _assist_box(session: PatientSession) -> None:
