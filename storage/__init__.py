@@ -39,7 +39,7 @@ from storage.records import (
 
 class Storage(Database):
     """One database: submissions, the audit trail and everything else above; each method is
-    the function of the same name in `submissions`, `reads`, `clinic_days` or `audit`."""
+    the function of the same name in `submissions`, `reads`, `clinic_days`, `audit` or `export`."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         super().__init__(url, migrate=migrate)
