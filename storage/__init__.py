@@ -18,7 +18,7 @@ Every module is functions taking the one `Storage` (below; its engine opened by 
 do. Streamlit caching of a `Storage` lives in `ui.resources`, not here.
 """
 
-from storage import audit, clinic_days, reads, submissions
+from storage import audit, clinic_days, export, reads, submissions
 from storage.engine import Database
 from storage.migrations import MigrationError
 from storage.records import (
@@ -39,7 +39,7 @@ from storage.records import (
 
 class Storage(Database):
     """One database: submissions, the audit trail and everything else above; each method is
-    the function of the same name in `submissions`, `reads`, `clinic_days` or `audit`."""
+    the function of the same name in `submissions`, `reads`, `clinic_days`, `audit` or `export`."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         super().__init__(url, migrate=migrate)
@@ -59,7 +59,7 @@ class Storage(Database):
     open_urgent_for_tablet = reads.open_urgent_for_tablet
     patient_history = reads.patient_history
     iter_export_rows = reads.iter_export_rows
-    export_csv = reads.export_csv
+    export_csv = export.export_csv
 
     counts_for_day = clinic_days.counts_for_day
     daily_counts = clinic_days.daily_counts

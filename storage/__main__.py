@@ -29,7 +29,6 @@ from settings import Settings, settings_or_exit
 from storage import STATUSES, QueueFilter, Storage, backup_verbs, migrations
 from storage.demo import fill, refuse_real_database
 from storage.engine import check_engine, check_sqlite_file, prepare_sqlite_file
-from storage.examinations import with_examinations
 from storage.export import EXPORT_FORMATS, describe_filter, rare_full_collections
 from storage.reads import COUNT_CAP
 
@@ -121,8 +120,7 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
     questionnaire = load_questionnaire(settings.questionnaire)
     descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
     with open(descriptor, "w", encoding="utf-8", newline="") as out, rare_full_collections():
-        rows = with_examinations(storage, storage.iter_export_rows(query, zone=zone))
-        written = EXPORT_FORMATS[args.format](rows, out, questionnaire=questionnaire, zone=zone)
+        written = EXPORT_FORMATS[args.format](storage, query, out, questionnaire=questionnaire, zone=zone)
     storage.record_event("exported", actor="command line",
                          detail=f"{written} rows, {args.format}, {describe_filter(query)}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)

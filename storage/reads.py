@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, tzinfo
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, RowMapping
@@ -149,20 +149,6 @@ def iter_export_rows(
                  for row in chunk]
         yield chunk
         last_id = chunk[-1]["id"]
-
-
-def export_csv(
-    storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str], chunk_size: int = 5000,
-    zone: tzinfo = UTC,
-) -> int:
-    """Write the matching submissions as CSV (UTF-8 with BOM for Excel); returns rows written.
-    Dates (the filter's and each row's time) are the clinic's, `zone`. The caller records the
-    export in the audit trail (it knows who asked)."""
-    from storage.examinations import with_examinations  # the exam_ columns
-    from storage.export import write_csv  # pandas is needed only here
-
-    rows = with_examinations(storage, iter_export_rows(storage, query, chunk_size=chunk_size, zone=zone))
-    return write_csv(rows, out, item_ids=item_ids, zone=zone)
 
 
 def filter_conditions(query: QueueFilter, zone: tzinfo = UTC) -> list[ColumnElement[bool]]:
