@@ -101,6 +101,7 @@ audit_events = Table(
     Column("detail", Text, nullable=False, server_default=""),
     Index("ix_audit_at", "at"),
     Index("ix_audit_event_at", "event", "at"),
+    Index("ix_audit_submission", "submission_id"),  # 0011: the purge's foreign-key look-ups
 )
 
 staff_passcode = Table(
