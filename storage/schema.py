@@ -228,6 +228,8 @@ examinations = Table(
     Column("tier", String(50), nullable=False),
     Column("screened_at", DateTime(timezone=True), nullable=False),
     Index("ix_examinations_submission_latest", "submission_id", "id"),
+    # 0011: the accuracy counts read this index only, never an examination row
+    Index("ix_examinations_accuracy", "questionnaire_version", "tier", "conclusion", "screened_at"),
 )
 
 examination_red_flags = Table(
