@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -18,7 +18,6 @@ from scoring import Questionnaire
 from scoring.accuracy import RedFlagTally, VersionAccuracy, version_accuracy
 from scoring.examination import ExaminationFindings
 from storage import Storage
-from storage.database import clinic_day_bounds, utc_now
 from storage.demo import fill
 from storage.examinations import accuracy, save_examination
 from storage.schema import examination_red_flags, examinations, submissions
@@ -51,8 +50,9 @@ def _counted_in_python(storage: Storage, date_from: date | None, date_to: date |
         exams = connection.execute(select(examinations.c.id, examinations.c.submission_id,
                                           examinations.c.conclusion)).all()
         flags = connection.execute(select(examination_red_flags)).all()
-    low = clinic_day_bounds(date_from, UTC)[0] if date_from else None
-    high = clinic_day_bounds(date_to, UTC)[1] if date_to else None
+    # the accuracy page's dates are whole UTC days, the last one included
+    low = datetime.combine(date_from, time(), tzinfo=UTC) if date_from else None
+    high = datetime.combine(date_to + timedelta(days=1), time(), tzinfo=UTC) if date_to else None
 
     def in_range(moment: datetime) -> bool:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_the_sql_aggregate_equals_a_python_count_postgresql(postgres_url: str, q
 
 def _compare(storage: Storage, questionnaire: Questionnaire, seed: int) -> None:
     _random_data(storage, questionnaire, seed)
-    today = utc_now().date()
+    today = datetime.now(UTC).date()
     ranges = [(None, None), (today - timedelta(days=10), None), (None, today - timedelta(days=12)),
               (today - timedelta(days=20), today - timedelta(days=5)), (today, today)]
     for date_from, date_to in ranges:
