@@ -52,8 +52,9 @@ def run_engine(name: str, url: str, rows: int, examined: int) -> None:
             for table in ("submissions", "examinations", "examination_red_flags"):
                 connection.execute(text(f"VACUUM ANALYZE {table}"))
     bare = Bare(storage)
-    (figures,) = accuracy(storage)
-    report(f"accuracy, all dates ({figures.screenings:,} screenings, {figures.examined:,} examined)",
+    figures = accuracy(storage)  # one version per questionnaire version present
+    screenings, examined_now = sum(one.screenings for one in figures), sum(one.examined for one in figures)
+    report(f"accuracy, all dates ({screenings:,} screenings, {examined_now:,} examined)",
            paired(lambda: accuracy(storage), lambda: bare.run(*accuracy_statements())), 500)
     since = utc_now().date().replace(day=1)
     report(f"accuracy, from {since}", paired(lambda: accuracy(storage, date_from=since),
@@ -92,7 +93,7 @@ def _saving(storage: Storage, questionnaire: Any) -> None:
                 submission_id=submission_id, submission_reference=reference, recorded_at=now, clinician="bench",
                 clinician_name="Bench Clinician", signs=["hyperalgesia_pinprick", "oedema"],
                 criterion_d="no", other_diagnosis="", conclusion="meets_budapest_clinical", severity_score=5,
-                questionnaire_version="1.1.0", tier="referral_suggested", screened_at=now),
+                questionnaire_version=questionnaire.version, tier="referral_suggested", screened_at=now),
             insert(audit_events).values(at=now, actor="bench", event="examination_recorded",
                                         submission_id=submission_id, detail="bare"),
         ):
