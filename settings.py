@@ -76,6 +76,7 @@ class Settings:
     backup_key: str = field(repr=False)
     backup_keep_daily: int
     backup_keep_weekly: int
+    backup_pg_kb_per_second: int
     retention_period: str
     tablet_shows_initial: bool = False
     hand_off_minutes: int = 30
@@ -129,7 +130,7 @@ def _database_url(raw: str) -> str:
     except ArgumentError:
         raise ValueError("is not a database URL (e.g. sqlite:///data/screening.db, "
                          "postgresql+psycopg://user@host/db)") from None
-    if backend not in ("sqlite", "postgresql"):  # storage.database.SUPPORTED_ENGINES
+    if backend not in ("sqlite", "postgresql"):  # storage.engine.SUPPORTED_ENGINES
         raise ValueError("is not a supported database: use SQLite (sqlite:///FILE) or PostgreSQL "
                          "(postgresql+psycopg://USER@HOST/DB)")
     return raw.strip()
@@ -302,6 +303,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("BACKUP_KEY", "", _backup_key, secret=True),
     Spec("BACKUP_KEEP_DAILY", "14", _whole(1, 3650, "a whole number of daily copies")),
     Spec("BACKUP_KEEP_WEEKLY", "8", _whole(0, 520, "a whole number of weekly copies")),
+    # PostgreSQL dumps are written at most this fast (0: no cap), so saves keep their speed meanwhile.
+    Spec("BACKUP_PG_KB_PER_SECOND", "1024", _whole(0, 10_000_000, "a whole number of kilobytes a second")),
     Spec("RETENTION_PERIOD", "7y", _retention_period),
     Spec("TABLET_SHOWS_INITIAL", "false", _bool),  # the hand-off's first-name initial on the tablet
     Spec("HAND_OFF_MINUTES", "30", _whole(1, 240, "a whole number of minutes")),

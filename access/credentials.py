@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -212,17 +212,7 @@ def check_kiosk_code(storage: Storage, code: str, *, client_address: str, tablet
     return SignInOutcome(False, None, KIOSK_WRONG)
 
 
-def _email_lists(settings_or_lists: EmailLists | tuple[Iterable[str], Iterable[str]]) -> tuple[set[str], set[str]]:
-    if isinstance(settings_or_lists, tuple):
-        staff_emails, admin_emails = settings_or_lists
-    else:
-        staff_emails, admin_emails = settings_or_lists.staff_emails, settings_or_lists.admin_emails
-    return {e.strip().lower() for e in staff_emails}, {e.strip().lower() for e in admin_emails}
-
-
-def staff_for_email(
-    settings_or_lists: EmailLists | tuple[Iterable[str], Iterable[str]], storage: Storage, email: str
-) -> StaffMember | None:
+def staff_for_email(lists: EmailLists, storage: Storage, email: str) -> StaffMember | None:
     """The staff member an OIDC sign-in with `email` is, or None (not staff).
 
     ADMIN_EMAILS -> admin, STAFF_EMAILS -> coordinator, else an account with that e-mail keeps
@@ -231,7 +221,8 @@ def staff_for_email(
     address = email.strip().lower()
     if not address or re.search(r"[\x00-\x1f\x7f]", address):
         return None
-    staff_emails, admin_emails = _email_lists(settings_or_lists)
+    staff_emails = {e.strip().lower() for e in lists.staff_emails}
+    admin_emails = {e.strip().lower() for e in lists.admin_emails}
     account = staff_store.account_for_email(storage, address)
     if account is not None and account.disabled:
         return None

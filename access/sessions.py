@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from storage import Storage
+from storage import Storage, staff_sessions
 from storage import staff as staff_store
 from storage.staff import StaffMember
 
@@ -51,7 +51,7 @@ class Handover:
 def open_session(storage: Storage, member: StaffMember) -> Handover:
     """After a password sign-in: a session row, and a code good for HANDOVER_SECONDS, once."""
     code = secrets.token_urlsafe(_TOKEN_BYTES)
-    session_id = staff_store.start_session(
+    session_id = staff_sessions.start_session(
         storage, username=member.username, kind="password", session_version=member.session_version,
         handover_hash=_digest(code), handover_seconds=HANDOVER_SECONDS,
     )
@@ -72,7 +72,7 @@ def cookie_token(storage: Storage, code: str) -> Grant | None:
     if not code or len(code) > 200:
         return None
     token = secrets.token_urlsafe(_TOKEN_BYTES)
-    username = staff_store.take_handover(storage, _digest(code), _digest(token))
+    username = staff_sessions.take_handover(storage, _digest(code), _digest(token))
     return Grant(token, username) if username is not None else None
 
 
@@ -87,24 +87,24 @@ def resume(storage: Storage, token: str, *, idle_seconds: float) -> Resumed | No
     disabled or changed since: such a row is deleted on the way)."""
     if not token or len(token) > 200:
         return None
-    stored = staff_store.session_for_token(storage, _digest(token))
+    stored = staff_sessions.session_for_token(storage, _digest(token))
     if stored is None:
         return None
     member = staff_store.get_account(storage, stored.username)
     idle = datetime.now(UTC) - stored.last_seen_at > timedelta(seconds=idle_seconds)
     if idle or member is None or member.disabled or member.session_version != stored.session_version:
-        staff_store.end_session(storage, stored.id)
+        staff_sessions.end_session(storage, stored.id)
         return None
-    staff_store.touch_session(storage, stored.id)
+    staff_sessions.touch_session(storage, stored.id)
     return Resumed(member, stored.id)
 
 
 def seen(storage: Storage, session_id: int) -> None:
     """Activity on a session (a reload's idle time-out counts from the last one)."""
-    staff_store.touch_session(storage, session_id)
+    staff_sessions.touch_session(storage, session_id)
 
 
 def close(storage: Storage, session_id: int, *, idle_seconds: float) -> None:
     """Sign-out: the cookie no longer signs anyone in; long-idle rows are cleared on the way."""
-    staff_store.end_session(storage, session_id)
-    staff_store.forget_stale_sessions(storage, idle_seconds=max(idle_seconds, 24 * 3600))
+    staff_sessions.end_session(storage, session_id)
+    staff_sessions.forget_stale_sessions(storage, idle_seconds=max(idle_seconds, 24 * 3600))

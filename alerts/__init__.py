@@ -1,6 +1,6 @@
 """Alerts: tell staff away from the queue about each new urgent screening.
 
-A background `AlertWorker` reads urgent screenings from the database (via `storage.alerts`)
+A background `AlertWorker` reads urgent screenings from the database (via `storage.deliveries`)
 and sends each one once per channel: a signed JSON webhook and/or an e-mail, each send within a
 10 s deadline. Messages say how soon ("go to the patient now" or "today"), the reference,
 tablet, time and a link; never the red flag, its level, answers or notes. This package never

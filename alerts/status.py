@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.config import AlertConfig
-from storage import Storage
-from storage import alerts as deliveries
-from storage.alerts import ChannelSummary
+from storage import Storage, deliveries
+from storage.deliveries import ChannelSummary
 
 LOOK_BACK = timedelta(hours=24)
 START_GRACE = timedelta(seconds=30)

@@ -22,9 +22,8 @@ from datetime import datetime, timedelta
 from alerts.channels import Channel, DeliveryError
 from alerts.config import AlertConfig, RetryPolicy
 from alerts.message import AlertMessage
-from storage import Storage
-from storage import alerts as deliveries
-from storage.database import utc_now
+from storage import Storage, deliveries
+from storage.engine import utc_now
 
 log = logging.getLogger("crps.alerts")
 

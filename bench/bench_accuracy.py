@@ -23,8 +23,8 @@ from bench.bench_scale import Bare, paired, postgres, report
 from scoring import load_questionnaire
 from scoring.examination import ExaminationFindings, check_findings, read_findings
 from storage import Storage
-from storage.database import utc_now
 from storage.demo import DEMO_TABLET, fill, fill_examinations
+from storage.engine import utc_now
 from storage.examinations import accuracy, accuracy_statements, save_examination
 from storage.schema import audit_events, examinations, submissions
 
@@ -52,8 +52,9 @@ def run_engine(name: str, url: str, rows: int, examined: int) -> None:
             for table in ("submissions", "examinations", "examination_red_flags"):
                 connection.execute(text(f"VACUUM ANALYZE {table}"))
     bare = Bare(storage)
-    (figures,) = accuracy(storage)
-    report(f"accuracy, all dates ({figures.screenings:,} screenings, {figures.examined:,} examined)",
+    figures = accuracy(storage)  # one version per questionnaire version present
+    screenings, examined_now = sum(one.screenings for one in figures), sum(one.examined for one in figures)
+    report(f"accuracy, all dates ({screenings:,} screenings, {examined_now:,} examined)",
            paired(lambda: accuracy(storage), lambda: bare.run(*accuracy_statements())), 500)
     since = utc_now().date().replace(day=1)
     report(f"accuracy, from {since}", paired(lambda: accuracy(storage, date_from=since),
@@ -92,7 +93,7 @@ def _saving(storage: Storage, questionnaire: Any) -> None:
                 submission_id=submission_id, submission_reference=reference, recorded_at=now, clinician="bench",
                 clinician_name="Bench Clinician", signs=["hyperalgesia_pinprick", "oedema"],
                 criterion_d="no", other_diagnosis="", conclusion="meets_budapest_clinical", severity_score=5,
-                questionnaire_version="1.1.0", tier="referral_suggested", screened_at=now),
+                questionnaire_version=questionnaire.version, tier="referral_suggested", screened_at=now),
             insert(audit_events).values(at=now, actor="bench", event="examination_recorded",
                                         submission_id=submission_id, detail="bare"),
         ):

@@ -1,7 +1,7 @@
 """Kept red-flag answers: what reading them back and keeping them costs.
 
 Each figure is paired with a baseline in the same run doing the same work minus what keeping
-them adds: the same reads with the kept answers not looked up (`storage.database._histories`
+them adds: the same reads with the kept answers not looked up (`storage.reads.red_flag_histories`
 answering nothing), and the same saves with none kept (`_insert_answers` doing nothing).
 Database: a SQLite file with 2,000 screenings, one in five urgent with a flag raised and taken
 back (two kept answers each).
@@ -20,7 +20,8 @@ from unittest import mock
 
 from scoring import load_questionnaire, score
 from storage import QueueFilter, Storage
-from storage import database as storage_database
+from storage import reads as storage_reads
+from storage import submissions as storage_submissions
 
 ROWS, REPEATS = 2_000, 200
 NO_FLAGS = {item: "no" for item in ("hand_or_foot_newly_pale", "arm_or_leg_newly_swollen",
@@ -74,7 +75,7 @@ def main() -> None:
 
     for what, action in (("open one urgent screening", open_one), ("queue page, urgent only, 25 rows", urgent_page)):
         ours = _timed(action)
-        with mock.patch.object(storage_database, "_histories", lambda connection, ids: {}):
+        with mock.patch.object(storage_reads, "red_flag_histories", lambda connection, ids: {}):
             base = _timed(action)
         _line(what, ours, base)
 
@@ -87,7 +88,7 @@ def main() -> None:
         storage.save_submission(idempotency_key=key, result=plain, language="en", questionnaire=questionnaire)
 
     ours = _timed(raise_then_take_back, 100)
-    with mock.patch.object(storage_database, "_insert_answers", lambda connection, submission_id, answers: None):
+    with mock.patch.object(storage_submissions, "_insert_answers", lambda connection, submission_id, answers: None):
         base = _timed(raise_then_take_back, 100)
     _line("flag raised then taken back (two saves)", ours, base)
 

@@ -32,8 +32,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.sql import Select
 
 from storage import QueueFilter, Storage
-from storage.database import _conditions, utc_now
 from storage.demo import DEMO_TABLET, fill
+from storage.engine import utc_now
+from storage.reads import filter_conditions
 from storage.schema import submissions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -94,7 +95,7 @@ class Bare:
 
 
 def page_statements(query: QueueFilter, cap: int = 100_000) -> tuple[Select[Any], Select[Any]]:
-    conditions = _conditions(query)
+    conditions = filter_conditions(query)
     counted = select(submissions.c.id).where(*conditions).limit(cap + 1)  # capped, filtered or not
     return (select(func.count()).select_from(counted.subquery()),
             select(submissions).where(*conditions)

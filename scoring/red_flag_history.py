@@ -16,8 +16,20 @@ from datetime import datetime
 from functools import partial
 
 from scoring.engine import shown_items
-from scoring.matching import most_severe, raises
-from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagAnswer, ScreeningResult
+from scoring.matching import holds, most_severe, raises
+from scoring.model import (
+    RED_FLAG_LEVELS,
+    AnswerValue,
+    Condition,
+    Item,
+    Questionnaire,
+    RedFlagAnswer,
+    RedFlagRule,
+    ScreeningResult,
+)
+
+RULE_HELD = "held"
+"""The answer kept for a red-flag rule (a combination of answers) the first time it holds."""
 
 
 def answers_to_keep(
@@ -29,8 +41,9 @@ def answers_to_keep(
 ) -> tuple[RedFlagAnswer, ...]:
     """The red-flag answers to add to those kept (`earlier`): an answer that raises its flag the
     first time, and every later answer to a raised flag that differs from the last one kept.
-    A "no" to a flag never raised is not kept (it is in the answers). `answered_at` gives when
-    each answer was given (default `now`)."""
+    A "no" to a flag never raised is not kept (it is in the answers). A red-flag rule is kept
+    (answer `RULE_HELD`) the first time it holds, counting answers taken back (`_held_ever`).
+    `answered_at` gives when each answer was given (default `now`)."""
     last: dict[str, RedFlagAnswer] = {}
     for kept in earlier:
         last[kept.item] = kept
@@ -45,7 +58,23 @@ def answers_to_keep(
         if (before is None and raised) or (before is not None and before.answer != value):
             new.append(RedFlagAnswer(item=item.id, answer=value, level=item.red_flag.level,
                                      at=answered_at.get(item.id, now), raises=raised))
+    ever = [*earlier, *new]
+    for rule in questionnaire.red_flag_rules:
+        if rule.id not in last and _held_ever(rule, answers, ever):
+            at = max((answered_at.get(c.item, now) for c in (*rule.all, *rule.any) if c.item in answers), default=now)
+            new.append(RedFlagAnswer(item=rule.id, answer=RULE_HELD, level=rule.red_flag.level, at=at, raises=True))
     return tuple(new)
+
+
+def _held_ever(rule: RedFlagRule, answers: Mapping[str, AnswerValue], kept: Sequence[RedFlagAnswer]) -> bool:
+    """The rule holds on the answers as they are, or with any raising answer the patient took
+    back put in again (a retracted disclosure still counts, so the order of answers never
+    decides whether a combination was raised)."""
+    def holds_ever(condition: Condition) -> bool:
+        return holds(condition, answers) or any(
+            answer.raises and answer.item == condition.item and holds(condition, {answer.item: answer.answer})
+            for answer in kept)
+    return all(map(holds_ever, rule.all)) and (not rule.any or any(map(holds_ever, rule.any)))
 
 
 def with_history(
@@ -74,8 +103,11 @@ def timeline(result: ScreeningResult, item_id: str, clock: Callable[[datetime], 
 def describe(kept: Sequence[RedFlagAnswer], clock: Callable[[datetime], str],
              answer_words: Callable[[AnswerValue], str]) -> str:
     """Some kept answers of one flag, oldest first, as `timeline` words them."""
-    return ", ".join(f"{'changed to' if number else 'answered'} {answer_words(answer.answer)} at {clock(answer.at)}"
-                     for number, answer in enumerate(kept))
+    def words(number: int, answer: RedFlagAnswer) -> str:
+        if answer.answer == RULE_HELD:
+            return f"raised at {clock(answer.at)}"
+        return f"{'changed to' if number else 'answered'} {answer_words(answer.answer)} at {clock(answer.at)}"
+    return ", ".join(words(number, answer) for number, answer in enumerate(kept))
 
 
 def taken_back(result: ScreeningResult) -> tuple[str, ...]:

@@ -26,11 +26,11 @@ from datetime import date
 
 from scoring import load_questionnaire
 from settings import Settings, settings_or_exit
-from storage import STATUSES, QueueFilter, backup_verbs, migrations
-from storage.database import COUNT_CAP, Storage, check_engine, check_sqlite_file, prepare_sqlite_file
+from storage import STATUSES, QueueFilter, Storage, backup_verbs, migrations
 from storage.demo import fill, refuse_real_database
-from storage.examinations import with_examinations
+from storage.engine import check_engine, check_sqlite_file, prepare_sqlite_file
 from storage.export import EXPORT_FORMATS, describe_filter, rare_full_collections
+from storage.reads import COUNT_CAP
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,15 +120,14 @@ def _export(args: argparse.Namespace, storage: Storage, settings: Settings) -> i
     questionnaire = load_questionnaire(settings.questionnaire)
     descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # new, owner only
     with open(descriptor, "w", encoding="utf-8", newline="") as out, rare_full_collections():
-        rows = with_examinations(storage, storage.iter_export_rows(query, zone=zone))
-        written = EXPORT_FORMATS[args.format](rows, out, questionnaire=questionnaire, zone=zone)
+        written = EXPORT_FORMATS[args.format](storage, query, out, questionnaire=questionnaire, zone=zone)
     storage.record_event("exported", actor="command line",
                          detail=f"{written} rows, {args.format}, {describe_filter(query)}")
     print(f"export: {written} screenings to {args.output}", file=sys.stderr)
     return 0
 
 
-def _accuracy_verb(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _accuracy_verb(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     accuracy = verbs.add_parser("accuracy", help="the screen's accuracy per questionnaire version (audited)")
     accuracy.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
     accuracy.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")

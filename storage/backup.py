@@ -26,20 +26,22 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import create_engine, func, insert, inspect, select, table, text
+from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from settings import child_environment
-from storage import migrations
+from storage import audit, migrations
 from storage.backup_crypt import SealError, open_sealed, seal
+from storage.engine import aware, utc_now
 from storage.schema import audit_events
 
 BACKUP_EVENT = "backed_up"
@@ -69,9 +71,11 @@ class BackupDone:
 
 
 def backup(url: str, to: Path, *, key: bytes | None = None, keep_daily: int = 14, keep_weekly: int = 8,
-           now: datetime | None = None, record: bool = True) -> BackupDone:
+           now: datetime | None = None, record: bool = True, pg_kb_per_second: int = 0) -> BackupDone:
     """Make one checked copy of the database at `url` under folder `to`, then rotate.
-    Raises `BackupError` (one line) and deletes nothing when the copy fails."""
+    `pg_kb_per_second` caps how fast a PostgreSQL dump is written (0: no cap), so the clinic's
+    saves keep their speed while it runs. Raises `BackupError` (one line) and deletes nothing
+    when the copy fails."""
     engine_name = make_url(url).get_backend_name()
     if engine_name not in _FILE_NAMES:
         raise BackupError(f"cannot back up a {engine_name} database (SQLite and PostgreSQL only)")
@@ -88,7 +92,7 @@ def backup(url: str, to: Path, *, key: bytes | None = None, keep_daily: int = 14
             if engine_name == "sqlite":
                 tables, revision, versions = _copy_sqlite(url, plain)
             else:
-                tables, revision, versions = _dump_postgresql(url, plain)
+                tables, revision, versions = _dump_postgresql(url, plain, pg_kb_per_second)
             plain_sha = _sha256(plain)
             stored = plain
             if key is not None:
@@ -174,31 +178,54 @@ def _check_sqlite_file(path: Path) -> tuple[dict[str, int], str | None, list[str
     return tables, revision, versions
 
 
-def _dump_postgresql(url: str, plain: Path) -> tuple[dict[str, int], str | None, list[str]]:
+def _dump_postgresql(url: str, plain: Path, kb_per_second: int = 0) -> tuple[dict[str, int], str | None, list[str]]:
+    """`pg_dump` custom format on an exported snapshot. With a cap, the dump is written to a pipe
+    and copied at most `kb_per_second`: pg_dump, and the server backend feeding it, wait on the
+    pipe instead of taking the CPU the clinic's saves need. (A piped archive has no data offsets,
+    so `pg_restore` cannot restore it in parallel; ours restores in one process.)"""
     pg_dump = postgres_tool("pg_dump")
-    with _new_private_file(plain):
-        pass
     engine = create_engine(url, poolclass=NullPool)
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection, _new_private_file(plain) as out:
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
             with connection.begin():
                 snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-                dump = subprocess.Popen(  # noqa: S603 - an argument list, no shell
-                    [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={plain}", "--no-password"],
-                    env=_libpq_environment(make_url(url)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                try:
-                    tables, revision, versions = _counts(connection)  # the same snapshot as the dump
-                finally:
-                    _, errors = dump.communicate()
+                command = [pg_dump, "--format=custom", f"--snapshot={snapshot}", "--no-password"]
+                with tempfile.TemporaryFile() as errors:
+                    dump = subprocess.Popen(  # noqa: S603 - an argument list, no shell
+                        [*command, f"--file={plain}"] if kb_per_second == 0 else command,
+                        env=_libpq_environment(make_url(url)), stdout=subprocess.PIPE if kb_per_second else
+                        subprocess.DEVNULL, stderr=errors)
+                    try:
+                        tables, revision, versions = _counts(connection)  # the same snapshot as the dump
+                        if dump.stdout is not None:
+                            _copy_at_most(dump.stdout, out, kb_per_second * 1024)
+                    finally:
+                        if dump.stdout is not None:
+                            dump.stdout.close()  # a dump left unread ends (broken pipe) instead of waiting
+                        dump.wait()
+                    errors.seek(0)
+                    said = errors.read().decode(errors="replace")
+                _flush(out)
         if dump.returncode != 0:
-            raise BackupError(f"pg_dump failed: {_first_line(errors.decode(errors='replace'))}")
+            raise BackupError(f"pg_dump failed: {_first_line(said)}")
     finally:
         engine.dispose()
     os.chmod(plain, 0o600)
     _fsync_file(plain)
     _check_pg_archive(plain)
     return tables, revision, versions
+
+
+def _copy_at_most(source: IO[bytes], out: IO[bytes], bytes_per_second: int) -> None:
+    """Copy `source` to `out`, never faster than `bytes_per_second` on average."""
+    started, copied = time.monotonic(), 0
+    while chunk := source.read(64 * 1024):
+        out.write(chunk)
+        copied += len(chunk)
+        ahead = copied / bytes_per_second - (time.monotonic() - started)
+        if ahead > 0:
+            time.sleep(ahead)
 
 
 def _counts(connection: Connection) -> tuple[dict[str, int], str | None, list[str]]:
@@ -253,8 +280,7 @@ def _record(url: str, final: Path, manifest: dict[str, Any]) -> None:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
-            connection.execute(insert(audit_events).values(
-                at=datetime.now(UTC), actor="command line", event=BACKUP_EVENT, submission_id=None, detail=detail))
+            audit.write(connection, BACKUP_EVENT, "command line", None, detail, utc_now())
     finally:
         engine.dispose()
 
@@ -266,7 +292,7 @@ def last_good_backup(engine: Engine) -> datetime | None:
             select(func.max(audit_events.c.at)).where(audit_events.c.event == BACKUP_EVENT)).scalar_one_or_none()
     if not isinstance(moment, datetime):
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware(moment)
 
 
 # -- rotation ---------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def _backup(url: str, folder: Path, key: bytes | None, settings: Settings, start
         print("backup: BACKUP_KEY is not set: this copy is UNENCRYPTED (keep it on a disk only the clinic "
               "can read)", file=sys.stderr)
     done = backup.backup(url, folder, key=key, keep_daily=settings.backup_keep_daily,
-                         keep_weekly=settings.backup_keep_weekly)
+                         keep_weekly=settings.backup_keep_weekly,
+                         pg_kb_per_second=settings.backup_pg_kb_per_second)
     manifest = done.manifest
     print(f"backup: {done.file} ({manifest['size']:,} bytes, {manifest['tables'].get('submissions', 0)} screenings, "
           f"{'encrypted' if manifest['encrypted'] else 'unencrypted'}) in {time.perf_counter() - started:.1f} s; "
@@ -101,7 +102,7 @@ def _restore(args: argparse.Namespace, key: bytes | None) -> int:
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.database import Storage  # migrates like every verb that writes
+    from storage import Storage  # migrates like every verb that writes
 
     period = (args.older_than or settings.retention_period).strip().lower()
     retention.check_period(period, settings.retention_period)

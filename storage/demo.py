@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import exists, func, insert, or_, select
 
 from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
-from storage.database import Storage, utc_now
+from storage import Storage
+from storage.engine import utc_now
 from storage.records import STATUSES
 from storage.reference import ALPHABET
 from storage.schema import submissions
@@ -190,11 +191,6 @@ def _json(record: dict[str, Any], dumped: dict[int, str]) -> str:
     return text
 
 
-def is_demo(tablet: str | None) -> bool:
-    """True for a row `fill` made."""
-    return tablet == DEMO_TABLET
-
-
 # -- made-up examinations (issue 18) ----------------------------------------------------------
 
 DEMO_CLINICIAN = "demo-clinician"
@@ -263,4 +259,4 @@ def fill_examinations(storage: Storage, questionnaire: Questionnaire, *, share: 
 
 
 __all__ = ["DEMO_ACTOR", "DEMO_CLINICIAN", "DEMO_TABLET", "RealScreeningsPresent", "demo_reference", "fill",
-           "fill_examinations", "is_demo", "random_answers", "real_screenings", "refuse_real_database"]
+           "fill_examinations", "random_answers", "real_screenings", "refuse_real_database"]

@@ -8,13 +8,16 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from scoring import Questionnaire
 from scoring.model import RedFlagAnswer
 from scoring.red_flag_history import describe
 from scoring.safe_text import inert_cell, printable
-from storage.records import QueueFilter
+from storage.records import QueueFilter, assisted_words
+
+if TYPE_CHECKING:
+    from storage import Storage
 
 FIXED_COLUMNS = (
     "reference", "submitted_at", "language", "tier", "urgent", "red_flag_level", "complete", "tablet",
@@ -46,6 +49,64 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
     return written
 
 
+def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: Sequence[str],
+               chunk_size: int = 5000, zone: tzinfo = UTC) -> int:
+    """The matching submissions as CSV, what `write_csv` writes (UTF-8 with a BOM; the filter's
+    dates and each row's time the clinic's, `zone`), read straight from the database
+    (`storage.csv_rows`: only the columns and result fields the CSV writes); returns rows written.
+    The caller records the export in the audit trail (it knows who asked).
+    Every text cell read from the database goes through `inert_cell`: the texts repeated from row
+    to row (codes, tiers, reasons) through the memo, the reference and chart number (one per row)
+    directly. `submitted_at` is not text from the database but a time Python formats (digits and
+    `-:T+.`, starting with the year), which `inert_cell` always leaves as it is."""
+    from storage import csv_rows as at
+
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS, *PATIENT_COLUMNS])
+    written = 0
+    inert, answer = _InertCells().__getitem__, _AnswerCells().__getitem__
+    no_exam = [""] * len(EXAM_COLUMNS)
+    reader = at.ResultReader(item_ids)
+    for chunk in at.csv_chunks(storage, query, reader, chunk_size=chunk_size, zone=zone):
+        histories, examinations = chunk.histories, chunk.examinations
+        lines = []
+        for row, result in chunk.rows:
+            created: datetime = row[at.CREATED_AT]
+            if created.tzinfo is None:  # SQLite hands it back naive; it was written as UTC
+                created = created.replace(tzinfo=UTC)
+            row_id, chart, born = row[at.ID], row[at.PATIENT_IDENTIFIER], row[at.PATIENT_BIRTH_DATE]
+            lines.append([
+                inert_cell(row[at.REFERENCE]),
+                created.astimezone(zone).isoformat(),
+                inert(row[at.LANGUAGE]),
+                inert(row[at.TIER]),
+                bool(row[at.URGENT]),
+                inert(row[at.RED_FLAG_LEVEL] or ""),
+                bool(row[at.COMPLETE]),
+                inert(row[at.TABLET] or ""),
+                inert(";".join(result.categories_met)),
+                inert(_red_flags(result.red_flags, histories.get(row_id, ()))),
+                inert(" | ".join(result.reasons)),
+                inert(row[at.STATUS]),
+                inert(row[at.NOTE] or ""),
+                inert_cell(chart) if chart else "",
+                inert(row[at.QUESTIONNAIRE_ID]),
+                inert(row[at.QUESTIONNAIRE_VERSION]),
+                *(map(answer, result.answers) if result.plain else
+                  [inert(value) if value.__class__ is str else "" if value is None else inert(_answer(value))
+                   for value in result.answers]),
+                *([inert(cell) for cell in _examination(examinations[row_id])] if row_id in examinations
+                  else no_exam),
+                inert_cell(born.strftime("%Y-%m-%d")) if born is not None else "",
+                inert(assisted_words(row[at.ASSISTED_ROLE], row[at.ASSISTED_BY]) or ""),
+                inert_cell(name) if (name := row[at.PATIENT_NAME]) else "",
+            ])
+        writer.writerows(lines)
+        written += len(lines)
+    return written
+
+
 class _InertCells(dict[object, object]):
     """`inert[cell]`: `inert_cell` of a text cell, remembered (most cells are a few answer codes,
     tiers and languages repeated on every row: a dictionary hit instead of a regular expression,
@@ -62,6 +123,26 @@ class _InertCells(dict[object, object]):
 
 
 INERT_MEMO = 4096
+
+
+class _AnswerCells(dict[object, object]):
+    """`answer[value]`: the cell of an answer msgspec checked (`storage.csv_rows.ANSWER`), as `_row`
+    writes it: none "", a code through `inert_cell`, codes joined by ";" through `inert_cell` (these
+    remembered, at most INERT_MEMO), a number as it is (never remembered: 1 == 1.0)."""
+
+    def __missing__(self, value: object) -> object:
+        if value is None:
+            cell = ""
+        elif value.__class__ is str:
+            cell = inert_cell(value)
+        elif value.__class__ is tuple:
+            cell = inert_cell(";".join(map(str, value)))
+        else:
+            return value
+        if len(self) >= INERT_MEMO:
+            self.clear()
+        self[value] = cell
+        return cell
 
 
 @contextmanager
@@ -114,8 +195,6 @@ def _row(row: Mapping[str, Any], item_ids: Sequence[str], zone: tzinfo = UTC) ->
 
 def _patient(row: Mapping[str, Any]) -> list[object]:
     """The PATIENT_COLUMNS cells: the date of birth (YYYY-MM-DD), who helped answer, the full name."""
-    from storage.records import assisted_words
-
     born = row.get("patient_birth_date")
     return [born.strftime("%Y-%m-%d") if born is not None else "",
             assisted_words(row.get("assisted_role"), row.get("assisted_by")) or "", row.get("patient_name") or ""]
@@ -167,7 +246,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
     carry their offset.) Rows saved with another questionnaire
     version are refused (one line naming the reference): export them with that version."""
     from scoring.fhir import ndjson_lines, screening_resources
-    from storage.database import stored_result
+    from storage.records import stored_result
 
     written = 0
     for chunk in chunks:
@@ -192,14 +271,22 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
     return written
 
 
-def _csv_for(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, questionnaire: Questionnaire,
+def _csv_for(storage: Storage, query: QueueFilter, out: IO[str], *, questionnaire: Questionnaire,
              zone: tzinfo = UTC) -> int:
-    return write_csv(chunks, out, item_ids=[item.id for item in questionnaire.items], zone=zone)
+    return export_csv(storage, query, out, item_ids=[item.id for item in questionnaire.items], zone=zone)
 
 
-EXPORT_FORMATS: dict[str, Callable[..., int]] = {"csv": _csv_for, "ndjson": write_ndjson}
-"""`python -m storage export --format NAME`: each writer takes (chunks of rows, an open text
-file, questionnaire=...) and returns rows written, streaming chunk by chunk."""
+def _ndjson_for(storage: Storage, query: QueueFilter, out: IO[str], *, questionnaire: Questionnaire,
+                zone: tzinfo = UTC) -> int:
+    from storage.examinations import with_examinations
+
+    rows = with_examinations(storage, storage.iter_export_rows(query, zone=zone))
+    return write_ndjson(rows, out, questionnaire=questionnaire, zone=zone)
+
+
+EXPORT_FORMATS: dict[str, Callable[..., int]] = {"csv": _csv_for, "ndjson": _ndjson_for}
+"""`python -m storage export --format NAME`: each writer takes (storage, the filter, an open text
+file, questionnaire=..., zone=...), reads what it writes chunk by chunk and returns rows written."""
 
 
 def describe_filter(query: QueueFilter) -> str:

@@ -18,7 +18,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import RowMapping
 
-from storage.database import PATIENT_KIOSK, Storage, _audit, _aware, _day, utc_now
+from storage import Storage, audit
+from storage.audit import PATIENT_KIOSK
+from storage.engine import as_date, aware, utc_now
 from storage.records import (
     InvalidInput,
     PatientIds,
@@ -70,13 +72,13 @@ def start(storage: Storage, *, tablet: str, chart_number: str, birth_date: date 
         stale = connection.execute(delete(tablet_hand_offs).where(
             tablet_hand_offs.c.tablet != name, tablet_hand_offs.c.expires_at <= now)).rowcount
         if stale:
-            _audit(connection, "hand_off_expired", actor, None, f"{stale} expired hand-off(s) removed", now)
+            audit.write(connection, "hand_off_expired", actor, None, f"{stale} expired hand-off(s) removed", now)
         replaced = connection.execute(delete(tablet_hand_offs).where(tablet_hand_offs.c.tablet == name)).rowcount
         connection.execute(insert(tablet_hand_offs).values(
             tablet=name, patient_identifier=identifier, patient_birth_date=born, patient_name=full_name,
             first_initial=initial,
             started_by=actor, created_at=now, expires_at=record.expires_at))
-        _audit(connection, "hand_off_started", actor, None,
+        audit.write(connection, "hand_off_started", actor, None,
                f"tablet {name}; chart number ending {identifier[-4:]}; expires in {minutes} min"
                + ("; replaced a pending hand-off" if replaced else ""), now)
     return record
@@ -111,10 +113,10 @@ def take(storage: Storage, tablet: str | None, *, now: datetime | None = None) -
             return None
         record = _record(row)
         if record.expires_at <= now:
-            _audit(connection, "hand_off_expired", PATIENT_KIOSK, None,
+            audit.write(connection, "hand_off_expired", PATIENT_KIOSK, None,
                    f"tablet {tablet}; started by {record.started_by}; not taken in time", now)
             return None
-        _audit(connection, "hand_off_taken", PATIENT_KIOSK, None,
+        audit.write(connection, "hand_off_taken", PATIENT_KIOSK, None,
                f"tablet {tablet}; chart number ending {record.patient.chart_number[-4:]}", now)
     return record
 
@@ -126,7 +128,7 @@ def cancel(storage: Storage, tablet: str, *, actor: str) -> bool:
     with storage.engine.begin() as connection:
         gone = connection.execute(delete(tablet_hand_offs).where(tablet_hand_offs.c.tablet == name)).rowcount
         if gone:
-            _audit(connection, "hand_off_cancelled", actor, None, f"tablet {name}", now)
+            audit.write(connection, "hand_off_cancelled", actor, None, f"tablet {name}", now)
     return bool(gone)
 
 
@@ -141,6 +143,6 @@ def waiting(storage: Storage, *, now: datetime | None = None) -> list[HandOff]:
 
 def _record(row: RowMapping) -> HandOff:
     get = row.__getitem__
-    patient = PatientIds(get("patient_identifier"), _day(get("patient_birth_date")), get("patient_name"))
+    patient = PatientIds(get("patient_identifier"), as_date(get("patient_birth_date")), get("patient_name"))
     return HandOff(get("tablet"), patient, get("first_initial"),
-                   get("started_by"), _aware(get("created_at")), _aware(get("expires_at")).astimezone(UTC))
+                   get("started_by"), aware(get("created_at")), aware(get("expires_at")).astimezone(UTC))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from scoring import RED_FLAG_LEVELS as RED_FLAG_LEVELS  # re-exported: the one owner is scoring
 from scoring import ScreeningResult
 from scoring import most_severe as most_severe  # re-exported: the one owner is scoring
+from scoring.model import RedFlagAnswer
+from scoring.red_flag_history import with_history
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
@@ -276,3 +280,10 @@ class AuditEvent:
     event: str
     submission_id: int | None
     detail: str
+
+
+def stored_result(row: Mapping[Any, Any], history: Sequence[RedFlagAnswer]) -> ScreeningResult:
+    """The one result every reader reads: the stored scoring result with the sticky facts of the
+    row (urgent, the most severe level ever raised) and its kept red-flag answers put back."""
+    return with_history(ScreeningResult.from_dict(row["result"]), history, urgent=bool(row["urgent"]),
+                        level=row["red_flag_level"])

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, MetaData, Table, and_, delete, func, insert, not_, or_, select
+from sqlalchemy import ColumnElement, MetaData, Table, and_, delete, func, not_, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from settings import retention_days
+from storage import audit
+from storage.engine import utc_now
 from storage.schema import audit_events
 
 PURGED_EVENT = "purged"
@@ -137,9 +139,8 @@ def plan(engine: Engine, cutoff: datetime) -> PurgeCount:
 
 def record_preview(engine: Engine, count: PurgeCount, period: str) -> None:
     with engine.begin() as connection:
-        connection.execute(insert(audit_events).values(
-            at=datetime.now(UTC), actor="command line", event=PREVIEWED_EVENT,
-            detail=f"dry run, older than {period}: {count.screenings} screenings"))
+        audit.write(connection, PREVIEWED_EVENT, "command line", None,
+                    f"dry run, older than {period}: {count.screenings} screenings", utc_now())
 
 
 def previewed_today(engine: Engine, period: str, now: datetime | None = None) -> bool:
@@ -179,8 +180,7 @@ def purge(engine: Engine, cutoff: datetime, period: str, *, actor: str = "comman
     ordered.update({table.name: removed.get(table.name, 0) for table, _ in reversed(builders)})
     done = PurgeCount(cutoff, ordered, kept)
     with engine.begin() as connection:
-        connection.execute(insert(audit_events).values(
-            at=datetime.now(UTC), actor=actor, event=PURGED_EVENT, detail=f"older than {period}: {done.summary()}"))
+        audit.write(connection, PURGED_EVENT, actor, None, f"older than {period}: {done.summary()}", utc_now())
     return done
 
 

@@ -4,7 +4,7 @@ Change a table here AND add a revision in `storage/migrations/versions/` (a test
 two agree on SQLite and PostgreSQL).
 
 Portable types only, so the same schema runs on SQLite and PostgreSQL. Times are stored as
-UTC (SQLite gives them back naive; `storage.database` makes them aware again).
+UTC (SQLite gives them back naive; `storage.engine.aware` makes them aware again).
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ audit_events = Table(
     Column("detail", Text, nullable=False, server_default=""),
     Index("ix_audit_at", "at"),
     Index("ix_audit_event_at", "event", "at"),
+    Index("ix_audit_submission", "submission_id"),  # 0011: the purge's foreign-key look-ups
 )
 
 staff_passcode = Table(
@@ -228,6 +229,8 @@ examinations = Table(
     Column("tier", String(50), nullable=False),
     Column("screened_at", DateTime(timezone=True), nullable=False),
     Index("ix_examinations_submission_latest", "submission_id", "id"),
+    # 0011: the accuracy counts read this index only, never an examination row
+    Index("ix_examinations_accuracy", "questionnaire_version", "tier", "conclusion", "screened_at"),
 )
 
 examination_red_flags = Table(

@@ -15,7 +15,8 @@ from sqlalchemy import Table, case, delete, func, insert, literal, or_, select, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
-from storage.database import Storage, _audit, _aware, utc_now
+from storage import Storage, audit
+from storage.engine import aware, utc_now
 from storage.schema import kiosk_code, sign_in_attempts, staff_accounts, staff_sessions
 
 ROLES = ("coordinator", "admin", "clinician")  # clinician: issue 18
@@ -44,7 +45,7 @@ class StaffMember:
 def _member(row: RowMapping) -> StaffMember:
     return StaffMember(
         username=row["username"], display_name=row["display_name"], role=row["role"], email=row["email"],
-        disabled=bool(row["disabled"]), created_at=_aware(row["created_at"]), updated_at=_aware(row["updated_at"]),
+        disabled=bool(row["disabled"]), created_at=aware(row["created_at"]), updated_at=aware(row["updated_at"]),
         session_version=int(row["session_version"]),
     )
 
@@ -79,7 +80,7 @@ def add_account(
             email=email, disabled=False, created_at=now, updated_at=now,
         )):
             raise StaffError(f"that username is taken: account '{username}' already exists")
-        _audit(connection, "staff_added", actor, None, f"account {username}, role {role}", now)
+        audit.write(connection, "staff_added", actor, None, f"account {username}, role {role}", now)
     found = get_account(storage, username)
     assert found is not None
     return found
@@ -155,7 +156,7 @@ def _change(
             raise StaffError(f"'{username}' is the last active admin; make another admin first")
         if values.get("disabled") is True:  # its open sessions end on the server, cookies and all
             connection.execute(delete(staff_sessions).where(staff_sessions.c.username == username))
-        _audit(connection, event, actor, None, detail, now)
+        audit.write(connection, event, actor, None, detail, now)
 
 
 def set_disabled(storage: Storage, username: str, disabled: bool, *, actor: str) -> None:
@@ -187,7 +188,7 @@ def set_kiosk_code_hash(storage: Storage, code_hash: str, *, actor: str) -> None
     with storage.engine.begin() as connection:
         connection.execute(delete(kiosk_code))
         connection.execute(insert(kiosk_code).values(id=1, code_hash=code_hash, set_at=now))
-        _audit(connection, "kiosk_code_set", actor, None, "", now)
+        audit.write(connection, "kiosk_code_set", actor, None, "", now)
 
 
 def kiosk_code_hash(storage: Storage) -> str | None:
@@ -221,7 +222,7 @@ def reserve_attempt(storage: Storage, key: str, *, limit: int, window_seconds: f
                 return None
             opened = connection.execute(select(started).where(attempts.c.key == key)).scalar_one_or_none()
         if opened is not None:
-            reopens = _aware(opened) + timedelta(seconds=window_seconds)
+            reopens = aware(opened) + timedelta(seconds=window_seconds)
             if reopens > now:
                 return reopens
             continue  # the window ended between the two statements: try again
@@ -255,7 +256,7 @@ def attempts_used(storage: Storage, key: str) -> tuple[int, datetime | None]:
             select(sign_in_attempts.c.attempts, sign_in_attempts.c.window_started_at)
             .where(sign_in_attempts.c.key == key)
         ).first()
-    return (0, None) if row is None else (int(row[0]), _aware(row[1]))
+    return (0, None) if row is None else (int(row[0]), aware(row[1]))
 
 
 def forget_stale_attempts(storage: Storage, *, older_than_seconds: float) -> int:
@@ -267,79 +268,3 @@ def forget_stale_attempts(storage: Storage, *, older_than_seconds: float) -> int
                 sign_in_attempts.c.window_started_at < literal(moment, sign_in_attempts.c.window_started_at.type)
             )
         ).rowcount)
-
-
-# -- staff sessions (issue 20 item 3) -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredSession:
-    """A signed-in browser as the database knows it (no token: only its SHA-256 is stored)."""
-
-    id: int
-    username: str
-    kind: str
-    session_version: int
-    last_seen_at: datetime
-
-
-def start_session(
-    storage: Storage, *, username: str, kind: str, session_version: int, handover_hash: str, handover_seconds: float,
-) -> int:
-    """A new session row waiting for its cookie: `handover_hash` (of a one-time code) is good for
-    `handover_seconds`. Returns the row's id."""
-    now = utc_now()
-    with storage.engine.begin() as connection:
-        key = connection.execute(insert(staff_sessions).values(
-            username=username, kind=kind, session_version=session_version, handover_hash=handover_hash,
-            handover_until=now + timedelta(seconds=handover_seconds), created_at=now, last_seen_at=now,
-        )).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def take_handover(storage: Storage, handover_hash: str, token_hash: str) -> str | None:
-    """Swap a live one-time code for the cookie's token (one conditional UPDATE: a code works
-    once); returns the session's username, or None."""
-    now = utc_now()
-    sessions = staff_sessions
-    until = sessions.c.handover_until
-    with storage.engine.begin() as connection:
-        if not connection.execute(
-            update(sessions).where(sessions.c.handover_hash == handover_hash, until > literal(now, until.type))
-            .values(token_hash=token_hash, handover_hash=None, handover_until=None, last_seen_at=now)
-        ).rowcount:
-            return None
-        return connection.execute(select(sessions.c.username).where(sessions.c.token_hash == token_hash)).scalar()
-
-
-def session_for_token(storage: Storage, token_hash: str) -> StoredSession | None:
-    with storage.engine.connect() as connection:
-        row = connection.execute(
-            select(staff_sessions).where(staff_sessions.c.token_hash == token_hash)
-        ).mappings().first()
-    if row is None:
-        return None
-    return StoredSession(id=int(row["id"]), username=row["username"], kind=row["kind"],
-                         session_version=int(row["session_version"]), last_seen_at=_aware(row["last_seen_at"]))
-
-
-def touch_session(storage: Storage, session_id: int) -> None:
-    """Note activity (the idle time-out of a reload counts from here)."""
-    with storage.engine.begin() as connection:
-        connection.execute(update(staff_sessions).where(staff_sessions.c.id == session_id)
-                           .values(last_seen_at=utc_now()))
-
-
-def end_session(storage: Storage, session_id: int) -> None:
-    """Sign-out: the cookie's token no longer signs anyone in."""
-    with storage.engine.begin() as connection:
-        connection.execute(delete(staff_sessions).where(staff_sessions.c.id == session_id))
-
-
-def forget_stale_sessions(storage: Storage, *, idle_seconds: float) -> int:
-    """Delete sessions idle longer than that (housekeeping); returns how many."""
-    moment = utc_now() - timedelta(seconds=idle_seconds)
-    seen = staff_sessions.c.last_seen_at
-    with storage.engine.begin() as connection:
-        return int(connection.execute(delete(staff_sessions).where(seen < literal(moment, seen.type))).rowcount)

@@ -16,8 +16,9 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from scoring import RED_FLAG_LEVELS
-from storage.database import Storage, _submissions
+from storage import Storage
 from storage.demo import DEMO_TABLET
+from storage.reads import as_submissions
 from storage.records import Submission
 from storage.schema import submissions
 
@@ -75,10 +76,10 @@ def urgent_list(storage: Storage, *, page: int = 1, page_size: int = 20, include
             select(_LEVEL, func.count()).where(*_open(include_demo)).group_by(_LEVEL)).all())
         demo_hidden = 0 if include_demo else int(connection.execute(
             select(func.count()).where(*_open(True), submissions.c.tablet == DEMO_TABLET)).scalar_one())
-        go_now = _submissions(connection, connection.execute(
+        go_now = as_submissions(connection, connection.execute(
             select(submissions).where(*_open(include_demo), _LEVEL.in_(GO_NOW_LEVELS))
             .order_by(*ordered).limit(GO_NOW_CAP)).mappings().all())
-        same_day = _submissions(connection, connection.execute(
+        same_day = as_submissions(connection, connection.execute(
             select(submissions).where(*_open(include_demo), submissions.c.red_flag_level == SAME_DAY)
             .order_by(*ordered).limit(page_size).offset((page - 1) * page_size)).mappings().all())
     counts: dict[str, int] = {level: int(counted.get(level, 0)) for level in RED_FLAG_LEVELS}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
@@ -52,7 +53,8 @@ def test_a_nul_byte_at_sign_in_is_a_wrong_password_not_an_error(storage: Storage
     add_staff(storage, "eve", PASSWORD, actor="test")
     outcome = sign_in(storage, f"eve{NUL}", PASSWORD, client_address="10.0.0.9")
     assert not outcome.ok and outcome.message == WRONG
-    assert staff_for_email(((), ()), storage, f"eve{NUL}@clinic.example") is None
+    no_lists = SimpleNamespace(staff_emails=(), admin_emails=())
+    assert staff_for_email(no_lists, storage, f"eve{NUL}@clinic.example") is None
 
 
 def test_a_nul_byte_in_an_audit_detail_is_kept_visibly(storage: Storage) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from access import can, hash_passcode, sign_in
 from storage import Storage, migrations
+from tests.support.passcode import passcode_hash, set_passcode_hash
 
 REPO = Path(__file__).resolve().parents[2]
 REVISION = REPO / "storage" / "migrations" / "versions" / "0003_staff_accounts.py"
@@ -28,7 +29,7 @@ def revision_0003() -> ModuleType:
 
 def test_the_1_0_passcode_becomes_the_admin_account(tmp_path: Path) -> None:
     storage = Storage(f"sqlite:///{tmp_path / 'screening.db'}")
-    storage.set_passcode_hash(hash_passcode(OLD_PASSCODE))
+    set_passcode_hash(storage, hash_passcode(OLD_PASSCODE))
     adopt = revision_0003().adopt_legacy_passcode
     with storage.engine.begin() as connection:
         assert adopt(connection) is True
@@ -37,7 +38,7 @@ def test_the_1_0_passcode_becomes_the_admin_account(tmp_path: Path) -> None:
     outcome = sign_in(storage, "admin", OLD_PASSCODE, client_address="10.0.0.7")
     assert outcome.ok and outcome.member is not None
     assert outcome.member.role == "admin" and can(outcome.member, "staff_accounts")
-    assert storage.passcode_hash() is not None  # kept, so a downgrade still has it
+    assert passcode_hash(storage) is not None  # kept, so a downgrade still has it
 
 
 def test_no_passcode_no_account(tmp_path: Path) -> None:
@@ -76,7 +77,7 @@ def test_schema_and_revision_0003_agree_and_downgrade_keeps_the_passcode(tmp_pat
 
     url = f"sqlite:///{tmp_path / 'screening.db'}"
     storage = Storage(url)
-    storage.set_passcode_hash(hash_passcode(OLD_PASSCODE))
+    set_passcode_hash(storage, hash_passcode(OLD_PASSCODE))
     ours = {"staff_accounts", "sign_in_attempts", "kiosk_code"}
     with storage.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)

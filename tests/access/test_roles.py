@@ -51,7 +51,7 @@ class Lists:
 def test_email_lists_map_to_roles(storage: Storage) -> None:
     nurse = staff_for_email(Lists(), storage, " Nurse@Clinic.example ")
     assert nurse is not None and (nurse.username, nurse.role) == ("nurse@clinic.example", "coordinator")
-    boss = staff_for_email((["x@clinic.example"], ["boss@clinic.example"]), storage, "boss@clinic.example")
+    boss = staff_for_email(Lists(staff_emails=("x@clinic.example",)), storage, "boss@clinic.example")
     assert boss is not None and boss.role == "admin"
     assert staff_for_email(Lists(), storage, "stranger@example.org") is None
     assert staff_for_email(Lists(), storage, "") is None

@@ -10,7 +10,7 @@ import pytest
 from access import StaffMember, disable_staff, enable_staff, reset_password, sessions, set_staff_role
 from storage import Storage
 from storage import staff as staff_store
-from storage.database import utc_now
+from storage.engine import utc_now
 from storage.schema import staff_sessions
 from tests.support.accounts import PASSWORD
 

@@ -9,8 +9,7 @@ from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker
 from scoring import ScreeningResult
-from storage import Storage
-from storage import alerts as deliveries
+from storage import Storage, deliveries
 from tests.support.receivers import WebhookReceiver, wait_for
 
 

@@ -13,8 +13,7 @@ import pytest
 import alerts.status
 from alerts import AlertConfig, AlertWorker, RetryPolicy, channel_status
 from scoring import ScreeningResult
-from storage import Storage, Submission
-from storage import alerts as deliveries
+from storage import Storage, Submission, deliveries
 from tests.support.receivers import WebhookReceiver, free_port, wait_for
 
 

@@ -17,8 +17,7 @@ import pytest
 from sqlalchemy import update
 
 from alerts import AlertConfig, AlertWorker, RetryPolicy, channel_status
-from storage import Storage, Submission
-from storage import alerts as deliveries
+from storage import Storage, Submission, deliveries
 from storage.schema import alert_deliveries
 from tests.support.receivers import TrickleServer, WebhookReceiver, free_port, wait_for
 

@@ -10,8 +10,7 @@ from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
 from scoring import Questionnaire, score
-from storage import Storage, Submission
-from storage import alerts as deliveries
+from storage import Storage, Submission, deliveries
 from tests.support.receivers import SECRET, MailReceiver, WebhookReceiver, wait_for
 
 NOTE = "Coordinator note: patient mentioned private family matters"

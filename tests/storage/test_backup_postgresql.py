@@ -4,6 +4,7 @@ message when pg_dump is missing."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -52,6 +53,22 @@ def test_postgresql_copy_has_a_manifest_and_restores_every_row(
     assert restored.list_submissions(QueueFilter()).total == 8
     assert restored.save_submission(idempotency_key="after", result=filled.get_submission(1).result,  # type: ignore[union-attr]
                                     language="en").id > 8  # sequences restored too
+
+
+def test_a_capped_dump_keeps_to_its_rate_and_restores_every_row(
+    filled: Storage, postgres_server: str, tmp_path: Path
+) -> None:
+    """BACKUP_PG_KB_PER_SECOND: the dump goes through a pipe copied at most that fast, so saves
+    keep their speed during a backup; the piped archive restores like the other."""
+    started = time.monotonic()
+    done = backup(filled.url, tmp_path / "b", pg_kb_per_second=8)
+    took = time.monotonic() - started
+    assert took >= done.file.stat().st_size / (8 * 1024) * 0.95
+    assert verify(done.folder, None)["tables"]["submissions"] == 8
+    target = _new_database(postgres_server, "pg_restored_capped")
+    counts = {name: (expected, found) for name, expected, found in restore(done.folder, target, key=None)}
+    assert counts["submissions"] == (8, 8)
+    assert Storage(target).list_submissions(QueueFilter()).total == 8
 
 
 def test_tampered_postgresql_copy_is_refused(filled: Storage, postgres_server: str, tmp_path: Path) -> None:

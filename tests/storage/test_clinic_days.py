@@ -15,7 +15,7 @@ from sqlalchemy import text, update
 
 from scoring import Questionnaire, ScreeningResult
 from storage import QueueFilter, Storage, Submission
-from storage.database import clinic_day_bounds, is_utc_day
+from storage.clinic_days import clinic_day_bounds, is_utc_day
 from storage.export import describe_filter
 from storage.schema import submissions
 from tests.support.engines import SQLITE_ONLY

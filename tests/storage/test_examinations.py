@@ -14,7 +14,7 @@ from scoring import ScreeningResult
 from scoring.examination import ExaminationFindings
 from storage import InvalidInput, Storage
 from storage.__main__ import main as storage_command
-from storage.database import utc_now
+from storage.engine import utc_now
 from storage.examinations import accuracy, examinations_for, latest_for, save_examination
 from storage.schema import examinations
 

@@ -25,8 +25,8 @@ from scoring import Questionnaire, ScreeningResult, score
 from scoring.examination import ExaminationFindings
 from scoring.safe_text import inert_cell
 from storage import QueueFilter, Storage
-from storage.database import _histories, read_json
 from storage.demo import fill
+from storage.engine import read_json
 from storage.examinations import save_examination, with_examinations
 from storage.export import (
     EXAM_COLUMNS,
@@ -37,6 +37,7 @@ from storage.export import (
     _row,
     rare_full_collections,
 )
+from storage.reads import red_flag_histories
 from storage.schema import submissions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,7 +113,7 @@ def _as_in_1_1(storage: Storage, chunk_size: int) -> Iterator[list[Mapping[str, 
             with engine.connect() as connection:
                 chunk = list(connection.execute(select(submissions).where(submissions.c.id > last_id)
                                                 .order_by(submissions.c.id).limit(chunk_size)).mappings())
-                histories = _histories(connection, [row["id"] for row in chunk if row["urgent"]])
+                histories = red_flag_histories(connection, [row["id"] for row in chunk if row["urgent"]])
             if not chunk:
                 return
             yield [{**row, "red_flag_history": histories[row["id"]]} if row["id"] in histories else dict(row)

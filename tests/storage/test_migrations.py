@@ -19,8 +19,9 @@ from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
 from storage import MigrationError, QueueFilter, Storage, migrations, staff
-from storage.database import prepare_sqlite_file
+from storage.engine import prepare_sqlite_file
 from storage.schema import metadata
+from tests.support.passcode import passcode_hash
 from tests.support.v1_0_schema import NOTES, PASSCODE_HASH, build_v1_0_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def _upgraded_v1_keeps_every_row(url: str, results: list[ScreeningResult]) -> No
         assert saved.complete is True and saved.tablet is None and saved.patient_identifier is None
         assert (saved.acknowledged_by is not None) == results[number].urgent
     assert storage.count_audit() == written["audit"] + 1  # revision 0003 records making the admin account
-    assert storage.passcode_hash() == PASSCODE_HASH
+    assert passcode_hash(storage) == PASSCODE_HASH
     admin = staff.account_with_hash(storage, "admin")  # 0003: the 1.0 passcode is the admin's password
     assert admin is not None and admin[0].role == "admin" and admin[1] == PASSCODE_HASH
     assert "answers" not in {column["name"] for column in inspect(storage.engine).get_columns("submissions")}
@@ -144,7 +145,7 @@ def test_migrate_command(tmp_path: Path, v1_results: list[ScreeningResult]) -> N
 
 def test_new_sqlite_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "data"
-    monkeypatch.setattr("storage.database.DEFAULT_FOLDER", folder)  # the one folder made
+    monkeypatch.setattr("storage.engine.DEFAULT_FOLDER", folder)  # the one folder made
     storage = Storage(f"sqlite:///{folder / 'screening.db'}")
     storage.record_event("check", actor="test")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700

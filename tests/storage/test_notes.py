@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from scoring import ScreeningResult
 from storage import InvalidInput, Storage, valid_note
 from storage.schema import staff_passcode
+from tests.support.passcode import set_passcode_hash
 
 Make = Callable[..., ScreeningResult]
 SECRET = "Patient said her husband hurts her"
@@ -56,7 +57,7 @@ def test_nul_note_on_postgresql_is_refused_cleanly(postgres_url: str, make_resul
 
 
 def test_sql_errors_and_logs_never_carry_parameters(storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
-    storage.set_passcode_hash("first")
+    set_passcode_hash(storage, "first")
     assert storage.engine.echo is False
     with (caplog.at_level(logging.DEBUG, logger="sqlalchemy"), pytest.raises(IntegrityError) as caught,
           storage.engine.begin() as connection):  # the same primary key twice

@@ -37,7 +37,7 @@ def test_the_name_revision_goes_down_and_up_keeping_the_screenings(
     with engine.connect() as connection:
         config = migrations._config()
         config.attributes["connection"] = connection
-        command.downgrade(config, "0010_patient_hand_off")
+        command.downgrade(config, "0011_audit_submission_index")
         connection.commit()
         assert "patient_name" not in {c["name"] for c in inspect(connection).get_columns("submissions")}
         kept = connection.execute(select(tablet_hand_offs.c.tablet, tablet_hand_offs.c.patient_identifier)).all()

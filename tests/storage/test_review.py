@@ -149,13 +149,6 @@ def test_audit_rows(storage: Storage, queue: dict[str, Submission]) -> None:
     assert storage.count_audit() == 4 + 3
 
 
-def test_passcode_hash_only(storage: Storage) -> None:
-    assert storage.passcode_hash() is None
-    storage.set_passcode_hash("$argon2id$v=19$m=65536,t=3,p=4$abc$def")
-    storage.set_passcode_hash("$argon2id$v=19$m=65536,t=3,p=4$new$hash")
-    assert storage.passcode_hash() == "$argon2id$v=19$m=65536,t=3,p=4$new$hash"
-
-
 def test_counts_for_today_and_daily(storage: Storage, queue: dict[str, Submission]) -> None:
     today = storage.counts_for_day(TODAY)
     assert today == {"tier": {"referral_suggested": 1}, "status": {"new": 1}}

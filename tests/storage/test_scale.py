@@ -18,8 +18,8 @@ from scoring import Questionnaire
 from scoring.fhir.names import resource_id
 from storage import QueueFilter, Storage
 from storage.__main__ import main as storage_main
-from storage.database import utc_now
 from storage.demo import DEMO_ACTOR, DEMO_TABLET, demo_reference, fill
+from storage.engine import utc_now
 from storage.export import write_ndjson
 from storage.schema import submissions
 from tests.support.engines import SQLITE_ONLY

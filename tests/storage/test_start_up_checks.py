@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from settings import SettingsError, load_settings
 from storage import MigrationError, Storage
-from storage.database import DatabaseUnusable
+from storage.engine import DatabaseUnusable
 from tests.support.damage import damaged_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ def test_a_typo_in_the_sqlite_path_creates_nothing(tmp_path: Path) -> None:
 
 def test_the_default_data_folder_is_still_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "data"
-    monkeypatch.setattr("storage.database.DEFAULT_FOLDER", folder)
+    monkeypatch.setattr("storage.engine.DEFAULT_FOLDER", folder)
     Storage(f"sqlite:///{folder / 'screening.db'}").record_event("check", actor="test")
     assert (folder / "screening.db").is_file()
 

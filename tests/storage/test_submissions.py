@@ -96,7 +96,7 @@ def test_unavailable_database_raises_save_failed_without_answers(
     tmp_path: Path, make_result: Callable[..., ScreeningResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     storage = Storage(f"sqlite:///{tmp_path / 'x.db'}")
-    monkeypatch.setattr("storage.database.time.sleep", lambda _seconds: None)
+    monkeypatch.setattr("storage.submissions.time.sleep", lambda _seconds: None)
     with storage.engine.begin() as connection:
         connection.execute(text("DROP TABLE audit_events"))
         connection.execute(text("CREATE TABLE audit_events (id INTEGER)"))  # every insert now fails

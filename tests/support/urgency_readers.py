@@ -75,7 +75,7 @@ def alerted_levels(storage: Storage, since: datetime, submission_id: int) -> set
     """The levels the alert worker sends this screening at (webhook channel, urgents saved after
     `since`); each alert's own JSON body is checked to say the same urgency."""
     from alerts.message import AlertMessage
-    from storage import alerts as deliveries
+    from storage import deliveries
 
     deliveries.enqueue_new_urgent(storage, "webhook", since=since)
     levels: set[str | None] = set()

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_patient_name"
-down_revision = "0010_patient_hand_off"
+down_revision = "0011_audit_submission_index"
 branch_labels = None
 depends_on = None
 

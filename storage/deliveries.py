@@ -16,7 +16,8 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.database import Storage, _audit, _aware, utc_now
+from storage import Storage, audit
+from storage.engine import aware, utc_now
 from storage.records import chart_last4
 from storage.schema import alert_channels, alert_deliveries, submissions
 
@@ -72,13 +73,13 @@ def channel_enabled_at(storage: Storage, channel: str) -> datetime | None:
         found = connection.execute(
             select(alert_channels.c.enabled_at).where(alert_channels.c.channel == channel)
         ).scalar_one_or_none()
-    return None if found is None else _aware(found)
+    return None if found is None else aware(found)
 
 
 _LEVEL = func.coalesce(submissions.c.red_flag_level, "")
 
 
-def _due_an_alert(channel: str, since: datetime) -> list:  # type: ignore[type-arg]
+def _due_an_alert(channel: str, since: datetime) -> list[ColumnElement[bool]]:
     """Urgent, unacknowledged, saved since `since`, and not yet queued on `channel` at its
     current red-flag level."""
     return [
@@ -192,7 +193,7 @@ def _claimed(storage: Storage, delivery_id: int, channel: str, attempt: int) -> 
     return ClaimedAlert(
         delivery_id=delivery_id, channel=channel, attempt=attempt, submission_id=row["id"],
         reference=row["reference"], tablet=row["tablet"], red_flag_level=row["level"] or None,
-        submission_created_at=_aware(row["created_at"]), alert_uuid=str(row["alert_uuid"]),
+        submission_created_at=aware(row["created_at"]), alert_uuid=str(row["alert_uuid"]),
         chart_last4=chart_last4(row["patient_identifier"]),
     )
 
@@ -206,7 +207,7 @@ def record_delivered(storage: Storage, claim: ClaimedAlert, *, worker: str) -> b
             .where(*_held(claim, worker))
             .values(status=DELIVERED, delivered_at=now, last_error=None, lease_until=None)
         ).rowcount
-        _audit(connection, "alert_sent", ACTOR, claim.submission_id,
+        audit.write(connection, "alert_sent", ACTOR, claim.submission_id,
                f"{claim.channel} attempt {claim.attempt}: delivered", now)
     return bool(changed)
 
@@ -231,11 +232,12 @@ def record_failed(
             detail = f"{claim.channel} attempt {claim.attempt} failed: {error}; next try in {wait:.0f} s"
         else:
             detail = f"{claim.channel} attempt {claim.attempt} failed: {error}; gave up"
-        _audit(connection, "alert_failed" if retry_at else "alert_gave_up", ACTOR, claim.submission_id, detail, now)
+        event_name = "alert_failed" if retry_at else "alert_gave_up"
+        audit.write(connection, event_name, ACTOR, claim.submission_id, detail, now)
     return bool(changed)
 
 
-def _held(claim: ClaimedAlert, worker: str) -> list:  # type: ignore[type-arg]
+def _held(claim: ClaimedAlert, worker: str) -> list[ColumnElement[bool]]:
     return [
         alert_deliveries.c.id == claim.delivery_id,
         alert_deliveries.c.attempts == claim.attempt,
@@ -287,8 +289,8 @@ def channel_summary(
     return ChannelSummary(
         channel=channel,
         enabled_at=enabled_at,
-        last_delivered_at=None if last_delivered is None else _aware(last_delivered),
-        last_attempt_at=None if latest is None else _aware(latest.last_attempt_at),
+        last_delivered_at=None if last_delivered is None else aware(last_delivered),
+        last_attempt_at=None if latest is None else aware(latest.last_attempt_at),
         last_error=last_error,
         undelivered=int(undelivered),
         gave_up=int(gave_up),
