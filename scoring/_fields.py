@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from scoring.model import Text
+from scoring.model import RED_FLAG_LEVELS, RedFlagLevel, Text
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -50,6 +50,16 @@ class FieldReader:
         if value and not _ID.match(value):
             self.problem(where, f"'{value}' must be lower case letters, digits and _")
         return value
+
+    def level(self, where: str, raw: object) -> RedFlagLevel:
+        """A red flag's or a red-flag rule's `level` (emergency when not given or unknown: when in
+        doubt, the most urgent; an unknown one is also an error)."""
+        for level in RED_FLAG_LEVELS:
+            if raw == level:
+                return level
+        if raw is not None:
+            self.problem(where, f"unknown level {raw!r}; use one of {', '.join(RED_FLAG_LEVELS)}")
+        return "emergency"
 
     def boolean(self, where: str, raw: object, default: bool = False) -> bool:
         if raw is None:

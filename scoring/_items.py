@@ -9,7 +9,6 @@ from typing import Any
 from scoring._fields import FieldReader, as_written, listify
 from scoring.model import (
     BODY_REGIONS,
-    RED_FLAG_LEVELS,
     REPORT_SECTIONS,
     Choice,
     Coding,
@@ -17,7 +16,6 @@ from scoring.model import (
     Item,
     ItemKind,
     RedFlag,
-    RedFlagLevel,
 )
 
 _ITEM_KEYS = {
@@ -27,7 +25,6 @@ _ITEM_KEYS = {
 }
 _CODING_KEYS = {"system", "code", "display"}
 _KINDS: tuple[ItemKind, ...] = ("single", "multiple", "integer")
-_LEVELS: tuple[RedFlagLevel, ...] = RED_FLAG_LEVELS  # the one list of levels, most severe first
 
 
 class ItemReader(FieldReader):
@@ -178,12 +175,7 @@ class ItemReader(FieldReader):
             return None
         needed = {"urgent_if", "concern", "level", "message"}
         self.keys(where, fields, needed, needed)
-        level_raw = fields.get("level")
-        level: RedFlagLevel = "emergency"
-        if level_raw in _LEVELS:
-            level = level_raw
-        elif level_raw is not None:
-            self.problem(f"{where}.level", f"unknown level {level_raw!r}; use one of {', '.join(_LEVELS)}")
+        level = self.level(f"{where}.level", fields.get("level"))
         urgent_if = frozenset(self.string_list(f"{where}.urgent_if", fields.get("urgent_if")))
         codes = {choice.code for choice in choices}
         for code in sorted(urgent_if - codes):

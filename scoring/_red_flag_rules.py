@@ -14,11 +14,10 @@ from typing import Any
 
 from scoring._items import ItemReader
 from scoring.matching import holds
-from scoring.model import RED_FLAG_LEVELS, Condition, Item, Questionnaire, RedFlag, RedFlagLevel, RedFlagRule
+from scoring.model import Condition, Item, Questionnaire, RedFlag, RedFlagRule
 
 _RULE_KEYS = {"id", "all", "any", "level", "short", "concern", "message"}
 _RULE_REQUIRED = {"id", "all", "level", "short", "concern", "message"}
-_LEVELS: tuple[RedFlagLevel, ...] = RED_FLAG_LEVELS  # the one list of levels, most severe first
 
 
 class RuleFlagReader(ItemReader):
@@ -38,12 +37,7 @@ class RuleFlagReader(ItemReader):
         self.keys(where, fields, _RULE_KEYS, _RULE_REQUIRED)
         if rule_id in items_by_id:
             self.problem(f"{where}.id", f"'{rule_id}' is already an item id")
-        level_raw = fields.get("level")
-        level: RedFlagLevel = "emergency"
-        if level_raw in _LEVELS:
-            level = level_raw
-        elif level_raw is not None:
-            self.problem(f"{where}.level", f"unknown level {level_raw!r}; use one of {', '.join(_LEVELS)}")
+        level = self.level(f"{where}.level", fields.get("level"))
         every = self._conditions(f"{where}.all", fields.get("all"), items_by_id, needed=True)
         some = self._conditions(f"{where}.any", fields.get("any"), items_by_id, needed=False)
         return RedFlagRule(
