@@ -1,7 +1,7 @@
 """`python -m storage VERB`: database chores from the command line.
 
     python -m storage migrate [--url URL]                  bring the schema to the latest revision
-    python -m storage accuracy [--from DAY] [--to DAY] [--format table|json] [--url URL]   (issue 18)
+    python -m storage accuracy [--from DAY] [--to DAY] [--format table|json] [--url URL]
     python -m storage demo-data --count N [--url URL] [--days D] [--force]   made-up screenings
                              (refuses a database with real screenings unless --force)
     python -m storage export --output FILE [--from DAY] [--to DAY] [--tier T] [--status S]
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="refuse when more screenings match (default: no limit)")
     export.add_argument("--reference", default=None, help="a whole reference code, or its first characters")
     export.add_argument("--url", default=None, help="database URL (default: DATABASE_URL or data/screening.db)")
-    _accuracy_verb(verbs)  # issue 18
+    _accuracy_verb(verbs)
     backup_verbs.add_verbs(verbs)
     args = parser.parse_args(argv)
     settings = settings_or_exit(args.verb)

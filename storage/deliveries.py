@@ -1,4 +1,4 @@
-"""Alert deliveries: the database side of the alert worker (issue 9 item 7).
+"""Alert deliveries: the database side of the alert worker.
 
 One row per (urgent submission, channel, red-flag level), made unique by the database: whoever inserts it owns
 the alert, and every send attempt first wins a conditional UPDATE on (id, attempts), so two
@@ -38,7 +38,7 @@ class ClaimedAlert:
     red_flag_level: str | None
     submission_created_at: datetime  # first saved: when the red flag was raised
     alert_uuid: str = ""  # the id receivers see: random, given at the first attempt, kept for retries
-    chart_last4: str | None = None  # issue 19: the chart number's last 4 characters, never more, no name
+    chart_last4: str | None = None  # the chart number's last 4 characters, never more, no name
 
 
 @dataclass(frozen=True)

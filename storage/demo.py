@@ -85,7 +85,7 @@ def real_screenings(storage: Storage) -> bool:
 
 
 def refuse_real_database(storage: Storage, *, force: bool) -> None:
-    """Demo rows are never mixed into a clinic's list by accident (issue 20 item 5): refuse a
+    """Demo rows are never mixed into a clinic's list by accident: refuse a
     database with real screenings unless `force` (`--force`) says this is meant."""
     if not force and real_screenings(storage):
         raise RealScreeningsPresent(
@@ -108,7 +108,7 @@ def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
     if start + count > _CODES:
         raise ValueError(f"at most {_CODES:,} demo rows per database")
     _insert(storage, _rows(questionnaire, count, start=start, days=days, seed=seed))
-    fill_examinations(storage, questionnaire, share=examined_share, seed=seed)  # issue 18; 0: none
+    fill_examinations(storage, questionnaire, share=examined_share, seed=seed)  # 0: none
     return count
 
 
@@ -191,7 +191,7 @@ def _json(record: dict[str, Any], dumped: dict[int, str]) -> str:
     return text
 
 
-# -- made-up examinations (issue 18) ----------------------------------------------------------
+# -- made-up examinations ----------------------------------------------------------
 
 DEMO_CLINICIAN = "demo-clinician"
 DEMO_CLINICIAN_NAME = "DEMO clinician (made-up examinations)"

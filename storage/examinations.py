@@ -1,4 +1,4 @@
-"""The clinician's examinations (issue 18): saved append-only and audited, read back, and counted
+"""The clinician's examinations: saved append-only and audited, read back, and counted
 per questionnaire version for the screen's accuracy, the aggregates done in SQL.
 
 A save is one transaction: the screening must still carry the reference the clinician saw (an

@@ -24,12 +24,12 @@ FIXED_COLUMNS = (
     "categories_met", "red_flags", "reasons", "status", "note", "chart_number", "questionnaire_id",
     "questionnaire_version",
 )
-EXAM_COLUMNS = (  # issue 18: the latest clinician's examination, empty when none (storage.examinations)
+EXAM_COLUMNS = (  # the latest clinician's examination, empty when none (storage.examinations)
     "exam_recorded_at", "exam_clinician", "exam_conclusion", "exam_criterion_d", "exam_other_diagnosis",
     "exam_signs", "exam_temperature_difference_c", "exam_severity_score", "exam_red_flags",
 )
 
-PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help", "patient_name")  # issue 19: beside chart_number
+PATIENT_COLUMNS = ("birth_date", "answered_with_staff_help", "patient_name")  # beside chart_number
 
 
 def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_ids: Sequence[str],
@@ -216,7 +216,7 @@ def _examination(record: Any) -> list[object]:
 def _red_flags(flags: list[str], history: Sequence[RedFlagAnswer]) -> str:
     """Every flag ever raised, ";" between them; one whose answer changed after it was raised says
     so with the answers (codes) and UTC times: "self_harm_thoughts (answered yes at
-    2026-12-05T15:02:00+00:00, changed to no at 2026-12-05T15:04:00+00:00)" (issue 16)."""
+    2026-12-05T15:02:00+00:00, changed to no at 2026-12-05T15:04:00+00:00)"."""
     if not history:
         return ";".join(flags)
     ever = dict.fromkeys([*flags, *(answer.item for answer in history if answer.raises)])
@@ -263,7 +263,7 @@ def write_ndjson(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, que
                 patient_name=row.get("patient_name"),
             )
             out.writelines(ndjson_lines(resources))
-            if row.get("examination") is not None:  # issue 18: the latest examination's Observations
+            if row.get("examination") is not None:  # the latest examination's Observations
                 from storage.examinations import examination_fhir
 
                 out.writelines(ndjson_lines(examination_fhir(questionnaire, row, row["examination"], base_url)))

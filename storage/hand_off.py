@@ -1,4 +1,4 @@
-"""The desk's hand-off (issue 19 item 4): a coordinator hands a patient to a named tablet.
+"""The desk's hand-off: a coordinator hands a patient to a named tablet.
 
 At most one pending hand-off per tablet (the tablet's name is the key; a new one replaces the
 old, audited). The next patient who starts on that tablet takes it, once: a single conditional

@@ -144,8 +144,7 @@ _NAME_MARKS = frozenset("-'\u2019 ")  # hyphen, apostrophes (straight and typogr
 
 
 def valid_patient_name(name: str | None) -> str | None:
-    """A patient's full name as the desk gives it (issue 19: the second identifier when the date
-    of birth is not given): Unicode letters with their accents, spaces, hyphens and apostrophes;
+    """A patient's full name as the desk gives it: Unicode letters with their accents, spaces, hyphens and apostrophes;
     starting with a letter; spaces trimmed and runs of them made one; NFC; 1-100 characters.
     None/empty stays None. Raises `InvalidInput` (one line, the name never echoed)."""
     if name is None:
@@ -169,7 +168,7 @@ def name_initial(name: str | None) -> str | None:
 
 @dataclass(frozen=True, repr=False)
 class PatientIds:
-    """A patient handed to a tablet by the desk (issue 19 item 4): the chart number and a second
+    """A patient handed to a tablet by the desk: the chart number and a second
     identifier, the date of birth or the full name (or both). `hand_off.start` and the save check
     that one of them is there. Its repr names none of them (a log line or a traceback that shows
     it, or the tablet's session holding it, leaks nothing: H71)."""
@@ -212,12 +211,12 @@ class Submission:
     patient_identifier: str | None = None
     """The clinic's chart number: from the desk's hand-off, or set by staff later; None until then."""
     patient_birth_date: date | None = None
-    """The second identifier (issue 19): from the hand-off, or attached by staff later."""
+    """The second identifier: from the hand-off, or attached by staff later."""
     patient_name: str | None = None
-    """The patient's full name: the other second identifier (issue 19; revision 0012_patient_name).
+    """The patient's full name: the other second identifier (revision 0012_patient_name).
     Staff screens, the clinician PDF and FHIR only: never an alert, a log line or the tablet."""
     assisted_role: str | None = None
-    """"staff" or "interpreter" when a staff member answered with the patient (issue 19)."""
+    """"staff" or "interpreter" when a staff member answered with the patient."""
     assisted_by: str | None = None
     """The staff member's name, or the interpreter's language."""
 

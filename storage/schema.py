@@ -76,7 +76,7 @@ _OPEN_URGENT = and_(submissions.c.urgent.is_(True), submissions.c.acknowledged_a
 Index("ix_submissions_open_urgent", submissions.c.created_at, submissions.c.id,
       sqlite_where=_OPEN_URGENT, postgresql_where=_OPEN_URGENT)
 
-# -- red flags, once raised, never taken back (issue 16; revision 0009_red_flag_events): one row
+# -- red flags, once raised, never taken back (revision 0009_red_flag_events): one row
 # per red-flag answer kept for staff: the answer that raised a flag, and every later change of it.
 red_flag_events = Table(
     "red_flag_events",
@@ -113,7 +113,7 @@ staff_passcode = Table(
     Column("set_at", DateTime(timezone=True), nullable=False),
 )
 
-# -- staff accounts (issue 11; revision 0003_staff_accounts) ---------------------------------
+# -- staff accounts (revision 0003_staff_accounts) ---------------------------------
 
 staff_accounts = Table(
     "staff_accounts",
@@ -128,12 +128,12 @@ staff_accounts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # 0007: raised by disable, enable, role change and password reset; a session started at an
-    # older version is over at its next click (issue 20 item 1).
+    # older version is over at its next click.
     Column("session_version", Integer, nullable=False, server_default="1"),
     Index("ix_staff_accounts_email", "email"),
 )
 
-# -- staff sessions (issue 20 item 3; revision 0007_staff_sessions): one row per signed-in
+# -- staff sessions (revision 0007_staff_sessions): one row per signed-in
 # browser; the HttpOnly cookie holds a random token, only its SHA-256 is here. The hand-over
 # code (SHA-256 too, valid a minute) is how a page asks the app's route to set that cookie.
 staff_sessions = Table(
@@ -169,7 +169,7 @@ kiosk_code = Table(
     Column("set_at", DateTime(timezone=True), nullable=False),
 )
 
-# -- alerts (issue 9 item 7): one row per (urgent submission, channel, level); the unique
+# -- alerts: one row per (urgent submission, channel, level); the unique
 # triple is the claim that makes two app servers send an alert once, not twice.
 alert_channels = Table(
     "alert_channels",
@@ -204,7 +204,7 @@ alert_deliveries = Table(
     Index("ix_alert_deliveries_due", "channel", "status", "next_attempt_at"),
 )
 
-# -- the clinician's examination (issue 18; revision 0008_examinations). Append-only: a later
+# -- the clinician's examination (revision 0008_examinations). Append-only: a later
 # examination of the same screening is a new row; the latest (highest id) counts, the earlier
 # ones stay as they were. Red-flag findings hang off the examination they were recorded with.
 examinations = Table(
@@ -243,7 +243,7 @@ examination_red_flags = Table(
 # Screenings per questionnaire version over a date range (the accuracy page's denominator).
 Index("ix_submissions_version_created", submissions.c.questionnaire_version, submissions.c.created_at)
 
-# -- the desk's hand-off (issue 19 item 4; revision 0010_patient_hand_off): at most one pending
+# -- the desk's hand-off (revision 0010_patient_hand_off): at most one pending
 # patient per tablet, taken once by the next patient who starts there, void after expires_at.
 tablet_hand_offs = Table(
     "tablet_hand_offs",

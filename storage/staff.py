@@ -19,7 +19,7 @@ from storage import Storage, audit
 from storage.engine import aware, utc_now
 from storage.schema import kiosk_code, sign_in_attempts, staff_accounts, staff_sessions
 
-ROLES = ("coordinator", "admin", "clinician")  # clinician: issue 18
+ROLES = ("coordinator", "admin", "clinician")  # the same names as access.roles.Role
 
 
 class StaffError(ValueError):
@@ -39,7 +39,7 @@ class StaffMember:
     updated_at: datetime | None = None
     session_version: int = 1
     """Raised by every disable, enable, role change and password reset: a session started at an
-    older version is over (issue 20 item 1)."""
+    older version is over."""
 
 
 def _member(row: RowMapping) -> StaffMember:
@@ -53,7 +53,7 @@ def _member(row: RowMapping) -> StaffMember:
 def _insert_unless_taken(connection: Connection, table: Table, values: dict[str, object]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: False when a unique key is taken. No unique-key error
     is raised, so PostgreSQL writes no "Key (username)=(...) already exists" line, with what was
-    typed, into its server log (issue 20)."""
+    typed, into its server log."""
     dialect = connection.dialect.name
     if dialect not in ("postgresql", "sqlite"):  # pragma: no cover (only SQLite and PostgreSQL are supported)
         return bool(connection.execute(insert(table).values(values)).rowcount)
@@ -105,7 +105,7 @@ def account_with_hash(storage: Storage, username: str) -> tuple[StaffMember, str
 
 def account_state(storage: Storage, username: str) -> tuple[bool, str, int] | None:
     """(disabled, role, session_version) of an account, or None: the one indexed read every
-    staff page run makes to see whether its session still stands (issue 20 item 1)."""
+    staff page run makes to see whether its session still stands."""
     accounts = staff_accounts
     with storage.engine.connect() as connection:
         row = connection.execute(

@@ -1,4 +1,4 @@
-"""The open urgent list in order of danger (issue 20 item 5, hazard H58).
+"""The open urgent list in order of danger (hazard H58).
 
 Level first (emergency, talk-now, same-day: `scoring.RED_FLAG_LEVELS`, the one owner of that
 order), then waiting longest first within a level. Every emergency and talk-now row is always

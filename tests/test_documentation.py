@@ -48,7 +48,7 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 NOT_IN_THE_REPOSITORY = re.compile(r"CLINICAL\.md|STREAMLIT-NOTES\.md")
 ISSUE_NUMBER = re.compile(r"\b[Ii]ssues?\s+#?\d|\(#\d+\)|(?<![\w&#/])#\d{1,3}\b(?![\w-])")
-SKIPPED = ("storage/",)  # its docstrings are rewritten with its split into modules (storage-split)
+SKIPPED: tuple[str, ...] = ()
 
 
 def _python_files() -> list[Path]:

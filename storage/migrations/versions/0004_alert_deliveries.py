@@ -1,4 +1,4 @@
-"""Alerts (issue 9 item 7): when each channel was set up, and one delivery row per (urgent
+"""Alerts: when each channel was set up, and one delivery row per (urgent
 submission, channel, red-flag level) whose unique triple stops two app servers sending an
 alert twice.
 

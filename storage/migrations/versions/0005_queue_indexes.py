@@ -1,4 +1,4 @@
-"""The queue at a million screenings (issue 13): an index for the "urgent only" filter in the
+"""The queue at a million screenings: an index for the "urgent only" filter in the
 queue's order (newest first), so its first page reads 25 index entries instead of sorting every
 urgent row; and a partial index of the open (unacknowledged) urgents, oldest first, for the
 live urgent list. The other filters already have theirs (tier, status, date range: 0001/0002; the

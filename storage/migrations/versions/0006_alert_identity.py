@@ -1,4 +1,4 @@
-"""Alert ids unique across databases (issue 20 item 7): a random UUID per alert, given at its
+"""Alert ids unique across databases: a random UUID per alert, given at its
 first send attempt and kept for every retry. The 1.1 id, `<channel>:<row id>`, repeated across
 two clinics' databases (or a rebuilt or restored one), so a receiver that drops repeats by id
 dropped a real alert for another patient.

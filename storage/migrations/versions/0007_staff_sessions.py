@@ -1,4 +1,4 @@
-"""Staff sessions that end when access ends (issue 20 items 1 and 3).
+"""Staff sessions that end when access ends.
 
 - `staff_accounts.session_version`: raised by every disable, enable, role change and password
   reset; a signed-in session remembers the version it started with, so the next click after such

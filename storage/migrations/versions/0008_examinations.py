@@ -1,4 +1,4 @@
-"""The clinician's examination (issue 18): one append-only row per examination saved (the latest
+"""The clinician's examination: one append-only row per examination saved (the latest
 per screening counts), its red-flag findings, and an index for the screenings per questionnaire
 version over a date range (the accuracy page's denominator at a million screenings).
 

@@ -1,4 +1,4 @@
-"""A red flag, once raised, is never taken back (issue 16): one row per red-flag answer kept for
+"""A red flag, once raised, is never taken back: one row per red-flag answer kept for
 staff (the answer that raised the flag, and each later change, with its time).
 
 Existing urgent screenings keep their flags: each red flag in a stored result becomes a raising

@@ -1,4 +1,4 @@
-"""The desk's hand-off and staff-assisted answering (issue 19 items 3 and 4).
+"""The desk's hand-off and staff-assisted answering.
 
 - `submissions.patient_birth_date`: the second identifier beside the chart number
   (`patient_identifier`), from the desk's hand-off or attached by staff afterwards.

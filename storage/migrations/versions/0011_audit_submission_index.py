@@ -1,5 +1,5 @@
-"""Two indexes: `audit_events.submission_id` (issue 22, retention) and a covering index for
-the screen's accuracy (issue 18).
+"""Two indexes: `audit_events.submission_id` (retention) and a covering index for
+the screen's accuracy.
 
 `ix_audit_submission`: the retention purge deletes a batch's audit rows by `submission_id`, and
 deleting a screening makes the database look for audit rows that still point at it (the foreign

@@ -1,5 +1,5 @@
-"""The patient's full name as the other second identifier (issue 19 item 4: "the chart number
-and date of birth (or name)").
+"""The patient's full name as the other second identifier (the desk gives the chart number and the
+date of birth or the name).
 
 - `submissions.patient_name`: the full name beside the chart number, from the desk's hand-off or
   attached by staff afterwards; shown to staff, on the clinician PDF and in FHIR, never in an
