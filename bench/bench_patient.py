@@ -59,7 +59,7 @@ def patient_steps() -> list[float]:
     """ms per AppTest run after each tap (answer, Next) through a whole screening and submit."""
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=30)
     at.run()
-    times = [_timed(at.button[0].click().run)]  # English
+    times = [_timed(next(b for b in at.button if b.label == "English").click().run)]
     while at.get("progress"):
         item_text = at.radio[0].label if at.radio else None
         item_id = next((k for k in FLOW if item_text and _item_text(k) == item_text), None)
