@@ -167,6 +167,9 @@ def test_sixty_open_urgents_all_listed_oldest_first(
     page.get_by_text("URGENT: 60 open urgent screening(s)").wait_for(timeout=20_000)
     seen: list[str] = []
     for number in range(3):
+        # The banner can draw before the list's lines: wait for this page's first and last row.
+        for row in (rows[20 * number], rows[20 * number + 19]):
+            page.get_by_text(row.reference).first.wait_for(timeout=20_000)
         settle_desk(page)
         body = page.inner_text("body")
         seen += [r.reference for r in rows if r.reference in body and r.reference not in seen]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from storage import Storage, Submission
 from tests.support.browser import StreamlitServer, require_chromium, settle, start_server
@@ -134,9 +135,17 @@ def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: Stream
     sign_in(page, server.url)
     page.evaluate(NARROWEST)
     _filter_to(page, rows[5].reference)
-    if not page.get_by_label("Reference code").is_visible():  # the filter's run folded the box away
-        page.get_by_text("Filter and search").click()
-    page.get_by_label("Reference code").fill("")
+    box = page.get_by_label("Reference code")
+    for _ in range(4):  # the filter's run may fold the box away, even just after it was seen open
+        if not box.is_visible():
+            page.get_by_text("Filter and search").click()
+        try:
+            box.fill("", timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            settle(page)
+    else:
+        raise AssertionError("the reference filter never stayed open")
     page.get_by_label("Reference code").press("Enter")
     page.get_by_text("11 screening(s)").wait_for(timeout=20_000)
     settle(page)
