@@ -120,6 +120,15 @@ def widget_key(session: PatientSession, name: str) -> str:
     return f"{_WIDGET_PREFIX}{session.patient_number}:{name}"
 
 
+def take_staff_code(session: PatientSession, name: str) -> str:
+    """The staff code typed in this patient's widget `name`, emptied at once: the code never
+    stays in the session."""
+    key = widget_key(session, name)
+    typed = str(st.session_state.get(key) or "").strip()
+    st.session_state[key] = ""
+    return typed
+
+
 def touch() -> None:
     """Note activity now (the idle time-out counts from here)."""
     current().last_activity = time.monotonic()

@@ -187,9 +187,7 @@ def _clear() -> None:
     session = state.current()
     if session.step is not Step.URGENT:
         return
-    key = state.widget_key(session, "staff_code")
-    typed = str(st.session_state.get(key) or "").strip()
-    st.session_state[key] = ""  # the code never stays in the session
+    typed = state.take_staff_code(session, "staff_code")
     storage = resources.storage()
     problem = staff_code_problem(session, typed, staff_words("staff_code_wrong", session.language))
     if problem is not None:

@@ -87,9 +87,7 @@ def _assist_on() -> None:
     session = state.current()
     if session.step is not Step.WELCOME:
         return
-    code_key = state.widget_key(session, "assist-code")
-    typed = str(st.session_state.get(code_key) or "").strip()
-    st.session_state[code_key] = ""  # the code never stays in the session
+    typed = state.take_staff_code(session, "assist-code")
     role = str(st.session_state.get(state.widget_key(session, "assist-role")) or "staff")
     who = str(st.session_state.get(state.widget_key(session, "assist-who")) or "")
     try:
