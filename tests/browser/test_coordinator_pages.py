@@ -17,6 +17,7 @@ from tests.support.desk_browser import (
     PASSCODE,
     USERNAME,
     desk,
+    filter_by_reference,
     open_urgent,
     save,
     settle_desk,
@@ -138,11 +139,7 @@ def test_click_a_row_opens_it_and_the_grid_has_no_download(
     row = save(storage, "row-click", "sensory", "vasomotor")
     page = desk(browser)
     sign_in(page, server.url)
-    page.get_by_text("Filter and search").click()
-    page.get_by_label("Reference code").fill(row.reference)
-    page.get_by_label("Reference code").press("Enter")
-    page.get_by_text("1 screening(s)").wait_for(timeout=20_000)
-    settle_desk(page)
+    filter_by_reference(page, row.reference, expected=1)
     grid = page.get_by_test_id("stDataFrame").first
     grid.hover()
     assert page.get_by_role("button", name="Download as CSV").count() == 0  # no unaudited export

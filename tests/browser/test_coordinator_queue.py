@@ -7,14 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from storage import Storage, Submission
 from tests.support.browser import StreamlitServer, require_chromium, settle, start_server
 from tests.support.damage import damaged_database
-from tests.support.desk_browser import desk, save, sign_in, with_desk_account
+from tests.support.desk_browser import desk, filter_by_reference, save, sign_in, with_desk_account
 
 
 @pytest.fixture(scope="module")
@@ -64,20 +63,12 @@ def test_screenings_per_day_chart_draws_its_bars(browser: Browser, server: Strea
     page.context.close()
 
 
-def _filter_to(page: Page, reference: str) -> None:
-    page.get_by_text("Filter and search").click()
-    page.get_by_label("Reference code").fill(reference)
-    page.get_by_label("Reference code").press("Enter")
-    page.get_by_text("1 screening(s)").wait_for(timeout=20_000)
-    settle(page)
-
-
 def test_a_click_anywhere_on_a_row_opens_it(browser: Browser, server: StreamlitServer,
                                            rows: list[Submission]) -> None:
     """A click on the row's cells only selected a cell (the row's tick box opened it)."""
     page = desk(browser)
     sign_in(page, server.url)
-    _filter_to(page, rows[3].reference)
+    filter_by_reference(page, rows[3].reference, expected=1)
     heading = page.get_by_role("heading", name=f"Screening {rows[3].reference}")
     for _ in range(4):  # the grid can be redrawn under the pointer (the chart's image loading above)
         try:
@@ -97,7 +88,7 @@ def test_the_keyboard_opens_a_row(browser: Browser, server: StreamlitServer, row
     first arrow key onto a row opens it (st.dataframe reports no separate Enter)."""
     page = desk(browser)
     sign_in(page, server.url)
-    _filter_to(page, rows[4].reference)
+    filter_by_reference(page, rows[4].reference, expected=1)
     settle(page)  # the filter's run has drawn its grid: the one to focus
     heading = page.get_by_role("heading", name=f"Screening {rows[4].reference}")
     for _ in range(4):  # the grid can be redrawn under the keyboard (the chart's image loading above)
@@ -134,20 +125,8 @@ def test_staff_layout_stays_wide_after_a_filter(browser: Browser, server: Stream
     page = desk(browser)  # 1280 px wide
     sign_in(page, server.url)
     page.evaluate(NARROWEST)
-    _filter_to(page, rows[5].reference)
-    box = page.get_by_label("Reference code")
-    for _ in range(4):  # the filter's run may fold the box away, even just after it was seen open
-        if not box.is_visible():
-            page.get_by_text("Filter and search").click()
-        try:
-            box.fill("", timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            settle(page)
-    else:
-        raise AssertionError("the reference filter never stayed open")
-    page.get_by_label("Reference code").press("Enter")
-    page.get_by_text("11 screening(s)").wait_for(timeout=20_000)
+    filter_by_reference(page, rows[5].reference, expected=1)
+    filter_by_reference(page, "", expected=len(rows))
     settle(page)
     assert page.evaluate("() => window.__narrowest") > 1000
     queue_button = page.get_by_role("button", name="Queue", exact=True)

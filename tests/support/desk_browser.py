@@ -1,9 +1,10 @@
 """The coordinator's steps at the desk in a real browser: the desk's admin account, seeded
-screenings, sign-in, opening an urgent screening."""
+screenings, sign-in, filtering the queue by reference, opening an urgent screening."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from access import add_staff
 from scoring import load_questionnaire, score
@@ -57,4 +58,27 @@ def open_urgent(page: Page, row: Submission) -> None:
     line.wait_for(timeout=20_000)
     line.get_by_role("button", name="Open", exact=True).click()
     page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    settle_desk(page)
+
+
+def filter_by_reference(page: Page, reference: str, expected: int) -> None:
+    """Type this reference (or "" to clear it) into the queue's filter, press Enter and wait
+    until the queue counts exactly `expected` screenings. The count is matched whole: "1
+    screening(s)" is also a part of "11 screening(s)", so a substring wait passed before the
+    filter ran. A run may fold the filter away as it fills, or swallow the Enter; then it
+    opens the filter and types again."""
+    toggle = page.get_by_text("Filter and search")
+    box = page.get_by_label("Reference code")
+    count = page.get_by_text(f"{expected} screening(s)", exact=True)
+    for _ in range(5):
+        try:
+            if not box.is_visible():
+                toggle.click(timeout=10_000)
+            box.fill(reference, timeout=5_000)
+            box.press("Enter", timeout=5_000)
+            count.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            settle_desk(page)
+    count.wait_for(timeout=20_000)
     settle_desk(page)
