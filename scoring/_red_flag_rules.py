@@ -9,12 +9,12 @@ with spreading redness is an emergency where each answer alone is same-day).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scoring._items import ItemReader
 from scoring.matching import holds
-from scoring.model import Condition, Item, Questionnaire, RedFlag, RedFlagRule
+from scoring.model import Condition, Item, Questionnaire, RedFlag, RedFlagAnswer, RedFlagRule
 
 _RULE_KEYS = {"id", "all", "any", "level", "short", "concern", "message"}
 _RULE_REQUIRED = {"id", "all", "level", "short", "concern", "message"}
@@ -101,20 +101,28 @@ class RuleFlagReader(ItemReader):
         return retired
 
 
-def rules_raised(questionnaire: Questionnaire, shown: Mapping[str, object]) -> list[str]:
+def rules_raised(
+    questionnaire: Questionnaire, shown: Mapping[str, object], taken_back: Sequence[RedFlagAnswer] = ()
+) -> list[str]:
     """The ids of the red-flag rules that hold on these answers, in file order (the engine passes
     the answers to shown items; `scoring.read_red_flags` the raw answers).
 
     An unanswered or hidden item holds no condition, so a rule is raised once the answers that
-    make it are given (the patient flow escalates at that answer). Conditions are checked by
-    `scoring.matching.holds`, the one condition check.
+    make it are given (the patient flow escalates at that answer). A condition also holds on a
+    raising answer in `taken_back` (kept red-flag answers: a retracted disclosure still counts,
+    so the order of the answers never decides whether a combination was raised). Conditions
+    are checked by `scoring.matching.holds`, the one condition check.
     """
     if not questionnaire.red_flag_rules:
         return []
-    check = holds
+
+    def check(condition: Condition) -> bool:
+        return holds(condition, shown) or any(
+            answer.raises and answer.item == condition.item and holds(condition, {answer.item: answer.answer})
+            for answer in taken_back)
+
     return [
         rule.id
         for rule in questionnaire.red_flag_rules
-        if all(check(condition, shown) for condition in rule.all)
-        and (not rule.any or any(check(condition, shown) for condition in rule.any))
+        if all(map(check, rule.all)) and (not rule.any or any(map(check, rule.any)))
     ]

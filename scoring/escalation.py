@@ -10,12 +10,20 @@ unanswered, never invented. Levels and their order come from the questionnaire a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from scoring._red_flag_rules import rules_raised
 from scoring.engine import score, shown_items
 from scoring.matching import most_severe, raises
-from scoring.model import RED_FLAG_LEVELS, AnswerValue, Item, Questionnaire, RedFlagRule, ScreeningResult
+from scoring.model import (
+    RED_FLAG_LEVELS,
+    AnswerValue,
+    Item,
+    Questionnaire,
+    RedFlagAnswer,
+    RedFlagRule,
+    ScreeningResult,
+)
 
 LEVELS: tuple[str, ...] = RED_FLAG_LEVELS
 """Most urgent first. `emergency` interrupts the flow at once; the others let the patient finish."""
@@ -32,14 +40,18 @@ def level_of(item: Item | RedFlagRule) -> str:
     return item.red_flag.level
 
 
-def raised(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Item | RedFlagRule, ...]:
+def raised(
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], taken_back: Sequence[RedFlagAnswer] = ()
+) -> tuple[Item | RedFlagRule, ...]:
     """The red-flag questions answered so far whose answer makes the screening urgent, in
     questionnaire order: as `score` reads them, so also one answered while branching hides it;
-    then the red-flag rules whose conditions the answers to shown questions meet (each
-    escalated at the answer that completes the rule)."""
+    then the red-flag rules whose conditions the answers to shown questions meet, counting a
+    raising answer the patient took back (`taken_back`, as storage keeps them: fever answered
+    yes, changed to no, then spreading redness is the deep-infection emergency on the tablet
+    too). Each rule is escalated at the answer that completes it."""
     items = tuple(item for item in questionnaire.red_flag_items if raises(item, answers.get(item.id)))
     shown = {item.id: answers.get(item.id) for item in shown_items(questionnaire, answers)}
-    rule_ids = set(rules_raised(questionnaire, shown))
+    rule_ids = set(rules_raised(questionnaire, shown, taken_back))
     rules = tuple(rule for rule in questionnaire.red_flag_rules if rule.id in rule_ids)
     return items + rules
 

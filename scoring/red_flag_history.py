@@ -15,16 +15,15 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
+from scoring._red_flag_rules import rules_raised
 from scoring.engine import shown_items
-from scoring.matching import holds, most_severe, raises
+from scoring.matching import most_severe, raises
 from scoring.model import (
     RED_FLAG_LEVELS,
     AnswerValue,
-    Condition,
     Item,
     Questionnaire,
     RedFlagAnswer,
-    RedFlagRule,
     ScreeningResult,
 )
 
@@ -42,7 +41,7 @@ def answers_to_keep(
     """The red-flag answers to add to those kept (`earlier`): an answer that raises its flag the
     first time, and every later answer to a raised flag that differs from the last one kept.
     A "no" to a flag never raised is not kept (it is in the answers). A red-flag rule is kept
-    (answer `RULE_HELD`) the first time it holds, counting answers taken back (`_held_ever`).
+    (answer `RULE_HELD`) the first time it holds, counting answers taken back (`rules_raised`).
     `answered_at` gives when each answer was given (default `now`)."""
     last: dict[str, RedFlagAnswer] = {}
     for kept in earlier:
@@ -58,23 +57,12 @@ def answers_to_keep(
         if (before is None and raised) or (before is not None and before.answer != value):
             new.append(RedFlagAnswer(item=item.id, answer=value, level=item.red_flag.level,
                                      at=answered_at.get(item.id, now), raises=raised))
-    ever = [*earlier, *new]
+    held = set(rules_raised(questionnaire, answers, taken_back=[*earlier, *new]))
     for rule in questionnaire.red_flag_rules:
-        if rule.id not in last and _held_ever(rule, answers, ever):
+        if rule.id not in last and rule.id in held:
             at = max((answered_at.get(c.item, now) for c in (*rule.all, *rule.any) if c.item in answers), default=now)
             new.append(RedFlagAnswer(item=rule.id, answer=RULE_HELD, level=rule.red_flag.level, at=at, raises=True))
     return tuple(new)
-
-
-def _held_ever(rule: RedFlagRule, answers: Mapping[str, AnswerValue], kept: Sequence[RedFlagAnswer]) -> bool:
-    """The rule holds on the answers as they are, or with any raising answer the patient took
-    back put in again (a retracted disclosure still counts, so the order of answers never
-    decides whether a combination was raised)."""
-    def holds_ever(condition: Condition) -> bool:
-        return holds(condition, answers) or any(
-            answer.raises and answer.item == condition.item and holds(condition, {answer.item: answer.answer})
-            for answer in kept)
-    return all(map(holds_ever, rule.all)) and (not rule.any or any(map(holds_ever, rule.any)))
 
 
 def with_history(

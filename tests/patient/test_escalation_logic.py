@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
-from scoring import AnswersInvalid, Questionnaire, escalation, flow, score
+from scoring import AnswersInvalid, Questionnaire, RedFlagAnswer, escalation, flow, score
+from scoring.red_flag_history import RULE_HELD, answers_to_keep
 from tests.support.plans import NO_PAIN, REFERRAL
 
 EXPECTED_LEVELS = {
@@ -164,3 +166,18 @@ def test_escalation_reads_red_flags_as_score_does(
     result = escalation.result_so_far(questionnaire, answers, "en")
     assert tuple(item.id for item in escalation.raised(questionnaire, answers)) == result.red_flags == expected
     assert escalation.level_raised(questionnaire, answers) == result.red_flag_level
+
+
+def test_a_red_flag_rule_counts_a_raising_answer_taken_back(questionnaire: Questionnaire) -> None:
+    """The tablet's rules read as storage's kept answers do: fever taken back still makes the
+    deep-infection emergency with spreading redness; a kept "no" does not."""
+    answers = {"pain_present": "no", "fever_with_hot_red_limb": "no", "redness_spreading_fast": "yes"}
+    fever = questionnaire.item("fever_with_hot_red_limb")
+    kept_yes = RedFlagAnswer(item=fever.id, answer="yes", level="same_day", at=datetime.now(UTC), raises=True)
+    kept_no = RedFlagAnswer(item=fever.id, answer="no", level="same_day", at=datetime.now(UTC), raises=False)
+    assert "deep_infection" not in [flag.id for flag in escalation.raised(questionnaire, answers)]
+    assert "deep_infection" not in [flag.id for flag in escalation.raised(questionnaire, answers, [kept_no])]
+    assert "deep_infection" in [flag.id for flag in escalation.raised(questionnaire, answers, [kept_yes])]
+    assert escalation.level_raised(questionnaire, answers) == "same_day"
+    stored = answers_to_keep(questionnaire, answers, {}, [kept_yes], datetime.now(UTC))
+    assert [answer.item for answer in stored if answer.answer == RULE_HELD] == ["deep_infection"]

@@ -86,6 +86,28 @@ def test_yes_then_change_to_no_then_send_keeps_the_flag_for_every_reader(
     assert fhir_answer(bundle, item_id) == "no"  # the QuestionnaireResponse carries the final answer
 
 
+def test_a_combination_with_an_answer_taken_back_is_an_emergency_on_the_tablet_too(
+    kiosk: Kiosk, saved: Saved, questionnaire: Questionnaire
+) -> None:
+    """Fever answered yes, changed to no, then spreading redness: storage kept the
+    deep-infection rule (emergency) while the tablet read only the answers as they stood and let
+    the patient finish with "before you leave" (same-day) words."""
+    rule = questionnaire.red_flag_of("deep_infection")
+    assert rule is not None and rule.level == "emergency"
+    kiosk.start("en")
+    kiosk.answer_all({**NO_PAIN, "fever_with_hot_red_limb": "yes", "self_harm_now": "no"})
+    change_on_review(kiosk, "fever_with_hot_red_limb", "no")
+    (change,) = [button for button in kiosk.at.button if str(button.key).endswith(":change:redness_spreading_fast")]
+    change.click().run()
+    kiosk.choose("yes")
+
+    screen = kiosk.screen_text()
+    assert kiosk.words("urgent_title") in screen  # at the answer, before Send
+    assert rule.message["en"] in screen
+    (row,) = saved()
+    assert row.result.red_flag_level == "emergency" and "deep_infection" in row.result.red_flags
+
+
 def test_the_take_home_copy_still_leaves_out_a_self_harm_answer_taken_back(
     kiosk: Kiosk, saved: Saved, questionnaire: Questionnaire
 ) -> None:

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 import streamlit as st
 
-from scoring import AnswerValue, ScreeningResult
+from scoring import AnswerValue, RedFlagAnswer, ScreeningResult
 from storage import PatientIds, Submission
 
 _SESSION_KEY = "patient_session"
@@ -68,6 +68,9 @@ class PatientSession:
     red_flag_answers: dict[str, tuple[AnswerValue, datetime]] = field(default_factory=dict)
     """Each red-flag question's latest answer and when it was given (storage keeps the ones that
     raise a flag and every later change: "answered yes at 10:02, changed to no at 10:04")."""
+    raising_answers: tuple[RedFlagAnswer, ...] = ()
+    """Every answer that raised a red flag, taken back or not: a red-flag rule (a combination)
+    counts them, as storage does (`scoring.escalation.raised`)."""
     staff_cleared: bool = False
     """Staff cleared this patient's urgent screen and chose to continue the questions; a red flag
     raised after that brings the urgent screen back."""

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 
-from scoring import AnswerValue, Questionnaire, ScreeningResult, escalation, flow, score
+from scoring import AnswerValue, Questionnaire, RedFlagAnswer, ScreeningResult, escalation, flow, raises, score
 from storage import SaveFailed
 from ui import resources
 from ui.patient import state, taps
@@ -38,7 +38,7 @@ def escalate(session: PatientSession) -> None:
     questionnaire = resources.questionnaire()
     answers = flow.asked_answers(questionnaire, session.answers)
     changed = _note_red_flag_answers(session, questionnaire, answers)
-    items = escalation.raised(questionnaire, answers)
+    items = escalation.raised(questionnaire, answers, session.raising_answers)
     taken_back = [item_id for item_id in changed if item_id in session.urgent_items]
     if not items and not taken_back:
         return
@@ -59,7 +59,8 @@ def escalate(session: PatientSession) -> None:
 def _note_red_flag_answers(
     session: PatientSession, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
 ) -> list[str]:
-    """Note when each red-flag answer was given; returns the red-flag items whose answer changed."""
+    """Note when each red-flag answer was given, and each answer that raises its flag (kept for
+    the red-flag rules); returns the red-flag items whose answer changed."""
     now = datetime.now(UTC)
     changed = []
     for item in questionnaire.red_flag_items:
@@ -68,6 +69,10 @@ def _note_red_flag_answers(
             continue
         session.red_flag_answers[item.id] = (value, now)
         changed.append(item.id)
+        if raises(item, value):
+            assert item.red_flag is not None
+            session.raising_answers += (RedFlagAnswer(item=item.id, answer=value, level=item.red_flag.level,
+                                                      at=now, raises=True),)
     return changed
 
 
