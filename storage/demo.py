@@ -19,14 +19,14 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, insert, or_, select
+from sqlalchemy import bindparam, exists, func, insert, or_, select
 
 from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
 from storage import Storage
 from storage.engine import utc_now
-from storage.records import STATUSES
+from storage.records import STATUSES, split_result
 from storage.reference import ALPHABET
-from storage.schema import submissions
+from storage.schema import questions_seen, submissions
 
 DEMO_TABLET = "demo"
 DEMO_ACTOR = "demo-data"
@@ -117,24 +117,25 @@ COLUMNS = (
     "questionnaire_version", "questionnaire_hash", "language", "result", "tier", "urgent", "status",
     "acknowledged_at", "acknowledged_by", "row_version", "complete", "tablet", "red_flag_level",
 )
-_RESULT, _DAY = COLUMNS.index("result"), COLUMNS.index("created_day")
+_RESULT, _DAY, _KEY = COLUMNS.index("result"), COLUMNS.index("created_day"), COLUMNS.index("idempotency_key")
 _TIMES = tuple(COLUMNS.index(name) for name in ("created_at", "updated_at", "acknowledged_at"))
 
 
 def _rows(questionnaire: Questionnaire, count: int, *, start: int, days: int, seed: int
           ) -> Iterator[list[Any]]:
-    """Rows in COLUMNS order, oldest first (as a clinic's rows arrive); `result` as a dict."""
+    """Rows in COLUMNS order, oldest first (as a clinic's rows arrive); `result` as a dict
+    without its question texts, which follow the row's columns (the `questions_seen` table's)."""
     rng = random.Random(seed + start)
     pool = []
     for _ in range(min(POOL_SIZE, max(count, 1))):
         language = "es" if rng.random() < 0.4 else "en"
         result = score(questionnaire, random_answers(questionnaire, rng), language)
-        pool.append((language, result, result.to_dict()))
+        pool.append((language, result, *split_result(result)))
     now = utc_now()
     recent, day_ago = now - timedelta(days=2), now - timedelta(days=1)
     span = days * 86400.0
     for index in range(count):
-        language, result, record = pool[rng.randrange(len(pool))]
+        language, result, record, seen = pool[rng.randrange(len(pool))]
         created = now - timedelta(seconds=span * (1 - (index + rng.random()) / count))
         acknowledged = created + timedelta(minutes=rng.randint(2, 60)) if result.urgent and created < day_ago \
             else None
@@ -144,7 +145,7 @@ def _rows(questionnaire: Questionnaire, count: int, *, start: int, days: int, se
             result.questionnaire_hash, language, record, result.tier, result.urgent,
             "new" if created > recent else rng.choice(STATUSES), acknowledged,
             DEMO_ACTOR if acknowledged else None, 2 if acknowledged else 1, result.complete, DEMO_TABLET,
-            result.red_flag_level,
+            result.red_flag_level, seen,
         ]
 
 
@@ -166,12 +167,19 @@ def _insert(storage: Storage, rows: Iterator[list[Any]]) -> None:
     compiled = insert(submissions).compile(dialect=storage.engine.dialect, column_keys=list(COLUMNS))
     statement, order = str(compiled), [COLUMNS.index(name) for name in compiled.positiontup or ()]
     dumped: dict[int, str] = {}
+    keep_seen = insert(questions_seen).from_select(
+        ["submission_id", "texts"],
+        select(submissions.c.id, bindparam("texts", type_=questions_seen.c.texts.type))
+        .where(submissions.c.idempotency_key == bindparam("key")))
     for batch in _batches(rows):
+        seen = [{"key": row[_KEY], "texts": row.pop()} for row in batch]
         with storage.engine.begin() as connection:
             if sqlite:
                 connection.exec_driver_sql(statement, [_sqlite_row(row, dumped, order) for row in batch])
             else:
                 connection.execute(insert(submissions), [dict(zip(COLUMNS, row, strict=True)) for row in batch])
+            if any(texts["texts"] is not None for texts in seen):
+                connection.execute(keep_seen, [texts for texts in seen if texts["texts"] is not None])
 
 
 def _sqlite_row(row: list[Any], dumped: dict[int, str], order: list[int]) -> tuple[Any, ...]:

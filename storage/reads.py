@@ -20,7 +20,7 @@ from storage.clinic_days import clinic_day_bounds
 from storage.engine import as_date, aware
 from storage.records import QueueFilter, QueuePage, Submission, stored_result, valid_tablet
 from storage.reference import normalise_reference
-from storage.schema import red_flag_events, submissions
+from storage.schema import questions_seen, red_flag_events, submissions
 
 if TYPE_CHECKING:
     from storage import Storage
@@ -68,7 +68,7 @@ def list_submissions(storage: Storage, query: QueueFilter, *, page: int = 1, pag
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).mappings().all()
-        found = as_submissions(connection, rows)
+        found = as_submissions(connection, rows, questions=False)
     return QueuePage(rows=found, total=min(int(total), count_cap) if capped else int(total), page=page,
                      page_size=page_size, total_is_capped=capped)
 
@@ -85,7 +85,7 @@ def open_urgent(storage: Storage, *, page: int = 1, page_size: int = 25) -> Queu
             .order_by(submissions.c.created_at, submissions.c.id)
             .limit(page_size).offset((page - 1) * page_size)
         ).mappings().all()
-        found = as_submissions(connection, rows)
+        found = as_submissions(connection, rows, questions=False)
     return QueuePage(rows=found, total=int(total), page=page, page_size=page_size)
 
 
@@ -111,7 +111,7 @@ def patient_history(storage: Storage, identifier: str, *, limit: int = 50) -> li
             select(submissions).where(submissions.c.patient_identifier == identifier)
             .order_by(submissions.c.created_at.desc(), submissions.c.id.desc()).limit(limit)
         ).mappings().all()
-        return as_submissions(connection, rows)
+        return as_submissions(connection, rows, questions=False)
 
 
 def iter_export_rows(
@@ -211,14 +211,27 @@ def red_flag_histories(connection: Connection, ids: Sequence[int]) -> dict[int, 
     return {key: tuple(value) for key, value in found.items()}
 
 
-def as_submissions(connection: Connection, rows: Sequence[RowMapping]) -> list[Submission]:
-    """Rows as `Submission`s, each result with its kept red-flag answers put back (one query)."""
+def as_submissions(connection: Connection, rows: Sequence[RowMapping], *, questions: bool = True) -> list[Submission]:
+    """Rows as `Submission`s, each result with its kept red-flag answers (one query) and, with
+    `questions`, the questions as the patient saw them (one more) put back. A list (queue page,
+    urgent list, history) passes False: it shows no question, and its rows are opened again by id
+    (`get_submission`) for the screening's page and PDF."""
     histories = red_flag_histories(connection, [row["id"] for row in rows if row["urgent"]])
-    return [_submission(row, histories.get(row["id"], ())) for row in rows]
+    seen = questions_seen_of(connection, [row["id"] for row in rows]) if questions else {}
+    return [_submission(row, histories.get(row["id"], ()), seen.get(row["id"])) for row in rows]
 
 
-def _submission(row: RowMapping, history: Sequence[RedFlagAnswer]) -> Submission:
-    result = stored_result(row, history)
+def questions_seen_of(connection: Connection, ids: Sequence[int]) -> dict[int, Any]:
+    """The stored question texts of these screenings (one query); a screening without any is absent."""
+    if not ids:
+        return {}
+    return {row.submission_id: row.texts for row in connection.execute(
+        select(questions_seen.c.submission_id, questions_seen.c.texts)
+        .where(questions_seen.c.submission_id.in_(list(ids))))}
+
+
+def _submission(row: RowMapping, history: Sequence[RedFlagAnswer], seen: object) -> Submission:
+    result = stored_result(row, history, seen)
     return Submission(
         id=row["id"],
         reference=row["reference"],

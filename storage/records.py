@@ -281,8 +281,22 @@ class AuditEvent:
     detail: str
 
 
-def stored_result(row: Mapping[Any, Any], history: Sequence[RedFlagAnswer]) -> ScreeningResult:
+def stored_result(row: Mapping[Any, Any], history: Sequence[RedFlagAnswer], seen: object = None) -> ScreeningResult:
     """The one result every reader reads: the stored scoring result with the sticky facts of the
-    row (urgent, the most severe level ever raised) and its kept red-flag answers put back."""
-    return with_history(ScreeningResult.from_dict(row["result"]), history, urgent=bool(row["urgent"]),
+    row (urgent, the most severe level ever raised), its kept red-flag answers and the questions
+    as the patient saw them (`seen`, kept in their own table: `split_result`) put back."""
+    data = row["result"] if seen is None else {**row["result"], SEEN: seen}
+    return with_history(ScreeningResult.from_dict(data), history, urgent=bool(row["urgent"]),
                         level=row["red_flag_level"])
+
+
+SEEN = "questions_seen"
+"""The key of the question texts in `ScreeningResult.to_dict()`; stored in the table of that name."""
+
+
+def split_result(result: ScreeningResult) -> tuple[dict[str, Any], list[Any] | None]:
+    """The result as stored: its dict without the question texts, and those texts (None when the
+    result has none), which go to the `questions_seen` table."""
+    stored = result.to_dict()
+    seen = stored.pop(SEEN, None)
+    return stored, (list(seen) if isinstance(seen, list) and seen else None)

@@ -91,6 +91,17 @@ red_flag_events = Table(
     Index("ix_red_flag_events_submission", "submission_id", "id"),
 )
 
+# -- the questions as the patient saw them (revision 0013_questions_seen): the text of each
+# question asked, kept beside the result rather than in it. It is two thirds of a result's bytes
+# and only the screening's own page and PDF read it; every scan of `submissions` (the queue,
+# counts, exports) is lighter without it.
+questions_seen = Table(
+    "questions_seen",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("texts", JSON, nullable=False),  # ScreeningResult.to_dict()["questions_seen"]
+)
+
 audit_events = Table(
     "audit_events",
     metadata,

@@ -78,10 +78,10 @@ def urgent_list(storage: Storage, *, page: int = 1, page_size: int = 20, include
             select(func.count()).where(*_open(True), submissions.c.tablet == DEMO_TABLET)).scalar_one())
         go_now = as_submissions(connection, connection.execute(
             select(submissions).where(*_open(include_demo), _LEVEL.in_(GO_NOW_LEVELS))
-            .order_by(*ordered).limit(GO_NOW_CAP)).mappings().all())
+            .order_by(*ordered).limit(GO_NOW_CAP)).mappings().all(), questions=False)
         same_day = as_submissions(connection, connection.execute(
             select(submissions).where(*_open(include_demo), submissions.c.red_flag_level == SAME_DAY)
-            .order_by(*ordered).limit(page_size).offset((page - 1) * page_size)).mappings().all())
+            .order_by(*ordered).limit(page_size).offset((page - 1) * page_size)).mappings().all(), questions=False)
     counts: dict[str, int] = {level: int(counted.get(level, 0)) for level in RED_FLAG_LEVELS}
     return UrgentList(go_now=go_now, same_day=same_day, counts=counts, page=page, page_size=page_size,
                       demo_hidden=demo_hidden)

@@ -66,7 +66,7 @@ def clinic(storage: Storage, make_result: Callable[..., ScreeningResult]) -> dic
         ids[name] = storage.save_submission(idempotency_key=name, result=result, language="en").id
     reviewed = storage.get_submission(ids["old-reviewed"])
     assert reviewed is not None
-    storage.set_status(reviewed.id, actor="ada", status="reviewed", note="seen", expected_row_version=1)
+    storage.set_status(reviewed.id, actor="ada", status="reviewed", note="phoned back", expected_row_version=1)
     storage.acknowledge(ids["old-acknowledged-urgent"], actor="ada")
     with storage.engine.begin() as connection:
         for name in ("old-plain", "old-reviewed", "old-open-urgent", "old-acknowledged-urgent"):
@@ -97,7 +97,8 @@ def test_dry_run_and_real_run_agree_and_leave_one_event(storage: Storage, clinic
     assert would.rows == {"submissions": 3, "alert_deliveries": 1, "audit_events": 5, "clinic_callbacks": 1,
                           "clinic_letters": 1, "clinic_letter_pages": 2,
                           # the schema's own: the old acknowledged urgent's kept red-flag answer
-                          "red_flag_events": 1, "examinations": 0, "examination_red_flags": 0}
+                          "red_flag_events": 1, "examinations": 0, "examination_red_flags": 0,
+                          "questions_seen": 3}  # each purged screening's question texts
     assert would.open_urgent_kept == 1  # audit: 3 saved, 1 reviewed, 1 acknowledged
     done = purge(storage.engine, cutoff, "7y")
     assert done.rows == would.rows and done.open_urgent_kept == 1
@@ -112,7 +113,7 @@ def test_dry_run_and_real_run_agree_and_leave_one_event(storage: Storage, clinic
     assert [event.event for event in events] == [PURGED_EVENT]
     assert events[0].submission_id is None
     assert "3 screenings" in events[0].detail and "1 open urgent kept" in events[0].detail
-    assert "seen" not in events[0].detail and "tier" not in events[0].detail  # the count, not the content
+    assert "phoned back" not in events[0].detail and "tier" not in events[0].detail  # the count, not the content
     assert purge(storage.engine, cutoff, "7y").screenings == 0  # nothing more to do
     with storage.engine.connect() as connection:  # the pooled connection checks foreign keys again
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1

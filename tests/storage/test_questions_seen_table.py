@@ -1,0 +1,80 @@
+"""The questions as the patient saw them are kept beside the stored result, in their own table
+(revision 0013_questions_seen), and every single-screening read puts them back; a list leaves
+them out. The revision moves the texts of existing rows out of the result and back again on the
+way down, keeping the order of the answers (both engines)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy.pool import NullPool
+
+from scoring import ScreeningResult
+from storage import QueueFilter, Storage, migrations
+from storage.schema import questions_seen, submissions
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, database_url: str) -> str:
+    return database_url if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+
+
+def _stored(storage: Storage, row_id: int) -> dict[str, object]:
+    with storage.engine.connect() as connection:
+        raw = connection.execute(select(submissions.c.result).where(submissions.c.id == row_id)).scalar_one()
+    return raw if isinstance(raw, dict) else json.loads(raw)
+
+
+def test_a_saved_result_keeps_its_question_texts_beside_the_row(
+    storage: Storage, make_result: Callable[..., ScreeningResult]
+) -> None:
+    partial = make_result("sensory")
+    result = make_result("sensory", "vasomotor", language="es")
+    assert partial.questions_seen and result.questions_seen
+    storage.save_submission(idempotency_key="k", result=partial, language="es", complete=False)
+    row = storage.save_submission(idempotency_key="k", result=result, language="es")  # the same row, finished
+
+    assert "questions_seen" not in _stored(storage, row.id) and _stored(storage, row.id)["answers"]
+    with storage.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(questions_seen)).scalar_one() == 1
+    for read in (storage.get_submission(row.id), storage.get_by_reference(row.reference)):
+        assert read is not None and read.result.questions_seen == result.questions_seen
+        assert read.result.answers == result.answers
+    (listed,) = storage.list_submissions(QueueFilter()).rows
+    assert listed.id == row.id and listed.result.questions_seen == ()  # a list shows no question
+    assert listed.result.answers == result.answers
+
+
+def test_the_revision_moves_the_texts_out_and_back_keeping_the_answers_in_order(
+    url: str, make_result: Callable[..., ScreeningResult]
+) -> None:
+    storage = Storage(url)
+    results = [make_result("sensory", "vasomotor"),
+               make_result("motor_trophic", language="es", self_harm_thoughts="yes")]
+    rows = [storage.save_submission(idempotency_key=f"k{n}", result=result, language=result.language)
+            for n, result in enumerate(results)]
+    storage.engine.dispose()
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        config = migrations._config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012_patient_name")
+        connection.commit()
+        assert "questions_seen" not in inspect(connection).get_table_names()
+        for row, result in zip(rows, results, strict=True):
+            raw = connection.execute(select(submissions.c.result).where(submissions.c.id == row.id)).scalar_one()
+            stored = raw if isinstance(raw, dict) else json.loads(raw)
+            assert ScreeningResult.from_dict(stored).questions_seen == result.questions_seen
+            assert list(stored["answers"]) == [item for item, _ in result.answers]  # order kept
+    engine.dispose()
+
+    again = Storage(url)  # upgrades to head: the texts move out again
+    for row, result in zip(rows, results, strict=True):
+        assert "questions_seen" not in _stored(again, row.id)
+        read = again.get_submission(row.id)
+        assert read is not None and read.result.questions_seen == result.questions_seen
+        assert read.result.answers == result.answers
