@@ -19,14 +19,14 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, or_, select
+from sqlalchemy import exists, func, insert, or_, select
 
 from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
-from storage import Storage
+from storage import Storage, question_texts
 from storage.engine import utc_now
 from storage.records import STATUSES, split_result
 from storage.reference import ALPHABET
-from storage.schema import questions_seen, submissions
+from storage.schema import submissions
 
 DEMO_TABLET = "demo"
 DEMO_ACTOR = "demo-data"
@@ -115,22 +115,23 @@ def fill(storage: Storage, count: int, *, days: int = 42, seed: int = 1,
 COLUMNS = (
     "reference", "idempotency_key", "created_at", "created_day", "updated_at", "questionnaire_id",
     "questionnaire_version", "questionnaire_hash", "language", "result", "tier", "urgent", "status",
-    "acknowledged_at", "acknowledged_by", "row_version", "complete", "tablet", "red_flag_level",
+    "acknowledged_at", "acknowledged_by", "row_version", "complete", "tablet", "red_flag_level", "questions_seen",
 )
-_RESULT, _DAY, _KEY = COLUMNS.index("result"), COLUMNS.index("created_day"), COLUMNS.index("idempotency_key")
+_RESULT, _DAY, _SEEN = COLUMNS.index("result"), COLUMNS.index("created_day"), COLUMNS.index("questions_seen")
 _TIMES = tuple(COLUMNS.index(name) for name in ("created_at", "updated_at", "acknowledged_at"))
 
 
 def _rows(questionnaire: Questionnaire, count: int, *, start: int, days: int, seed: int
           ) -> Iterator[list[Any]]:
     """Rows in COLUMNS order, oldest first (as a clinic's rows arrive); `result` as a dict
-    without its question texts, which follow the row's columns (the `questions_seen` table's)."""
+    without its question texts, whose key is in `questions_seen` (the texts are stored first)."""
     rng = random.Random(seed + start)
     pool = []
     for _ in range(min(POOL_SIZE, max(count, 1))):
         language = "es" if rng.random() < 0.4 else "en"
         result = score(questionnaire, random_answers(questionnaire, rng), language)
-        pool.append((language, result, *split_result(result)))
+        record, seen = split_result(result)
+        pool.append((language, result, record, seen))
     now = utc_now()
     recent, day_ago = now - timedelta(days=2), now - timedelta(days=1)
     span = days * 86400.0
@@ -167,19 +168,18 @@ def _insert(storage: Storage, rows: Iterator[list[Any]]) -> None:
     compiled = insert(submissions).compile(dialect=storage.engine.dialect, column_keys=list(COLUMNS))
     statement, order = str(compiled), [COLUMNS.index(name) for name in compiled.positiontup or ()]
     dumped: dict[int, str] = {}
-    keep_seen = insert(questions_seen).from_select(
-        ["submission_id", "texts"],
-        select(submissions.c.id, bindparam("texts", type_=questions_seen.c.texts.type))
-        .where(submissions.c.idempotency_key == bindparam("key")))
+    keys: dict[int, str | None] = {}  # each pooled set of question texts is stored once
     for batch in _batches(rows):
-        seen = [{"key": row[_KEY], "texts": row.pop()} for row in batch]
         with storage.engine.begin() as connection:
+            for row in batch:
+                seen = id(row[_SEEN])
+                if seen not in keys:
+                    keys[seen] = question_texts.keep(connection, row[_SEEN])
+                row[_SEEN] = keys[seen]
             if sqlite:
                 connection.exec_driver_sql(statement, [_sqlite_row(row, dumped, order) for row in batch])
             else:
                 connection.execute(insert(submissions), [dict(zip(COLUMNS, row, strict=True)) for row in batch])
-            if any(texts["texts"] is not None for texts in seen):
-                connection.execute(keep_seen, [texts for texts in seen if texts["texts"] is not None])
 
 
 def _sqlite_row(row: list[Any], dumped: dict[int, str], order: list[int]) -> tuple[Any, ...]:

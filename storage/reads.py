@@ -18,16 +18,17 @@ from sqlalchemy.sql.elements import ColumnElement
 from scoring.model import RedFlagAnswer
 from storage.clinic_days import clinic_day_bounds
 from storage.engine import as_date, aware
+from storage.question_texts import texts_of
 from storage.records import QueueFilter, QueuePage, Submission, stored_result, valid_tablet
 from storage.reference import normalise_reference
-from storage.schema import questions_seen, red_flag_events, submissions
+from storage.schema import red_flag_events, submissions
 
 if TYPE_CHECKING:
     from storage import Storage
 
 COUNT_CAP = 100_000  # the queue counts this far, filtered or not (above the page export's 50,000 limit)
 EXPORT_LEFT_OUT = frozenset({"idempotency_key", "created_day", "updated_at", "questionnaire_hash", "acknowledged_at",
-                             "acknowledged_by", "row_version", "tablet_cleared_at"})
+                             "acknowledged_by", "row_version", "tablet_cleared_at", "questions_seen"})
 """Submission columns no export (CSV or FHIR) writes, left out of `iter_export_rows`."""
 
 
@@ -217,17 +218,8 @@ def as_submissions(connection: Connection, rows: Sequence[RowMapping], *, questi
     urgent list, history) passes False: it shows no question, and its rows are opened again by id
     (`get_submission`) for the screening's page and PDF."""
     histories = red_flag_histories(connection, [row["id"] for row in rows if row["urgent"]])
-    seen = questions_seen_of(connection, [row["id"] for row in rows]) if questions else {}
-    return [_submission(row, histories.get(row["id"], ()), seen.get(row["id"])) for row in rows]
-
-
-def questions_seen_of(connection: Connection, ids: Sequence[int]) -> dict[int, Any]:
-    """The stored question texts of these screenings (one query); a screening without any is absent."""
-    if not ids:
-        return {}
-    return {row.submission_id: row.texts for row in connection.execute(
-        select(questions_seen.c.submission_id, questions_seen.c.texts)
-        .where(questions_seen.c.submission_id.in_(list(ids))))}
+    seen = texts_of(connection, [row["questions_seen"] for row in rows]) if questions else {}
+    return [_submission(row, histories.get(row["id"], ()), seen.get(row["questions_seen"] or "")) for row in rows]
 
 
 def _submission(row: RowMapping, history: Sequence[RedFlagAnswer], seen: object) -> Submission:

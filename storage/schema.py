@@ -61,6 +61,7 @@ submissions = Table(
     Column("assisted_role", String(20)),  # 0010: answered with staff help: staff | interpreter
     Column("assisted_by", String(100)),  # 0010: the staff member's name, or the interpreter's language
     Column("patient_name", String(100)),  # 0012: the full name, the other second identifier (never in alerts)
+    Column("questions_seen", String(64)),  # 0013: the key of the question texts asked (question_texts.id)
     # The queue's usual orderings: newest first, unacknowledged urgent first, by tier / status.
     Index("ix_submissions_created", "created_at"),
     Index("ix_submissions_urgent_open", "urgent", "acknowledged_at", "created_at"),
@@ -91,14 +92,14 @@ red_flag_events = Table(
     Index("ix_red_flag_events_submission", "submission_id", "id"),
 )
 
-# -- the questions as the patient saw them (revision 0013_questions_seen): the text of each
-# question asked, kept beside the result rather than in it. It is two thirds of a result's bytes
-# and only the screening's own page and PDF read it; every scan of `submissions` (the queue,
-# counts, exports) is lighter without it.
-questions_seen = Table(
-    "questions_seen",
+# -- the questions as the patient saw them (revision 0013_questions_seen): each distinct set of
+# question texts once, under the SHA-256 of its JSON (`storage.question_texts`); a screening's
+# row holds the key. Two thirds of a result's bytes, the same for thousands of screenings, and
+# read only by the screening's own page and PDF.
+question_texts = Table(
+    "question_texts",
     metadata,
-    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("id", String(64), primary_key=True),  # SHA-256 of the texts (storage.question_texts.key_of)
     Column("texts", JSON, nullable=False),  # ScreeningResult.to_dict()["questions_seen"]
 )
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from scoring import RED_FLAG_LEVELS, Questionnaire, ScreeningResult, most_severe
 from scoring.model import RedFlagAnswer
 from scoring.red_flag_history import answers_to_keep
-from storage import audit
+from storage import audit, question_texts
 from storage.audit import PATIENT_KIOSK
 from storage.engine import utc_now
 from storage.reads import get_submission, red_flag_histories
@@ -38,7 +38,7 @@ from storage.records import (
     valid_tablet,
 )
 from storage.reference import new_reference
-from storage.schema import questions_seen, red_flag_events, submissions
+from storage.schema import red_flag_events, submissions
 
 if TYPE_CHECKING:
     from storage import Storage
@@ -105,6 +105,7 @@ def _insert_or_update(
     the row id, or None when a concurrent write won (the caller tries again)."""
     now = utc_now()
     stored, seen = split_result(result)
+    seen_key = question_texts.keep(connection, seen)
     row = connection.execute(
         select(submissions.c.id, submissions.c.complete, submissions.c.urgent,
                submissions.c.red_flag_level, submissions.c.row_version, submissions.c.acknowledged_at,
@@ -120,14 +121,13 @@ def _insert_or_update(
                 reference=new_reference(), idempotency_key=key, created_at=now, created_day=now.date(),
                 updated_at=now, questionnaire_id=result.questionnaire_id,
                 questionnaire_version=result.questionnaire_version,
-                questionnaire_hash=result.questionnaire_hash, language=language, result=stored,
+                questionnaire_hash=result.questionnaire_hash, language=language, result=stored, questions_seen=seen_key,
                 tier=result.tier, urgent=result.urgent, status="new", row_version=1, complete=complete,
                 tablet=tablet, red_flag_level=level, **people,
             )
         ).inserted_primary_key
         assert inserted is not None
         new_id = int(inserted[0])
-        _keep_questions_seen(connection, new_id, seen, replace=False)
         _insert_answers(connection, new_id, new_answers)
         event_name = "submitted" if complete else "saved-incomplete"
         audit.write(connection, event_name, PATIENT_KIOSK, new_id, _save_detail(result, level), now)
@@ -145,7 +145,7 @@ def _insert_or_update(
         update(submissions)
         .where(submissions.c.id == row_id, submissions.c.row_version == row["row_version"])
         .values(
-            result=stored, tier=result.tier, urgent=bool(row["urgent"]) or result.urgent,
+            result=stored, questions_seen=seen_key, tier=result.tier, urgent=bool(row["urgent"]) or result.urgent,
             red_flag_level=kept_level, complete=complete, updated_at=now,
             row_version=submissions.c.row_version + 1,
             **({"tablet": tablet} if tablet is not None else {}), **reopen, **people,
@@ -153,7 +153,6 @@ def _insert_or_update(
     ).rowcount
     if not changed:
         return None
-    _keep_questions_seen(connection, row_id, seen, replace=True)
     _insert_answers(connection, row_id, new_answers)
     if newly_raised and (row["acknowledged_at"] is not None or row["tablet_cleared_at"] is not None):
         audit.write(connection, "reopened", PATIENT_KIOSK, row_id, "a new red flag was raised", now)
@@ -179,15 +178,6 @@ class _Keeping:
                           at=self.answered_at.get(item, now), raises=True)
             for item in result.red_flags if item not in raised
         )
-
-
-def _keep_questions_seen(connection: Connection, submission_id: int, seen: list[Any] | None, *, replace: bool) -> None:
-    """The question texts beside the row (`records.split_result`); a later save of the same
-    screening replaces them (the patient saw more questions by then)."""
-    if replace:
-        connection.execute(delete(questions_seen).where(questions_seen.c.submission_id == submission_id))
-    if seen is not None:
-        connection.execute(insert(questions_seen).values(submission_id=submission_id, texts=seen))
 
 
 def _insert_answers(connection: Connection, submission_id: int, answers: Sequence[RedFlagAnswer]) -> None:

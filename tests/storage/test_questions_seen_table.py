@@ -1,7 +1,7 @@
-"""The questions as the patient saw them are kept beside the stored result, in their own table
-(revision 0013_questions_seen), and every single-screening read puts them back; a list leaves
-them out. The revision moves the texts of existing rows out of the result and back again on the
-way down, keeping the order of the answers (both engines)."""
+"""The questions as the patient saw them are kept beside the stored result, each distinct set
+once (`question_texts`, revision 0013_questions_seen), and every single-screening read puts them
+back; a list leaves them out. The revision moves the texts of existing rows out of the result and
+back again on the way down, keeping the order of the answers (both engines)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
 from storage import QueueFilter, Storage, migrations
-from storage.schema import questions_seen, submissions
+from storage.schema import question_texts, submissions
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,24 +29,28 @@ def _stored(storage: Storage, row_id: int) -> dict[str, object]:
     return raw if isinstance(raw, dict) else json.loads(raw)
 
 
-def test_a_saved_result_keeps_its_question_texts_beside_the_row(
+def test_a_saved_result_keeps_its_question_texts_beside_the_row_once_per_set(
     storage: Storage, make_result: Callable[..., ScreeningResult]
 ) -> None:
     partial = make_result("sensory")
     result = make_result("sensory", "vasomotor", language="es")
-    assert partial.questions_seen and result.questions_seen
+    assert partial.questions_seen and result.questions_seen and partial.questions_seen != result.questions_seen
     storage.save_submission(idempotency_key="k", result=partial, language="es", complete=False)
     row = storage.save_submission(idempotency_key="k", result=result, language="es")  # the same row, finished
+    twin = storage.save_submission(idempotency_key="k2", result=result, language="es")  # the same questions
 
     assert "questions_seen" not in _stored(storage, row.id) and _stored(storage, row.id)["answers"]
     with storage.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(questions_seen)).scalar_one() == 1
-    for read in (storage.get_submission(row.id), storage.get_by_reference(row.reference)):
+        assert connection.execute(select(func.count()).select_from(question_texts)).scalar_one() == 2
+        keys = connection.execute(select(submissions.c.questions_seen).order_by(submissions.c.id)).scalars().all()
+    assert len(keys) == 2 and keys[0] == keys[1]  # one set, two screenings
+    for read in (storage.get_submission(row.id), storage.get_by_reference(row.reference),
+                 storage.get_submission(twin.id)):
         assert read is not None and read.result.questions_seen == result.questions_seen
         assert read.result.answers == result.answers
-    (listed,) = storage.list_submissions(QueueFilter()).rows
-    assert listed.id == row.id and listed.result.questions_seen == ()  # a list shows no question
-    assert listed.result.answers == result.answers
+    listed = storage.list_submissions(QueueFilter()).rows
+    assert {each.id for each in listed} == {row.id, twin.id}
+    assert all(each.result.questions_seen == () and each.result.answers == result.answers for each in listed)
 
 
 def test_the_revision_moves_the_texts_out_and_back_keeping_the_answers_in_order(
@@ -64,7 +68,7 @@ def test_the_revision_moves_the_texts_out_and_back_keeping_the_answers_in_order(
         config.attributes["connection"] = connection
         command.downgrade(config, "0012_patient_name")
         connection.commit()
-        assert "questions_seen" not in inspect(connection).get_table_names()
+        assert "question_texts" not in inspect(connection).get_table_names()
         for row, result in zip(rows, results, strict=True):
             raw = connection.execute(select(submissions.c.result).where(submissions.c.id == row.id)).scalar_one()
             stored = raw if isinstance(raw, dict) else json.loads(raw)

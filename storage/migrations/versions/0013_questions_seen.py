@@ -1,17 +1,21 @@
-"""The questions as the patient saw them move out of the stored result into their own table.
+"""The questions as the patient saw them move out of the stored result: each distinct set once.
 
-`questions_seen` (submission_id, texts): the text of each question asked, which 1.2 keeps in
-every result (`ScreeningResult.questions_seen`). At about 6.7 KB of a 9 KB result it made every
-row a chain of overflow pages on SQLite and a large TOAST value on PostgreSQL, so every scan of
-`submissions` (queue, counts, exports) read them; only a screening's own page and PDF need them.
-The upgrade moves each row's texts into the table in SQL (no row passes through Python) and
-removes them from the result; the downgrade puts them back.
+`question_texts` (id, texts): each distinct set of question texts once, under the SHA-256 of its
+JSON (`storage.question_texts.key_of`); `submissions.questions_seen` holds the key. The texts
+were about 6.7 KB of a 9 KB result, the same for thousands of screenings: on SQLite every row was
+a chain of overflow pages and every scan of `submissions` (queue, counts, exports, the start-up
+check) read them. The upgrade moves each row's texts out in batches of rows, keeping the rest of
+the result as it was (key order included); the downgrade puts them back.
 
 Revision ID: 0013_questions_seen
 Revises: 0012_patient_name
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,44 +25,69 @@ down_revision = "0012_patient_name"
 branch_labels = None
 depends_on = None
 
-_MOVE = {
-    "sqlite": (
-        "INSERT INTO questions_seen (submission_id, texts) SELECT id, json_extract(result, '$.questions_seen') "
-        "FROM submissions WHERE json_array_length(result, '$.questions_seen') > 0",
-        "UPDATE submissions SET result = json_remove(result, '$.questions_seen') "
-        "WHERE json_type(result, '$.questions_seen') IS NOT NULL",
-    ),
-    # The json type, never jsonb: jsonb would reorder the keys of the answers, whose order is kept.
-    "postgresql": (
-        "INSERT INTO questions_seen (submission_id, texts) SELECT id, result -> 'questions_seen' "
-        "FROM submissions WHERE json_typeof(result -> 'questions_seen') = 'array' "
-        "AND json_array_length(result -> 'questions_seen') > 0",
-        "UPDATE submissions SET result = (SELECT json_object_agg(e.key, e.value ORDER BY e.n) "
-        "FROM json_each(submissions.result) WITH ORDINALITY AS e(key, value, n) WHERE e.key <> 'questions_seen') "
-        "WHERE result -> 'questions_seen' IS NOT NULL",
-    ),
-}
-_PUT_BACK = {
-    "sqlite": "UPDATE submissions SET result = json_set(result, '$.questions_seen', "
-              "json((SELECT texts FROM questions_seen WHERE submission_id = submissions.id))) "
-              "WHERE id IN (SELECT submission_id FROM questions_seen)",
-    "postgresql": "UPDATE submissions SET result = (SELECT json_object_agg(e.key, e.value ORDER BY e.n) FROM ("
-                  "SELECT key, value, n FROM json_each(submissions.result) WITH ORDINALITY AS each(key, value, n) "
-                  "UNION ALL SELECT 'questions_seen', seen.texts, 9223372036854775807) AS e) "
-                  "FROM questions_seen AS seen WHERE seen.submission_id = submissions.id",
-}
+BATCH = 2000
+_submissions = sa.table("submissions", sa.column("id", sa.Integer), sa.column("result", sa.JSON),
+                        sa.column("questions_seen", sa.String))
+_texts = sa.table("question_texts", sa.column("id", sa.String), sa.column("texts", sa.JSON))
+
+
+def _key(texts: list[Any]) -> str:
+    """As `storage.question_texts.key_of` on the day of this revision (a revision never imports app code)."""
+    canonical = json.dumps(texts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def upgrade() -> None:
     op.create_table(
-        "questions_seen",
-        sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), primary_key=True),
+        "question_texts",
+        sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("texts", sa.JSON, nullable=False),
     )
-    for statement in _MOVE[op.get_bind().dialect.name]:
-        op.execute(sa.text(statement))
+    with op.batch_alter_table("submissions") as batch:
+        batch.add_column(sa.Column("questions_seen", sa.String(64)))
+    bind = op.get_bind()
+    known: set[str] = set()
+    last = 0
+    while True:
+        rows = bind.execute(sa.select(_submissions.c.id, _submissions.c.result)
+                            .where(_submissions.c.id > last).order_by(_submissions.c.id).limit(BATCH)).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        new_texts, changed = [], []
+        for row in rows:
+            result = row.result
+            if not isinstance(result, dict) or "questions_seen" not in result:
+                continue
+            seen = result.pop("questions_seen")
+            key = _key(seen) if isinstance(seen, list) and seen else None
+            if key is not None and key not in known:
+                known.add(key)
+                new_texts.append({"id": key, "texts": seen})
+            changed.append({"row_id": row.id, "new_result": result, "key": key})
+        if new_texts:
+            bind.execute(sa.insert(_texts), new_texts)
+        if changed:
+            bind.execute(sa.update(_submissions).where(_submissions.c.id == sa.bindparam("row_id"))
+                         .values(result=sa.bindparam("new_result", type_=sa.JSON),
+                                 questions_seen=sa.bindparam("key")), changed)
 
 
 def downgrade() -> None:
-    op.execute(sa.text(_PUT_BACK[op.get_bind().dialect.name]))
-    op.drop_table("questions_seen")
+    bind = op.get_bind()
+    texts = {row.id: row.texts for row in bind.execute(sa.select(_texts.c.id, _texts.c.texts))}
+    last = 0
+    while True:
+        rows = bind.execute(sa.select(_submissions.c.id, _submissions.c.result, _submissions.c.questions_seen)
+                            .where(_submissions.c.id > last).order_by(_submissions.c.id).limit(BATCH)).all()
+        if not rows:
+            break
+        last = rows[-1].id
+        changed = [{"row_id": row.id, "new_result": {**row.result, "questions_seen": texts.get(row.questions_seen, [])}}
+                   for row in rows if isinstance(row.result, dict)]
+        if changed:
+            bind.execute(sa.update(_submissions).where(_submissions.c.id == sa.bindparam("row_id"))
+                         .values(result=sa.bindparam("new_result", type_=sa.JSON)), changed)
+    with op.batch_alter_table("submissions") as batch:
+        batch.drop_column("questions_seen")
+    op.drop_table("question_texts")
