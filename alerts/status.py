@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.config import AlertConfig
-from storage import Storage, deliveries
-from storage.deliveries import ChannelSummary
+from storage import Storage, delivery_status
+from storage.delivery_status import ChannelSummary
 
 LOOK_BACK = timedelta(hours=24)
 START_GRACE = timedelta(seconds=30)
@@ -33,10 +33,10 @@ class ChannelStatus:
 
 def channel_status(storage: Storage, config: AlertConfig | None = None) -> list[ChannelStatus]:
     """Each channel `config` sets up (or, without one, each ever set up), working or failing."""
-    names = config.channels if config is not None else deliveries.enabled_channels(storage)
+    names = config.channels if config is not None else delivery_status.enabled_channels(storage)
     deadline = timedelta(seconds=(config or AlertConfig()).timeout_seconds)
-    return [_status(deliveries.channel_summary(storage, name, look_back=LOOK_BACK, start_grace=START_GRACE,
-                                               stuck_after=deadline + STUCK_MARGIN))
+    return [_status(delivery_status.channel_summary(storage, name, look_back=LOOK_BACK, start_grace=START_GRACE,
+                                                    stuck_after=deadline + STUCK_MARGIN))
             for name in names]
 
 

@@ -8,10 +8,12 @@ Every module is functions taking the one `Storage` (below; its engine opened by 
   `urgent` orders the open urgent list by danger;
 - `audit` is the append-only audit trail every change writes to in its own transaction;
 - `staff` holds staff accounts, the kiosk staff code and the sign-in throttle's counters (hashes
-  only), `staff_sessions` the signed-in browsers; `deliveries` the alert deliveries; `hand_off`
-  the desk's hand-off to a tablet; `examinations` the clinician's examinations;
-- `export` writes CSV and FHIR; `backup` (with `backup_crypt`, `backup_verbs`) makes and restores
-  sealed backups; `retention` purges old screenings; `demo` fills a practice database;
+  only), `staff_sessions` the signed-in browsers; `deliveries` the alert deliveries (read back by
+  `delivery_status`); `hand_off` the desk's hand-off to a tablet; `examinations` the clinician's
+  examinations;
+- `export` writes CSV and FHIR; `backup` (with `backup_files`, `backup_sqlite`, `backup_postgresql`,
+  `backup_crypt`, `backup_verbs`) makes sealed backups and `backup_restore` checks and restores
+  them; `retention` purges old screenings; `demo` fills a practice database;
   `migrations` (Alembic) and `schema` define the tables; `records` the values read and written.
 
 `scoring/` never imports this package; `ui/`, `access/`, `alerts/` and `report`'s command line

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from settings import Settings
-from storage import backup, retention
+from storage import backup, backup_restore, retention
 from storage.backup_crypt import key_bytes
+from storage.backup_files import BackupError
 
 VERBS = ("backup", "verify", "restore", "purge")
 _URL_HELP = "database URL (default: DATABASE_URL or data/screening.db)"
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.verb == "backup":
             return _backup(args.url or settings.database_url, args.to or settings.backup_dir, key, settings, started)
         if args.verb == "verify":
-            manifest = backup.verify(args.file, key)
+            manifest = backup_restore.verify(args.file, key)
             print(f"verify: {args.file} is good: {manifest['engine']}, made {manifest['created_at']}, schema "
                   f"{manifest['schema_revision'] or '1.0'}, {manifest['tables'].get('submissions', 0)} screenings"
                   + ("" if key or not manifest["encrypted"] else " (encrypted: checksum only, no BACKUP_KEY)"),
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.verb == "restore":
             return _restore(args, key)
         return _purge(args, settings)
-    except (backup.BackupError, retention.RetentionError) as exc:
+    except (BackupError, retention.RetentionError) as exc:
         print(f"{args.verb}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a one-line message, never a traceback
@@ -81,7 +82,7 @@ def _backup(url: str, folder: Path, key: bytes | None, settings: Settings, start
 
 
 def _restore(args: argparse.Namespace, key: bytes | None) -> int:
-    rows = backup.restore(args.file, args.target, key=key, force=args.force)
+    rows = backup_restore.restore(args.file, args.target, key=key, force=args.force)
     print(f"{'table':<24} {'in copy':>12} {'restored':>12}", file=sys.stderr)
     differ = []
     for name, expected, found in rows:

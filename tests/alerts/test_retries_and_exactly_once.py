@@ -13,7 +13,7 @@ import pytest
 import alerts.status
 from alerts import AlertConfig, AlertWorker, RetryPolicy, channel_status
 from scoring import ScreeningResult
-from storage import Storage, Submission, deliveries
+from storage import Storage, Submission, deliveries, delivery_status
 from tests.support.receivers import WebhookReceiver, free_port, wait_for
 
 
@@ -28,7 +28,7 @@ def test_receiver_down_then_back_gets_the_alert_once_and_staff_see_the_failure_m
     config = AlertConfig(webhook_url=receiver.url)
     worker = make_worker(storage, config, retry=RetryPolicy(first_delay_seconds=0.05, max_delay_seconds=0.1))
     worker.start()
-    wait_for(lambda: deliveries.enabled_channels(storage) == ("webhook",))
+    wait_for(lambda: delivery_status.enabled_channels(storage) == ("webhook",))
     submission = save_urgent("tablet-key")
 
     wait_for(lambda: len(events(storage, "alert_failed")) >= 3)
@@ -39,7 +39,7 @@ def test_receiver_down_then_back_gets_the_alert_once_and_staff_see_the_failure_m
 
     receiver.start()  # back up
     try:
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"})
+        wait_for(lambda: delivery_status.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"})
         attempts_when_delivered = len(events(storage, "alert_failed")) + 1
         polls = threading.Event()
         for _ in range(10):  # ten more polls: nothing more is sent
@@ -68,7 +68,7 @@ def test_two_workers_on_one_database_deliver_each_alert_exactly_once(
     workers = [make_worker(first, config, poll_seconds=0.01), make_worker(second, config, poll_seconds=0.01)]
     for worker in workers:
         worker.start()
-    wait_for(lambda: deliveries.enabled_channels(first) == ("webhook",))
+    wait_for(lambda: delivery_status.enabled_channels(first) == ("webhook",))
 
     def tablet(number: int) -> None:
         for n in range(3):
@@ -112,7 +112,7 @@ def test_a_worker_that_died_mid_send_loses_its_claim_after_the_lease(
     assert retry.attempt == 2
     assert deliveries.record_delivered(storage, retry, worker="other")
     assert not deliveries.record_delivered(storage, dead, worker="dead")  # too late: not counted twice
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"}
+    assert delivery_status.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"}
 
 
 def test_urgents_saved_before_alerting_was_set_up_are_not_alerted(
@@ -127,7 +127,7 @@ def test_urgents_saved_before_alerting_was_set_up_are_not_alerted(
     storage.acknowledge(acknowledged.id, actor="nurse")
     assert worker.run_once() == 1
     assert [json.loads(body)["reference"] for body in webhook.bodies()] == [new.reference]
-    assert deliveries.deliveries_for(storage, old.id) == {}
+    assert delivery_status.deliveries_for(storage, old.id) == {}
 
 
 def test_an_alert_that_keeps_failing_is_given_up_and_shown_failing(
@@ -144,7 +144,7 @@ def test_an_alert_that_keeps_failing_is_given_up_and_shown_failing(
     finally:
         receiver.stop()
     assert len(receiver.requests) == 1
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "gave_up"}
+    assert delivery_status.deliveries_for(storage, submission.id) == {"webhook emergency": "gave_up"}
     assert events(storage, "alert_gave_up") == ["webhook attempt 1 failed: HTTP 500; gave up"]
     [status] = channel_status(storage, config)
     assert status.failing and "HTTP 500" in status.line and "not delivered after retrying" in status.line
@@ -195,5 +195,5 @@ def test_an_unexpected_error_in_a_channel_is_a_failed_attempt_not_a_stuck_alert(
     worker.run_once()
     submission = save_urgent("k")
     assert worker.run_once() == 0
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "pending"}
+    assert delivery_status.deliveries_for(storage, submission.id) == {"webhook emergency": "pending"}
     assert events(storage, "alert_failed")[0].startswith("webhook attempt 1 failed: unexpected UnicodeError")

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import update
 
 from alerts import AlertConfig, AlertWorker, RetryPolicy, channel_status
-from storage import Storage, Submission, deliveries
+from storage import Storage, Submission, deliveries, delivery_status
 from storage.schema import alert_deliveries
 from tests.support.receivers import TrickleServer, WebhookReceiver, free_port, wait_for
 
@@ -58,7 +58,7 @@ def test_a_trickling_webhook_is_cut_off_at_the_deadline_and_shows_failing(
     assert time.monotonic() - started < DEADLINE + 6
     [failed] = events(storage, "alert_failed")
     assert failed.startswith("webhook attempt 1 failed: cannot reach the webhook: no complete answer within 2 s")
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "pending"}  # retried later
+    assert delivery_status.deliveries_for(storage, submission.id) == {"webhook emergency": "pending"}  # retried later
     [status] = channel_status(storage, config)
     assert status.failing and "deadline" in status.line
 
@@ -124,15 +124,15 @@ def test_one_slow_alert_never_delays_the_next_urgent_on_the_same_channel(
         config = AlertConfig(webhook_url=f"http://127.0.0.1:{receiver.port}/hook", timeout_seconds=15)
         worker = make_worker(storage, config, lease_seconds=60)
         worker.start()
-        wait_for(lambda: deliveries.enabled_channels(storage) == ("webhook",))
+        wait_for(lambda: delivery_status.enabled_channels(storage) == ("webhook",))
         slow = save_urgent("first")
         wait_for(lambda: len(receiver.arrived) == 1)
         second = save_urgent("second")  # saved while the first alert's receiver is still thinking
-        wait_for(lambda: deliveries.deliveries_for(storage, second.id) == {"webhook emergency": "delivered"},
+        wait_for(lambda: delivery_status.deliveries_for(storage, second.id) == {"webhook emergency": "delivered"},
                  timeout=10)
-        assert deliveries.deliveries_for(storage, slow.id) == {"webhook emergency": "sending"}  # still held
+        assert delivery_status.deliveries_for(storage, slow.id) == {"webhook emergency": "sending"}  # still held
         receiver.release.set()
-        wait_for(lambda: deliveries.deliveries_for(storage, slow.id) == {"webhook emergency": "delivered"})
+        wait_for(lambda: delivery_status.deliveries_for(storage, slow.id) == {"webhook emergency": "delivered"})
     finally:
         receiver.stop()
     assert [reference for reference, _ in receiver.arrived] == [slow.reference, second.reference]
@@ -152,10 +152,10 @@ def test_a_trickling_webhook_never_delays_the_e_mail(
         worker.run_once()
         submission = save_urgent("k")
         worker.start()
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook emergency") == "sending")
+        wait_for(lambda: delivery_status.deliveries_for(storage, submission.id).get("webhook emergency") == "sending")
         wait_for(lambda: len(mail.messages) == 1)
         # the e-mail went out while the webhook's send was still trickling, within its deadline
-        assert deliveries.deliveries_for(storage, submission.id)["webhook emergency"] == "sending"
+        assert delivery_status.deliveries_for(storage, submission.id)["webhook emergency"] == "sending"
         assert [e for e in storage.list_audit() if e.event == "alert_failed"] == []
     finally:
         mail.stop()
@@ -172,7 +172,7 @@ def test_a_second_worker_never_resends_while_the_first_is_within_its_deadline(
                make_worker(second, config, poll_seconds=0.05, retry=no_quick_retry)]
     for worker in workers:
         worker.start()
-    wait_for(lambda: deliveries.enabled_channels(first) == ("webhook",))
+    wait_for(lambda: delivery_status.enabled_channels(first) == ("webhook",))
     save_urgent("k")
     wait_for(lambda: len(events(first, "alert_failed")) == 1, timeout=DEADLINE + 8)
     assert trickle_http.accepted == 1  # both polled about 40 times meanwhile; only one sent

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from alerts import AlertConfig, AlertWorker, signature
 from scoring import Questionnaire, score
-from storage import Storage, Submission, deliveries
+from storage import Storage, Submission
+from storage.delivery_status import deliveries_for
 from tests.support.receivers import SECRET, MailReceiver, WebhookReceiver, wait_for
 
 NOTE = "Coordinator note: patient mentioned private family matters"
@@ -60,7 +61,7 @@ def test_webhook_gets_one_signed_post_with_reference_and_link_but_no_answers_or_
     leaked = {value for value in payload.values() if isinstance(value, str)} & secrets
     assert leaked == set()
     assert [item for item, _ in submission.result.answers if item in text] == []
-    assert deliveries.deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"}
+    assert deliveries_for(storage, submission.id) == {"webhook emergency": "delivered"}
     sent = [event for event in storage.list_audit() if event.event == "alert_sent"]
     assert [(e.submission_id, e.detail) for e in sent] == [(submission.id, "webhook attempt 1: delivered")]
 
@@ -104,7 +105,7 @@ def test_email_reaches_a_real_smtp_server_without_answers(
     assert NOTE not in body
     words = set(body.replace(",", " ").replace(".", " ").split())
     assert words & answer_strings(submission, questionnaire) == set()
-    assert deliveries.deliveries_for(storage, submission.id) == {"email emergency": "delivered"}
+    assert deliveries_for(storage, submission.id) == {"email emergency": "delivered"}
 
 
 def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
@@ -119,9 +120,9 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_webhook(
         worker = make_worker(storage, config)
         worker.start()
         submission = save_urgent("k")
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("email emergency") == "sending")  # stuck
-        wait_for(lambda: deliveries.deliveries_for(storage, submission.id).get("webhook emergency") == "delivered")
-        assert deliveries.deliveries_for(storage, submission.id)["email emergency"] == "sending"  # waiting on mail
+        wait_for(lambda: deliveries_for(storage, submission.id).get("email emergency") == "sending")  # stuck
+        wait_for(lambda: deliveries_for(storage, submission.id).get("webhook emergency") == "delivered")
+        assert deliveries_for(storage, submission.id)["email emergency"] == "sending"  # waiting on mail
         assert len(webhook.requests) == 1
         worker._stop.set()
     worker.stop()  # the closed socket ends the mail attempt
@@ -159,7 +160,7 @@ def test_a_level_that_rises_later_gets_a_new_alert_but_completing_does_not(
     ]
     assert payloads[1]["text"].startswith("urgent: go to the patient now") and "tablet front-1" in payloads[1]["text"]
     assert payloads[0]["alert_id"] != payloads[1]["alert_id"]
-    assert deliveries.deliveries_for(storage, submission.id) == {
+    assert deliveries_for(storage, submission.id) == {
         "webhook same_day": "delivered", "webhook emergency": "delivered",
     }
 

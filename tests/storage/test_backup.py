@@ -23,16 +23,9 @@ from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
 from storage import QueueFilter, Storage, migrations
-from storage.backup import (
-    MANIFEST,
-    BackupError,
-    backup,
-    good_copies,
-    last_good_backup,
-    restore,
-    rotate,
-    verify,
-)
+from storage.backup import backup, good_copies, last_good_backup, rotate
+from storage.backup_files import MANIFEST, BackupError
+from storage.backup_restore import restore, verify
 from storage.schema import alert_deliveries
 from tests.support.v1_0_schema import build_v1_0_database
 from ui.coordinator.backup_status import notice

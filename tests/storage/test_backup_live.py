@@ -18,7 +18,9 @@ from sqlalchemy.pool import NullPool
 
 from scoring import Questionnaire, ScreeningResult
 from storage import Storage
-from storage.backup import MANIFEST, good_copies, restore, verify
+from storage.backup import good_copies
+from storage.backup_files import MANIFEST
+from storage.backup_restore import restore, verify
 from storage.demo import fill
 from storage.schema import submissions
 

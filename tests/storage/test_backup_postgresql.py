@@ -14,10 +14,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from scoring import ScreeningResult
-from storage import QueueFilter, Storage, migrations
+from storage import QueueFilter, Storage, backup_postgresql, migrations
 from storage import __main__ as storage_command
-from storage import backup as backup_module
-from storage.backup import BackupError, backup, restore, verify
+from storage.backup import backup
+from storage.backup_files import BackupError
+from storage.backup_restore import restore, verify
 from tests.support.v1_0_schema import build_v1_0_database
 
 KEY = bytes(range(32))
@@ -120,7 +121,7 @@ def test_missing_pg_dump_is_said_plainly(
     filled: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(backup_module, "DEBIAN_POSTGRESQL", tmp_path)
+    monkeypatch.setattr(backup_postgresql, "DEBIAN_POSTGRESQL", tmp_path)
     folder = tmp_path / "b"
     assert storage_command.main(["backup", "--to", str(folder), "--url", filled.url]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
