@@ -56,9 +56,10 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
     (`storage.csv_rows`: only the columns and result fields the CSV writes); returns rows written.
     The caller records the export in the audit trail (it knows who asked).
     Every text cell read from the database goes through `inert_cell`: the texts repeated from row
-    to row (codes, tiers, reasons) through the memo, the reference and chart number (one per row)
-    directly. `submitted_at` is not text from the database but a time Python formats (digits and
-    `-:T+.`, starting with the year), which `inert_cell` always leaves as it is."""
+    to row (codes, tiers, reasons) through the memo, the chart number (one per row) directly, the
+    reference through `reference_cell` (the same cell, faster). `submitted_at` is not text from
+    the database but a time Python formats (digits and `-:T+.`, starting with the year), which
+    `inert_cell` always leaves as it is."""
     from storage import csv_rows as at
 
     out.write("\ufeff")
@@ -77,7 +78,7 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
                 created = created.replace(tzinfo=UTC)
             row_id, chart, born = row[at.ID], row[at.PATIENT_IDENTIFIER], row[at.PATIENT_BIRTH_DATE]
             lines.append([
-                inert_cell(row[at.REFERENCE]),
+                reference_cell(row[at.REFERENCE]),
                 created.astimezone(zone).isoformat(),
                 inert(row[at.LANGUAGE]),
                 inert(row[at.TIER]),
@@ -105,6 +106,17 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
         writer.writerows(lines)
         written += len(lines)
     return written
+
+
+def reference_cell(reference: str) -> str:
+    """`inert_cell` of a reference code, without the regular expression for the codes storage
+    writes: starting with a letter or digit, and letters and digits around at most one dash, it
+    holds nothing a spreadsheet could run and `inert_cell` leaves it as it is (a property test
+    checks the two agree on any text). Anything else goes through `inert_cell`. One per row:
+    the regular expression on a million references was 2 s of the export."""
+    if reference[:1].isalnum() and reference.replace("-", "", 1).isalnum():
+        return reference
+    return inert_cell(reference)
 
 
 class _InertCells(dict[object, object]):

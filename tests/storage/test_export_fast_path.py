@@ -24,7 +24,16 @@ from storage import QueueFilter, Storage
 from storage.csv_rows import ResultReader
 from storage.demo import fill, random_answers
 from storage.examinations import with_examinations
-from storage.export import EXAM_COLUMNS, FIXED_COLUMNS, PATIENT_COLUMNS, _answer, _AnswerCells, _row, export_csv
+from storage.export import (
+    EXAM_COLUMNS,
+    FIXED_COLUMNS,
+    PATIENT_COLUMNS,
+    _answer,
+    _AnswerCells,
+    _row,
+    export_csv,
+    reference_cell,
+)
 from storage.records import PatientIds
 from tests.support.engines import SQLITE_ONLY
 
@@ -146,6 +155,20 @@ def test_the_answer_memo_gives_what_the_row_gives(monkeypatch: pytest.MonkeyPatc
 def test_a_formatted_time_is_inert_as_it_is(moment: datetime) -> None:
     """`submitted_at` skips `inert_cell`: every ISO time Python writes comes out of it unchanged."""
     assert inert_cell(moment.isoformat()) == moment.isoformat()
+
+
+_REFERENCE_LIKE = st.text(alphabet="ABC019-=+@;,|'\"\t\r\n\0 é", max_size=9)
+
+
+@given(st.one_of(_REFERENCE_LIKE, st.text(max_size=12)))
+def test_a_reference_cell_is_the_inert_cell_of_any_text(text: str) -> None:
+    """The reference skips the regular expression only where `inert_cell` would change nothing."""
+    assert reference_cell(text) == inert_cell(text)
+
+
+@pytest.mark.parametrize("tampered", ["=HYPERLINK(1)", "-ABC", "AB-=1", "A;=B", "A-B-C", "\tA", "A\0B"])
+def test_a_reference_that_is_not_a_code_still_goes_through_inert_cell(tampered: str) -> None:
+    assert reference_cell(tampered) == inert_cell(tampered)
 
 
 @SQLITE_ONLY
