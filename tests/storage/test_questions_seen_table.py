@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.pool import NullPool
 
-from scoring import ScreeningResult
+from scoring import Questionnaire, ScreeningResult
 from storage import QueueFilter, Storage, migrations
 from storage.schema import question_texts, submissions
 
@@ -82,3 +83,22 @@ def test_the_revision_moves_the_texts_out_and_back_keeping_the_answers_in_order(
         read = again.get_submission(row.id)
         assert read is not None and read.result.questions_seen == result.questions_seen
         assert read.result.answers == result.answers
+
+
+def test_the_screening_page_shows_the_stored_words_not_todays(
+    storage: Storage, questionnaire: Questionnaire, make_result: Callable[..., ScreeningResult]
+) -> None:
+    """The words the patient saw live in `question_texts` now: the page read through storage
+    still shows them (here a wording that is not today's) and not today's question."""
+    from ui.coordinator.screening import answers_table
+
+    result = make_result("sensory")
+    today = questionnaire.item("pain_present").text["en"]
+    then = "WORDS AS THE PATIENT SAW THEM: do you have pain?"
+    seen = tuple(q._replace(text=then) if q.item == "pain_present" else q for q in result.questions_seen)
+    assert seen != result.questions_seen
+    row = storage.save_submission(idempotency_key="k", result=replace(result, questions_seen=seen), language="en")
+    read = storage.get_submission(row.id)
+    assert read is not None
+    html = answers_table(read, questionnaire)
+    assert "WORDS AS THE PATIENT SAW THEM" in html and today not in html
