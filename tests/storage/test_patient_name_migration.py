@@ -7,45 +7,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import pytest
-from alembic import command
-from sqlalchemy import create_engine, inspect, select
-from sqlalchemy.pool import NullPool
+from sqlalchemy import inspect, select
 
 from scoring import ScreeningResult
-from storage import PatientIds, Storage, hand_off, migrations
+from storage import PatientIds, Storage, hand_off
 from storage.schema import tablet_hand_offs
+from tests.support.revisions import downgraded
 
 BORN = date(1980, 2, 3)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, database_url: str) -> str:
-    return database_url if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
-
-
 def test_the_name_revision_goes_down_and_up_keeping_the_screenings(
-    url: str, make_result: Callable[..., ScreeningResult]
+    database_url: str, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    storage = Storage(url)
+    storage = Storage(database_url)
     row = storage.save_submission(idempotency_key="k", result=make_result("sensory"), language="en",
                                   patient=PatientIds("MRN-1", BORN, "Ann Lee"))
     hand_off.start(storage, tablet="front-1", chart_number="MRN-2", patient_name="Bo Diaz", actor="desk")
     hand_off.start(storage, tablet="front-2", chart_number="MRN-3", birth_date=BORN, actor="desk")
     storage.engine.dispose()
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as connection:
-        config = migrations._config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0011_audit_submission_index")
-        connection.commit()
+    with downgraded(database_url, "0011_audit_submission_index") as connection:
         assert "patient_name" not in {c["name"] for c in inspect(connection).get_columns("submissions")}
         kept = connection.execute(select(tablet_hand_offs.c.tablet, tablet_hand_offs.c.patient_identifier)).all()
         assert [tuple(r) for r in kept] == [("front-2", "MRN-3")]
         born = {c["name"]: c for c in inspect(connection).get_columns("tablet_hand_offs")}["patient_birth_date"]
         assert born["nullable"] is False
-    engine.dispose()
-    again = Storage(url)  # upgrades to head again
+    again = Storage(database_url)  # upgrades to head again
     back = again.get_submission(row.id)
     assert back is not None and (back.patient_identifier, back.patient_birth_date, back.patient_name) == (
         "MRN-1", BORN, None)

@@ -9,19 +9,12 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-import pytest
-from alembic import command
-from sqlalchemy import create_engine, func, inspect, select
-from sqlalchemy.pool import NullPool
+from sqlalchemy import func, inspect, select
 
 from scoring import Questionnaire, ScreeningResult
-from storage import QueueFilter, Storage, migrations
+from storage import QueueFilter, Storage
 from storage.schema import question_texts, submissions
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, database_url: str) -> str:
-    return database_url if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+from tests.support.revisions import downgraded
 
 
 def _stored(storage: Storage, row_id: int) -> dict[str, object]:
@@ -55,29 +48,23 @@ def test_a_saved_result_keeps_its_question_texts_beside_the_row_once_per_set(
 
 
 def test_the_revision_moves_the_texts_out_and_back_keeping_the_answers_in_order(
-    url: str, make_result: Callable[..., ScreeningResult]
+    database_url: str, make_result: Callable[..., ScreeningResult]
 ) -> None:
-    storage = Storage(url)
+    storage = Storage(database_url)
     results = [make_result("sensory", "vasomotor"),
                make_result("motor_trophic", language="es", self_harm_thoughts="yes")]
     rows = [storage.save_submission(idempotency_key=f"k{n}", result=result, language=result.language)
             for n, result in enumerate(results)]
     storage.engine.dispose()
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as connection:
-        config = migrations._config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0012_patient_name")
-        connection.commit()
+    with downgraded(database_url, "0012_patient_name") as connection:
         assert "question_texts" not in inspect(connection).get_table_names()
         for row, result in zip(rows, results, strict=True):
             raw = connection.execute(select(submissions.c.result).where(submissions.c.id == row.id)).scalar_one()
             stored = raw if isinstance(raw, dict) else json.loads(raw)
             assert ScreeningResult.from_dict(stored).questions_seen == result.questions_seen
             assert list(stored["answers"]) == [item for item, _ in result.answers]  # order kept
-    engine.dispose()
 
-    again = Storage(url)  # upgrades to head: the texts move out again
+    again = Storage(database_url)  # upgrades to head: the texts move out again
     for row, result in zip(rows, results, strict=True):
         assert "questions_seen" not in _stored(again, row.id)
         read = again.get_submission(row.id)
