@@ -20,6 +20,7 @@ import yaml
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -405,6 +406,18 @@ class _Sections:
         return text if seen == text else f"{text} ({seen})"
 
 
+def patient_lines(patient: str, width: float) -> tuple[float, list[str]]:
+    """The footer's patient line within `width` points: one line at 8 pt, or wrapped onto two
+    (a 64-character chart number beside a 100-character name ran off the page), smaller type
+    only if two lines at 8 pt are not enough. Never cut: every identifier is on every page."""
+    size, lines = 8.0, [patient]
+    for size in (8.0, 7.0, 6.0, 5.0):
+        lines = simpleSplit(patient, fonts.REGULAR, size, width)
+        if len(lines) <= 2:
+            break
+    return size, lines
+
+
 def _numbered_canvas(footer: str, page_words: str, patient: str = "") -> type[pdf_canvas.Canvas]:
     """A canvas that holds pages until the end so each footer can say "Page N of M"."""
 
@@ -424,7 +437,11 @@ def _numbered_canvas(footer: str, page_words: str, patient: str = "") -> type[pd
                 self.setFont(fonts.REGULAR, 8)
                 self.drawString(0.8 * inch, 0.45 * inch, footer)
                 if patient:
-                    self.drawString(0.8 * inch, 0.6 * inch, patient)
+                    size, lines = patient_lines(patient, LETTER[0] - 1.6 * inch)
+                    self.setFont(fonts.REGULAR, size)
+                    for row, line in enumerate(reversed(lines)):  # upwards from the reference line
+                        self.drawString(0.8 * inch, 0.6 * inch + row * (size + 1.5), line)
+                    self.setFont(fonts.REGULAR, 8)
                 self.drawRightString(LETTER[0] - 0.8 * inch, 0.45 * inch,
                                      page_words.format(n=number, total=total))
                 super().showPage()

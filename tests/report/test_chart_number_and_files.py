@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,24 @@ def test_report_refuses_to_write_through_a_symbolic_link(tmp_path: Path, saved: 
     assert finished.returncode == 2
     assert len(finished.stderr.strip().splitlines()) == 1 and "Traceback" not in finished.stderr
     assert victim.read_text() == "keep me"
+
+
+def test_a_long_chart_number_and_name_stay_on_the_page() -> None:
+    """The longest chart number (64 characters) beside the longest name (100) ran off the right
+    edge of the clinician copy's footer: part of the identifiers was not on the page."""
+    chart = "MRN-" + "7" * 60
+    name = "Maria " + " ".join(["Guadalupe-Fernandez"] * 4) + " de la Cruz Lopez"
+    name = name[:100]
+    result = score(QUESTIONNAIRE, with_categories("sensory", "vasomotor", "sudomotor_edema"))
+    header = SummaryHeader(reference="K7M-4PX", submitted_at=WHEN, language="en", status="new",
+                           patient_identifier=chart, patient_birth_date=date(1980, 2, 3), patient_name=name)
+    pdf = build_summary(result, QUESTIONNAIRE, header, SummaryOptions(variant="clinician", generated_at=WHEN))
+    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    pages = boxes.split("<page ")[1:]
+    assert len(pages) > 1
+    right_edge = 612 - 0.8 * 72  # LETTER width less the right margin, in points
+    for page in pages:
+        words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)
+        assert words and max(float(x_max) for x_max, _ in words) <= right_edge + 1
+        text = " ".join(word for _, word in words)
+        assert chart in text and "de la Cruz" in text and "1980-02-03" in text
