@@ -25,7 +25,6 @@ from storage.records import (
     PatientIds,
     SaveFailed,
     Submission,
-    split_result,
     valid_assistance,
     valid_birth_date,
     valid_identifier,
@@ -97,7 +96,7 @@ def _insert_or_update(
     """One transaction: insert, or a conditional update of the row with this key. Returns
     the row id, or None when a concurrent write won (the caller tries again)."""
     now = utc_now()
-    stored, seen = split_result(result)
+    stored, seen = question_texts.split_result(result)
     seen_key = question_texts.keep(connection, seen)
     row = connection.execute(
         select(submissions.c.id, submissions.c.complete, submissions.c.urgent,
