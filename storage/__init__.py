@@ -2,10 +2,10 @@
 
 Every module is functions taking the one `Storage` (below; its engine opened by `engine`):
 
-- `submissions` saves a screening once per key and the review actions (acknowledge, clear on
-  the tablet, status and note, patient identifiers); `reads` reads them back (queue pages, the
-  open urgent ones, the export's chunks); `clinic_days` counts them by day in the clinic's zone;
-  `urgent` orders the open urgent list by danger;
+- `submissions` saves a screening once per key; `reviews` holds the staff's review actions
+  (acknowledge, clear on the tablet, status and note, patient identifiers); `reads` reads them
+  back (queue pages, the open urgent ones, the export's chunks); `clinic_days` counts them by
+  day in the clinic's zone; `urgent` orders the open urgent list by danger;
 - `audit` is the append-only audit trail every change writes to in its own transaction;
 - `staff` holds staff accounts, the kiosk staff code and the sign-in throttle's counters (hashes
   only), `staff_sessions` the signed-in browsers; `deliveries` the alert deliveries (read back by
@@ -20,7 +20,7 @@ Every module is functions taking the one `Storage` (below; its engine opened by 
 do. Streamlit caching of a `Storage` lives in `ui.resources`, not here.
 """
 
-from storage import audit, clinic_days, export, reads, submissions
+from storage import audit, clinic_days, export, reads, reviews, submissions
 from storage.engine import Database
 from storage.migrations import MigrationError
 from storage.records import (
@@ -41,18 +41,19 @@ from storage.records import (
 
 class Storage(Database):
     """One database: submissions, the audit trail and everything else above; each method is
-    the function of the same name in `submissions`, `reads`, `clinic_days`, `audit` or `export`."""
+    the function of the same name in `submissions`, `reviews`, `reads`, `clinic_days`, `audit` or
+    `export`."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         super().__init__(url, migrate=migrate)
         self.past_days: clinic_days.PastDays = {}
 
     save_submission = submissions.save_submission
-    acknowledge = submissions.acknowledge
-    clear_on_tablet = submissions.clear_on_tablet
-    set_patient_identifier = submissions.set_patient_identifier
-    attach_patient = submissions.attach_patient
-    set_status = submissions.set_status
+    acknowledge = reviews.acknowledge
+    clear_on_tablet = reviews.clear_on_tablet
+    set_patient_identifier = reviews.set_patient_identifier
+    attach_patient = reviews.attach_patient
+    set_status = reviews.set_status
 
     get_submission = reads.get_submission
     get_by_reference = reads.get_by_reference

@@ -24,7 +24,7 @@ from sqlalchemy import exists, func, insert, or_, select
 from scoring import Questionnaire, holds, load_questionnaire, score, shown_items
 from storage import Storage, question_texts
 from storage.engine import utc_now
-from storage.records import STATUSES, split_result
+from storage.records import STATUSES
 from storage.reference import ALPHABET
 from storage.schema import submissions
 
@@ -130,7 +130,7 @@ def _rows(questionnaire: Questionnaire, count: int, *, start: int, days: int, se
     for _ in range(min(POOL_SIZE, max(count, 1))):
         language = "es" if rng.random() < 0.4 else "en"
         result = score(questionnaire, random_answers(questionnaire, rng), language)
-        record, seen = split_result(result)
+        record, seen = question_texts.split_result(result)
         pool.append((language, result, record, seen))
     now = utc_now()
     recent, day_ago = now - timedelta(days=2), now - timedelta(days=1)

@@ -14,6 +14,7 @@ from scoring import Questionnaire
 from scoring.model import RedFlagAnswer
 from scoring.red_flag_history import describe
 from scoring.safe_text import inert_cell, printable
+from storage.csv_cells import AnswerCells, InertCells, reference_cell
 from storage.records import QueueFilter, assisted_words
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def write_csv(chunks: Iterable[list[Mapping[str, Any]]], out: IO[str], *, item_i
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS, *PATIENT_COLUMNS])
     written = 0
-    inert = _InertCells().__getitem__
+    inert = InertCells().__getitem__
     for chunk in chunks:
         writer.writerows([*map(inert, _row(row, item_ids, zone))] for row in chunk)
         written += len(chunk)
@@ -56,17 +57,17 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
     (`storage.csv_rows`: only the columns and result fields the CSV writes); returns rows written.
     The caller records the export in the audit trail (it knows who asked).
     Every text cell read from the database goes through `inert_cell`: the texts repeated from row
-    to row (codes, tiers, reasons) through the memo, the chart number (one per row) directly, the
-    reference through `reference_cell` (the same cell, faster). `submitted_at` is not text from
-    the database but a time Python formats (digits and `-:T+.`, starting with the year), which
-    `inert_cell` always leaves as it is."""
+    to row (codes, tiers, reasons) through the memos, the chart number (one per row) directly, the
+    reference through `reference_cell` (the same cell, faster; the memos and it are in
+    `storage.csv_cells`). `submitted_at` is not text from the database but a time Python formats
+    (digits and `-:T+.`, starting with the year), which `inert_cell` always leaves as it is."""
     from storage import csv_rows as at
 
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED_COLUMNS, *item_ids, *EXAM_COLUMNS, *PATIENT_COLUMNS])
     written = 0
-    inert, answer = _InertCells().__getitem__, _AnswerCells().__getitem__
+    inert, answer = InertCells().__getitem__, AnswerCells().__getitem__
     no_exam = [""] * len(EXAM_COLUMNS)
     reader = at.ResultReader(item_ids)
     for chunk in at.csv_chunks(storage, query, reader, chunk_size=chunk_size, zone=zone):
@@ -106,55 +107,6 @@ def export_csv(storage: Storage, query: QueueFilter, out: IO[str], *, item_ids: 
         writer.writerows(lines)
         written += len(lines)
     return written
-
-
-def reference_cell(reference: str) -> str:
-    """`inert_cell` of a reference code, without the regular expression for the codes storage
-    writes: starting with a letter or digit, and letters and digits around at most one dash, it
-    holds nothing a spreadsheet could run and `inert_cell` leaves it as it is (a property test
-    checks the two agree on any text). Anything else goes through `inert_cell`. One per row:
-    the regular expression on a million references was 2 s of the export."""
-    if reference[:1].isalnum() and reference.replace("-", "", 1).isalnum():
-        return reference
-    return inert_cell(reference)
-
-
-class _InertCells(dict[object, object]):
-    """`inert[cell]`: `inert_cell` of a text cell, remembered (most cells are a few answer codes,
-    tiers and languages repeated on every row: a dictionary hit instead of a regular expression,
-    a third of the export's time; at most INERT_MEMO texts, then it starts again); any other
-    cell (True, 7, None) as it is, never remembered (True == 1 as a key)."""
-
-    def __missing__(self, cell: object) -> object:
-        if not isinstance(cell, str):
-            return cell
-        if len(self) >= INERT_MEMO:
-            self.clear()
-        inert = self[cell] = inert_cell(cell)
-        return inert
-
-
-INERT_MEMO = 4096
-
-
-class _AnswerCells(dict[object, object]):
-    """`answer[value]`: the cell of an answer msgspec checked (`storage.csv_rows.ANSWER`), as `_row`
-    writes it: none "", a code through `inert_cell`, codes joined by ";" through `inert_cell` (these
-    remembered, at most INERT_MEMO), a number as it is (never remembered: 1 == 1.0)."""
-
-    def __missing__(self, value: object) -> object:
-        if value is None:
-            cell = ""
-        elif value.__class__ is str:
-            cell = inert_cell(value)
-        elif value.__class__ is tuple:
-            cell = inert_cell(";".join(map(str, value)))
-        else:
-            return value
-        if len(self) >= INERT_MEMO:
-            self.clear()
-        self[value] = cell
-        return cell
 
 
 @contextmanager

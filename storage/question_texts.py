@@ -6,6 +6,7 @@ Storage keeps each distinct set once in `question_texts`, under the SHA-256 of i
 screening's row holds that key (`submissions.questions_seen`). Only single-screening reads (the
 screening's page, its PDF) put the texts back; scans of `submissions` no longer read them. The
 sets are wording, not answers: shared by many screenings and never deleted (a purge leaves them).
+`split_result` takes the texts out of a result before it is saved.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from scoring import ScreeningResult
 from storage.schema import question_texts
 
 
@@ -47,3 +49,15 @@ def texts_of(connection: Connection, keys: Iterable[str | None]) -> dict[str, An
     found = connection.execute(select(question_texts.c.id, question_texts.c.texts)
                                .where(question_texts.c.id.in_(wanted)))
     return {row.id: row.texts for row in found}
+
+
+SEEN = "questions_seen"
+"""The key of the question texts in `ScreeningResult.to_dict()`; stored in the table of that name."""
+
+
+def split_result(result: ScreeningResult) -> tuple[dict[str, Any], list[Any] | None]:
+    """The result as stored: its dict without the question texts, and those texts (None when the
+    result has none), which go to the `questions_seen` table."""
+    stored = result.to_dict()
+    seen = stored.pop(SEEN, None)
+    return stored, (list(seen) if isinstance(seen, list) and seen else None)

@@ -14,6 +14,7 @@ from scoring import ScreeningResult
 from scoring import most_severe as most_severe  # re-exported: the one owner is scoring
 from scoring.model import RedFlagAnswer
 from scoring.red_flag_history import with_history
+from storage.question_texts import SEEN
 
 STATUSES = ("new", "reviewed", "referred", "not_referred", "follow_up")
 """A submission's review status; every submission starts as "new"."""
@@ -284,19 +285,9 @@ class AuditEvent:
 def stored_result(row: Mapping[Any, Any], history: Sequence[RedFlagAnswer], seen: object = None) -> ScreeningResult:
     """The one result every reader reads: the stored scoring result with the sticky facts of the
     row (urgent, the most severe level ever raised), its kept red-flag answers and the questions
-    as the patient saw them (`seen`, kept in their own table: `split_result`) put back."""
+    as the patient saw them (`seen`, kept in their own table: `storage.question_texts.split_result`)
+    put back."""
     data = row["result"] if seen is None else {**row["result"], SEEN: seen}
     return with_history(ScreeningResult.from_dict(data), history, urgent=bool(row["urgent"]),
                         level=row["red_flag_level"])
 
-
-SEEN = "questions_seen"
-"""The key of the question texts in `ScreeningResult.to_dict()`; stored in the table of that name."""
-
-
-def split_result(result: ScreeningResult) -> tuple[dict[str, Any], list[Any] | None]:
-    """The result as stored: its dict without the question texts, and those texts (None when the
-    result has none), which go to the `questions_seen` table."""
-    stored = result.to_dict()
-    seen = stored.pop(SEEN, None)
-    return stored, (list(seen) if isinstance(seen, list) and seen else None)

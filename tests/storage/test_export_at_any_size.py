@@ -25,6 +25,7 @@ from scoring import Questionnaire, ScreeningResult, score
 from scoring.examination import ExaminationFindings
 from scoring.safe_text import inert_cell
 from storage import QueueFilter, Storage
+from storage.csv_cells import InertCells
 from storage.demo import fill
 from storage.engine import read_json
 from storage.examinations import save_examination, with_examinations
@@ -33,7 +34,6 @@ from storage.export import (
     FIXED_COLUMNS,
     FULL_COLLECTION_ROUNDS,
     PATIENT_COLUMNS,
-    _InertCells,
     _row,
     rare_full_collections,
 )
@@ -151,9 +151,9 @@ def test_the_csv_is_byte_for_byte_what_1_1_wrote(
 def test_the_inert_memo_gives_what_inert_cell_gives_when_it_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past its size the memo forgets and starts again; every text cell still comes out inert; a
     cell that is not text comes out as it is (True stays True after 1, never "1")."""
-    monkeypatch.setattr("storage.export.INERT_MEMO", 3)
+    monkeypatch.setattr("storage.csv_cells.INERT_MEMO", 3)
     cells = ["=1", "yes", "-x", "a;=b", "yes", "@c", "=1", "\tt"]
-    memo = _InertCells()
+    memo = InertCells()
     assert [memo[cell] for cell in cells] == [inert_cell(cell) for cell in cells]
     assert len(memo) <= 3
     others = [1, True, None, 7.5, True, 1]

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from scoring import Questionnaire, score
 from scoring.safe_text import inert_cell
 from storage import QueueFilter, Storage
+from storage.csv_cells import AnswerCells, reference_cell
 from storage.csv_rows import ResultReader
 from storage.demo import fill, random_answers
 from storage.examinations import with_examinations
@@ -29,10 +30,8 @@ from storage.export import (
     FIXED_COLUMNS,
     PATIENT_COLUMNS,
     _answer,
-    _AnswerCells,
     _row,
     export_csv,
-    reference_cell,
 )
 from storage.records import PatientIds
 from tests.support.engines import SQLITE_ONLY
@@ -143,9 +142,9 @@ def test_a_stored_result_msgspec_refuses_is_read_whole() -> None:
 
 def test_the_answer_memo_gives_what_the_row_gives(monkeypatch: pytest.MonkeyPatch) -> None:
     """Codes, joined codes, numbers and none come out as `_row` writes them, past the memo's size too."""
-    monkeypatch.setattr("storage.export.INERT_MEMO", 3)
+    monkeypatch.setattr("storage.csv_cells.INERT_MEMO", 3)
     values = ["yes", None, ("=a", "b"), 7, 7.5, ("x", 2), "-1", None, "yes", 1, ("=a", "b")]
-    memo = _AnswerCells()
+    memo = AnswerCells()
     assert [memo[value] for value in values] == [
         inert_cell(cell) if isinstance(cell, str) else cell for cell in (_answer(value) for value in values)]
     assert len(memo) <= 3
