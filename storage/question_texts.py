@@ -52,12 +52,12 @@ def texts_of(connection: Connection, keys: Iterable[str | None]) -> dict[str, An
 
 
 SEEN = "questions_seen"
-"""The key of the question texts in `ScreeningResult.to_dict()`; stored in the table of that name."""
+"""The key of the question texts in `ScreeningResult.to_dict()`; the row's column of that name holds the set's key."""
 
 
 def split_result(result: ScreeningResult) -> tuple[dict[str, Any], list[Any] | None]:
     """The result as stored: its dict without the question texts, and those texts (None when the
-    result has none), which go to the `questions_seen` table."""
+    result has none), which `keep` stores in `question_texts`."""
     stored = result.to_dict()
     seen = stored.pop(SEEN, None)
     return stored, (list(seen) if isinstance(seen, list) and seen else None)
