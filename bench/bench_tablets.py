@@ -12,7 +12,7 @@ step is timed inside each page (tap of Next → the next screen rendered and set
 `settle` condition), so the driver's own pace does not count in it.
 
     python -m bench.bench_tablets --tablets 40 --seconds 300    # the issue's run
-    python -m bench tablets                                     # `make bench`: 4 tablets, 30 s
+    python -m bench tablets                                     # `make bench`: 4 tablets, 90 s
 """
 
 from __future__ import annotations
@@ -322,8 +322,10 @@ def report(phase: Phase, storage: Storage) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_tablets", description=__doc__.splitlines()[0])
     parser.add_argument("--tablets", type=int, default=4, help="tablets per phase (default 4; the issue: 40)")
-    parser.add_argument("--seconds", type=float, default=30, help="seconds per phase (default 30; the issue: 300)")
-    parser.add_argument("--no-pain", action="store_true", help="the 9-question screening instead of 25")
+    parser.add_argument("--seconds", type=float, default=90,
+                        help="seconds per phase (default 90: a 1.2 screening takes a tablet ~40 s; the issue: 300)")
+    parser.add_argument("--no-pain", action="store_true",
+                        help="the 9-question screening instead of the 37 of a screening with pain")
     args = parser.parse_args(argv or [])
     plan = NO_PAIN if args.no_pain else PLAN
     if not Path(CHROMIUM).exists() or shutil.which("caddy") is None:
