@@ -76,7 +76,11 @@ def test_english_referral_every_screen_then_finish_leaves_no_trace(
     page.screenshot(path=str(artifacts_dir / "patient-question-required-en.png"))
     assert_accessible(page, "question")
 
-    answer_everything(page, REFERRAL, "en", shots=artifacts_dir)
+    def shoot_the_scale(item_id: str) -> None:
+        if QUESTIONNAIRE.item(item_id).kind == "integer":
+            page.screenshot(path=str(artifacts_dir / "patient-question-scale-en.png"))
+
+    answer_everything(page, REFERRAL, "en", on_question=shoot_the_scale)
     page.screenshot(path=str(artifacts_dir / "patient-review-en.png"), full_page=True)
     assert_accessible(page, "review")
 

@@ -8,19 +8,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from scoring import AnswerValue, flow
+from scoring import AnswerValue
 from storage import Storage
 from tests.support.browser import StreamlitServer
 from tests.support.plans import NO_RED_FLAGS
 from tests.support.tablet_browser import (
-    QUESTIONNAIRE,
+    answer_everything,
     assert_accessible,
     heights_of,
     open_welcome,
     reference_on_screen,
-    tap_answer,
     tap_button,
-    wait_for_question,
 )
 from ui.patient.strings import text
 
@@ -39,23 +37,16 @@ def test_the_story_screens_are_big_accessible_and_saved(
     page = tablet_page
     open_welcome(page, server.url)
     tap_button(page, {"en": "English", "es": "Español"}[language])
-    given: dict[str, AnswerValue] = {}
-    item_id: str | None = flow.first_item(QUESTIONNAIRE, given)
-    while item_id is not None:
-        wait_for_question(page, given, item_id, language)
+
+    def check_the_story_screen(item_id: str) -> None:
         if item_id in CHECKED:
             page.screenshot(path=str(artifacts_dir / f"patient-story-{item_id}-{language}.png"), full_page=True)
             assert_accessible(page, item_id)
             options = '[data-testid="stCheckbox"] label' if item_id == "pain_started_by" \
                 else '[data-testid="stRadioOption"]'
             assert min(heights_of(page, options)) >= 56, item_id  # a painful or shaky hand
-        if item_id in PLAN:
-            tap_answer(page, item_id, PLAN[item_id], language)
-            given[item_id] = PLAN[item_id]
-            tap_button(page, text("next", language))
-        else:
-            tap_button(page, text("skip", language))
-        item_id = flow.item_after(QUESTIONNAIRE, given, item_id)
+
+    answer_everything(page, PLAN, language, on_question=check_the_story_screen)
     page.get_by_role("heading", name=text("review_title", language)).wait_for()
     tap_button(page, text("submit", language))
     saved = Storage(server.env["DATABASE_URL"]).get_by_reference(reference_on_screen(page))

@@ -5,8 +5,7 @@ of a patient is left behind."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
 from playwright.sync_api import Page
 
@@ -62,8 +61,11 @@ def wait_for_question(page: Page, answers: Mapping[str, AnswerValue], item_id: s
     settle(page)
 
 
-def answer_everything(page: Page, plan: Mapping[str, AnswerValue], language: str, shots: Path | None = None) -> None:
-    """From the first question to the review screen, tapping labels and Next/Skip."""
+def answer_everything(page: Page, plan: Mapping[str, AnswerValue], language: str,
+                      on_question: Callable[[str], None] | None = None) -> None:
+    """From the first question to the review screen, tapping labels and Next/Skip. `on_question`
+    is called with each question's id once it is on screen and answered as planned, before Next
+    or Skip (a test's checks or screenshots of that screen)."""
     given: dict[str, AnswerValue] = {}
     item_id: str | None = flow.first_item(QUESTIONNAIRE, given)
     while item_id is not None:
@@ -71,11 +73,9 @@ def answer_everything(page: Page, plan: Mapping[str, AnswerValue], language: str
         if item_id in plan:
             tap_answer(page, item_id, plan[item_id], language)
             given[item_id] = plan[item_id]
-            if shots is not None and QUESTIONNAIRE.item(item_id).kind == "integer":
-                page.screenshot(path=str(shots / f"patient-question-scale-{language}.png"))
-            tap_button(page, text("next", language))
-        else:
-            tap_button(page, text("skip", language))
+        if on_question is not None:
+            on_question(item_id)
+        tap_button(page, text("next" if item_id in plan else "skip", language))
         item_id = flow.item_after(QUESTIONNAIRE, given, item_id)
     page.get_by_role("heading", name=text("review_title", language)).wait_for()
 
