@@ -6,6 +6,6 @@ patient's language, plain words, no counts). Must not import Streamlit or the da
 the command line (`python -m report`) reads submissions through `storage`.
 """
 
-from report.document import SummaryHeader, SummaryOptions, build_summary, summary_filename
+from report.document import SummaryHeader, SummaryOptions, build_summary, report_words, summary_filename
 
-__all__ = ["SummaryHeader", "SummaryOptions", "build_summary", "summary_filename"]
+__all__ = ["SummaryHeader", "SummaryOptions", "build_summary", "report_words", "summary_filename"]

@@ -189,6 +189,12 @@ def _strings() -> dict[str, dict[str, Any]]:
     return loaded
 
 
+def report_words(key: str, language: str = "en") -> str:
+    """One fixed wording of the summary (`strings.yaml`), for a staff page that shows the same
+    section: e.g. `report_words("story")`, the story-of-the-pain heading."""
+    return str(_strings()[language][key])
+
+
 def _language(language: str, questionnaire: Questionnaire) -> str:
     return str(language) if language in questionnaire.languages and language in _strings() else "en"
 

@@ -12,7 +12,7 @@ from html import escape
 
 import streamlit as st
 
-from report import SummaryHeader, SummaryOptions, build_summary, summary_filename
+from report import SummaryHeader, SummaryOptions, build_summary, report_words, summary_filename
 from scoring import (
     Questionnaire,
     answer_text,
@@ -37,8 +37,8 @@ DISCLAIMER = (
     "need an examination by a clinician."
 )
 _MESSAGE = staff.widget_key("screening:message")
-STORY_TITLE = "The story of the pain (patient's report)"
-STORY_NOTE = "Context for the clinician. These answers never change the suggestion or urgency."
+STORY_TITLE = report_words("story")  # the clinician PDF's heading and note for the same section
+STORY_NOTE = report_words("story_note")
 
 
 def render() -> None:
