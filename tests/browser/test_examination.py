@@ -13,6 +13,7 @@ from storage import Storage, Submission
 from storage.examinations import examinations_for
 from tests.support.answers import with_categories
 from tests.support.browser import REPO, StreamlitServer, page_text, settle
+from tests.support.desk_browser import desk, open_urgent, sign_in
 
 PASSWORD = "exam-passcode-9"
 QUESTIONNAIRE = load_questionnaire(REPO / "questionnaires" / "crps.yaml")
@@ -29,22 +30,14 @@ def server(server: StreamlitServer) -> StreamlitServer:
 
 
 def _sign_in(browser: Browser, url: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{url}/staff")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Screenings").wait_for(timeout=WAIT)
+    page = desk(browser)
+    sign_in(page, url, username, PASSWORD, timeout=WAIT)
     settle(page)
     return page
 
 
 def _open(page: Page, row: Submission) -> None:
-    line = page.get_by_test_id("stHorizontalBlock").filter(has_text=row.reference).filter(
-        has=page.get_by_role("button", name="Open", exact=True)).first
-    line.wait_for(timeout=WAIT)
-    line.get_by_role("button", name="Open", exact=True).click()
-    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=WAIT)
+    open_urgent(page, row)
     settle(page)
 
 

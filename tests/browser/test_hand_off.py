@@ -17,17 +17,16 @@ from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 import access
-from access import add_staff
 from report import SummaryOptions, build_summary
 from storage import QueueFilter, Storage, Submission
 from tests.support.browser import TABLET, StreamlitServer, page_text, require_chromium, settle, start_server
+from tests.support.desk_browser import desk as desk_page
+from tests.support.desk_browser import sign_in, with_desk_account
 from tests.support.plans import NO_PAIN
 from tests.support.tablet_browser import QUESTIONNAIRE, answer_everything, tap_button
 from ui.coordinator.screening import fhir_json, summary_header
 from ui.patient.strings import text
 
-PASSCODE = "desk-passcode-9"
-USERNAME = "desk"
 KIOSK_CODE = "482913"
 SERIOUS = {"serious", "critical"}
 
@@ -38,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
     started = start_server(tmp_path_factory.mktemp("hand-off"), TABLET_SHOWS_INITIAL="true",
                            TAP_GUARD_SECONDS="0")
     storage = Storage(started.env["DATABASE_URL"])
-    add_staff(storage, USERNAME, PASSCODE, role="admin", actor="test")
+    with_desk_account(started)
     access.set_kiosk_code(storage, KIOSK_CODE, actor="test")
     yield started
     started.stop()
@@ -63,12 +62,8 @@ def wait_for_row(storage: Storage, seconds: float = 30) -> Submission:
 
 def test_hand_off_from_the_queue_to_the_tablet_to_the_saved_row(server: StreamlitServer, browser: Browser) -> None:
     storage = Storage(server.env["DATABASE_URL"])
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    desk.goto(f"{server.url}/staff")
-    desk.get_by_label("Username").fill(USERNAME)
-    desk.get_by_label("Password", exact=True).fill(PASSCODE)
-    desk.get_by_role("button", name="Sign in").click()
-    desk.get_by_role("heading", name="Screenings").wait_for(timeout=30_000)
+    desk = desk_page(browser)
+    sign_in(desk, server.url)
     settle(desk)
     desk.get_by_text("Start a screening on a tablet").click()
     desk.get_by_label("Tablet (its ?tablet= name)").fill("front-1")

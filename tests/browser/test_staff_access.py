@@ -19,7 +19,7 @@ from scoring import score
 from storage import Storage, Submission
 from tests.support.answers import with_categories
 from tests.support.browser import StreamlitServer, settle
-from tests.support.desk_browser import QUESTIONNAIRE, open_urgent
+from tests.support.desk_browser import QUESTIONNAIRE, desk, open_urgent, sign_in
 
 PASSWORD = "desk-password-20"
 
@@ -33,16 +33,8 @@ def _server(streamlit_server: Callable[..., StreamlitServer]) -> tuple[Streamlit
     return server, storage
 
 
-def _desk(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-
-
 def _sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(f"{url}/staff")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Screenings").wait_for(timeout=30_000)
+    sign_in(page, url, username, PASSWORD)
     settle(page)
 
 
@@ -62,7 +54,7 @@ def test_a_disabled_coordinator_cannot_acknowledge_on_the_next_click(
     """Acknowledged 8.5 s after being disabled; the session never re-read the account."""
     server, storage = _server(streamlit_server)
     row = _urgent(storage)
-    page = _desk(browser)
+    page = desk(browser)
     _sign_in(page, server.url, "cory")
     open_urgent(page, row)
     disable_staff(storage, "cory", actor="boss")
@@ -79,7 +71,7 @@ def test_a_demoted_admin_cannot_make_another_account_admin(
     browser: Browser, streamlit_server: Callable[..., StreamlitServer]
 ) -> None:
     server, storage = _server(streamlit_server)
-    page = _desk(browser)
+    page = desk(browser)
     _sign_in(page, server.url, "ada")
     page.get_by_role("button", name="Staff accounts").click()
     page.get_by_role("heading", name="Staff accounts").wait_for(timeout=30_000)
@@ -126,7 +118,7 @@ def test_reload_keeps_the_sign_in_until_sign_out_or_disable(
 ) -> None:
     """F5 on a staff page signed the coordinator out (patient welcome screen)."""
     server, storage = _server(streamlit_server)
-    page = _desk(browser)
+    page = desk(browser)
     _sign_in(page, server.url, "cory")
     cookie = _wait_for_cookie(page)
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
@@ -187,7 +179,7 @@ def test_markdown_in_a_display_name_or_audit_detail_is_shown_as_text(
     server, storage = _server(streamlit_server)
     add_staff(storage, "mallory", PASSWORD, role="admin", display_name=hostile, actor="test")
     storage.record_event("queue_viewed", actor="cory", detail="filter reference **TYPED** <b>x</b>")
-    page = _desk(browser)
+    page = desk(browser)
     _sign_in(page, server.url, "mallory")  # the header names the signed-in person
     page.get_by_role("button", name="Staff accounts").click()
     page.get_by_role("heading", name="Staff accounts").wait_for(timeout=30_000)

@@ -41,13 +41,14 @@ def settle_desk(page: Page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
 
 
-def sign_in(page: Page, url: str) -> None:
-    """Sign in as the desk's admin and wait for the queue."""
+def sign_in(page: Page, url: str, username: str = USERNAME, password: str = PASSCODE, *,
+            timeout: float = 30_000) -> None:
+    """Sign in (by default as the desk's admin) and wait for the queue, its last screen gone."""
     page.goto(f"{url}/staff")
-    page.get_by_label("Username").fill(USERNAME)
-    page.get_by_label("Password", exact=True).fill(PASSCODE)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Screenings").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Screenings").wait_for(timeout=timeout)
     settle_desk(page)
 
 
@@ -55,9 +56,9 @@ def open_urgent(page: Page, row: Submission) -> None:
     """Click the urgent list's Open button on this screening's line."""
     line = page.get_by_test_id("stHorizontalBlock").filter(has_text=row.reference).filter(
         has=page.get_by_role("button", name="Open", exact=True)).first
-    line.wait_for(timeout=20_000)
+    line.wait_for(timeout=30_000)
     line.get_by_role("button", name="Open", exact=True).click()
-    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=20_000)
+    page.get_by_role("heading", name=f"Screening {row.reference}").wait_for(timeout=30_000)
     settle_desk(page)
 
 
