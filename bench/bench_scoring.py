@@ -99,7 +99,7 @@ def write_answers_csv(questionnaire: Questionnaire, path: Path, rows: int, seed:
                     answers[item.id] = rng.randint(0, 10)
                 elif item.kind == "multiple":
                     answers[item.id] = tuple(rng.sample(codes, 2))
-                elif item.red_flag is not None or item.id in rare:
+                elif (item.red_flag is not None or item.id in rare) and {"yes", "no"} <= item.codes:
                     answers[item.id] = "yes" if rng.random() < 0.01 else "no"
                 else:
                     answers[item.id] = rng.choice(codes)

@@ -1,0 +1,26 @@
+"""The benchmarks' made-up data is what they say it is: the scoring bench's batch rows are valid
+answers to today's questionnaire (one in a thousand made bad on purpose), so its timing is of
+scoring, not of refusing rows. A later questionnaire change (the story-of-the-pain items shown
+after `pain_duration`) once made 80 % of them errors without anyone noticing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.bench_scoring import FULL_ANSWERS, QUESTIONNAIRE, bare_rule, write_answers_csv
+from scoring import load_questionnaire, score
+from scoring.batch import score_csv
+
+
+def test_the_scoring_benchs_rows_are_valid_but_the_ones_made_bad(tmp_path: Path) -> None:
+    questionnaire = load_questionnaire(QUESTIONNAIRE)
+    source, target = tmp_path / "answers.csv", tmp_path / "scored.csv"
+    write_answers_csv(questionnaire, source, 3000)
+    summary = score_csv(questionnaire, source, target)
+    assert (summary.rows, summary.errors) == (3000, 3)  # rows 999, 1999, 2999: "seven" for the pain score
+    assert set(summary.tiers) == {"referral_suggested", "clinician_review", "no_referral_suggested"}
+    assert 0 < summary.urgent < 3000 * 0.3  # red flags are rare, not absent
+
+
+def test_the_bare_rule_agrees_with_the_engine_on_the_full_answers() -> None:
+    assert bare_rule(FULL_ANSWERS)[0] == score(load_questionnaire(QUESTIONNAIRE), FULL_ANSWERS).tier
