@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate
 
 from report import SummaryHeader, SummaryOptions, build_summary, fonts
 from report.document import summary_story
-from scoring import ScreeningResult, load_questionnaire, score
+from scoring import Questionnaire, ScreeningResult, load_questionnaire, score
 from storage.demo import random_answers
 
 _CELL = ParagraphStyle("bare-cell", fontName=fonts.REGULAR, fontSize=8.5, leading=11)
@@ -93,11 +93,20 @@ def _case(result: ScreeningResult, language: str, label: str) -> tuple[float, fl
     return median, bare_median
 
 
+def urgent_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str, object]:
+    """A whole screening with pain and a self-harm red flag: the longest clinician summary."""
+    answers = random_answers(questionnaire, rng)
+    while answers["pain_present"] != "yes":  # the pain questions are only in a set made with pain
+        answers = random_answers(questionnaire, rng)
+    answers.update({"pain_disproportionate": "yes", "self_harm_thoughts": "yes",
+                    "self_harm_now": "no"})  # 1.2: the right-now question follows a yes
+    return answers
+
+
 def main() -> None:
     questionnaire = load_questionnaire("questionnaires/crps.yaml")
     rng = random.Random(5)
-    answers = random_answers(questionnaire, rng)
-    answers.update({"pain_present": "yes", "pain_disproportionate": "yes", "self_harm_thoughts": "yes"})
+    answers = urgent_answers(questionnaire, rng)
     for language in ("en", "es"):
         _case(score(questionnaire, dict(answers), language), language,
               f"one clinician summary, urgent, {language} screening")

@@ -1,12 +1,15 @@
-"""The benchmarks' made-up data is what they say it is: the scoring bench's batch rows are valid
-answers to today's questionnaire (one in a thousand made bad on purpose), so its timing is of
-scoring, not of refusing rows. A later questionnaire change (the story-of-the-pain items shown
-after `pain_duration`) once made 80 % of them errors without anyone noticing."""
+"""The benchmarks' made-up data is what they say it is, for today's questionnaire: the scoring
+bench's batch rows are valid answers (one in a thousand made bad on purpose), so its timing is of
+scoring, not of refusing rows; the report bench's urgent screening scores. Questionnaire 1.2 once
+made 80 % of the batch rows errors (the story-of-the-pain items shown after `pain_duration`), and
+`make bench` stop at the report bench (`self_harm_now` unanswered), without anyone noticing."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+from bench.bench_report import urgent_answers
 from bench.bench_scoring import FULL_ANSWERS, QUESTIONNAIRE, bare_rule, write_answers_csv
 from scoring import load_questionnaire, score
 from scoring.batch import score_csv
@@ -24,3 +27,10 @@ def test_the_scoring_benchs_rows_are_valid_but_the_ones_made_bad(tmp_path: Path)
 
 def test_the_bare_rule_agrees_with_the_engine_on_the_full_answers() -> None:
     assert bare_rule(FULL_ANSWERS)[0] == score(load_questionnaire(QUESTIONNAIRE), FULL_ANSWERS).tier
+
+
+def test_the_report_benchs_screening_scores_urgent_with_pain() -> None:
+    questionnaire = load_questionnaire(QUESTIONNAIRE)
+    for seed in range(5):
+        result = score(questionnaire, urgent_answers(questionnaire, random.Random(seed)))
+        assert result.urgent and "self_harm_thoughts" in result.red_flags and result.gate_met
