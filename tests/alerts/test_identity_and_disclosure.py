@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,18 @@ from tests.support.receivers import MailReceiver, WebhookReceiver, free_port, wa
 # Only self-harm is talk_now: any of these in an alert discloses it.
 DISCLOSING = ("talk", "self", "harm", "suicid", "988", "dead", "hurting", "red flag", "level", "same-day",
               "same_day", "emergency", "stroke", "artery", "clot", "infection", "compartment")
+
+# What an alert makes up at random: UUIDs, hex signatures, the digit runs of an SMTP Message-ID.
+# Hex can spell "dead" and digits "988" now and then (a CI run failed on a Message-ID's "988").
+MADE_UP = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{16,}|[0-9]{5,}")
+
+
+def disclosing_words(text: str, reference: str) -> list[str]:
+    """The DISCLOSING words `text` holds as words (a word's start, and a number's end too), once
+    the screening's reference (its own random code) and MADE_UP parts are taken out."""
+    cleaned = MADE_UP.sub(" ", text.lower().replace(reference.lower(), " "))
+    return [word for word in DISCLOSING
+            if re.search(rf"(?<![0-9a-z]){re.escape(word)}{'(?![0-9])' if word.isdigit() else ''}", cleaned)]
 
 
 def test_two_clinics_first_alerts_have_different_ids(
@@ -78,7 +91,7 @@ def test_a_self_harm_alert_by_e_mail_and_webhook_says_only_go_now(
     payload = json.loads(webhook_body)
     assert payload["urgency"] == "now" and "level" not in payload
     for text in (subject, body, webhook_body.decode("utf-8"), str(message["Message-ID"])):
-        assert [word for word in DISCLOSING if word in text.lower()] == []
+        assert disclosing_words(text, submission.reference) == []
     assert f"/staff?reference={submission.reference}" in body  # the details stay behind sign-in
 
 
