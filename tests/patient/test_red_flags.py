@@ -127,7 +127,7 @@ def test_the_urgent_screen_shows_even_when_saving_fails_then_saves_in_the_backgr
     assert flag is not None and flag.message["en"] in urgent_messages(kiosk)
     assert saved() == []
     assert "URGENT screening not saved" in caplog.text
-    assert "cold_pale" not in caplog.text and "yes" not in caplog.text.lower().split("urgent")[0]
+    assert "newly_pale" not in caplog.text and "yes" not in caplog.text.lower().split("urgent")[0]  # no answer logged
 
     monkeypatch.setattr(Storage, "save_submission", real_save)
     kiosk.at.run()  # the background retry (a fragment on a timer) runs with each run too
