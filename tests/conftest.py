@@ -9,6 +9,10 @@ binaries, a failure under REQUIRE_BROWSER=1). A test of one engine asks for `sql
 One Chromium per test session, shared: Playwright's sync API allows one instance per thread,
 so the browser tests (tests/browser) and the FHIR renderer test (tests/fhir/test_lforms.py)
 must use the same one. It skips, or fails under REQUIRE_BROWSER=1, without /usr/bin/chromium.
+
+Hypothesis runs without its per-example deadline (200 ms by default) in every test: the
+properties are about outcomes, speed is measured in bench/, and a loaded 2-core CI machine can
+run one example past 200 ms (an error, or "Flaky", though nothing is wrong).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -26,6 +31,9 @@ from storage import Storage
 from tests.support.answers import DEFAULT_QUESTIONNAIRE
 from tests.support.browser import CHROMIUM, require_chromium
 from tests.support.postgres_cluster import throwaway_cluster
+
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
