@@ -10,13 +10,12 @@ import random
 from pathlib import Path
 
 from bench.bench_report import urgent_answers
-from bench.bench_scoring import FULL_ANSWERS, QUESTIONNAIRE, bare_rule, write_answers_csv
-from scoring import load_questionnaire, score
+from bench.bench_scoring import FULL_ANSWERS, bare_rule, write_answers_csv
+from scoring import Questionnaire, score
 from scoring.batch import score_csv
 
 
-def test_the_scoring_benchs_rows_are_valid_but_the_ones_made_bad(tmp_path: Path) -> None:
-    questionnaire = load_questionnaire(QUESTIONNAIRE)
+def test_the_scoring_benchs_rows_are_valid_but_the_ones_made_bad(questionnaire: Questionnaire, tmp_path: Path) -> None:
     source, target = tmp_path / "answers.csv", tmp_path / "scored.csv"
     write_answers_csv(questionnaire, source, 3000)
     summary = score_csv(questionnaire, source, target)
@@ -25,12 +24,11 @@ def test_the_scoring_benchs_rows_are_valid_but_the_ones_made_bad(tmp_path: Path)
     assert 0 < summary.urgent < 3000 * 0.3  # red flags are rare, not absent
 
 
-def test_the_bare_rule_agrees_with_the_engine_on_the_full_answers() -> None:
-    assert bare_rule(FULL_ANSWERS)[0] == score(load_questionnaire(QUESTIONNAIRE), FULL_ANSWERS).tier
+def test_the_bare_rule_agrees_with_the_engine_on_the_full_answers(questionnaire: Questionnaire) -> None:
+    assert bare_rule(FULL_ANSWERS)[0] == score(questionnaire, FULL_ANSWERS).tier
 
 
-def test_the_report_benchs_screening_scores_urgent_with_pain() -> None:
-    questionnaire = load_questionnaire(QUESTIONNAIRE)
+def test_the_report_benchs_screening_scores_urgent_with_pain(questionnaire: Questionnaire) -> None:
     for seed in range(5):
         result = score(questionnaire, urgent_answers(questionnaire, random.Random(seed)))
         assert result.urgent and "self_harm_thoughts" in result.red_flags and result.gate_met

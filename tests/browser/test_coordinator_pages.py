@@ -227,8 +227,7 @@ def test_a_new_emergency_is_above_the_fold_over_a_same_day_backlog(
         page.wait_for_timeout(1_000)
         settle_desk(page)
         at = tops()
-    assert at[stroke.reference] + 20 < height and at[talk.reference] + 20 < height, at  # in view, no scrolling
-    assert at[stroke.reference] < at[talk.reference] < at[backlog[0].reference], at
+    assert in_view_in_order(at), at
     assert "1 emergency, 1 talk-now, 36 same-day" in page.inner_text("body")
     page.context.close()
 
